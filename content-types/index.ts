@@ -1,0 +1,6 @@
+import audienceSchema from './audience/schema.json';
+
+/** The plugin's own content types, keyed by singular name as Strapi expects. */
+export default {
+  audience: { schema: audienceSchema },
+};

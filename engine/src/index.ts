@@ -1,0 +1,16 @@
+/**
+ * strapi-plugin-personalize/engine — JSON-logic (json-logic-js 2.0.5 semantics) compiled to closures,
+ * with the plugin's `audience`/`experiment` operators and flagd's fractional, sem_ver, starts_with and
+ * ends_with. Pure TypeScript: runs in the browser admin, edge runtimes and Node.
+ */
+export { compile, evaluate, MAX_AUDIENCE_NESTING } from './compile';
+export type { CompileOptions, CompiledRule } from './compile';
+export { explain, MAX_EXPLAIN_NODES } from './explain';
+export { RuleError, formatRulePath } from './errors';
+export type { RuleErrorCode } from './errors';
+export { DEFAULT_LIMITS } from './limits';
+export type { Limits } from './limits';
+export { OPERATORS } from './operators/registry';
+export { truthy } from './truthy';
+export { murmur3, murmur3String } from './murmur3';
+export type { ExplainNode, JsonPrimitive, JsonValue, Rule, RulePath, RuleReferences } from './types';

@@ -1,0 +1,110 @@
+/**
+ * +, -, *, /, %, min, max as json-logic-js computes them:
+ * `+` folds parseFloat over the operands from 0; `*` folds parseFloat without a seed, so a single operand
+ * comes back unchanged; `-` with one operand negates; min/max use Math.min/Math.max coercion.
+ */
+import type { Compiler, OperatorCompiler, OperatorSite } from '../compiler-types';
+import { RuleError } from '../errors';
+import type { Evaluator } from '../types';
+import { compileOperands, evaluateAll, isPrimitive, withIgnoredOperands } from './operands';
+
+type Num = number;
+
+/**
+ * parseFloat(value) as json-logic-js calls it. For a number that is `value + 0` (the decimal round trip
+ * is exact, and "-0" parses back as 0); anything else goes through parseFloat's own string coercion.
+ */
+function toFloat(value: unknown): number {
+  return typeof value === 'number' ? value + 0 : parseFloat(value as string);
+}
+
+export const compileAdd: OperatorCompiler = (site, compiler) => {
+  const args = compileOperands(site, compiler);
+  if (args.length === 0) return () => 0;
+  if (args.length === 1) {
+    const [a] = args;
+    return (s) => 0 + toFloat(a(s));
+  }
+  if (args.length === 2) {
+    const [a, b] = args;
+    return (s) => 0 + toFloat(a(s)) + toFloat(b(s));
+  }
+  return (s) => {
+    let sum = 0;
+    for (let i = 0; i < args.length; i++) sum = sum + 0 + toFloat(args[i](s));
+    return sum;
+  };
+};
+
+export const compileMultiply: OperatorCompiler = (site, compiler) => {
+  if (site.operands.length === 0) {
+    // json-logic-js: "Reduce of empty array with no initial value" on every evaluation.
+    throw new RuleError('invalid_arguments', '"*" needs at least one operand', site.path);
+  }
+  const args = compileOperands(site, compiler);
+  if (args.length === 1) return args[0];
+  if (args.length === 2) {
+    const [a, b] = args;
+    return (s) => toFloat(a(s)) * toFloat(b(s));
+  }
+  return (s) => {
+    let product: unknown = args[0](s);
+    for (let i = 1; i < args.length; i++) product = toFloat(product) * toFloat(args[i](s));
+    return product;
+  };
+};
+
+export const compileSubtract: OperatorCompiler = (site, compiler) => {
+  const args = compileOperands(site, compiler);
+  if (args.length === 0) return () => NaN; // -undefined
+  if (args.length === 1) {
+    const [a] = args;
+    return (s) => -(a(s) as Num);
+  }
+  const [a, b] = args;
+  const literal = site.operands[1];
+  const main: Evaluator = isPrimitive(literal)
+    ? (s) => (a(s) as Num) - (literal as Num) // a JSON literal is never undefined
+    : (s) => {
+        const x = a(s), y = b(s);
+        return y === undefined ? -(x as Num) : (x as Num) - (y as Num);
+      };
+  return withIgnoredOperands(site, 2, args, main);
+};
+
+export const compileDivide: OperatorCompiler = (site, compiler) => binaryNumeric(site, compiler, (x, y) => x / y);
+
+export const compileModulo: OperatorCompiler = (site, compiler) => binaryNumeric(site, compiler, (x, y) => x % y);
+
+function binaryNumeric(site: OperatorSite, compiler: Compiler, apply: (x: Num, y: Num) => Num): Evaluator {
+  const args = compileOperands(site, compiler);
+  if (args.length >= 2) {
+    const [a, b] = args;
+    return withIgnoredOperands(site, 2, args, (s) => apply(a(s) as Num, b(s) as Num));
+  }
+  return (s) => {
+    const values = evaluateAll(args, s);
+    return apply(values[0] as Num, values[1] as Num);
+  };
+}
+
+export const compileMin: OperatorCompiler = (site, compiler) => extremum(site, compiler, Math.min);
+
+export const compileMax: OperatorCompiler = (site, compiler) => extremum(site, compiler, Math.max);
+
+function extremum(site: OperatorSite, compiler: Compiler, pick: (...values: number[]) => number): Evaluator {
+  const args = compileOperands(site, compiler);
+  if (args.length === 0) {
+    const empty = pick();
+    return () => empty;
+  }
+  if (args.length === 1) {
+    const [a] = args;
+    return (s) => pick(a(s) as Num);
+  }
+  if (args.length === 2) {
+    const [a, b] = args;
+    return (s) => pick(a(s) as Num, b(s) as Num);
+  }
+  return (s) => pick(...(evaluateAll(args, s) as Num[]));
+}

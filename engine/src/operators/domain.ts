@@ -1,0 +1,45 @@
+/** The plugin's own operators: `audience` and `experiment`. */
+import type { OperatorCompiler } from '../compiler-types';
+import { RuleError } from '../errors';
+import { ownValue } from '../safe-access';
+import { compileOperands, spendIteration } from './operands';
+
+/**
+ * `{"audience": "key"}`: the named audience's rule, compiled in place (as if written here, so it reads
+ * the current scope) and returning that rule's value. Each evaluation spends one iteration, which bounds
+ * audiences that reference each other many times.
+ */
+export const compileAudience: OperatorCompiler = (site, compiler) => {
+  const key = site.operands[0];
+  if (site.operands.length !== 1 || typeof key !== 'string') {
+    throw new RuleError('invalid_arguments', '"audience" takes one audience key written as a string', site.path);
+  }
+  const rule = compiler.compileAudience(key, site);
+  const { budget } = compiler;
+  const { path } = site;
+  return (s) => {
+    spendIteration(budget, path);
+    return rule(s);
+  };
+};
+
+/**
+ * `{"experiment": ["key", "arm"]}`: true when `experiments[key]` of the data is that arm (own
+ * properties, strict string comparison). Non-string operands are false.
+ */
+export const compileExperiment: OperatorCompiler = (site, compiler) => {
+  if (site.operands.length !== 2) {
+    throw new RuleError('invalid_arguments', '"experiment" takes an experiment key and an arm: ["key", "arm"]', site.path);
+  }
+  const [rawKey, rawArm] = site.operands;
+  if (typeof rawKey === 'string') compiler.noteExperiment(rawKey);
+  if (typeof rawKey === 'string' && typeof rawArm === 'string') {
+    return (s) => ownValue(ownValue(s, 'experiments'), rawKey) === rawArm;
+  }
+  const [keyArg, armArg] = compileOperands(site, compiler);
+  return (s) => {
+    const key = keyArg(s);
+    const arm = armArg(s);
+    return typeof key === 'string' && typeof arm === 'string' && ownValue(ownValue(s, 'experiments'), key) === arm;
+  };
+};

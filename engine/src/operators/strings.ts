@@ -1,0 +1,117 @@
+/** cat, substr, in — as json-logic-js, without ever calling a method found on the data. */
+import type { OperatorCompiler } from '../compiler-types';
+import { RuleError } from '../errors';
+import type { Evaluator, RulePath } from '../types';
+import { compileOperands, evaluateAll, evaluationFailed, isPrimitive, requireOperands, withIgnoredOperands } from './operands';
+
+type Num = number;
+
+/** Array.prototype.join's view of one value: null and undefined are empty, the rest is String(). */
+function joinPart(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function checkedLength(text: string, max: number, path: RulePath): string {
+  if (text.length > max) {
+    throw new RuleError('limit_exceeded', `String of ${text.length} characters exceeds the limit of ${max}`, path);
+  }
+  return text;
+}
+
+export const compileCat: OperatorCompiler = (site, compiler) => {
+  const args = compileOperands(site, compiler);
+  const max = compiler.limits.stringLength;
+  const { path } = site;
+  if (args.length === 0) return () => '';
+  if (args.length === 1) {
+    const [a] = args;
+    return (s) => checkedLength(joinPart(a(s)), max, path);
+  }
+  if (args.length === 2) {
+    const [a, b] = args;
+    return (s) => checkedLength(joinPart(a(s)) + joinPart(b(s)), max, path);
+  }
+  return (s) => {
+    let text = '';
+    for (let i = 0; i < args.length; i++) {
+      text += joinPart(args[i](s));
+      if (text.length > max) checkedLength(text, max, path);
+    }
+    return text;
+  };
+};
+
+/** String(source).substr(start, length); a negative length drops that many characters from the end (PHP style). */
+export function substr(source: unknown, start: unknown, end: unknown): string {
+  if ((end as Num) < 0) {
+    const temp = String(source).substr(start as Num);
+    // `+` stays JavaScript's own: a string `end` concatenates, exactly as json-logic-js does.
+    return temp.substr(0, (temp.length as Num) + (end as Num));
+  }
+  return String(source).substr(start as Num, end as Num);
+}
+
+export const compileSubstr: OperatorCompiler = (site, compiler) => {
+  const args = compileOperands(site, compiler);
+  if (args.length === 3) {
+    const [source, start, end] = args;
+    return (s) => substr(source(s), start(s), end(s));
+  }
+  if (args.length === 2) {
+    const [source, start] = args;
+    return (s) => substr(source(s), start(s), undefined);
+  }
+  const used = args.slice(0, 3);
+  return withIgnoredOperands(site, 3, args, (s) => {
+    const values = evaluateAll(used, s);
+    return substr(values[0], values[1], values[2]);
+  });
+};
+
+const arrayIndexOf = Array.prototype.indexOf;
+const stringIndexOf = String.prototype.indexOf;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** `in`: substring of a string, or strict membership in an array; anything else is false. */
+export function contains(needle: unknown, haystack: unknown, path: RulePath): boolean {
+  if (!haystack) return false;
+  if (typeof haystack === 'string') return stringIndexOf.call(haystack, needle as string) !== -1;
+  if (Array.isArray(haystack)) return arrayIndexOf.call(haystack, needle) !== -1;
+  if (typeof haystack === 'object' && hasOwn.call(haystack, 'indexOf')) {
+    // json-logic-js would call this data value as a function and throw; we refuse without calling it.
+    throw evaluationFailed('"in" was given an object with an "indexOf" key', path);
+  }
+  return false;
+}
+
+/** Above this size a constant list is looked up in a Set instead of scanned. */
+const SET_THRESHOLD = 8;
+
+export const compileIn: OperatorCompiler = (site, compiler) => {
+  requireOperands(site, 2, 'a value and a string or array to look in');
+  const args = compileOperands(site, compiler);
+  const [needle, haystack] = args;
+  const { path } = site;
+  const rawHaystack = site.operands[1];
+  let main: Evaluator;
+  if (Array.isArray(rawHaystack) && rawHaystack.every(isPrimitive) && !rawHaystack.some((v) => Number.isNaN(v))) {
+    // A literal list of primitives: strict equality equals Set membership once NaN is excluded.
+    const items: readonly unknown[] = rawHaystack.slice();
+    if (items.length > SET_THRESHOLD) {
+      const set = new Set<unknown>(items);
+      main = (s) => set.has(needle(s));
+    } else {
+      main = (s) => {
+        const value = needle(s);
+        for (let i = 0; i < items.length; i++) if (items[i] === value) return true;
+        return false;
+      };
+    }
+  } else if (typeof rawHaystack === 'string' && rawHaystack !== '') {
+    const text = rawHaystack;
+    main = (s) => text.indexOf(needle(s) as string) !== -1;
+  } else {
+    main = (s) => contains(needle(s), haystack(s), path);
+  }
+  return withIgnoredOperands(site, 2, args, main);
+};

@@ -1,0 +1,20 @@
+const path = require('path');
+
+module.exports = ({ env }) => ({
+  'users-permissions': {
+    config: {
+      // Dev-only default, like the other playground secrets.
+      jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret'),
+    },
+  },
+  personalize: {
+    enabled: true,
+    // Loads the plugin from this repository (its built dist/, see the root package.json exports).
+    resolve: path.resolve(__dirname, '../..'),
+    config: {
+      ...(env('REDIS_URL') ? { redis: { url: env('REDIS_URL'), keyPrefix: env('REDIS_KEY_PREFIX', 'pz:') } } : {}),
+      trustedCountryHeader: env('PERSONALIZE_COUNTRY_HEADER', 'cf-ipcountry'),
+      ...(env('PERSONALIZE_WEBHOOK_SECRET') ? { webhookSecret: env('PERSONALIZE_WEBHOOK_SECRET') } : {}),
+    },
+  },
+});

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/** `npm run bench`: runs every benchmark under bench/ (bench/<name>/index.ts), one after another. */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const only = process.argv.slice(2);
+const suites = fs
+  .readdirSync(path.join(root, 'bench'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'bench', entry.name, 'index.ts')))
+  .map((entry) => entry.name)
+  .filter((name) => only.length === 0 || only.includes(name));
+
+let failed = false;
+for (const suite of suites) {
+  console.log(`\n### bench/${suite}\n`);
+  const run = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join('bench', suite, 'index.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const isValidTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const timeZoneSchema = z.string().min(1).max(64).refine(isValidTimeZone, {
+  message: 'must be an IANA time zone such as "UTC" or "Europe/Paris"',
+});
+
+/** The plugin's configuration (`config/plugins.ts` → `personalize.config`), validated at startup. */
+export const pluginConfigSchema = z
+  .object({
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+        keyPrefix: z.string().min(1).max(64).default('pz:'),
+      })
+      .strict()
+      .default({ keyPrefix: 'pz:' }),
+    cache: z
+      .object({
+        ttlSec: z.number().int().positive().default(300),
+        maxEntries: z.number().int().positive().default(10000),
+        cacheControl: z.string().min(1).default('public, max-age=60'),
+      })
+      .strict()
+      .default({ ttlSec: 300, maxEntries: 10000, cacheControl: 'public, max-age=60' }),
+    trustedCountryHeader: z
+      .string()
+      .regex(/^[a-z0-9-]+$/i, 'must be an HTTP header name')
+      .transform((header) => header.toLowerCase())
+      .optional(),
+    defaultTimezone: timeZoneSchema.default('UTC'),
+    rateLimit: z
+      .object({
+        points: z.number().int().positive().default(300),
+        durationSec: z.number().int().positive().default(60),
+      })
+      .strict()
+      .default({ points: 300, durationSec: 60 }),
+    webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+    limits: z
+      .object({
+        conditionBytes: z.number().int().positive().default(16384),
+        conditionDepth: z.number().int().positive().max(256).default(32),
+        variantsPerEntry: z.number().int().positive().max(1000).default(50),
+        signalsBytes: z.number().int().positive().default(16384),
+      })
+      .strict()
+      .default({ conditionBytes: 16384, conditionDepth: 32, variantsPerEntry: 50, signalsBytes: 16384 }),
+  })
+  .strict();
+
+export type PluginConfig = z.infer<typeof pluginConfigSchema>;
+export type PluginConfigInput = z.input<typeof pluginConfigSchema>;

@@ -1,0 +1,18 @@
+const can = (action: string) => ({
+  name: 'admin::hasPermissions',
+  config: { actions: [`plugin::personalize.${action}`] },
+});
+
+const readPolicies = ['admin::isAuthenticatedAdmin', can('read')];
+const managePolicies = ['admin::isAuthenticatedAdmin', can('audiences.manage')];
+
+export default {
+  type: 'admin',
+  routes: [
+    { method: 'GET', path: '/audiences', handler: 'audiences.find', config: { policies: readPolicies } },
+    { method: 'GET', path: '/audiences/:documentId', handler: 'audiences.findOne', config: { policies: readPolicies } },
+    { method: 'POST', path: '/audiences', handler: 'audiences.create', config: { policies: managePolicies } },
+    { method: 'PUT', path: '/audiences/:documentId', handler: 'audiences.update', config: { policies: managePolicies } },
+    { method: 'DELETE', path: '/audiences/:documentId', handler: 'audiences.delete', config: { policies: managePolicies } },
+  ],
+};

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+
+import type { Core } from '@strapi/strapi';
+import { LRUCache } from 'lru-cache';
+
+import { compile, explain, RuleError, type CompiledRule, type CompileOptions, type ExplainNode } from '../../../engine/src';
+import type { ConditionProblem } from '../variants/validate';
+import type { Variant } from '../variants/schema';
+import { getService } from '../utils/get-service';
+import { summarizeExplain, type ReasonEntry } from '../utils/reason';
+
+/** A variant with its condition compiled; `evaluator: null` means "no condition: always matches". */
+export interface CompiledVariant {
+  variant: Variant;
+  evaluator: CompiledRule | null;
+  /** Set when the stored condition no longer compiles (e.g. an audience it names was deleted). */
+  compileError?: string;
+}
+
+export interface Selection {
+  variant: Variant | null;
+  reason: ReasonEntry[];
+}
+
+const MAX_COMPILED = 10_000;
+const ERROR_LOG_INTERVAL_MS = 60_000;
+
+const hashCondition = (condition: unknown) => createHash('sha1').update(JSON.stringify(condition)).digest('base64url');
+
+/**
+ * Compiles variant conditions once and picks the winning variant per request. Compiled forms are
+ * cached by the condition's content hash and the audience library's version, so a request never
+ * compiles a condition that an earlier request or a publish already compiled.
+ */
+const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const compiled = new LRUCache<string, CompiledRule | RuleError>({ max: MAX_COMPILED });
+  const lastErrorLog = new Map<string, number>();
+
+  const engineOptions = (audienceRules?: Record<string, unknown>): CompileOptions => {
+    const { limits } = getService(strapi, 'settings').get();
+    return {
+      audiences: (audienceRules ?? getService(strapi, 'audiences').rules()) as CompileOptions['audiences'],
+      limits: { depth: limits.conditionDepth, bytes: limits.conditionBytes },
+    };
+  };
+
+  const compileCached = (condition: unknown): CompiledRule | RuleError => {
+    const key = `${getService(strapi, 'audiences').version()}:${hashCondition(condition)}`;
+    let entry = compiled.get(key);
+    if (!entry) {
+      try {
+        entry = compile(condition as never, engineOptions());
+      } catch (error) {
+        if (!(error instanceof RuleError)) throw error;
+        entry = error;
+      }
+      compiled.set(key, entry);
+    }
+    return entry;
+  };
+
+  /** Logs a broken condition at most once a minute per variant, never once per request. */
+  const logConditionError = (variant: Variant, message: string) => {
+    const now = Date.now();
+    const last = lastErrorLog.get(variant.id) ?? 0;
+    if (now - last < ERROR_LOG_INTERVAL_MS) return;
+    lastErrorLog.set(variant.id, now);
+    if (lastErrorLog.size > 1000) lastErrorLog.clear();
+    strapi.log.warn(`[personalize] condition of variant "${variant.id}" failed and counts as no match: ${message}`);
+  };
+
+  return {
+    /** For validation on save: null when the condition compiles, else where and why it does not. */
+    check(condition: unknown, audienceRules?: Record<string, unknown>): ConditionProblem | null {
+      try {
+        compile(condition as never, engineOptions(audienceRules));
+        return null;
+      } catch (error) {
+        if (error instanceof RuleError) return { path: error.path, message: error.message };
+        throw error;
+      }
+    },
+
+    compileVariants(variants: readonly Variant[]): CompiledVariant[] {
+      return variants.map((variant) => {
+        if (variant.condition === undefined || variant.condition === null) return { variant, evaluator: null };
+        const result = compileCached(variant.condition);
+        return result instanceof RuleError
+          ? { variant, evaluator: null, compileError: `${result.message} at ${JSON.stringify(result.path)}` }
+          : { variant, evaluator: result };
+      });
+    },
+
+    /** The first enabled variant whose condition is truthy; a condition that throws is a non-match. */
+    select(program: readonly CompiledVariant[], data: unknown): Selection {
+      for (const { variant, evaluator, compileError } of program) {
+        if (!variant.enabled) continue;
+        if (compileError) {
+          logConditionError(variant, compileError);
+          continue;
+        }
+        if (!evaluator) return { variant, reason: [{ rule: 'always', result: true }] };
+        let matched = false;
+        try {
+          matched = evaluator.matches(data);
+        } catch (error) {
+          logConditionError(variant, error instanceof Error ? error.message : String(error));
+          continue;
+        }
+        if (matched) return { variant, reason: explainMatch(variant.condition, data) };
+      }
+      return { variant: null, reason: [] };
+    },
+
+    explain(condition: unknown, data: unknown, audienceRules?: Record<string, unknown>): ExplainNode {
+      return explain(condition as never, data, engineOptions(audienceRules));
+    },
+
+    /** Drops compiled forms; the next request compiles again (after an audience change, say). */
+    clear() {
+      compiled.clear();
+    },
+
+    stats: () => ({ compiledConditions: compiled.size }),
+  };
+
+  function explainMatch(condition: unknown, data: unknown): ReasonEntry[] {
+    try {
+      return summarizeExplain(explain(condition as never, data, engineOptions()));
+    } catch {
+      // The condition matched; failing to describe why must not fail the response.
+      return [{ rule: 'matched', result: true }];
+    }
+  }
+};
+
+export type ConditionsService = ReturnType<typeof createConditionsService>;
+export default createConditionsService;

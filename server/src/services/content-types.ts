@@ -1,0 +1,43 @@
+import type { Core } from '@strapi/strapi';
+
+import type { SchemaLike } from '../utils/schema-types';
+import { VARIANTS_CUSTOM_FIELD_UID } from '../variants/schema';
+
+/**
+ * Reads content-type schemas through Strapi's public registry. Schemas do not change while Strapi
+ * runs (a schema change restarts it), so the variants field lookup is memoised per uid.
+ */
+const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const variantsFieldByUid = new Map<string, string | null>();
+
+  const getSchema = (uid: string): SchemaLike | undefined =>
+    (strapi.contentTypes as unknown as Record<string, SchemaLike | undefined>)[uid];
+
+  const getComponent = (uid: string): SchemaLike | undefined =>
+    (strapi.components as unknown as Record<string, SchemaLike | undefined>)[uid];
+
+  const getVariantsFieldName = (uid: string): string | null => {
+    if (!variantsFieldByUid.has(uid)) {
+      const schema = getSchema(uid);
+      const entry = schema
+        ? Object.entries(schema.attributes).find(([, attribute]) => attribute.customField === VARIANTS_CUSTOM_FIELD_UID)
+        : undefined;
+      variantsFieldByUid.set(uid, entry ? entry[0] : null);
+    }
+    return variantsFieldByUid.get(uid) ?? null;
+  };
+
+  /** Content types the delivery routes serve: the app's own (`api::`) collection and single types. */
+  const isDeliverable = (uid: string): boolean => {
+    const schema = getSchema(uid);
+    return Boolean(schema && uid.startsWith('api::') && (schema.kind === 'collectionType' || schema.kind === 'singleType'));
+  };
+
+  const withVariantsField = () =>
+    Object.keys(strapi.contentTypes).filter((uid) => getVariantsFieldName(uid) !== null);
+
+  return { getSchema, getComponent, getVariantsFieldName, isDeliverable, withVariantsField };
+};
+
+export type ContentTypesService = ReturnType<typeof createContentTypesService>;
+export default createContentTypesService;
