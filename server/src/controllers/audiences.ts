@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
 import { AUDIENCE_UID } from '../services/audiences';
+import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../utils/errors';
 import { audienceInputSchema, audienceUpdateSchema } from '../validation/audience';
 
@@ -58,8 +59,27 @@ const createAudiencesController = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /** Refused with a 409 listing the variants and audiences that still name the audience. */
     async delete(ctx: Context) {
-      const audience = await findOrThrow(ctx.params.documentId);
+      const audience = (await findOrThrow(ctx.params.documentId)) as unknown as { key: string; name: string };
+      const usage = await getService(strapi, 'usage').of(audience.key);
+      if (usage.entries.length > 0 || usage.audiences.length > 0) {
+        const where = [
+          ...usage.entries.map((use) => `${use.contentType} "${use.title ?? use.documentId}" (${[use.locale, use.status].filter(Boolean).join(', ')}), variant "${use.variantName}"`),
+          ...usage.audiences.map((key) => `audience "${key}"`),
+        ];
+        ctx.status = 409;
+        ctx.body = {
+          data: null,
+          error: {
+            status: 409,
+            name: 'ConflictError',
+            message: `Audience "${audience.key}" is in use and cannot be deleted: ${where.slice(0, 5).join('; ')}${where.length > 5 ? ` and ${where.length - 5} more` : ''}`,
+            details: usage,
+          },
+        };
+        return;
+      }
       await documents().delete({ documentId: ctx.params.documentId } as never);
       ctx.body = { data: audience };
     },

@@ -5,6 +5,7 @@ const can = (action: string) => ({
 
 const readPolicies = ['admin::isAuthenticatedAdmin', can('read')];
 const managePolicies = ['admin::isAuthenticatedAdmin', can('audiences.manage')];
+const settingsPolicies = ['admin::isAuthenticatedAdmin', can('settings')];
 
 export default {
   type: 'admin',
@@ -14,5 +15,9 @@ export default {
     { method: 'POST', path: '/audiences', handler: 'audiences.create', config: { policies: managePolicies } },
     { method: 'PUT', path: '/audiences/:documentId', handler: 'audiences.update', config: { policies: managePolicies } },
     { method: 'DELETE', path: '/audiences/:documentId', handler: 'audiences.delete', config: { policies: managePolicies } },
+    { method: 'GET', path: '/usage', handler: 'admin-usage.find', config: { policies: readPolicies } },
+    { method: 'POST', path: '/evaluate', handler: 'admin-evaluate.evaluate', config: { policies: readPolicies } },
+    { method: 'GET', path: '/settings', handler: 'admin-settings.find', config: { policies: settingsPolicies } },
+    { method: 'POST', path: '/cache/purge', handler: 'admin-settings.purge', config: { policies: settingsPolicies } },
   ],
 };

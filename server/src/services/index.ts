@@ -4,6 +4,7 @@ import conditions from './conditions';
 import contentTypes from './content-types';
 import resolver from './resolver';
 import settings from './settings';
+import usage from './usage';
 
 const services = {
   access,
@@ -12,6 +13,7 @@ const services = {
   'content-types': contentTypes,
   resolver,
   settings,
+  usage,
 };
 
 export type Services = { [TName in keyof typeof services]: ReturnType<(typeof services)[TName]> };
