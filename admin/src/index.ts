@@ -1,25 +1,37 @@
 import { Magic } from '@strapi/icons';
+import type { StrapiApp } from '@strapi/strapi/admin';
 
 import { Initializer } from './components/Initializer';
 import { PluginIcon } from './components/PluginIcon';
+import { PreviewAction } from './components/PreviewAction';
 import { PLUGIN_ID } from './pluginId';
+import { PERMISSIONS } from './utils/api';
 import { getTranslation } from './utils/getTranslation';
 
-interface StrapiAdminApp {
-  addMenuLink(link: unknown): void;
-  registerPlugin(plugin: unknown): void;
-  customFields: { register(field: unknown): void };
+interface ContentManagerApis {
+  addDocumentAction(reducer: (actions: unknown[]) => unknown[]): void;
 }
 
 export default {
-  register(app: StrapiAdminApp) {
+  register(app: StrapiApp) {
     app.addMenuLink({
       to: `plugins/${PLUGIN_ID}`,
       icon: PluginIcon,
       intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Personalize' },
-      permissions: [{ action: 'plugin::personalize.read', subject: null }],
+      permissions: PERMISSIONS.read,
       Component: () => import('./pages/App').then((module) => ({ default: module.App })),
     });
+
+    app.addSettingsLink(
+      { id: PLUGIN_ID, intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Personalize' } },
+      {
+        id: `${PLUGIN_ID}-settings`,
+        to: PLUGIN_ID,
+        intlLabel: { id: getTranslation('settings.link'), defaultMessage: 'Configuration & cache' },
+        permissions: PERMISSIONS.settings,
+        Component: () => import('./pages/SettingsPage').then((module) => ({ default: module.SettingsPage })),
+      }
+    );
 
     app.customFields.register({
       name: 'variants',
@@ -32,7 +44,10 @@ export default {
       },
       icon: Magic,
       components: {
-        Input: () => import('./components/VariantsInput').then((module) => ({ default: module.VariantsInput })),
+        Input: () =>
+          import('./components/VariantsInput/VariantsInput').then((module) => ({
+            default: module.VariantsInput as unknown as React.ComponentType,
+          })),
       },
       options: {
         advanced: [
@@ -55,6 +70,11 @@ export default {
     });
 
     app.registerPlugin({ id: PLUGIN_ID, initializer: Initializer, isReady: false, name: 'Personalize' });
+  },
+
+  bootstrap(app: StrapiApp) {
+    const contentManager = app.getPlugin('content-manager') as unknown as { apis: ContentManagerApis } | undefined;
+    contentManager?.apis.addDocumentAction((actions) => [...actions, PreviewAction]);
   },
 
   async registerTrads({ locales }: { locales: string[] }) {

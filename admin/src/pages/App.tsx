@@ -1,12 +1,11 @@
 import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
 
+import { PERMISSIONS } from '../utils/api';
 import { AudiencesPage } from './AudiencesPage';
 
-const READ_PERMISSIONS = [{ action: 'plugin::personalize.read', subject: null }];
-
 export const App = () => (
-  <Page.Protect permissions={READ_PERMISSIONS}>
+  <Page.Protect permissions={PERMISSIONS.read}>
     <Routes>
       <Route index element={<AudiencesPage />} />
       <Route path="*" element={<Page.Error />} />

@@ -1,119 +1,71 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
-import {
-  Box,
-  Button,
-  Field,
-  Flex,
-  JSONInput,
-  Table,
-  Tbody,
-  Td,
-  TextInput,
-  Textarea,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Box, Button, Dialog, Flex, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Pencil, Plus, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 
-import { compile, RuleError } from '../../../engine/src';
-import { adminApi, errorMessage, type Audience } from '../utils/api';
+import { useAudiences } from '../hooks/useAudiences';
+import { usePluginPermissions } from '../hooks/usePluginPermissions';
+import { describeCondition } from '../rules/summary';
+import { adminApi, errorExtra, errorMessage, type Audience, type AudienceUsage, type UsageReport } from '../utils/api';
+import { AudienceModal, type AudienceDraft } from './AudienceModal';
 
-interface Draft {
-  documentId?: string;
-  name: string;
-  key: string;
-  description: string;
-  conditionText: string;
-}
+const EMPTY: AudienceDraft = { name: '', key: '', description: '', condition: { '==': [{ var: 'context.device' }, 'mobile'] } };
 
-const EMPTY_DRAFT: Draft = {
-  name: '',
-  key: '',
-  description: '',
-  conditionText: JSON.stringify({ '==': [{ var: 'context.device' }, 'mobile'] }, null, 2),
-};
+const usageText = (use: AudienceUsage) =>
+  `${use.contentType} "${use.title ?? use.documentId}"${use.locale ? ` (${use.locale}, ${use.status})` : ` (${use.status})`} → ${use.variantName}`;
 
-const slugify = (name: string) =>
-  name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
-
-/** Checks a draft's condition with the engine against the rest of the library, as the server will. */
-const conditionProblem = (draft: Draft, library: Audience[]): string | null => {
-  let condition: unknown;
-  try {
-    condition = JSON.parse(draft.conditionText);
-  } catch (error) {
-    return `Not valid JSON: ${(error as Error).message}`;
-  }
-  const audiences = Object.fromEntries(
-    library.filter((audience) => audience.documentId !== draft.documentId).map((audience) => [audience.key, audience.condition])
-  );
-  if (draft.key) audiences[draft.key] = condition;
-  try {
-    compile((draft.key ? { audience: draft.key } : condition) as never, { audiences: audiences as never });
-    return null;
-  } catch (error) {
-    return error instanceof RuleError ? error.message : String(error);
-  }
-};
-
+/** The audience library: list with where each is used; create, edit and delete for managers. */
 export const AudiencesPage = () => {
-  const { get, post, put, del } = useFetchClient();
+  const { get, del } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const [audiences, setAudiences] = useState<Audience[] | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [serverError, setServerError] = useState<string | null>(null);
+  const { canManage } = usePluginPermissions();
+  const { audiences, error, reload } = useAudiences();
+  const [usage, setUsage] = useState<UsageReport | null>(null);
+  const [editing, setEditing] = useState<AudienceDraft | null>(null);
+  const [deleting, setDeleting] = useState<Audience | null>(null);
+  const [refusal, setRefusal] = useState<{ audience: Audience; message: string; uses: string[] } | null>(null);
 
-  const load = useCallback(async () => {
-    const { data } = await get<{ data: Audience[] }>(adminApi.audiences);
-    setAudiences(data.data);
-  }, [get]);
+  const loadUsage = useCallback(async () => {
+    try {
+      const { data } = await get<{ data: UsageReport }>(adminApi.usage);
+      setUsage(data.data);
+    } catch (reason) {
+      toggleNotification({ type: 'warning', message: `Where audiences are used could not be loaded: ${errorMessage(reason)}` });
+    }
+  }, [get, toggleNotification]);
 
   useEffect(() => {
-    load().catch((error) => toggleNotification({ type: 'danger', message: errorMessage(error) }));
-  }, [load, toggleNotification]);
+    void loadUsage();
+  }, [loadUsage]);
 
-  const problem = useMemo(() => (draft ? conditionProblem(draft, audiences ?? []) : null), [draft, audiences]);
-
-  const save = async () => {
-    if (!draft || problem) return;
-    setServerError(null);
-    const body = {
-      name: draft.name,
-      key: draft.key,
-      description: draft.description || null,
-      condition: JSON.parse(draft.conditionText),
-    };
-    try {
-      if (draft.documentId) await put(adminApi.audience(draft.documentId), body);
-      else await post(adminApi.audiences, body);
-      toggleNotification({ type: 'success', message: 'Audience saved' });
-      setDraft(null);
-      await load();
-    } catch (error) {
-      setServerError(errorMessage(error));
-    }
+  const refresh = async () => {
+    await Promise.all([reload(), loadUsage()]);
   };
 
   const remove = async (audience: Audience) => {
+    setDeleting(null);
     try {
       await del(adminApi.audience(audience.documentId));
       toggleNotification({ type: 'success', message: `Audience "${audience.name}" deleted` });
-      await load();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: errorMessage(error) });
+      await refresh();
+    } catch (reason) {
+      const details = errorExtra(reason) as { entries?: AudienceUsage[]; audiences?: string[] } | undefined;
+      if (details?.entries || details?.audiences) {
+        setRefusal({
+          audience,
+          message: errorMessage(reason),
+          uses: [...(details.entries ?? []).map(usageText), ...(details.audiences ?? []).map((key) => `Audience "${key}"`)],
+        });
+      } else {
+        toggleNotification({ type: 'danger', message: errorMessage(reason) });
+      }
     }
   };
 
+  if (error) return <Page.Error />;
   if (!audiences) return <Page.Loading />;
+  const audienceNames = Object.fromEntries(audiences.map((audience) => [audience.key, audience.name]));
 
   return (
     <Layouts.Root>
@@ -121,76 +73,22 @@ export const AudiencesPage = () => {
       <Page.Main>
         <Layouts.Header
           title="Audiences"
-          subtitle='Reusable visitor conditions. Use one in a variant condition as {"audience": "key"}.'
+          subtitle='Reusable visitor conditions. Variants use them as "in audience …".'
           primaryAction={
-            <Button startIcon={<Plus />} onClick={() => setDraft({ ...EMPTY_DRAFT })}>
-              Create an audience
-            </Button>
+            canManage ? (
+              <Button startIcon={<Plus />} onClick={() => setEditing({ ...EMPTY })}>
+                Create an audience
+              </Button>
+            ) : undefined
           }
         />
         <Layouts.Content>
-          {draft ? (
-            <Box background="neutral0" padding={6} marginBottom={6} shadow="filterShadow" hasRadius>
-              <Flex direction="column" alignItems="stretch" gap={4}>
-                <Typography variant="delta" tag="h2">
-                  {draft.documentId ? `Edit "${draft.name}"` : 'New audience'}
-                </Typography>
-                <Field.Root name="name" required>
-                  <Field.Label>Name</Field.Label>
-                  <TextInput
-                    value={draft.name}
-                    onChange={(event: React.ChangeEvent<HTMLInputElement>) =>
-                      setDraft({
-                        ...draft,
-                        name: event.target.value,
-                        key: draft.documentId || draft.key !== slugify(draft.name) ? draft.key : slugify(event.target.value),
-                      })
-                    }
-                  />
-                </Field.Root>
-                <Field.Root name="key" required hint="Referenced in conditions as {&quot;audience&quot;: key}">
-                  <Field.Label>Key</Field.Label>
-                  <TextInput
-                    value={draft.key}
-                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, key: event.target.value })}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-                <Field.Root name="description">
-                  <Field.Label>Description</Field.Label>
-                  <Textarea
-                    value={draft.description}
-                    onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) =>
-                      setDraft({ ...draft, description: event.target.value })
-                    }
-                  />
-                </Field.Root>
-                <Field.Root name="condition" required error={problem ?? serverError ?? undefined}>
-                  <Field.Label>Condition (JSON-logic)</Field.Label>
-                  <JSONInput
-                    value={draft.conditionText}
-                    minHeight="12rem"
-                    onChange={(conditionText: string) => setDraft({ ...draft, conditionText })}
-                  />
-                  <Field.Error />
-                </Field.Root>
-                <Flex gap={2} justifyContent="flex-end">
-                  <Button variant="tertiary" onClick={() => setDraft(null)}>
-                    Cancel
-                  </Button>
-                  <Button onClick={save} disabled={Boolean(problem) || !draft.name || !draft.key}>
-                    Save
-                  </Button>
-                </Flex>
-              </Flex>
-            </Box>
-          ) : null}
           {audiences.length === 0 ? (
             <Box background="neutral0" padding={8} hasRadius>
               <Typography textColor="neutral600">No audience yet.</Typography>
             </Box>
           ) : (
-            <Table colCount={4} rowCount={audiences.length + 1}>
+            <Table colCount={5} rowCount={audiences.length + 1}>
               <Thead>
                 <Tr>
                   <Th>
@@ -203,51 +101,128 @@ export const AudiencesPage = () => {
                     <Typography variant="sigma">Condition</Typography>
                   </Th>
                   <Th>
+                    <Typography variant="sigma">Used by</Typography>
+                  </Th>
+                  <Th>
                     <Typography variant="sigma">Actions</Typography>
                   </Th>
                 </Tr>
               </Thead>
               <Tbody>
-                {audiences.map((audience) => (
-                  <Tr key={audience.documentId}>
-                    <Td>
-                      <Typography fontWeight="bold">{audience.name}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>{audience.key}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography ellipsis>{JSON.stringify(audience.condition)}</Typography>
-                    </Td>
-                    <Td>
-                      <Flex gap={1}>
-                        <Button
-                          variant="ghost"
-                          startIcon={<Pencil />}
-                          onClick={() =>
-                            setDraft({
-                              documentId: audience.documentId,
-                              name: audience.name,
-                              key: audience.key,
-                              description: audience.description ?? '',
-                              conditionText: JSON.stringify(audience.condition, null, 2),
-                            })
-                          }
-                        >
-                          Edit
-                        </Button>
-                        <Button variant="danger-light" startIcon={<Trash />} onClick={() => remove(audience)}>
-                          Delete
-                        </Button>
-                      </Flex>
-                    </Td>
-                  </Tr>
-                ))}
+                {audiences.map((audience) => {
+                  const uses = [
+                    ...(usage?.entries[audience.key] ?? []).map(usageText),
+                    ...(usage?.audiences[audience.key] ?? []).map((key) => `Audience "${audienceNames[key] ?? key}"`),
+                  ];
+                  return (
+                    <Tr key={audience.documentId}>
+                      <Td>
+                        <Typography fontWeight="bold">{audience.name}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography>{audience.key}</Typography>
+                      </Td>
+                      <Td style={{ whiteSpace: 'normal', maxWidth: '28rem' }}>
+                        <Typography>{describeCondition(audience.condition, { audienceNames })}</Typography>
+                      </Td>
+                      <Td style={{ whiteSpace: 'normal', maxWidth: '24rem' }}>
+                        {usage === null ? (
+                          <Typography textColor="neutral500">…</Typography>
+                        ) : uses.length === 0 ? (
+                          <Typography textColor="neutral600">Not used</Typography>
+                        ) : (
+                          <Flex direction="column" alignItems="flex-start">
+                            {uses.slice(0, 4).map((text) => (
+                              <Typography key={text} variant="pi">
+                                {text}
+                              </Typography>
+                            ))}
+                            {uses.length > 4 ? <Typography variant="pi">{`and ${uses.length - 4} more`}</Typography> : null}
+                          </Flex>
+                        )}
+                      </Td>
+                      <Td>
+                        {canManage ? (
+                          <Flex gap={1}>
+                            <IconButton
+                              label={`Edit ${audience.name}`}
+                              variant="ghost"
+                              onClick={() =>
+                                setEditing({
+                                  documentId: audience.documentId,
+                                  name: audience.name,
+                                  key: audience.key,
+                                  description: audience.description ?? '',
+                                  condition: audience.condition,
+                                })
+                              }
+                            >
+                              <Pencil />
+                            </IconButton>
+                            <IconButton label={`Delete ${audience.name}`} variant="ghost" onClick={() => setDeleting(audience)}>
+                              <Trash />
+                            </IconButton>
+                          </Flex>
+                        ) : null}
+                      </Td>
+                    </Tr>
+                  );
+                })}
               </Tbody>
             </Table>
           )}
         </Layouts.Content>
       </Page.Main>
+      {editing ? (
+        <AudienceModal
+          initial={editing}
+          others={audiences.filter((audience) => audience.documentId !== editing.documentId)}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            toggleNotification({ type: 'success', message: 'Audience saved' });
+            setEditing(null);
+            void refresh();
+          }}
+        />
+      ) : null}
+      <Dialog.Root open={deleting !== null} onOpenChange={(open: boolean) => (open ? undefined : setDeleting(null))}>
+        <Dialog.Content>
+          <Dialog.Header>Delete this audience?</Dialog.Header>
+          <Dialog.Body>{deleting ? `"${deleting.name}" (${deleting.key}) will be deleted.` : null}</Dialog.Body>
+          <Dialog.Footer>
+            <Dialog.Cancel>
+              <Button variant="tertiary">Cancel</Button>
+            </Dialog.Cancel>
+            <Dialog.Action>
+              <Button variant="danger-light" onClick={() => deleting && remove(deleting)}>
+                Delete
+              </Button>
+            </Dialog.Action>
+          </Dialog.Footer>
+        </Dialog.Content>
+      </Dialog.Root>
+      <Dialog.Root open={refusal !== null} onOpenChange={(open: boolean) => (open ? undefined : setRefusal(null))}>
+        <Dialog.Content>
+          <Dialog.Header>{refusal ? `"${refusal.audience.name}" is in use` : ''}</Dialog.Header>
+          <Dialog.Body>
+            <Flex direction="column" alignItems="flex-start" gap={2}>
+              <Typography>Remove it from these first, then delete it:</Typography>
+              <Box tag="ul" data-testid="audience-in-use">
+                {refusal?.uses.map((text) => (
+                  <Typography tag="li" key={text}>
+                    {text}
+                  </Typography>
+                ))}
+              </Box>
+            </Flex>
+          </Dialog.Body>
+          <Dialog.Footer>
+            <Dialog.Cancel>
+              <Button variant="tertiary">Close</Button>
+            </Dialog.Cancel>
+          </Dialog.Footer>
+        </Dialog.Content>
+      </Dialog.Root>
     </Layouts.Root>
   );
 };

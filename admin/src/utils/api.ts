@@ -1,8 +1,21 @@
+import type { ExplainNode } from '../../../engine/src';
 import { PLUGIN_ID } from '../pluginId';
 
+/** Admin routes of the plugin (under the admin's auth) and the public signal vocabulary. */
 export const adminApi = {
   audiences: `/${PLUGIN_ID}/audiences`,
   audience: (documentId: string) => `/${PLUGIN_ID}/audiences/${documentId}`,
+  usage: `/${PLUGIN_ID}/usage`,
+  evaluate: `/${PLUGIN_ID}/evaluate`,
+  settings: `/${PLUGIN_ID}/settings`,
+  purge: `/${PLUGIN_ID}/cache/purge`,
+  signals: `/api/${PLUGIN_ID}/signals`,
+};
+
+export const PERMISSIONS = {
+  read: [{ action: 'plugin::personalize.read', subject: null }],
+  manage: [{ action: 'plugin::personalize.audiences.manage', subject: null }],
+  settings: [{ action: 'plugin::personalize.settings', subject: null }],
 };
 
 export interface Audience {
@@ -13,8 +26,101 @@ export interface Audience {
   condition: unknown;
 }
 
-/** The message of a Strapi error response, with the first detail path when there is one. */
-export const errorMessage = (error: unknown): string => {
-  const response = (error as { response?: { data?: { error?: { message?: string } } } }).response;
-  return response?.data?.error?.message ?? (error instanceof Error ? error.message : String(error));
-};
+export type SignalType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+
+export interface SignalDescriptor {
+  path: string;
+  group: string;
+  type: SignalType;
+  description?: string;
+  source?: string;
+  values?: string[];
+  minimum?: number;
+  maximum?: number;
+  items?: SignalType | 'mixed';
+  keyed?: boolean;
+}
+
+export interface SignalVocabulary {
+  groups: string[];
+  signals: SignalDescriptor[];
+}
+
+export interface ReasonEntry {
+  rule: string;
+  path?: (string | number)[];
+  result: unknown;
+  signals?: Record<string, unknown>;
+  audience?: string;
+}
+
+export interface VariantOutcome {
+  id: string;
+  name: string;
+  enabled: boolean;
+  matched: boolean | null;
+  error?: string;
+  reason: ReasonEntry[];
+  explain?: ExplainNode;
+}
+
+export interface VariantsEvaluation {
+  variant: string | null;
+  forced: boolean;
+  reason: ReasonEntry[];
+  variants: VariantOutcome[];
+  entry?: Record<string, unknown>;
+  previewUrl?: string | null;
+}
+
+export interface ConditionEvaluation {
+  matched: boolean;
+  result: unknown;
+  reason: ReasonEntry[];
+  explain?: ExplainNode;
+  error?: string;
+}
+
+export interface AudienceUsage {
+  uid: string;
+  contentType: string;
+  documentId: string;
+  locale: string | null;
+  status: 'draft' | 'published';
+  title: string | null;
+  variantId: string;
+  variantName: string;
+}
+
+export interface UsageReport {
+  entries: Record<string, AudienceUsage[]>;
+  audiences: Record<string, string[]>;
+}
+
+export interface SettingsData {
+  config: Record<string, unknown>;
+  cache: unknown;
+  conditions: { compiledConditions: number };
+}
+
+export interface ErrorDetail {
+  path: (string | number)[];
+  message: string;
+}
+
+interface ErrorBody {
+  error?: { message?: string; details?: { errors?: ErrorDetail[] } & Record<string, unknown> };
+}
+
+const errorBody = (error: unknown): ErrorBody | undefined =>
+  (error as { response?: { data?: ErrorBody } }).response?.data;
+
+/** The message of a Strapi error response (useFetchClient throws with `response.data`). */
+export const errorMessage = (error: unknown): string =>
+  errorBody(error)?.error?.message ?? (error instanceof Error ? error.message : String(error));
+
+/** The `details.errors` of a Strapi validation error: paths and messages to show at their place. */
+export const errorDetails = (error: unknown): ErrorDetail[] => errorBody(error)?.error?.details?.errors ?? [];
+
+/** The whole `details` object (e.g. where an audience is used, for a refused delete). */
+export const errorExtra = (error: unknown): Record<string, unknown> | undefined => errorBody(error)?.error?.details;

@@ -1,51 +1,67 @@
-import { compile, RuleError } from '../../../engine/src';
-import { variantsValueSchema } from '../../../server/src/variants/schema';
+import { validateVariantsValue } from '../../../server/src/variants/validate';
+import { variantsValueSchema, type Variant } from '../../../server/src/variants/schema';
+import type { ComponentLookup } from '../../../server/src/variants/override-schemas';
+import type { SchemaLike } from '../../../server/src/utils/schema-types';
+import { checkCondition } from '../rules/validate';
 
-export interface ClientProblem {
-  path: string;
+export interface VariantIssue {
+  /** Path inside the variant: `["name"]`, `["overrides", "title"]`, `["condition", "and", 1]`. */
+  path: (string | number)[];
   message: string;
 }
 
-const pathText = (path: readonly PropertyKey[]) =>
-  path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : `${text}.${String(segment)}`), '');
+export interface VariantsCheck {
+  /** Variant index → its problems. */
+  byVariant: Record<number, VariantIssue[]>;
+  /** Problems of the whole value (too many variants, not an object...). */
+  general: string[];
+}
+
+export interface ValidationContext {
+  schema: SchemaLike | null;
+  fieldName: string;
+  getComponent: ComponentLookup;
+  audiences: Record<string, unknown> | null;
+  maxVariants?: number;
+  maxConditionBytes?: number;
+}
 
 /**
- * Checks what the server checks that the admin can check alone (shape, ids, conditions that
- * compile), so editors see problems before saving. Overrides against the schema and audience
- * references are confirmed by the server's 400 on save.
+ * Runs the server's own validation of a variants value in the browser (shape, ids, overrides
+ * against the content type's schema, conditions compiled by the engine), so problems show at their
+ * place before saving. Audience references wait for the library to load.
  */
-export const validateVariantsText = (
-  text: string,
-  audiences: Record<string, unknown> | null
-): { value: unknown; problems: ClientProblem[] } => {
-  if (text.trim() === '') return { value: null, problems: [] };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { value: text, problems: [{ path: '', message: `Not valid JSON: ${(error as Error).message}` }] };
+export const checkVariants = (variants: Variant[], context: ValidationContext): VariantsCheck => {
+  const byVariant: Record<number, VariantIssue[]> = {};
+  const general: string[] = [];
+  const add = (path: (string | number)[], message: string) => {
+    const [, , index, ...rest] = path;
+    if (typeof index === 'number') (byVariant[index] ??= []).push({ path: rest, message });
+    else general.push(message);
+  };
+  const value = { variants };
+  if (!context.schema) {
+    const parsed = variantsValueSchema.safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) add([context.fieldName, ...(issue.path as (string | number)[])], issue.message);
+    return { byVariant, general };
   }
-  const parsed = variantsValueSchema.safeParse(json);
-  if (!parsed.success) {
-    return {
-      value: json,
-      problems: parsed.error.issues.map((issue) => ({ path: pathText(issue.path), message: issue.message })),
-    };
-  }
-  const problems: ClientProblem[] = [];
-  const seen = new Set<string>();
-  parsed.data.variants.forEach((variant, index) => {
-    if (seen.has(variant.id)) problems.push({ path: `.variants[${index}].id`, message: `duplicate id "${variant.id}"` });
-    seen.add(variant.id);
-    if (variant.condition === undefined || variant.condition === null) return;
-    try {
-      compile(variant.condition as never, { audiences: (audiences ?? {}) as never });
-    } catch (error) {
-      // Until the audience library has loaded, references to it are left to the server's check.
-      if (error instanceof RuleError && !(audiences === null && error.code === 'unknown_audience')) {
-        problems.push({ path: `.variants[${index}].condition${pathText(error.path)}`, message: error.detail });
-      }
-    }
+  const result = validateVariantsValue(value, {
+    schema: context.schema,
+    fieldName: context.fieldName,
+    getComponent: context.getComponent,
+    maxVariants: context.maxVariants ?? 50,
+    maxConditionBytes: context.maxConditionBytes ?? 16384,
+    checkCondition: (condition) => checkCondition(condition, context.audiences),
   });
-  return { value: json, problems };
+  if (!result.ok) for (const issue of result.issues) add(issue.path, issue.message);
+  return { byVariant, general };
 };
+
+/** Problems under one path prefix of a variant (e.g. `["overrides", "title"]`). */
+export const issuesAt = (issues: VariantIssue[] | undefined, ...prefix: (string | number)[]): string[] =>
+  (issues ?? [])
+    .filter((issue) => prefix.every((segment, index) => issue.path[index] === segment))
+    .map((issue) => {
+      const rest = issue.path.slice(prefix.length);
+      return rest.length ? `${rest.join('.')}: ${issue.message}` : issue.message;
+    });

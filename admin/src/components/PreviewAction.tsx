@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'react';
+
+import { Box, Flex, LinkButton, Loader, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Eye, ExternalLink } from '@strapi/icons';
+import { unstable_useContentManagerContext, useFetchClient, useQueryParams } from '@strapi/strapi/admin';
+import type { DocumentActionComponent } from '@strapi/content-manager/strapi-admin';
+
+import { VARIANTS_CUSTOM_FIELD_UID, variantsValueSchema } from '../../../server/src/variants/schema';
+import { usePluginPermissions } from '../hooks/usePluginPermissions';
+import { adminApi, errorMessage, type VariantsEvaluation } from '../utils/api';
+
+interface PreviewContentProps {
+  uid: string;
+  documentId: string;
+  locale?: string;
+  status: 'draft' | 'published';
+  variants: { id: string; name: string }[];
+}
+
+/** Pick a variant; open the site's preview with it, or see the entry as that variant serves it. */
+const PreviewContent = ({ uid, documentId, locale, status, variants }: PreviewContentProps) => {
+  const { post } = useFetchClient();
+  const [variant, setVariant] = useState(variants[0]?.id);
+  const [result, setResult] = useState<VariantsEvaluation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!variant) return;
+    let cancelled = false;
+    setResult(null);
+    post<{ data: VariantsEvaluation }>(adminApi.evaluate, { uid, documentId, locale, status, variant, signals: {} })
+      .then(({ data }) => !cancelled && setResult(data.data))
+      .catch((reason: unknown) => !cancelled && setError(errorMessage(reason)));
+    return () => {
+      cancelled = true;
+    };
+  }, [post, uid, documentId, locale, status, variant]);
+
+  if (variants.length === 0) return <Typography>This entry has no variant yet.</Typography>;
+
+  return (
+    <Flex direction="column" alignItems="stretch" gap={4}>
+      <SingleSelect aria-label="Variant to preview" value={variant} onChange={(next: string | number) => setVariant(String(next))}>
+        {variants.map((candidate) => (
+          <SingleSelectOption key={candidate.id} value={candidate.id}>
+            {`${candidate.name} (${candidate.id})`}
+          </SingleSelectOption>
+        ))}
+      </SingleSelect>
+      {error ? <Typography textColor="danger600">{error}</Typography> : null}
+      {!result && !error ? <Loader small>Loading the preview</Loader> : null}
+      {result?.previewUrl ? (
+        <LinkButton href={result.previewUrl} isExternal endIcon={<ExternalLink />}>
+          Open the preview
+        </LinkButton>
+      ) : null}
+      {result?.entry ? (
+        <Flex direction="column" alignItems="stretch" gap={2}>
+          <Typography variant="pi" textColor="neutral600">
+            {result.previewUrl
+              ? `The ${status} entry with this variant applied:`
+              : `No preview URL is configured (plugin config "previewUrl"). The ${status} entry with this variant applied:`}
+          </Typography>
+          <Box tag="pre" padding={3} background="neutral100" hasRadius data-testid="preview-json" style={{ overflow: 'auto', maxHeight: '24rem', fontSize: '12px' }}>
+            {JSON.stringify(result.entry, null, 2)}
+          </Box>
+        </Flex>
+      ) : null}
+    </Flex>
+  );
+};
+
+/** Content Manager document action: "Preview as variant", for entries of types with a variants field. */
+export const PreviewAction: DocumentActionComponent = ({ model, documentId, document, activeTab }) => {
+  const { canRead } = usePluginPermissions();
+  const [{ query }] = useQueryParams<{ plugins?: { i18n?: { locale?: string } } }>();
+  const { contentType } = unstable_useContentManagerContext();
+  if (!canRead || !documentId || !document) return null;
+  const attributes = (contentType?.attributes ?? {}) as Record<string, { customField?: string }>;
+  const fieldName = Object.keys(attributes).find((key) => attributes[key].customField === VARIANTS_CUSTOM_FIELD_UID);
+  if (!fieldName) return null;
+  const parsed = variantsValueSchema.safeParse(document[fieldName] ?? { variants: [] });
+  const variants = parsed.success ? parsed.data.variants.map(({ id, name }) => ({ id, name })) : [];
+
+  return {
+    label: 'Preview as variant',
+    icon: <Eye />,
+    position: 'header',
+    dialog: {
+      type: 'modal',
+      title: 'Preview as variant',
+      content: (
+        <PreviewContent
+          uid={model}
+          documentId={documentId}
+          locale={query.plugins?.i18n?.locale}
+          status={activeTab === 'published' ? 'published' : 'draft'}
+          variants={variants}
+        />
+      ),
+    },
+  };
+};

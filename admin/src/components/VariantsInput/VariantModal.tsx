@@ -1,0 +1,128 @@
+import { useState } from 'react';
+
+import { Button, Field, Flex, Modal, TextInput, Toggle, Typography } from '@strapi/design-system';
+
+import type { Variant } from '../../../../server/src/variants/schema';
+import type { SchemaLike } from '../../../../server/src/utils/schema-types';
+import type { Audience } from '../../utils/api';
+import { issuesAt, type VariantIssue } from '../../utils/validateVariants';
+import { RuleBuilder } from '../RuleBuilder/RuleBuilder';
+import { OverridesEditor } from './OverridesEditor';
+import { variantIdFrom } from './ids';
+
+interface VariantModalProps {
+  initial: Variant;
+  isNew: boolean;
+  takenIds: string[];
+  schema: SchemaLike | null;
+  audiences: Audience[] | null;
+  currentValues: Record<string, unknown>;
+  /** Checks a draft the way a save would; returns its problems. */
+  check: (variant: Variant) => VariantIssue[];
+  onSave: (variant: Variant) => void;
+  onClose: () => void;
+}
+
+/** Create or edit one variant: name, id, on/off, condition (rule builder) and overrides. */
+export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, currentValues, check, onSave, onClose }: VariantModalProps) => {
+  const [draft, setDraft] = useState<Variant>(initial);
+  const [idTouched, setIdTouched] = useState(!isNew);
+  const [conditionValid, setConditionValid] = useState(true);
+  const issues = check(draft);
+  const idTaken = takenIds.includes(draft.id);
+  const nameError = issuesAt(issues, 'name').join('; ') || (draft.name.trim() ? undefined : 'A name is required');
+  const idError = idTaken ? `"${draft.id}" is already used by another variant` : issuesAt(issues, 'id').join('; ') || undefined;
+  const conditionError = issuesAt(issues, 'condition').join('; ');
+  const canSave = !nameError && !idError && conditionValid && issues.length === 0;
+
+  return (
+    <Modal.Root open onOpenChange={(open: boolean) => (open ? undefined : onClose())}>
+      <Modal.Content>
+        <Modal.Header>
+          <Modal.Title>{isNew ? 'New variant' : `Edit "${initial.name}"`}</Modal.Title>
+        </Modal.Header>
+        <Modal.Body>
+          <Flex direction="column" alignItems="stretch" gap={5}>
+            <Flex gap={4} alignItems="flex-start">
+              <Field.Root name="variant-name" required error={nameError} style={{ flex: 2 }}>
+                <Field.Label>Name</Field.Label>
+                <TextInput
+                  value={draft.name}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
+                    const name = event.target.value;
+                    setDraft({ ...draft, name, id: idTouched ? draft.id : variantIdFrom(name, takenIds) });
+                  }}
+                />
+                <Field.Error />
+              </Field.Root>
+              <Field.Root name="variant-id" required error={idError} hint="Stable id, used in previews and analytics" style={{ flex: 1 }}>
+                <Field.Label>Id</Field.Label>
+                <TextInput
+                  value={draft.id}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
+                    setIdTouched(true);
+                    setDraft({ ...draft, id: event.target.value });
+                  }}
+                />
+                <Field.Hint />
+                <Field.Error />
+              </Field.Root>
+              <Field.Root name="variant-enabled">
+                <Field.Label>Enabled</Field.Label>
+                <Toggle
+                  onLabel="On"
+                  offLabel="Off"
+                  checked={draft.enabled}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, enabled: event.target.checked })}
+                />
+              </Field.Root>
+            </Flex>
+            <Flex direction="column" alignItems="stretch" gap={2}>
+              <Typography variant="delta" tag="h3">
+                Condition
+              </Typography>
+              <Typography variant="pi" textColor="neutral600">
+                Who sees this variant. With no condition, everyone who reaches it does.
+              </Typography>
+              <RuleBuilder
+                value={draft.condition ?? null}
+                audiences={audiences}
+                onValidityChange={setConditionValid}
+                onChange={(condition) => setDraft({ ...draft, condition: condition as Variant['condition'] })}
+              />
+              {conditionError ? (
+                <Typography variant="pi" textColor="danger600" role="alert">
+                  {conditionError}
+                </Typography>
+              ) : null}
+            </Flex>
+            <Flex direction="column" alignItems="stretch" gap={2}>
+              <Typography variant="delta" tag="h3">
+                Overrides
+              </Typography>
+              {schema ? (
+                <OverridesEditor
+                  schema={schema}
+                  overrides={draft.overrides}
+                  currentValues={currentValues}
+                  issues={issues}
+                  onChange={(overrides) => setDraft({ ...draft, overrides })}
+                />
+              ) : (
+                <Typography textColor="neutral600">The content type's fields could not be read.</Typography>
+              )}
+            </Flex>
+          </Flex>
+        </Modal.Body>
+        <Modal.Footer>
+          <Button variant="tertiary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button disabled={!canSave} onClick={() => onSave({ ...draft, name: draft.name.trim() })}>
+            {isNew ? 'Add variant' : 'Apply changes'}
+          </Button>
+        </Modal.Footer>
+      </Modal.Content>
+    </Modal.Root>
+  );
+};

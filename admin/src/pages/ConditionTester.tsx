@@ -1,0 +1,55 @@
+import { useState } from 'react';
+
+import { Badge, Box, Button, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Play } from '@strapi/icons';
+import { useFetchClient } from '@strapi/strapi/admin';
+
+import { ExplainTree } from '../components/TestPanel/ExplainTree';
+import { SIGNAL_PRESETS } from '../components/TestPanel/presets';
+import { adminApi, errorMessage, type ConditionEvaluation } from '../utils/api';
+
+/** Tries one condition against a sample visitor (`POST /personalize/evaluate` with a condition). */
+export const ConditionTester = ({ condition }: { condition: unknown }) => {
+  const { post } = useFetchClient();
+  const [preset, setPreset] = useState(SIGNAL_PRESETS[0].id);
+  const [result, setResult] = useState<ConditionEvaluation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async () => {
+    const signals = SIGNAL_PRESETS.find((candidate) => candidate.id === preset)?.signals ?? {};
+    try {
+      const { data } = await post<{ data: ConditionEvaluation }>(adminApi.evaluate, { condition, signals });
+      setResult(data.data);
+      setError(null);
+    } catch (reason) {
+      setResult(null);
+      setError(errorMessage(reason));
+    }
+  };
+
+  return (
+    <Box background="neutral100" padding={3} hasRadius>
+      <Flex direction="column" alignItems="stretch" gap={2}>
+        <Flex gap={2}>
+          <SingleSelect aria-label="Sample visitor" size="S" value={preset} onChange={(next: string | number) => setPreset(String(next))}>
+            {SIGNAL_PRESETS.map((candidate) => (
+              <SingleSelectOption key={candidate.id} value={candidate.id}>
+                {candidate.label}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+          <Button variant="secondary" size="S" startIcon={<Play />} onClick={run}>
+            Test
+          </Button>
+          {result ? <Badge active={result.matched}>{result.matched ? 'in the audience' : 'not in the audience'}</Badge> : null}
+        </Flex>
+        {error ? <Typography textColor="danger600">{error}</Typography> : null}
+        {result?.explain ? (
+          <Box tag="ul">
+            <ExplainTree node={result.explain} />
+          </Box>
+        ) : null}
+      </Flex>
+    </Box>
+  );
+};
