@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
+import { contentApiMiddleware } from './middlewares/content-api';
+import { INVALIDATED_EVENT } from './services/invalidation';
 import { getService } from './utils/get-service';
 
 export const RBAC_ACTIONS = [
@@ -25,7 +27,15 @@ export const RBAC_ACTIONS = [
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(RBAC_ACTIONS);
+  // Outbound: CDNs and other systems subscribe to this event in Settings → Webhooks.
+  strapi.get('webhookStore').addAllowedEvent('PERSONALIZE_INVALIDATED', INVALIDATED_EVENT);
+
+  await getService(strapi, 'redis').connect();
+  getService(strapi, 'cache').init();
   await getService(strapi, 'audiences').reload();
+
+  // Runs after Strapi's own middlewares (errors, body, query) and before the router.
+  strapi.server.use(contentApiMiddleware(strapi));
 };
 
 export default bootstrap;

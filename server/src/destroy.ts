@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 
-const destroy = async (_: { strapi: Core.Strapi }) => {
-  // Nothing held open yet: the in-process caches go with the process.
+import { getService } from './utils/get-service';
+
+const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'redis').disconnect();
 };
 
 export default destroy;

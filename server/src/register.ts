@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { audiencesMiddleware } from './document-middlewares/audiences';
+import { invalidateMiddleware } from './document-middlewares/invalidate';
 import { validateVariantsMiddleware } from './document-middlewares/validate-variants';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -13,6 +14,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
 
   strapi.documents.use(validateVariantsMiddleware(strapi));
   strapi.documents.use(audiencesMiddleware(strapi));
+  strapi.documents.use(invalidateMiddleware(strapi));
 };
 
 export default register;

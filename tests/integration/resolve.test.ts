@@ -4,7 +4,10 @@ import { addLocale, ARTICLE_UID, createArticle, mobileQuickExit } from '../helpe
 import { grantPublic } from '../helpers/permissions';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 
-const mobileSignals = { context: { device: 'mobile' }, behavior: { dwellSec: 4 } };
+import { DESKTOP_UA, MOBILE_UA } from '../helpers/user-agents';
+
+// The device is derived from the User-Agent; a client-sent context.device is ignored.
+const mobileSignals = { behavior: { dwellSec: 4 } };
 
 describe('POST /api/personalize/resolve', () => {
   let app: TestStrapi;
@@ -24,7 +27,9 @@ describe('POST /api/personalize/resolve', () => {
     await app?.destroy();
   });
 
-  const resolve = (body: unknown) => request(app.server).post('/api/personalize/resolve').send(body as object);
+  /** Resolves as a mobile browser unless told otherwise. */
+  const resolve = (body: unknown, userAgent = MOBILE_UA) =>
+    request(app.server).post('/api/personalize/resolve').set('User-Agent', userAgent).send(body as object);
 
   it('serves the matching variant, with why it matched', async () => {
     const { documentId } = await createArticle(app.strapi, {
@@ -61,16 +66,12 @@ describe('POST /api/personalize/resolve', () => {
       variants: { variants: [mobileQuickExit] },
     });
 
-    const desktop = await resolve({
-      uid: ARTICLE_UID,
-      documentId,
-      signals: { context: { device: 'desktop' }, behavior: { dwellSec: 4 } },
-    });
+    const desktop = await resolve({ uid: ARTICLE_UID, documentId, signals: mobileSignals }, DESKTOP_UA);
     expect(desktop.status).toBe(200);
     expect(desktop.body.data).toMatchObject({ title: 'Plan your trip', cta: 'Start planning' });
     expect(desktop.body.meta.personalize).toEqual({ variant: null, reason: [] });
 
-    const noSignals = await resolve({ uid: ARTICLE_UID, documentId });
+    const noSignals = await resolve({ uid: ARTICLE_UID, documentId }, DESKTOP_UA);
     expect(noSignals.status).toBe(200);
     expect(noSignals.body.data.title).toBe('Plan your trip');
     expect(noSignals.body.meta.personalize.variant).toBeNull();
@@ -91,7 +92,7 @@ describe('POST /api/personalize/resolve', () => {
     const lingering = await resolve({
       uid: ARTICLE_UID,
       documentId,
-      signals: { context: { device: 'mobile' }, behavior: { dwellSec: 60 } },
+      signals: { behavior: { dwellSec: 60 } },
     });
     expect(lingering.body.meta.personalize.variant).toBe('v_any_mobile');
     expect(lingering.body.data.title).toBe('Mobile');
@@ -121,7 +122,7 @@ describe('POST /api/personalize/resolve', () => {
     expect(fr.status).toBe(200);
     expect(fr.body.data).toMatchObject({ locale: 'fr', title: 'Vous hésitez ?' });
 
-    const frDefault = await resolve({ uid: ARTICLE_UID, documentId, locale: 'fr' });
+    const frDefault = await resolve({ uid: ARTICLE_UID, documentId, locale: 'fr' }, DESKTOP_UA);
     expect(frDefault.body.data.title).toBe('Bonjour');
 
     const en = await resolve({ uid: ARTICLE_UID, documentId, locale: 'en', signals: mobileSignals });

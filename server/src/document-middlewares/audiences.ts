@@ -25,8 +25,12 @@ export const audiencesMiddleware =
     if (context.uid !== AUDIENCE_UID || !CHANGING_ACTIONS.has(context.action)) return next();
     if (context.action !== 'delete') await validateAudienceWrite(strapi, context.action, context.params as AudienceParams);
     const result = await next();
-    const audiences = getService(strapi, 'audiences');
-    await audiences.reload();
+    try {
+      await getService(strapi, 'audiences').reload();
+      await getService(strapi, 'cache').announceAudiencesChanged();
+    } catch (error) {
+      strapi.log.warn(`[personalize] audience library reload failed: ${(error as Error).message}`);
+    }
     return result;
   };
 

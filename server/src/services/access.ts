@@ -22,8 +22,13 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
     readScope: (schema: SchemaLike) => `${schema.uid}.${readAction(schema)}`,
 
     /** Authenticates the request and checks the read permission; throws 401/403 like the plain API. */
-    async authorizeRead(ctx: Context, schema: SchemaLike): Promise<ContentApiAuth> {
-      const scope = [`${schema.uid}.${readAction(schema)}`];
+    authorizeRead(ctx: Context, schema: SchemaLike): Promise<ContentApiAuth> {
+      return this.authorize(ctx, `${schema.uid}.${readAction(schema)}`);
+    },
+
+    /** Runs Strapi's content-API authentication for one action scope; throws 401/403 as Strapi does. */
+    async authorize(ctx: Context, action: string): Promise<ContentApiAuth> {
+      const scope = [action];
       const auth = strapi.get('auth');
       const route = ctx.state.route as { info?: { type?: string }; config?: Record<string, unknown> };
       ctx.state.route = { ...route, info: { ...route.info, type: 'content-api' }, config: { ...route.config, auth: { scope } } };

@@ -1,163 +1,152 @@
+import { createHash } from 'node:crypto';
+
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { LRUCache } from 'lru-cache';
 
-import type { ResolveBody } from '../validation/resolve';
 import type { Signals } from '../signals/schema';
-import type { ReasonEntry } from '../utils/reason';
-import { isRelationToMany, type AttributeLike, type SchemaLike } from '../utils/schema-types';
+import { authCacheKey } from '../utils/auth-key';
 import { getService } from '../utils/get-service';
-import { variantsValueSchema, type Variant } from '../variants/schema';
-import { whyNotOverridable } from '../variants/override-schemas';
-import type { CompiledVariant } from './conditions';
+import type { ReasonEntry } from '../utils/reason';
+import type { SchemaLike } from '../utils/schema-types';
+import { stableJson } from '../utils/stable-json';
+import type { Variant } from '../variants/schema';
 import type { ContentApiAuth } from './access';
+import { typeTag, type CachedProgram, type CachedResponse } from './cache';
+import type { Entry } from './overrides';
+import type { ProgramRef } from './programs';
 
-type Entry = Record<string, unknown> & { documentId?: string; locale?: string | null; updatedAt?: unknown };
-
-export interface ResolveResult {
-  data: Record<string, unknown>;
-  meta: { personalize: { variant: string | null; reason: ReasonEntry[] } };
+export interface ResolveRequest {
+  uid: string;
+  documentId?: string;
+  locale?: string;
+  populate?: unknown;
+  fields?: unknown;
+  signals: Signals;
+  visitorId?: string;
+  /** Serve this variant (fixed, cacheable URLs and previews) instead of choosing by signals. */
+  variantId?: string;
 }
 
-const POPULATABLE = new Set(['media', 'relation', 'component', 'dynamiczone']);
+export interface ResolveOutcome {
+  /** JSON of the entry with the variant applied, as cached. */
+  data: string;
+  etag: string;
+  variant: string | null;
+  reason: ReasonEntry[];
+}
 
-const toFieldList = (fields: unknown): string[] | null => {
+export const toFieldList = (fields: unknown): string[] | null => {
   if (fields === undefined || fields === null) return null;
   if (typeof fields === 'string') return fields.split(',').map((field) => field.trim()).filter(Boolean);
   return Array.isArray(fields) ? fields.map(String) : null;
 };
 
+const etagOf = (data: string, variant: string | null) =>
+  `"${createHash('sha1').update(data).update('\0').update(variant ?? '').digest('base64url')}"`;
+
 /**
- * Loads a published entry through the document service, picks its variant for the request's
- * signals, lays the overrides over it and sanitizes it for the caller as the content API does.
+ * Resolution with caching: the entry's variant program and each (variant, query, caller) response
+ * are cached until the entry changes, so a warm request reads no database row.
  */
 const createResolverService = ({ strapi }: { strapi: Core.Strapi }) => {
-  // Compiled variant lists per stored version of an entry: a new save changes `updatedAt`.
-  const programs = new LRUCache<string, CompiledVariant[]>({ max: 10_000 });
+  const service = <TName extends Parameters<typeof getService>[1]>(name: TName) => getService(strapi, name);
 
-  const compiledVariantsOf = (uid: string, entry: Entry, fieldName: string): CompiledVariant[] => {
-    const audiencesVersion = getService(strapi, 'audiences').version();
-    const key = `${uid}|${entry.documentId}|${entry.locale ?? ''}|${String(entry.updatedAt)}|${audiencesVersion}`;
-    let program = programs.get(key);
-    if (!program) {
-      const parsed = variantsValueSchema.safeParse(entry[fieldName]);
-      // A stored value that no longer parses (edited in the database, say) personalizes nothing.
-      program = parsed.success ? getService(strapi, 'conditions').compileVariants(parsed.data.variants) : [];
-      programs.set(key, program);
-    }
-    return program;
-  };
-
-  const fetchMedia = async (value: unknown): Promise<unknown> => {
-    const ids = (Array.isArray(value) ? value : [value])
-      .map((item) => (typeof item === 'object' && item !== null ? (item as { id: unknown }).id : item))
-      .filter((id): id is number => typeof id === 'number');
-    if (ids.length === 0) return Array.isArray(value) ? [] : null;
-    const files = (await strapi.documents('plugin::upload.file' as never).findMany({
-      filters: { id: { $in: ids } },
-    } as never)) as unknown as { id: number }[];
-    const byId = new Map(files.map((file) => [file.id, file]));
-    const ordered = ids.map((id) => byId.get(id)).filter(Boolean);
-    return Array.isArray(value) ? ordered : (ordered[0] ?? null);
-  };
-
-  const fetchRelation = async (attribute: AttributeLike, value: unknown, locale: string | undefined) => {
-    const ids = (Array.isArray(value) ? value : [value])
-      .map((item) => (typeof item === 'object' && item !== null ? (item as { documentId: unknown }).documentId : item))
-      .filter((id): id is string => typeof id === 'string');
-    const many = isRelationToMany(attribute);
-    if (!attribute.target || ids.length === 0) return many ? [] : null;
-    const target = getService(strapi, 'content-types').getSchema(attribute.target);
-    const localized = Boolean(target?.pluginOptions?.i18n?.localized);
-    const related = (await strapi.documents(attribute.target as never).findMany({
-      filters: { documentId: { $in: ids } },
-      ...(target?.options?.draftAndPublish ? { status: 'published' } : {}),
-      ...(localized && locale ? { locale } : {}),
-    } as never)) as unknown as { documentId: string }[];
-    const byDocumentId = new Map(related.map((item) => [item.documentId, item]));
-    const ordered = ids.map((id) => byDocumentId.get(id)).filter(Boolean);
-    return many ? ordered : (ordered[0] ?? null);
-  };
-
-  /** Lays a variant's overrides over the entry, only for fields the response carries. */
-  const applyOverrides = async (
-    entry: Entry,
-    variant: Variant,
-    schema: SchemaLike,
-    requestedFields: string[] | null,
-    locale: string | undefined
-  ) => {
-    for (const [name, value] of Object.entries(variant.overrides)) {
-      if (whyNotOverridable(schema, name)) continue; // the schema changed since the variant was saved
-      const attribute = schema.attributes[name];
-      if (POPULATABLE.has(attribute.type)) {
-        // Relations, media and components appear only when populated; keep the response's shape.
-        if (!(name in entry)) continue;
-        if (attribute.type === 'media') entry[name] = await fetchMedia(value);
-        else if (attribute.type === 'relation') entry[name] = await fetchRelation(attribute, value, locale);
-        else entry[name] = value;
-        continue;
+  /** Content types a response embeds (populated relations and media), for invalidation by type. */
+  const dependencies = (schema: SchemaLike, entry: Record<string, unknown>, into = new Set<string>()): Set<string> => {
+    for (const [name, attribute] of Object.entries(schema.attributes)) {
+      const value = entry[name];
+      if (value === undefined || value === null) continue;
+      if (attribute.type === 'relation' && attribute.target) into.add(attribute.target);
+      else if (attribute.type === 'media') into.add('plugin::upload.file');
+      else if (attribute.type === 'component' || attribute.type === 'dynamiczone') {
+        for (const item of Array.isArray(value) ? value : [value]) {
+          const componentUid = attribute.type === 'component' ? attribute.component : (item as { __component?: string }).__component;
+          const component = componentUid ? service('content-types').getComponent(componentUid) : undefined;
+          if (component && typeof item === 'object' && item !== null) dependencies(component, item as Record<string, unknown>, into);
+        }
       }
-      if (requestedFields && !requestedFields.includes(name)) continue;
-      entry[name] = value;
     }
+    return into;
+  };
+
+  const chooseVariant = (
+    program: CachedProgram,
+    request: ResolveRequest,
+    documentId: string | undefined
+  ): { variant: Variant | null; reason: ReasonEntry[] } => {
+    if (request.variantId !== undefined) {
+      const variant = program.variants.find((candidate) => candidate.id === request.variantId && candidate.enabled);
+      if (!variant) throw new errors.NotFoundError(`Variant "${request.variantId}" not found on this entry`);
+      return { variant, reason: [{ rule: 'fixed', result: true }] };
+    }
+    const data = {
+      ...request.signals,
+      targetingKey: request.visitorId,
+      $flagd: { flagKey: `${request.uid}:${documentId ?? ''}` },
+    };
+    return service('conditions').select(service('programs').compiled(program), data);
   };
 
   return {
-    async resolve(body: ResolveBody, auth: ContentApiAuth, signals: Signals): Promise<ResolveResult> {
-      const contentTypes = getService(strapi, 'content-types');
-      const schema = contentTypes.getSchema(body.uid) as SchemaLike;
+    async resolve(request: ResolveRequest, auth: ContentApiAuth): Promise<ResolveOutcome> {
+      const contentTypes = service('content-types');
+      const schema = contentTypes.getSchema(request.uid) as SchemaLike;
+      const fieldName = contentTypes.getVariantsFieldName(request.uid);
+      const ref: ProgramRef = { uid: request.uid, documentId: request.documentId, locale: request.locale };
+      const programs = service('programs');
+      const cache = service('cache');
 
-      const query: Record<string, unknown> = {};
-      if (body.locale !== undefined) query.locale = body.locale;
-      if (body.populate !== undefined) query.populate = body.populate;
-      if (body.fields !== undefined) query.fields = body.fields;
-      await strapi.contentAPI.validate.query(query, schema as never, { auth } as never);
-      const sanitizedQuery = (await strapi.contentAPI.sanitize.query(query, schema as never, { auth } as never)) as Record<
-        string,
-        unknown
-      >;
+      const queryShape = stableJson({ populate: request.populate, fields: request.fields });
+      let program = await programs.get(ref);
+      let fetched: { entry: Entry; requestedFields: string[] | null } | null = null;
 
-      const fieldName = contentTypes.getVariantsFieldName(body.uid);
-      const requestedFields = toFieldList(sanitizedQuery.fields);
-      const params: Record<string, unknown> = { ...sanitizedQuery, status: 'published' };
-      if (fieldName && requestedFields) params.fields = [...requestedFields, fieldName];
+      const fetchEntry = async (): Promise<{ entry: Entry; requestedFields: string[] | null }> => {
+        const query: Record<string, unknown> = {};
+        if (request.locale !== undefined) query.locale = request.locale;
+        if (request.populate !== undefined) query.populate = request.populate;
+        if (request.fields !== undefined) query.fields = request.fields;
+        await strapi.contentAPI.validate.query(query, schema as never, { auth } as never);
+        const sanitizedQuery = (await strapi.contentAPI.sanitize.query(query, schema as never, { auth } as never)) as Record<
+          string,
+          unknown
+        >;
+        const requestedFields = toFieldList(sanitizedQuery.fields);
+        const params: Record<string, unknown> = { ...sanitizedQuery, status: 'published' };
+        if (fieldName && requestedFields) params.fields = [...requestedFields, fieldName];
+        const documents = strapi.documents(request.uid as never);
+        const entry = (
+          schema.kind === 'singleType'
+            ? await documents.findFirst(params as never)
+            : await documents.findOne({ ...params, documentId: request.documentId } as never)
+        ) as Entry | null;
+        if (!entry) throw new errors.NotFoundError('Entry not found');
+        return { entry, requestedFields };
+      };
 
-      const documents = strapi.documents(body.uid as never);
-      const entry = (
-        schema.kind === 'singleType'
-          ? await documents.findFirst(params as never)
-          : await documents.findOne({ ...params, documentId: body.documentId } as never)
-      ) as Entry | null;
-      if (!entry) throw new errors.NotFoundError('Entry not found');
-
-      let selection: { variant: Variant | null; reason: ReasonEntry[] } = { variant: null, reason: [] };
-      if (fieldName) {
-        const program = compiledVariantsOf(body.uid, entry, fieldName);
-        const data = {
-          ...signals,
-          targetingKey: body.visitorId,
-          $flagd: { flagKey: `${body.uid}:${entry.documentId}` },
-        };
-        selection = getService(strapi, 'conditions').select(program, data);
-        if (selection.variant) {
-          await applyOverrides(entry, selection.variant, schema, requestedFields, body.locale ?? entry.locale ?? undefined);
-        }
-        delete entry[fieldName];
+      if (!program) {
+        // One query serves both the program and, below, the response.
+        fetched = await fetchEntry();
+        program = await programs.remember(ref, fieldName ? fetched.entry[fieldName] : undefined);
       }
 
-      const data = (await strapi.contentAPI.sanitize.output(entry, schema as never, { auth } as never)) as Record<
+      const { variant, reason } = chooseVariant(program, request, request.documentId ?? fetched?.entry.documentId);
+      const responseKey = `${programs.key(ref)}|${variant?.id ?? '-'}|${authCacheKey(auth)}|${queryShape}`;
+      const tags = programs.tags(ref);
+      const cached = await cache.responses().get(responseKey, tags);
+      if (cached) return { data: cached.data, etag: cached.etag, variant: variant?.id ?? null, reason };
+
+      const { entry, requestedFields } = fetched ?? (await fetchEntry());
+      if (variant) await service('overrides').apply(entry, variant, schema, requestedFields);
+      if (fieldName) delete entry[fieldName];
+      const sanitized = (await strapi.contentAPI.sanitize.output(entry, schema as never, { auth } as never)) as Record<
         string,
         unknown
       >;
-      return {
-        data,
-        meta: { personalize: { variant: selection.variant?.id ?? null, reason: selection.reason } },
-      };
-    },
-
-    clear() {
-      programs.clear();
+      const data = JSON.stringify(sanitized);
+      const response: CachedResponse = { data, etag: etagOf(data, variant?.id ?? null) };
+      const dependencyTags = [...dependencies(schema, sanitized)].map(typeTag);
+      await cache.responses().set(responseKey, response, [...tags, ...dependencyTags]);
+      return { data, etag: response.etag, variant: variant?.id ?? null, reason };
     },
   };
 };

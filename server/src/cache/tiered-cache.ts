@@ -1,0 +1,164 @@
+import { LRUCache } from 'lru-cache';
+
+import type { RedisService } from '../services/redis';
+
+export interface TieredCacheOptions<T extends object> {
+  /** Short name used in Redis keys, e.g. `r` for responses. */
+  namespace: string;
+  maxEntries: number;
+  ttlMs: number;
+  redis: RedisService;
+  serialize(value: T): string;
+  deserialize(text: string): T;
+}
+
+export interface TierStats {
+  size: number;
+  hits: number;
+  misses: number;
+  l2Hits: number;
+  l2Misses: number;
+}
+
+interface Entry<T> {
+  value: T;
+  tags: readonly string[];
+}
+
+/**
+ * An in-process LRU (L1) in front of Redis (L2, when configured), with tags so a purge can drop
+ * every key of a document or of a content type at once. Redis keeps a set per tag; L1 keeps a
+ * map from tag to keys, maintained as entries come and go.
+ */
+export class TieredCache<T extends object> {
+  private readonly l1: LRUCache<string, Entry<T>>;
+  private readonly keysByTag = new Map<string, Set<string>>();
+  private readonly counters = { hits: 0, misses: 0, l2Hits: 0, l2Misses: 0 };
+
+  constructor(private readonly options: TieredCacheOptions<T>) {
+    this.l1 = new LRUCache<string, Entry<T>>({
+      max: options.maxEntries,
+      ttl: options.ttlMs,
+      dispose: (entry, key) => this.untag(key, entry.tags),
+    });
+  }
+
+  private redisKey(key: string) {
+    return this.options.redis.key(`${this.options.namespace}:${key}`);
+  }
+
+  private tagKey(tag: string) {
+    return this.options.redis.key(`${this.options.namespace}-tag:${tag}`);
+  }
+
+  private tag(key: string, tags: readonly string[]) {
+    for (const tag of tags) {
+      let keys = this.keysByTag.get(tag);
+      if (!keys) this.keysByTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  private untag(key: string, tags: readonly string[]) {
+    for (const tag of tags) {
+      const keys = this.keysByTag.get(tag);
+      if (!keys) continue;
+      keys.delete(key);
+      if (keys.size === 0) this.keysByTag.delete(tag);
+    }
+  }
+
+  /** L1 only: for the hot path when the caller can do without L2. */
+  peek(key: string): T | undefined {
+    return this.l1.get(key)?.value;
+  }
+
+  async get(key: string, tags: readonly string[]): Promise<T | undefined> {
+    const entry = this.l1.get(key);
+    if (entry) {
+      this.counters.hits += 1;
+      return entry.value;
+    }
+    this.counters.misses += 1;
+    const text = await this.options.redis.attempt((redis) => redis.get(this.redisKey(key)), null);
+    if (text === null) {
+      if (this.options.redis.isReady()) this.counters.l2Misses += 1;
+      return undefined;
+    }
+    let value: T;
+    try {
+      value = this.options.deserialize(text);
+    } catch {
+      return undefined;
+    }
+    this.counters.l2Hits += 1;
+    this.setLocal(key, value, tags);
+    return value;
+  }
+
+  setLocal(key: string, value: T, tags: readonly string[]) {
+    this.l1.set(key, { value, tags });
+    this.tag(key, tags);
+  }
+
+  async set(key: string, value: T, tags: readonly string[]) {
+    this.setLocal(key, value, tags);
+    const ttlSec = Math.max(1, Math.ceil(this.options.ttlMs / 1000));
+    await this.options.redis.attempt(async (redis) => {
+      const pipeline = redis.multi().set(this.redisKey(key), this.options.serialize(value), 'EX', ttlSec);
+      for (const tag of tags) {
+        // Tag sets outlive their keys a little so a purge still finds every key it must drop.
+        pipeline.sadd(this.tagKey(tag), key).expire(this.tagKey(tag), ttlSec * 2);
+      }
+      await pipeline.exec();
+    }, undefined);
+  }
+
+  /** Drops this instance's L1 entries under the tags; returns the keys dropped. */
+  purgeLocal(tags: readonly string[]): string[] {
+    const dropped: string[] = [];
+    for (const tag of tags) {
+      for (const key of [...(this.keysByTag.get(tag) ?? [])]) {
+        this.l1.delete(key);
+        dropped.push(key);
+      }
+    }
+    return dropped;
+  }
+
+  /** Drops the Redis entries under the tags; returns the keys dropped. */
+  async purgeShared(tags: readonly string[]): Promise<string[]> {
+    return this.options.redis.attempt(async (redis) => {
+      const dropped: string[] = [];
+      for (const tag of tags) {
+        const keys = await redis.smembers(this.tagKey(tag));
+        if (keys.length > 0) await redis.del(...keys.map((key) => this.redisKey(key)));
+        await redis.del(this.tagKey(tag));
+        dropped.push(...keys);
+      }
+      return dropped;
+    }, []);
+  }
+
+  clearLocal() {
+    this.l1.clear();
+    this.keysByTag.clear();
+  }
+
+  async clearShared() {
+    await this.options.redis.attempt(async (redis) => {
+      for (const pattern of [this.redisKey('*'), this.tagKey('*')]) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+          cursor = next;
+          if (keys.length > 0) await redis.del(...keys);
+        } while (cursor !== '0');
+      }
+    }, undefined);
+  }
+
+  stats(): TierStats {
+    return { size: this.l1.size, ...this.counters };
+  }
+}

@@ -1,0 +1,26 @@
+import type { Core } from '@strapi/strapi';
+
+import { AUDIENCE_UID } from '../services/audiences';
+import { getService } from '../utils/get-service';
+
+type DocumentMiddleware = Parameters<Core.Strapi['documents']['use']>[0];
+
+const CHANGING_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
+
+/**
+ * Purges delivery caches after a write commits (as plugin-rest-cache does: after `await next()`).
+ * A failed purge is logged and never fails the write.
+ */
+export const invalidateMiddleware =
+  (strapi: Core.Strapi): DocumentMiddleware =>
+  async (context, next) => {
+    const result = await next();
+    if (!CHANGING_ACTIONS.has(context.action) || context.uid.startsWith('admin::')) return result;
+    if (context.uid === AUDIENCE_UID) return result; // audiences reload the library instead (audiences.ts)
+    const params = context.params as { documentId?: string; locale?: string };
+    const documentId = params.documentId ?? (result as { documentId?: string } | null)?.documentId ?? null;
+    await getService(strapi, 'invalidation')
+      .invalidate({ uid: context.uid, documentId, locale: params.locale ?? null })
+      .catch(() => undefined);
+    return result;
+  };

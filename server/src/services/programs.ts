@@ -1,0 +1,63 @@
+import type { Core } from '@strapi/strapi';
+
+import { getService } from '../utils/get-service';
+import { variantsValueSchema, type Variant } from '../variants/schema';
+import { documentTag, typeTag, type CachedProgram } from './cache';
+import type { CompiledVariant } from './conditions';
+
+export interface ProgramRef {
+  uid: string;
+  /** Absent for single types. */
+  documentId?: string;
+  locale?: string;
+  status?: 'published' | 'draft';
+}
+
+/** Parses a stored variants value; a value that no longer parses personalizes nothing. */
+export const variantsOf = (stored: unknown): Variant[] => {
+  const parsed = variantsValueSchema.safeParse(stored);
+  return parsed.success ? parsed.data.variants : [];
+};
+
+/**
+ * An entry's variants, ready to evaluate: cached (L1/L2) per entry version until the next change
+ * to the entry, compiled once per cached program and audience-library version.
+ */
+const createProgramsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const compiledByProgram = new WeakMap<CachedProgram, { audiencesVersion: number; compiled: CompiledVariant[] }>();
+
+  const key = (ref: ProgramRef) => `${ref.uid}|${ref.documentId ?? '*'}|${ref.locale ?? ''}|${ref.status ?? 'published'}`;
+
+  const tags = (ref: ProgramRef) => (ref.documentId ? [documentTag(ref.uid, ref.documentId)] : [typeTag(ref.uid)]);
+
+  return {
+    key,
+    tags,
+
+    async get(ref: ProgramRef): Promise<CachedProgram | undefined> {
+      return getService(strapi, 'cache').programs().get(key(ref), tags(ref));
+    },
+
+    async remember(ref: ProgramRef, stored: unknown): Promise<CachedProgram> {
+      const program: CachedProgram = { variants: variantsOf(stored) };
+      // Drafts change with every keystroke of an editor: only published programs are shared.
+      if ((ref.status ?? 'published') === 'published') {
+        await getService(strapi, 'cache').programs().set(key(ref), program, tags(ref));
+      }
+      return program;
+    },
+
+    compiled(program: CachedProgram): CompiledVariant[] {
+      const audiencesVersion = getService(strapi, 'audiences').version();
+      let entry = compiledByProgram.get(program);
+      if (!entry || entry.audiencesVersion !== audiencesVersion) {
+        entry = { audiencesVersion, compiled: getService(strapi, 'conditions').compileVariants(program.variants) };
+        compiledByProgram.set(program, entry);
+      }
+      return entry.compiled;
+    },
+  };
+};
+
+export type ProgramsService = ReturnType<typeof createProgramsService>;
+export default createProgramsService;
