@@ -1,0 +1,141 @@
+import type { Locator, Page } from 'playwright-core';
+
+import { assertChromium, ensureAdminBuild, launchBrowser, snap, startStrapi, type Browser, type RunningStrapi } from './helpers';
+
+const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+const VARIANT_NAME = 'Hesitant mobile reader';
+const VARIANT_ID = 'v_hesitant_mobile_reader';
+const NEW_CTA = 'Pick the plan for you in 1 minute';
+
+/** Picks an option of a design-system select (a Radix combobox rendered in a portal). */
+const choose = async (page: Page, combobox: Locator, option: string | RegExp) => {
+  await combobox.click();
+  await page.getByRole('option', { name: option }).first().click();
+};
+
+describe('the editor’s experience, in a real browser', () => {
+  let strapi: RunningStrapi;
+  let browser: Browser;
+  let page: Page;
+  let documentId: string;
+
+  beforeAll(async () => {
+    assertChromium();
+    ensureAdminBuild();
+    strapi = await startStrapi();
+    browser = await launchBrowser();
+    page = browser.page;
+    const response = await fetch(`${strapi.url}/api/articles?filters[slug][$eq]=pricing&fields[0]=title`);
+    const body = (await response.json()) as { data: { documentId: string }[] };
+    documentId = body.data[0].documentId;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await strapi?.stop();
+  });
+
+  it('logs in, builds a variant, tests it, publishes it, and the delivery API serves it', async () => {
+    try {
+      await editorFlow();
+    } catch (error) {
+      await snap(page, 'failure').catch(() => undefined);
+      throw error;
+    }
+  });
+
+  async function editorFlow() {
+    // 1. Log in with the playground's dev admin.
+    await page.goto(`${strapi.url}/admin/auth/login`);
+    await page.getByLabel(/email/i).fill('admin@example.com');
+    await page.getByLabel(/^password/i).fill('Playground123!');
+    await snap(page, 'login');
+    await page.getByRole('button', { name: /login/i }).click();
+    await page.waitForURL((url) => !url.pathname.includes('/auth/'));
+
+    // 2. Open the "pricing" article in the Content Manager.
+    await page.goto(`${strapi.url}/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
+    await page.getByRole('button', { name: 'Add a variant' }).waitFor();
+    await page.getByRole('button', { name: 'Add a variant' }).scrollIntoViewIfNeeded();
+    await snap(page, 'article-variants');
+
+    // 3. Add a variant with the rule builder: device is mobile AND dwell time < 10.
+    await page.getByRole('button', { name: 'Add a variant' }).click();
+    const modal = page.getByRole('dialog');
+    await modal.getByLabel('Name').fill(VARIANT_NAME);
+    await modal.getByRole('button', { name: 'Condition' }).click();
+    const rules = modal.locator('.rule');
+    await rules.first().waitFor();
+    // The first signal of the vocabulary is the device; "is" and "mobile" are the defaults.
+    // A rule's selects, in order: signal group, signal, operator, value.
+    const select = (rule: number, index: number) => rules.nth(rule).getByRole('combobox').nth(index);
+    await expectText(select(0, 1), /device/);
+    await choose(page, select(0, 3), 'mobile');
+    await modal.getByRole('button', { name: 'Condition' }).click();
+    await choose(page, select(1, 0), 'Behavior');
+    await choose(page, select(1, 1), 'dwell time');
+    await choose(page, select(1, 2), '<');
+    await rules.nth(1).getByLabel('Value').fill('10');
+    await expectText(modal.getByTestId('condition-summary'), 'When: device is mobile and dwell time < 10 s');
+
+    // 4. Override the call to action, starting from the current value.
+    await choose(page, modal.getByRole('combobox').filter({ hasText: 'Fields to override' }), /^cta/);
+    await page.keyboard.press('Escape');
+    const cta = modal.getByLabel('cta', { exact: true });
+    expect(await cta.inputValue()).toBe('Compare plans');
+    await cta.fill(NEW_CTA);
+    await snap(page, 'variant-editor');
+    await modal.getByRole('button', { name: 'Add variant' }).click();
+
+    // The new card: summary in words; move it first so it wins over the weekend variant.
+    const card = page.getByTestId(`variant-card-${VARIANT_ID}`);
+    await expectText(card.getByTestId('variant-summary'), 'When device is mobile and dwell time < 10 s');
+    await card.getByRole('button', { name: 'Move up (higher priority)' }).click();
+    await expectText(page.locator('[data-testid^="variant-card-"]').first(), VARIANT_NAME);
+    await snap(page, 'variant-cards');
+
+    // 5. Live test panel, before saving: the preset "Mobile, quick exit" gets the new variant.
+    await page.getByRole('button', { name: 'Test variants' }).click();
+    await page.getByRole('button', { name: 'Run test' }).click();
+    const result = page.getByTestId('test-result');
+    await expectText(result, `${VARIANT_NAME} (${VARIANT_ID})`);
+    await snap(page, 'live-test');
+
+    // 6. Save and publish.
+    await page.getByRole('button', { name: /^save$/i }).click();
+    await page.getByText(/saved/i).first().waitFor();
+    await page.getByRole('button', { name: /^publish$/i }).click();
+    await page.getByText(/published/i).first().waitFor();
+    await snap(page, 'published');
+
+    // 7. The delivery API serves the new variant to a hesitant mobile visitor.
+    const resolved = await fetch(`${strapi.url}/api/personalize/resolve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': IPHONE_UA },
+      body: JSON.stringify({
+        uid: 'api::article.article',
+        documentId,
+        locale: 'en',
+        signals: { context: { device: 'mobile' }, behavior: { dwellSec: 4 } },
+      }),
+    });
+    expect(resolved.status).toBe(200);
+    const body = (await resolved.json()) as { data: { cta: string }; meta: { personalize: { variant: string } } };
+    expect(body.meta.personalize.variant).toBe(VARIANT_ID);
+    expect(body.data.cta).toBe(NEW_CTA);
+  }
+});
+
+/** Waits until the locator's text matches (the UI updates asynchronously); fails with what it saw. */
+async function expectText(locator: Locator, text: string | RegExp) {
+  await locator.waitFor();
+  const deadline = Date.now() + 10_000;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = (await locator.textContent()) ?? '';
+    if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(seen).toMatch(text);
+}

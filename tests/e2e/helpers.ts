@@ -1,0 +1,155 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const PLAYGROUND = path.join(ROOT, 'playground');
+export const SCREENSHOTS = path.join(__dirname, '__screenshots__');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+/** Fails loudly when the browser is missing: CI installs it with tests/e2e/setup-chromium.sh. */
+export const assertChromium = () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: run \`bash tests/e2e/setup-chromium.sh\` (apt-get install chromium) first`);
+  }
+};
+
+const newestMtime = (dir: string): number => {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+};
+
+/** Builds the playground admin (Vite) unless a build newer than the plugin's dist/admin exists. */
+export const ensureAdminBuild = () => {
+  const pluginAdmin = path.join(ROOT, 'dist/admin');
+  if (!fs.existsSync(pluginAdmin)) throw new Error('dist/admin is missing: run `npm run build` first');
+  const index = path.join(PLAYGROUND, 'dist/build/index.html');
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs > newestMtime(pluginAdmin)) return;
+  const result = spawnSync(path.join(ROOT, 'node_modules/.bin/strapi'), ['build'], {
+    cwd: PLAYGROUND,
+    stdio: 'pipe',
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (result.status !== 0) throw new Error(`strapi build failed:\n${result.stdout}\n${result.stderr}`);
+};
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+
+export interface RunningStrapi {
+  url: string;
+  stop(): Promise<void>;
+  logs(): string;
+}
+
+/** Starts the built playground (`strapi start`) on a fresh SQLite file, seeded with demo content. */
+export const startStrapi = async (): Promise<RunningStrapi> => {
+  const port = await freePort();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'personalize-e2e-'));
+  let output = '';
+  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/strapi'), ['start'], {
+    cwd: PLAYGROUND,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_CLIENT: 'sqlite',
+      DATABASE_FILENAME: path.join(tmp, 'data.db'),
+      PLAYGROUND_SEED: 'true',
+      SERVE_ADMIN: 'true',
+      STRAPI_TELEMETRY_DISABLED: 'true',
+      BROWSER: 'none',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`strapi start exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`${url}/_health`);
+      if (response.status === 204) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`strapi did not start within 120 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return {
+    url,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+};
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export const launchBrowser = async (): Promise<Browser> => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'personalize-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 1000 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+};
+
+let step = 0;
+/** Saves a numbered full-page screenshot of the step (test artifacts, not committed). */
+export const snap = async (page: Page, name: string) => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  step += 1;
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+};
