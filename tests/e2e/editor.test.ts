@@ -7,6 +7,8 @@ const IPHONE_UA =
 const VARIANT_NAME = 'Hesitant mobile reader';
 const VARIANT_ID = 'v_hesitant_mobile_reader';
 const NEW_CTA = 'Pick the plan for you in 1 minute';
+const AUDIENCE_NAME = 'Mobile visitors';
+const AUDIENCE_KEY = 'mobile-visitors';
 
 /** Picks an option of a design-system select (a Radix combobox rendered in a portal). */
 const choose = async (page: Page, combobox: Locator, option: string | RegExp) => {
@@ -53,8 +55,20 @@ describe('the editor’s experience, in a real browser', () => {
     await snap(page, 'login');
     await page.getByRole('button', { name: /login/i }).click();
     await page.waitForURL((url) => !url.pathname.includes('/auth/'));
+    await page.waitForURL((url) => !url.pathname.includes('/auth/'));
 
-    // 2. Open the "pricing" article in the Content Manager.
+    // 2. Create an audience in the library, with the same rule builder (it starts as "device is mobile").
+    await page.goto(`${strapi.url}/admin/plugins/personalize`);
+    await page.getByRole('button', { name: 'Create an audience' }).click();
+    const audienceModal = page.getByRole('dialog');
+    await audienceModal.getByLabel('Name').fill(AUDIENCE_NAME);
+    await expectText(audienceModal.getByTestId('condition-summary'), 'When: device is mobile');
+    await snap(page, 'audience-editor');
+    await audienceModal.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row').filter({ hasText: AUDIENCE_NAME }).waitFor();
+    await snap(page, 'audiences');
+
+    // 3. Open the "pricing" article in the Content Manager.
     await page.goto(`${strapi.url}/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
     await page.getByRole('button', { name: 'Add a variant' }).waitFor();
     await page.getByRole('button', { name: 'Add a variant' }).scrollIntoViewIfNeeded();
@@ -93,6 +107,19 @@ describe('the editor’s experience, in a real browser', () => {
     await expectText(card.getByTestId('variant-summary'), 'When device is mobile and dwell time < 10 s');
     await card.getByRole('button', { name: 'Move up (higher priority)' }).click();
     await expectText(page.locator('[data-testid^="variant-card-"]').first(), VARIANT_NAME);
+
+    // A second variant for the whole audience, with no override of the first one's field.
+    await page.getByRole('button', { name: 'Add a variant' }).click();
+    await modal.getByLabel('Name').fill('Any mobile visitor');
+    await modal.getByRole('button', { name: 'Condition' }).click();
+    await choose(page, select(0, 0), 'Audience');
+    await choose(page, rules.nth(0).getByRole('combobox').nth(2), new RegExp(AUDIENCE_KEY));
+    await expectText(modal.getByTestId('condition-summary'), `When: in audience "${AUDIENCE_NAME}"`);
+    await choose(page, modal.getByRole('combobox').filter({ hasText: 'Fields to override' }), /^summary/);
+    await page.keyboard.press('Escape');
+    await modal.getByLabel('summary', { exact: true }).fill('Three plans. All of them work on your phone.');
+    await modal.getByRole('button', { name: 'Add variant' }).click();
+    await expectText(page.getByTestId('variant-card-v_any_mobile_visitor').getByTestId('variant-summary'), `When in audience "${AUDIENCE_NAME}"`);
     await snap(page, 'variant-cards');
 
     // 5. Live test panel, before saving: the preset "Mobile, quick exit" gets the new variant.
@@ -109,7 +136,22 @@ describe('the editor’s experience, in a real browser', () => {
     await page.getByText(/published/i).first().waitFor();
     await snap(page, 'published');
 
-    // 7. The delivery API serves the new variant to a hesitant mobile visitor.
+    // 7. Preview as variant (no preview URL configured: the resolved JSON is shown).
+    await page.getByRole('button', { name: 'More document actions' }).click();
+    await page.getByRole('menuitem', { name: 'Preview as variant' }).click();
+    await expectText(page.getByTestId('preview-json'), NEW_CTA);
+    await page.waitForTimeout(500); // let the dialog finish its opening animation for the screenshot
+    await snap(page, 'preview');
+    await page.keyboard.press('Escape');
+
+    // 8. Settings: the active configuration and the cache, with "purge all".
+    await page.goto(`${strapi.url}/admin/settings/personalize`);
+    await expectText(page.getByTestId('active-config'), '"defaultTimezone"');
+    await page.getByRole('button', { name: 'Purge all caches' }).click();
+    await page.getByText('Every cached personalized response was purged').waitFor();
+    await snap(page, 'settings');
+
+    // 9. The delivery API serves the new variant to a hesitant mobile visitor.
     const resolved = await fetch(`${strapi.url}/api/personalize/resolve`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': IPHONE_UA },

@@ -289,16 +289,19 @@ describe('admin routes', () => {
         expect(response.body.data.config.limits).toMatchObject({ conditionDepth: 32 });
         expect(response.body.data.config).toHaveProperty('previewUrl', null);
         expect(response.body.data.conditions).toHaveProperty('compiledConditions');
-        expect(response.body.data).toHaveProperty('cache');
+        expect(response.body.data.cache).toHaveProperty('store');
       } finally {
         Object.assign(settings, original);
       }
     });
 
     it('purges every cache layer', async () => {
+      const purges = async () => (await call('get', '/personalize/settings', superToken)).body.data.cache.purges as number;
+      const before = await purges();
       const response = await call('post', '/personalize/cache/purge', tokenWithout.read);
       expect(response.status).toBe(200);
       expect(response.body.data.purged).toBe(true);
+      expect(await purges()).toBe(before + 1);
     });
   });
 });

@@ -85,7 +85,7 @@ export const PreviewAction: DocumentActionComponent = ({ model, documentId, docu
   return {
     label: 'Preview as variant',
     icon: <Eye />,
-    position: 'header',
+    position: ['header', 'panel'],
     dialog: {
       type: 'modal',
       title: 'Preview as variant',
