@@ -5,7 +5,11 @@ module.exports = [
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
-  'strapi::body',
+  {
+    name: 'strapi::body',
+    // Keeps the raw body so webhook signatures (x-personalize-signature) are checked over the exact bytes.
+    config: { includeUnparsed: true },
+  },
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

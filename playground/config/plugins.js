@@ -15,6 +15,8 @@ module.exports = ({ env }) => ({
       ...(env('REDIS_URL') ? { redis: { url: env('REDIS_URL'), keyPrefix: env('REDIS_KEY_PREFIX', 'pz:') } } : {}),
       trustedCountryHeader: env('PERSONALIZE_COUNTRY_HEADER', 'cf-ipcountry'),
       ...(env('PERSONALIZE_WEBHOOK_SECRET') ? { webhookSecret: env('PERSONALIZE_WEBHOOK_SECRET') } : {}),
+      // Any other key, as JSON (the tests and benchmarks use it): PERSONALIZE_CONFIG='{"cache":{"ttlSec":60}}'
+      ...JSON.parse(env('PERSONALIZE_CONFIG', '{}')),
     },
   },
 });

@@ -34,6 +34,23 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'cache').init();
   await getService(strapi, 'audiences').reload();
 
+  // The public role's ability is cached for anonymous delivery; any change to roles or permissions drops it.
+  const forgetPublicAuth = () => {
+    getService(strapi, 'access').forgetPublicAuth();
+    getService(strapi, 'cache')
+      .announcePermissionsChanged()
+      .catch(() => undefined);
+  };
+  strapi.db.lifecycles.subscribe({
+    models: ['plugin::users-permissions.permission', 'plugin::users-permissions.role'],
+    afterCreate: forgetPublicAuth,
+    afterCreateMany: forgetPublicAuth,
+    afterUpdate: forgetPublicAuth,
+    afterUpdateMany: forgetPublicAuth,
+    afterDelete: forgetPublicAuth,
+    afterDeleteMany: forgetPublicAuth,
+  });
+
   // Runs after Strapi's own middlewares (errors, body, query) and before the router.
   strapi.server.use(contentApiMiddleware(strapi));
 };

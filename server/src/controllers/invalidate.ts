@@ -5,6 +5,7 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { z } from 'zod';
 
+import { API_TOKEN_STRATEGIES } from '../services/access';
 import { parseOrThrow } from '../utils/errors';
 import { getService } from '../utils/get-service';
 import { CONTENT_TYPE_UID } from '../validation/resolve';
@@ -63,7 +64,7 @@ const createInvalidateController = ({ strapi }: { strapi: Core.Strapi }) => ({
           throw new errors.UnauthorizedError('Invalid credentials');
         });
       // Only API tokens (full access, or custom with this action) may purge; not users nor the public role.
-      if (auth.strategy.name !== 'api-token') throw new errors.UnauthorizedError('An API token is required');
+      if (!API_TOKEN_STRATEGIES.has(auth.strategy.name)) throw new errors.UnauthorizedError('An API token is required');
     }
 
     const body = parseOrThrow(invalidateBodySchema, (ctx.request as { body?: unknown }).body ?? {}, 'Invalid invalidation request');

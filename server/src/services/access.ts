@@ -4,6 +4,9 @@ import type { Context } from 'koa';
 
 import type { SchemaLike } from '../utils/schema-types';
 
+/** Names of Strapi's content-API token strategy (renamed in 5.x). */
+export const API_TOKEN_STRATEGIES = new Set(['content-api-token', 'api-token']);
+
 export interface ContentApiAuth {
   strategy: { name: string };
   credentials: unknown;
@@ -15,7 +18,14 @@ export interface ContentApiAuth {
  * and run Strapi's own content-API authentication here with the scope of the content type's read
  * action, so a caller sees through personalization exactly what `find`/`findOne` would show it.
  */
+/** How long the public role's permissions are trusted without re-reading them (changes here clear it at once). */
+const PUBLIC_AUTH_TTL_MS = 10_000;
+
 const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
+  // Anonymous requests all share the public role's ability; reading it per request would cost a
+  // query each. Cleared by users-permissions writes (bootstrap.ts) and across instances by pub/sub.
+  let publicAuth: { auth: ContentApiAuth; expiresAt: number } | null = null;
+
   const readAction = (schema: SchemaLike) => (schema.kind === 'singleType' ? 'find' : 'findOne');
 
   return {
@@ -30,6 +40,12 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
     async authorize(ctx: Context, action: string): Promise<ContentApiAuth> {
       const scope = [action];
       const auth = strapi.get('auth');
+      const anonymous = !ctx.get('authorization');
+      if (anonymous && publicAuth && publicAuth.expiresAt > Date.now()) {
+        ctx.state.auth = publicAuth.auth;
+        await auth.verify(publicAuth.auth, { scope });
+        return publicAuth.auth;
+      }
       const route = ctx.state.route as { info?: { type?: string }; config?: Record<string, unknown> };
       ctx.state.route = { ...route, info: { ...route.info, type: 'content-api' }, config: { ...route.config, auth: { scope } } };
       let authenticated = false;
@@ -41,8 +57,15 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
         ctx.state.route = route;
       }
       if (!authenticated) throw new errors.UnauthorizedError('Missing or invalid credentials');
-      await auth.verify(ctx.state.auth, { scope });
-      return ctx.state.auth as ContentApiAuth;
+      const result = ctx.state.auth as ContentApiAuth;
+      if (anonymous && result.credentials === null) publicAuth = { auth: result, expiresAt: Date.now() + PUBLIC_AUTH_TTL_MS };
+      await auth.verify(result, { scope });
+      return result;
+    },
+
+    /** Forgets the cached public-role ability (its permissions changed). */
+    forgetPublicAuth() {
+      publicAuth = null;
     },
   };
 };

@@ -23,7 +23,7 @@ export const documentTag = (uid: string, documentId: string) => `doc:${uid}|${do
 export const typeTag = (uid: string) => `type:${uid}`;
 
 interface PurgeMessage {
-  type: 'purge' | 'purge-all' | 'audiences';
+  type: 'purge' | 'purge-all' | 'audiences' | 'permissions';
   origin: string;
   tags?: string[];
 }
@@ -65,6 +65,8 @@ const createCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
       } else if (message.type === 'purge-all') {
         responses?.clearLocal();
         programs?.clearLocal();
+      } else if (message.type === 'permissions') {
+        getService(strapi, 'access').forgetPublicAuth();
       } else if (message.type === 'audiences') {
         getService(strapi, 'audiences')
           .reload()
@@ -112,6 +114,11 @@ const createCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
       await r.clearShared();
       await p.clearShared();
       await getService(strapi, 'redis').publish({ type: 'purge-all', origin: instanceId } satisfies PurgeMessage);
+    },
+
+    /** Tells other instances that users-permissions roles or permissions changed. */
+    async announcePermissionsChanged() {
+      await getService(strapi, 'redis').publish({ type: 'permissions', origin: instanceId } satisfies PurgeMessage);
     },
 
     /** Tells other instances to reload their audience library. */

@@ -1,4 +1,4 @@
-import type { ContentApiAuth } from '../services/access';
+import { API_TOKEN_STRATEGIES, type ContentApiAuth } from '../services/access';
 
 /**
  * Who a response was sanitized for, as a cache-key part: callers with the same permissions share
@@ -7,7 +7,7 @@ import type { ContentApiAuth } from '../services/access';
 export const authCacheKey = (auth: ContentApiAuth | undefined): string => {
   if (!auth) return 'anonymous';
   const credentials = auth.credentials as { id?: unknown; role?: { id?: unknown } } | null;
-  if (auth.strategy.name === 'api-token') return `token:${String(credentials?.id)}`;
+  if (API_TOKEN_STRATEGIES.has(auth.strategy.name)) return `token:${String(credentials?.id)}`;
   if (!credentials) return 'public';
   return `role:${String(credentials.role?.id ?? `user:${String(credentials.id)}`)}`;
 };
