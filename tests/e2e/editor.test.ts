@@ -28,7 +28,9 @@ describe('the editor’s experience, in a real browser', () => {
     strapi = await startStrapi();
     browser = await launchBrowser();
     page = browser.page;
-    const response = await fetch(`${strapi.url}/api/articles?filters[slug][$eq]=pricing&fields[0]=title`);
+    const response = await fetch(`${strapi.url}/api/articles?filters[slug][$eq]=pricing&fields[0]=title`, {
+      headers: { connection: 'close' },
+    });
     const body = (await response.json()) as { data: { documentId: string }[] };
     documentId = body.data[0].documentId;
   });
@@ -154,7 +156,7 @@ describe('the editor’s experience, in a real browser', () => {
     // 9. The delivery API serves the new variant to a hesitant mobile visitor.
     const resolved = await fetch(`${strapi.url}/api/personalize/resolve`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': IPHONE_UA },
+      headers: { 'content-type': 'application/json', 'user-agent': IPHONE_UA, connection: 'close' },
       body: JSON.stringify({
         uid: 'api::article.article',
         documentId,

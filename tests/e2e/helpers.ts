@@ -97,7 +97,7 @@ export const startStrapi = async (): Promise<RunningStrapi> => {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`strapi start exited with ${child.exitCode}:\n${output}`);
     try {
-      const response = await fetch(`${url}/_health`);
+      const response = await fetch(`${url}/_health`, { headers: { connection: 'close' } });
       if (response.status === 204) break;
     } catch {
       // not listening yet
@@ -115,6 +115,8 @@ export const startStrapi = async (): Promise<RunningStrapi> => {
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
