@@ -3,6 +3,7 @@
  * no dispatch. No `eval`/`new Function`, so it runs under a CSP without unsafe-eval.
  */
 import type { Budget, Compiler, OperatorSite, TraceRecorder } from './compiler-types';
+import { constantRuleChecker, foldConstant } from './constant-folding';
 import { RuleError, formatRulePath } from './errors';
 import { resolveLimits, type Limits } from './limits';
 import { assertRuleShape } from './measure';
@@ -53,6 +54,7 @@ export class CompileSession implements Compiler {
   private readonly audienceKeys = new Set<string>();
   private readonly experimentKeys = new Set<string>();
   private readonly varPaths = new Set<string>();
+  private readonly isConstantRule = constantRuleChecker();
 
   constructor(options: CompileOptions | undefined, tracer?: TraceRecorder) {
     this.limits = resolveLimits(options?.limits);
@@ -91,7 +93,7 @@ export class CompileSession implements Compiler {
       throw new RuleError('unknown_operator', `Unknown operator "${op}"`, path);
     }
     const evaluator = compileOperator(site, this);
-    if (this.tracer === undefined) return evaluator;
+    if (this.tracer === undefined) return this.isConstantRule(rule) ? foldConstant(evaluator) : evaluator;
     return this.tracer.wrap(site, evaluator, op === 'audience' ? String(site.operands[0]) : undefined);
   }
 
@@ -174,33 +176,29 @@ export function asRuleError(error: unknown): RuleError {
   return new RuleError('evaluation_failed', `Evaluation failed: ${message}`, []);
 }
 
-class CompiledRuleImpl implements CompiledRule {
-  constructor(
-    private readonly root: Evaluator,
-    private readonly budget: Budget,
-    readonly limits: Readonly<Limits>,
-    readonly references: RuleReferences,
-  ) {}
-
-  evaluate(data?: unknown): unknown {
-    this.budget.iterationsLeft = this.limits.iterations;
+/** The evaluation entry point: resets the budget and turns any failure into a RuleError. */
+function entryPoint(root: Evaluator, budget: Budget, iterations: number): (data?: unknown) => unknown {
+  return (data) => {
+    budget.iterationsLeft = iterations;
     try {
-      return this.root(data);
+      return root(data);
     } catch (error) {
       throw asRuleError(error);
     }
-  }
-
-  matches(data?: unknown): boolean {
-    return truthy(this.evaluate(data));
-  }
+  };
 }
 
 /** Validates and compiles a rule; throws RuleError when the rule is invalid. */
 export function compile(rule: Rule, options?: CompileOptions): CompiledRule {
   const session = new CompileSession(options);
   const root = session.compileRoot(rule);
-  return new CompiledRuleImpl(root, session.budget, Object.freeze({ ...session.limits }), session.references());
+  const evaluateRule = entryPoint(root, session.budget, session.limits.iterations);
+  return Object.freeze({
+    evaluate: evaluateRule,
+    matches: (data?: unknown) => truthy(evaluateRule(data)),
+    references: session.references(),
+    limits: Object.freeze({ ...session.limits }),
+  });
 }
 
 /** One-shot compile and evaluate (prefer `compile` once and `evaluate` many). */

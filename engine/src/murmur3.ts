@@ -79,7 +79,72 @@ export function utf8Bytes(text: string): Uint8Array {
   return out.subarray(0, n);
 }
 
-/** MurmurHash3 x86_32 of the UTF-8 encoding of `text`. */
+/**
+ * MurmurHash3 x86_32 of the UTF-8 encoding of `text`. ASCII strings (the usual bucketing keys) are hashed
+ * straight from their char codes with no allocation; anything else is encoded first.
+ */
 export function murmur3String(text: string, seed = 0): number {
-  return murmur3(utf8Bytes(text), seed);
+  const length = text.length;
+  const blockEnd = length & ~3;
+  let h = seed | 0;
+  for (let i = 0; i < blockEnd; i += 4) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 0x7f) return murmur3(utf8Bytes(text), seed);
+    h ^= mixK(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let tail = 0;
+  for (let i = length - 1; i >= blockEnd; i--) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return murmur3(utf8Bytes(text), seed);
+    tail = (tail << 8) | c;
+  }
+  if (length & 3) h ^= mixK(tail);
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * murmur3String(parts.join('')) without building the joined string: hashing a freshly concatenated
+ * string first flattens it, which costs more than the hash. Used for `{"cat": [prefix, {"var": ...}]}`
+ * bucketing values; non-ASCII input falls back to the joined string.
+ */
+export function murmur3Joined(parts: readonly string[], seed = 0): number {
+  let h = seed | 0;
+  let k = 0; // pending bytes, little-endian
+  let pending = 0;
+  let length = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const text = parts[p];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) return murmur3String(parts.join(''), seed);
+      k |= c << (pending << 3);
+      if (++pending === 4) {
+        h ^= mixK(k);
+        h = (h << 13) | (h >>> 19);
+        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+        k = 0;
+        pending = 0;
+      }
+    }
+    length += text.length;
+  }
+  if (pending > 0) h ^= mixK(k);
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

@@ -30,11 +30,6 @@ export function ownValue(container: unknown, key: string): unknown {
   return isBlockedKey(key) ? undefined : ownValueUnchecked(container, key);
 }
 
-/** True when `container` is a non-null object that has `key` as an own property. */
-export function hasOwnKey(container: object, key: string): boolean {
-  return hasOwn.call(container, key);
-}
-
 /**
  * json-logic-js's `var` walk over pre-split segments: a null/undefined on the way or an undefined
  * value means `notFound`; a null found at the end is returned as null.
@@ -49,9 +44,24 @@ export function readPath(data: unknown, segments: readonly string[], notFound: u
   return value;
 }
 
+const SPLIT_CACHE_SIZE = 256;
+const splitCache = new Map<string, readonly string[]>();
+
+/** `text.split('.')`, remembered for short paths computed at run time (bounded; cleared when full). */
+function splitPath(text: string): readonly string[] {
+  if (text.length > 128) return text.split('.');
+  let segments = splitCache.get(text);
+  if (segments === undefined) {
+    if (splitCache.size >= SPLIT_CACHE_SIZE) splitCache.clear();
+    segments = Object.freeze(text.split('.'));
+    splitCache.set(text, segments);
+  }
+  return segments;
+}
+
 /** json-logic-js's `var` operation on already evaluated operands (`a`: path, `b`: default). */
 export function lookupVar(data: unknown, path: unknown, fallback: unknown): unknown {
   const notFound = fallback === undefined ? null : fallback;
   if (path === undefined || path === '' || path === null) return data;
-  return readPath(data, String(path).split('.'), notFound);
+  return readPath(data, splitPath(String(path)), notFound);
 }

@@ -3,9 +3,11 @@
  * flagd-testbed evaluator suite (evaluator/gherkin/{fractional,semver,string}.feature with
  * evaluator/flags/testkit-flags.json), v2 ("high-precision") fractional bucketing.
  */
+import fc from 'fast-check';
+import jsonLogic from 'json-logic-js';
 import { evaluate, murmur3, murmur3String, type Rule } from '../../engine/src';
-import { bucketOf, fractional } from '../../engine/src/operators/flagd';
-import { utf8Bytes } from '../../engine/src/murmur3';
+import { bucketOf, fractional } from '../../engine/src/operators/fractional';
+import { murmur3Joined, utf8Bytes } from '../../engine/src/murmur3';
 
 /** flagd's targeting `{"if": [cond, "a", "b"]}` picks a variant; we look at the operator's value directly. */
 const run = (rule: unknown, data: unknown = {}) => evaluate(rule as Rule, data);
@@ -479,5 +481,51 @@ describe('starts_with / ends_with', () => {
     expect(run({ ends_with: [{ var: 'num' }, 'xyz'] }, { num: 123 })).toBeNull();
     expect(run({ starts_with: ['abc'] })).toBeNull();
     expect(run({ ends_with: ['xyz'] })).toBeNull();
+  });
+});
+
+describe('compiled fractional equals flagd semantics on evaluated operands (random cases)', () => {
+  // The compiler specialises literal buckets and {"cat": [...]} bucketing values; this checks those
+  // paths against the plain `fractional` function applied to json-logic-js-evaluated operands.
+  const variant = fc.oneof(fc.constantFrom('red', 'blue', '', 'é'), fc.boolean(), fc.integer({ min: -2, max: 3 }), fc.constant(null));
+  const weight = fc.oneof(fc.integer({ min: -3, max: 100 }), fc.constantFrom(0, 1, 2147483647, 2147483648, 1.5, null, '5', true));
+  const bucket = fc.oneof(
+    fc.tuple(variant).map(([v]) => [v]),
+    fc.tuple(variant, weight).map(([v, w]) => [v, w]),
+    fc.tuple(variant, weight, fc.constant('extra')).map(([v, w, x]) => [v, w, x]),
+  );
+  const bucketing = fc.oneof(
+    fc.constantFrom('user-1', 'ümlaut', '', 'x'),
+    fc.constantFrom('id', 'missing', 'n', 'targetingKey').map((path) => ({ var: path })),
+    fc.tuple(fc.constantFrom('salt-', 'ü', ''), fc.constantFrom('id', 'missing', 'n', 'uni')).map(([salt, path]) => ({ cat: [salt, { var: path }] })),
+    fc.constant(null),
+  );
+  const data = fc.record({
+    id: fc.constantFrom('a', 'visitor-42', 'ü-1'),
+    n: fc.integer({ min: 0, max: 9 }),
+    uni: fc.constant('😀x'),
+    targetingKey: fc.oneof(fc.constantFrom('tk-1', 'tk-2', ''), fc.constant(7)),
+    $flagd: fc.oneof(fc.record({ flagKey: fc.constantFrom('flag-a', 'flag-b') }), fc.constant(null)),
+  }, { requiredKeys: ['id', 'n', 'uni'] });
+
+  it('specialised and generic paths agree', () => {
+    fc.assert(
+      fc.property(fc.option(bucketing, { nil: undefined }), fc.array(bucket, { minLength: 0, maxLength: 4 }), data, (first, buckets, d) => {
+        const operands = first === undefined ? buckets : [first, ...buckets];
+        const rule = { fractional: operands };
+        const evaluatedOperands = jsonLogic.apply(operands as never, d) as unknown[];
+        expect(run(rule, d)).toEqual(fractional(evaluatedOperands, d));
+      }),
+      { numRuns: 3000, seed: 42 },
+    );
+  });
+
+  it('murmur3Joined equals hashing the joined string', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 4 }), (parts) => {
+        expect(murmur3Joined(parts)).toBe(murmur3String(parts.join('')));
+      }),
+      { numRuns: 2000, seed: 3 },
+    );
   });
 });

@@ -19,7 +19,7 @@ import { exactlyEqual, show } from './helpers';
 const NUMBERS = [0, -0, 1, -1, 2, 3, 10, 0.5, -2.5, 1e21, 100];
 const STRINGS = ['', 'a', 'b', 'abc', 'ab', '0', '1', '2', '10', '1.5', '-3', ' 2 ', '1e3', '0x10', 'true', 'null', 'xs', 'a.b'];
 const DATA_KEYS = ['a', 'b', 'c', 'n', 's', 'xs', 'o', 'k', '0', '1', 'current', 'accumulator'];
-const VAR_PATHS: unknown[] = ['', 'a', 'b', 'c', 'n', 's', 'xs', 'o', 'k', 'a.b', 'a.c', 'o.a', 'o.b.c', 'xs.0', 'xs.1', 'xs.length', 's.length', 's.0', '0', '1', 'current', 'accumulator', 'current.a', 'missing.key', 0, 1, null];
+const VAR_PATHS: unknown[] = ['', 'a', 'o.b.c.d', 'a.b.c.d.e', 'b', 'c', 'n', 's', 'xs', 'o', 'k', 'a.b', 'a.c', 'o.a', 'o.b.c', 'xs.0', 'xs.1', 'xs.length', 's.length', 's.0', '0', '1', 'current', 'accumulator', 'current.a', 'missing.key', 0, 1, null];
 
 const literal = fc.oneof(
   fc.constantFrom(...NUMBERS),

@@ -7,6 +7,12 @@ import type { Compiler, OperatorCompiler, OperatorSite } from '../compiler-types
 import { RuleError } from '../errors';
 import type { Evaluator } from '../types';
 import { compileOperands, evaluateAll, isPrimitive, withIgnoredOperands } from './operands';
+import { operand, operandValue, type Operand } from './path-ref';
+
+/** The first two operands, with literal `var` reads resolved at compile time. */
+function operands(site: OperatorSite, args: readonly Evaluator[], compiler: Compiler): [Operand, Operand] {
+  return [operand(site.operands[0], args[0], compiler, site.scoped), operand(site.operands[1], args[1], compiler, site.scoped)];
+}
 
 type Num = number;
 
@@ -26,8 +32,8 @@ export const compileAdd: OperatorCompiler = (site, compiler) => {
     return (s) => 0 + toFloat(a(s));
   }
   if (args.length === 2) {
-    const [a, b] = args;
-    return (s) => 0 + toFloat(a(s)) + toFloat(b(s));
+    const [a, b] = operands(site, args, compiler);
+    return (s) => 0 + toFloat(operandValue(s, a)) + toFloat(operandValue(s, b));
   }
   return (s) => {
     let sum = 0;
@@ -44,8 +50,8 @@ export const compileMultiply: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
   if (args.length === 1) return args[0];
   if (args.length === 2) {
-    const [a, b] = args;
-    return (s) => toFloat(a(s)) * toFloat(b(s));
+    const [a, b] = operands(site, args, compiler);
+    return (s) => toFloat(operandValue(s, a)) * toFloat(operandValue(s, b));
   }
   return (s) => {
     let product: unknown = args[0](s);
@@ -61,12 +67,12 @@ export const compileSubtract: OperatorCompiler = (site, compiler) => {
     const [a] = args;
     return (s) => -(a(s) as Num);
   }
-  const [a, b] = args;
+  const [a, b] = operands(site, args, compiler);
   const literal = site.operands[1];
   const main: Evaluator = isPrimitive(literal)
-    ? (s) => (a(s) as Num) - (literal as Num) // a JSON literal is never undefined
+    ? (s) => (operandValue(s, a) as Num) - (literal as Num) // a JSON literal is never undefined
     : (s) => {
-        const x = a(s), y = b(s);
+        const x = operandValue(s, a), y = operandValue(s, b);
         return y === undefined ? -(x as Num) : (x as Num) - (y as Num);
       };
   return withIgnoredOperands(site, 2, args, main);
@@ -79,8 +85,8 @@ export const compileModulo: OperatorCompiler = (site, compiler) => binaryNumeric
 function binaryNumeric(site: OperatorSite, compiler: Compiler, apply: (x: Num, y: Num) => Num): Evaluator {
   const args = compileOperands(site, compiler);
   if (args.length >= 2) {
-    const [a, b] = args;
-    return withIgnoredOperands(site, 2, args, (s) => apply(a(s) as Num, b(s) as Num));
+    const [a, b] = operands(site, args, compiler);
+    return withIgnoredOperands(site, 2, args, (s) => apply(operandValue(s, a) as Num, operandValue(s, b) as Num));
   }
   return (s) => {
     const values = evaluateAll(args, s);

@@ -5,6 +5,7 @@
 import type { Compiler, OperatorCompiler, OperatorSite } from '../compiler-types';
 import type { Evaluator } from '../types';
 import { assertArrayLength, compileOperands, requireOperands, spendIteration } from './operands';
+import { literalVarRef, readRef } from './path-ref';
 
 export const compileMerge: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
@@ -35,8 +36,10 @@ interface IterationParts {
 /** The array operand and the per-item rule (compiled with `scoped`, so its vars read the item). */
 function iterationParts(site: OperatorSite, compiler: Compiler): IterationParts {
   requireOperands(site, 2, 'an array and a rule to apply to each item');
+  const ref = literalVarRef(site.operands[0], compiler, site.scoped);
   return {
-    source: compiler.compile(site.operands[0], site.operandPath(0), site.scoped),
+    // {"some": [{"var": "behavior.recentlyViewed"}, ...]}: read the array without a closure call
+    source: ref !== undefined ? (s) => readRef(s, ref) : compiler.compile(site.operands[0], site.operandPath(0), site.scoped),
     perItem: compiler.compile(site.operands[1], site.operandPath(1), true),
   };
 }

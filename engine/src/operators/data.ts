@@ -2,8 +2,8 @@
  * var, missing, missing_some — json-logic-js's data access, restricted to own properties (see safe-access.ts).
  * A literal path is split once at compile time; paths through a blocked key are constant misses.
  */
-import type { Budget, OperatorCompiler } from '../compiler-types';
-import { isBlockedKey, lookupVar, ownValue, ownValueUnchecked, readPath } from '../safe-access';
+import type { Budget, Compiler, OperatorCompiler } from '../compiler-types';
+import { lookupVar, ownValue, readPath } from '../safe-access';
 import type { Evaluator, RulePath } from '../types';
 import {
   assertArrayLength,
@@ -15,43 +15,9 @@ import {
   spendIteration,
   withIgnoredOperands,
 } from './operands';
+import { pathRef, readRef } from './path-ref';
 
 type Num = number;
-
-/** Reader for a literal path, unrolled for the usual 1–3 segments. */
-function pathReader(segments: readonly string[], notFound: unknown): Evaluator {
-  switch (segments.length) {
-    case 1: {
-      const [k0] = segments;
-      return (s) => {
-        const v = ownValueUnchecked(s, k0);
-        return v === undefined ? notFound : v;
-      };
-    }
-    case 2: {
-      const [k0, k1] = segments;
-      return (s) => {
-        const a = ownValueUnchecked(s, k0);
-        if (a === undefined || a === null) return notFound;
-        const v = ownValueUnchecked(a, k1);
-        return v === undefined ? notFound : v;
-      };
-    }
-    case 3: {
-      const [k0, k1, k2] = segments;
-      return (s) => {
-        const a = ownValueUnchecked(s, k0);
-        if (a === undefined || a === null) return notFound;
-        const b = ownValueUnchecked(a, k1);
-        if (b === undefined || b === null) return notFound;
-        const v = ownValueUnchecked(b, k2);
-        return v === undefined ? notFound : v;
-      };
-    }
-    default:
-      return (s) => readPath(s, segments, notFound);
-  }
-}
 
 /** The path segments a `var` path operand reads; empty for the whole scope. */
 function segmentsOf(path: unknown): string[] {
@@ -87,20 +53,18 @@ export const compileVar: OperatorCompiler = (site, compiler) => {
       };
     }
   } else if (isPrimitive(rawPath)) {
-    const text = String(rawPath);
-    const segments = text.split('.');
-    if (!site.scoped) compiler.noteVar(text);
-    const blocked = segments.some(isBlockedKey);
     if (args.length < 2 || isPrimitive(rawDefault)) {
-      const notFound = args.length < 2 ? null : rawDefault;
-      main = blocked ? () => notFound : pathReader(segments, notFound);
+      const ref = pathRef(rawPath, args.length < 2 ? null : rawDefault);
+      main = (s) => readRef(s, ref);
     } else {
+      const ref = pathRef(rawPath, null);
       main = (s) => {
         const fallback = defaultArg(s);
         const notFound = fallback === undefined ? null : fallback;
-        return blocked ? notFound : readPath(s, segments, notFound);
+        return ref.length === -1 ? notFound : readPath(s, ref.segments, notFound);
       };
     }
+    if (!site.scoped) compiler.noteVar(String(rawPath));
   } else if (args.length < 2) {
     main = (s) => lookupVar(s, pathArg(s), undefined);
   } else {
@@ -127,31 +91,31 @@ function missingKeys(data: unknown, values: readonly unknown[], budget: Budget, 
   return missing;
 }
 
+/** Literal keys of `missing`, as json-logic-js picks them (the first operand if it is a list, else all). */
+function literalMissingKeys(operands: readonly unknown[]): readonly unknown[] | undefined {
+  if (operands.length === 1 && Array.isArray(operands[0])) return operands[0].every(isPrimitive) ? operands[0] : undefined;
+  return operands.length > 0 && !Array.isArray(operands[0]) && operands.every(isPrimitive) ? operands : undefined;
+}
+
+/** Keys known at compile time: each becomes a pre-split path read (no budget: the rule bounds them). */
+function literalMissingCheck(keys: readonly unknown[], compiler: Compiler, scoped: boolean): (s: unknown) => unknown[] {
+  const refs = keys.map((key) => pathRef(key, null));
+  if (!scoped) for (const ref of refs) if (ref.length !== 0) compiler.noteVar(ref.text);
+  return (s) => {
+    const missing: unknown[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const value = readRef(s, refs[i]);
+      if (value === null || value === '') missing.push(keys[i]);
+    }
+    return missing;
+  };
+}
+
 export const compileMissing: OperatorCompiler = (site, compiler) => {
   const { budget, limits } = compiler;
   const { path } = site;
-  const operands = site.operands;
-  const literalKeys: readonly unknown[] | undefined =
-    operands.length === 1 && Array.isArray(operands[0]) && operands[0].every(isPrimitive)
-      ? operands[0]
-      : operands.length > 0 && !Array.isArray(operands[0]) && operands.every(isPrimitive)
-        ? operands
-        : undefined;
-
-  if (literalKeys !== undefined && compiler.tracer === undefined) {
-    // Keys known at compile time: split once.
-    const checks = literalKeys.map((key) => ({ key, segments: segmentsOf(key) }));
-    if (!site.scoped) for (const { segments } of checks) if (segments.length > 0) compiler.noteVar(segments.join('.'));
-    return (s) => {
-      const missing: unknown[] = [];
-      for (let i = 0; i < checks.length; i++) {
-        const { key, segments } = checks[i];
-        const value = segments.length === 0 ? s : readPath(s, segments, null);
-        if (value === null || value === '') missing.push(key);
-      }
-      return missing;
-    };
-  }
+  const literalKeys = literalMissingKeys(site.operands);
+  if (literalKeys !== undefined && compiler.tracer === undefined) return literalMissingCheck(literalKeys, compiler, site.scoped);
   const args = compileOperands(site, compiler);
   return (s) => missingKeys(s, evaluateAll(args, s), budget, limits.arrayLength, path);
 };
@@ -163,6 +127,19 @@ export const compileMissingSome: OperatorCompiler = (site, compiler) => {
   const { path } = site;
   const args = compileOperands(site, compiler);
   const [needArg, optionsArg] = args;
+  const [rawNeed, rawOptions] = site.operands;
+  if (
+    compiler.tracer === undefined && args.length === 2 && isPrimitive(rawNeed) &&
+    Array.isArray(rawOptions) && rawOptions.every(isPrimitive) && !rawOptions.some(Array.isArray)
+  ) {
+    // {"missing_some": [1, ["a", "b"]]}: options known at compile time
+    const check = literalMissingCheck(rawOptions, compiler, site.scoped);
+    const enough = rawOptions.length;
+    return (s) => {
+      const missing = check(s);
+      return enough - missing.length >= (rawNeed as Num) ? [] : missing;
+    };
+  }
   return withIgnoredOperands(site, 2, args, (s) => {
     const need = needArg(s);
     const options = optionsArg(s);

@@ -1,8 +1,9 @@
 /** The plugin's own operators: `audience` and `experiment`. */
 import type { OperatorCompiler } from '../compiler-types';
 import { RuleError } from '../errors';
-import { ownValue } from '../safe-access';
+import { isBlockedKey, ownValue } from '../safe-access';
 import { compileOperands, spendIteration } from './operands';
+import { readRef, type PathRef } from './path-ref';
 
 /**
  * `{"audience": "key"}`: the named audience's rule, compiled in place (as if written here, so it reads
@@ -34,7 +35,17 @@ export const compileExperiment: OperatorCompiler = (site, compiler) => {
   const [rawKey, rawArm] = site.operands;
   if (typeof rawKey === 'string') compiler.noteExperiment(rawKey);
   if (typeof rawKey === 'string' && typeof rawArm === 'string') {
-    return (s) => ownValue(ownValue(s, 'experiments'), rawKey) === rawArm;
+    // experiments[key] as a pre-split two-segment read (the key itself may contain dots)
+    const ref: PathRef = {
+      length: isBlockedKey(rawKey) ? -1 : 2,
+      k0: 'experiments',
+      k1: rawKey,
+      k2: '',
+      segments: ['experiments', rawKey],
+      notFound: undefined,
+      text: `experiments.${rawKey}`,
+    };
+    return (s) => readRef(s, ref) === rawArm;
   }
   const [keyArg, armArg] = compileOperands(site, compiler);
   return (s) => {

@@ -2,6 +2,7 @@
 import type { OperatorCompiler } from '../compiler-types';
 import type { Evaluator } from '../types';
 import { compileOperands, withIgnoredOperands } from './operands';
+import { literalVarRef, readRef } from './path-ref';
 
 /** Pairs of (condition, value), then an optional else; no match and no else gives null. */
 export const compileIf: OperatorCompiler = (site, compiler) => {
@@ -83,6 +84,13 @@ function chain(args: Evaluator[], stopOnTruthy: boolean): Evaluator {
 export const compileNot: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
   if (args.length === 0) return () => true; // !truthy(undefined)
+  const ref = args.length === 1 ? literalVarRef(site.operands[0], compiler, site.scoped) : undefined;
+  if (ref !== undefined) {
+    return (scope) => {
+      const v = readRef(scope, ref);
+      return Array.isArray(v) ? v.length === 0 : !v;
+    };
+  }
   const first = args[0];
   return withIgnoredOperands(site, 1, args, (scope) => {
     const v = first(scope);

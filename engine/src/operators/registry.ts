@@ -5,7 +5,8 @@ import { compileAll, compileFilter, compileMap, compileMerge, compileNone, compi
 import { COMPARISON_OPERATORS, compileComparison } from './comparison';
 import { compileMissing, compileMissingSome, compileVar } from './data';
 import { compileAudience, compileExperiment } from './domain';
-import { compileEndsWith, compileFractional, compileSemVer, compileStartsWith } from './flagd';
+import { compileEndsWith, compileSemVer, compileStartsWith } from './flagd';
+import { compileFractional } from './fractional';
 import { compileAnd, compileIf, compileNot, compileNotNot, compileOr } from './logic';
 import { compileLog, compileMethod } from './misc';
 import { compileCat, compileIn, compileSubstr } from './strings';

@@ -3,11 +3,12 @@ import type { OperatorCompiler } from '../compiler-types';
 import { RuleError } from '../errors';
 import type { Evaluator, RulePath } from '../types';
 import { compileOperands, evaluateAll, evaluationFailed, isPrimitive, requireOperands, withIgnoredOperands } from './operands';
+import { literalVarRef, operand, operandValue, readRef } from './path-ref';
 
 type Num = number;
 
 /** Array.prototype.join's view of one value: null and undefined are empty, the rest is String(). */
-function joinPart(value: unknown): string {
+export function joinPart(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
@@ -29,7 +30,16 @@ export const compileCat: OperatorCompiler = (site, compiler) => {
   }
   if (args.length === 2) {
     const [a, b] = args;
-    return (s) => checkedLength(joinPart(a(s)) + joinPart(b(s)), max, path);
+    const [rawA, rawB] = site.operands;
+    const refB = literalVarRef(rawB, compiler, site.scoped);
+    if (isPrimitive(rawA) && refB !== undefined) {
+      // {"cat": ["prefix-", {"var": "visitorId"}]}: the usual bucketing key
+      const prefix = joinPart(rawA);
+      return (s) => checkedLength(prefix + joinPart(readRef(s, refB)), max, path);
+    }
+    const first = operand(rawA, a, compiler, site.scoped);
+    const second = operand(rawB, b, compiler, site.scoped);
+    return (s) => checkedLength(joinPart(operandValue(s, first)) + joinPart(operandValue(s, second)), max, path);
   }
   return (s) => {
     let text = '';
@@ -84,6 +94,11 @@ export function contains(needle: unknown, haystack: unknown, path: RulePath): bo
   return false;
 }
 
+function includesStrictly(items: readonly unknown[], value: unknown): boolean {
+  for (let i = 0; i < items.length; i++) if (items[i] === value) return true;
+  return false;
+}
+
 /** Above this size a constant list is looked up in a Set instead of scanned. */
 const SET_THRESHOLD = 8;
 
@@ -92,26 +107,33 @@ export const compileIn: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
   const [needle, haystack] = args;
   const { path } = site;
-  const rawHaystack = site.operands[1];
+  const [rawNeedle, rawHaystack] = site.operands;
+  const needleRef = literalVarRef(rawNeedle, compiler, site.scoped);
   let main: Evaluator;
   if (Array.isArray(rawHaystack) && rawHaystack.every(isPrimitive) && !rawHaystack.some((v) => Number.isNaN(v))) {
     // A literal list of primitives: strict equality equals Set membership once NaN is excluded.
     const items: readonly unknown[] = rawHaystack.slice();
     if (items.length > SET_THRESHOLD) {
       const set = new Set<unknown>(items);
-      main = (s) => set.has(needle(s));
+      main = needleRef !== undefined ? (s) => set.has(readRef(s, needleRef)) : (s) => set.has(needle(s));
     } else {
-      main = (s) => {
-        const value = needle(s);
-        for (let i = 0; i < items.length; i++) if (items[i] === value) return true;
-        return false;
-      };
+      main = needleRef !== undefined ? (s) => includesStrictly(items, readRef(s, needleRef)) : (s) => includesStrictly(items, needle(s));
     }
   } else if (typeof rawHaystack === 'string' && rawHaystack !== '') {
     const text = rawHaystack;
-    main = (s) => text.indexOf(needle(s) as string) !== -1;
+    main = needleRef !== undefined
+      ? (s) => text.indexOf(readRef(s, needleRef) as string) !== -1
+      : (s) => text.indexOf(needle(s) as string) !== -1;
   } else {
-    main = (s) => contains(needle(s), haystack(s), path);
+    const haystackRef = literalVarRef(rawHaystack, compiler, site.scoped);
+    if (isPrimitive(rawNeedle) && haystackRef !== undefined) {
+      // {"in": ["loyal", {"var": "profile.segments"}]}
+      main = (s) => contains(rawNeedle, readRef(s, haystackRef), path);
+    } else {
+      const first = operand(rawNeedle, needle, compiler, site.scoped);
+      const second = operand(rawHaystack, haystack, compiler, site.scoped);
+      main = (s) => contains(operandValue(s, first), operandValue(s, second), path);
+    }
   }
   return withIgnoredOperands(site, 2, args, main);
 };
