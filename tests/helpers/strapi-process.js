@@ -1,0 +1,36 @@
+/**
+ * A second, separate Strapi process for multi-instance tests: boots the playground with the
+ * plugin's TypeScript source (as the in-process tests do), listens on PORT, and reports over IPC.
+ */
+const Module = require('node:module');
+const path = require('node:path');
+
+require('tsx/cjs/api').register();
+
+const root = path.resolve(__dirname, '../..');
+const distEntry = path.join(root, 'dist/server/index.js');
+const sourceEntry = path.join(root, 'server/src/index.ts');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function redirectPluginEntry(request, ...rest) {
+  const resolved = resolveFilename.call(this, request, ...rest);
+  return resolved === distEntry ? sourceEntry : resolved;
+};
+
+const { createStrapi } = require('@strapi/strapi');
+
+const appDir = path.join(root, 'playground');
+
+(async () => {
+  const strapi = await createStrapi({ appDir, distDir: appDir }).load();
+  await new Promise((done) => strapi.server.listen(Number(process.env.PORT), '127.0.0.1', done));
+  process.send({ type: 'ready', port: Number(process.env.PORT) });
+  process.on('message', async (message) => {
+    if (message === 'stop') {
+      await strapi.destroy();
+      process.exit(0);
+    }
+  });
+})().catch((error) => {
+  process.send({ type: 'error', message: String(error && error.stack ? error.stack : error) });
+  process.exit(1);
+});

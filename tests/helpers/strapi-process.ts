@@ -1,0 +1,54 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface StrapiProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Starts the playground in a child process with the given environment and waits until it listens. */
+export const startStrapiProcess = async (env: Record<string, string>): Promise<StrapiProcess> => {
+  const port = await freePort();
+  const child = fork(path.join(__dirname, 'strapi-process.js'), [], {
+    env: { ...process.env, NODE_ENV: 'test', SERVE_ADMIN: 'false', PLAYGROUND_SEED: 'false', LOG_LEVEL: 'error', ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the second Strapi did not start within 90 s')), 90_000);
+    child.on('message', (message: { type: string; message?: string }) => {
+      clearTimeout(timer);
+      if (message.type === 'ready') resolve();
+      else reject(new Error(`the second Strapi failed to start: ${message.message}`));
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the second Strapi exited with ${code}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send('stop');
+      }),
+  };
+};
