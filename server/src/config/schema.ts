@@ -45,6 +45,9 @@ export const pluginConfigSchema = z
       .strict()
       .default({ points: 300, durationSec: 60 }),
     webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Front-end preview URL template: {documentId}, {locale}, {uid}, {variant}; without {variant},
+    // personalize[variant]=<id> is appended.
+    previewUrl: z.string().regex(/^https?:\/\//, 'must be an http(s) URL template').optional(),
     limits: z
       .object({
         conditionBytes: z.number().int().positive().default(16384),

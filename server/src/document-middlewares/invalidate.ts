@@ -22,5 +22,11 @@ export const invalidateMiddleware =
     await getService(strapi, 'invalidation')
       .invalidate({ uid: context.uid, documentId, locale: params.locale ?? null })
       .catch(() => undefined);
+    if (context.action === 'publish' && documentId) {
+      // Compile the new version's conditions now, so the first visitor does not pay for it.
+      await getService(strapi, 'programs')
+        .warm({ uid: context.uid, documentId, locale: params.locale })
+        .catch((error: Error) => strapi.log.warn(`[personalize] could not precompile ${context.uid} ${documentId}: ${error.message}`));
+    }
     return result;
   };

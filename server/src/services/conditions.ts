@@ -72,6 +72,11 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** For validation on save: null when the condition compiles, else where and why it does not. */
     check(condition: unknown, audienceRules?: Record<string, unknown>): ConditionProblem | null {
+      if (!audienceRules) {
+        // Against the live library: keep the compiled form, so delivery reuses it after publish.
+        const result = compileCached(condition);
+        return result instanceof RuleError ? { path: result.path, message: result.message } : null;
+      }
       try {
         compile(condition as never, engineOptions(audienceRules));
         return null;

@@ -47,6 +47,28 @@ const createProgramsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return program;
     },
 
+    /** Loads and compiles the published variants of an entry into the caches (after a publish). */
+    async warm(ref: ProgramRef): Promise<void> {
+      const fieldName = getService(strapi, 'content-types').getVariantsFieldName(ref.uid);
+      if (!fieldName || !getService(strapi, 'content-types').isDeliverable(ref.uid)) return;
+      const schema = getService(strapi, 'content-types').getSchema(ref.uid);
+      const documents = strapi.documents(ref.uid as never);
+      const params = { fields: [fieldName], status: 'published', ...(ref.locale ? { locale: ref.locale } : {}) };
+      const entry = (
+        schema?.kind === 'singleType'
+          ? await documents.findFirst(params as never)
+          : await documents.findOne({ ...params, documentId: ref.documentId } as never)
+      ) as Record<string, unknown> | null;
+      if (!entry) return;
+      const target = schema?.kind === 'singleType' ? { ...ref, documentId: undefined } : ref;
+      this.compiled(await this.remember(target, entry[fieldName]));
+      // Requests that name no locale get the default one: warm that key too.
+      const defaultLocale = await strapi.plugin('i18n')?.service('locales')?.getDefaultLocale?.();
+      if (target.locale && target.locale === defaultLocale) {
+        this.compiled(await this.remember({ ...target, locale: undefined }, entry[fieldName]));
+      }
+    },
+
     compiled(program: CachedProgram): CompiledVariant[] {
       const audiencesVersion = getService(strapi, 'audiences').version();
       let entry = compiledByProgram.get(program);

@@ -1,0 +1,169 @@
+/**
+ * Delivery benchmark (`npm run bench -- delivery`): boots the playground (SQLite, demo content) in
+ * child processes and measures with autocannon, in this one run, against the same published entry
+ * with populate:
+ *   (a) Strapi's own  GET /api/articles/:documentId            — the baseline
+ *   (b) POST /api/personalize/resolve, a variant hit, response cache cold
+ *   (c) the same, warm cache
+ *   (d) the plain API with x-personalize-signals
+ * and prints requests/s, p50 and p99 for each, with ratios to (a).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import autocannon from 'autocannon';
+
+import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP_SEC = 3;
+
+const MOBILE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const DESKTOP_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+const POPULATE = ['author', 'seo'];
+const SIGNALS = { behavior: { dwellSec: 4 } };
+
+interface Scenario {
+  name: string;
+  instance: StrapiProcess;
+  requests: autocannon.Request[];
+}
+
+interface Measured {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+const startInstance = async (label: string, config: object) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `personalize-bench-${label}-`));
+  const instance = await startStrapiProcess({
+    DATABASE_FILENAME: path.join(dir, 'data.db'),
+    PLAYGROUND_SEED: 'true',
+    LOG_LEVEL: 'error',
+    // The plugin's public-route rate limit would otherwise cap the benchmark itself.
+    PERSONALIZE_CONFIG: JSON.stringify({ rateLimit: { points: 1_000_000_000, durationSec: 1 }, ...config }),
+  });
+  return { instance, dir };
+};
+
+const demoDocumentId = async (instance: StrapiProcess) => {
+  const response = await fetch(`${instance.url}/api/articles?filters[slug][$eq]=plan-your-next-trip&fields[0]=title`);
+  const body = (await response.json()) as { data: { documentId: string }[] };
+  if (!body.data?.[0]) throw new Error('the demo article is missing');
+  return body.data[0].documentId;
+};
+
+const run = (scenario: Scenario, duration: number) =>
+  new Promise<autocannon.Result>((resolve, reject) => {
+    autocannon(
+      { url: scenario.instance.url, connections: CONNECTIONS, duration, requests: scenario.requests },
+      (error, result) => (error ? reject(error) : resolve(result))
+    );
+  });
+
+const measure = async (scenario: Scenario): Promise<Measured> => {
+  await run(scenario, WARMUP_SEC);
+  const result = await run(scenario, DURATION_SEC);
+  return {
+    name: scenario.name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+};
+
+const main = async () => {
+  console.log(`connections ${CONNECTIONS}, ${DURATION_SEC}s per scenario after ${WARMUP_SEC}s warmup, ${os.cpus().length} CPUs`);
+  const warm = await startInstance('warm', {});
+  // One cache entry: alternating a mobile (variant) and a desktop (no variant) request for the
+  // same entry evicts the other's response each time, so every response is built from the
+  // database, while the entry's compiled variants are reused (they are compiled on publish).
+  const cold = await startInstance('cold', { cache: { maxEntries: 1 } });
+  try {
+    const warmId = await demoDocumentId(warm.instance);
+    const coldId = await demoDocumentId(cold.instance);
+    const populateQuery = POPULATE.map((field, index) => `populate[${index}]=${field}`).join('&');
+    const resolveBody = (documentId: string) =>
+      JSON.stringify({ uid: 'api::article.article', documentId, populate: POPULATE, signals: SIGNALS });
+    const json = { 'content-type': 'application/json' };
+
+    const scenarios: Scenario[] = [
+      {
+        name: '(a) Strapi GET /api/articles/:id',
+        instance: warm.instance,
+        requests: [{ method: 'GET', path: `/api/articles/${warmId}?${populateQuery}`, headers: { 'user-agent': MOBILE_UA } }],
+      },
+      {
+        name: '(b) resolve, cold response cache',
+        instance: cold.instance,
+        requests: [
+          { method: 'POST', path: '/api/personalize/resolve', headers: { ...json, 'user-agent': MOBILE_UA }, body: resolveBody(coldId) },
+          { method: 'POST', path: '/api/personalize/resolve', headers: { ...json, 'user-agent': DESKTOP_UA }, body: resolveBody(coldId) },
+        ],
+      },
+      {
+        name: '(c) resolve, warm cache',
+        instance: warm.instance,
+        requests: [{ method: 'POST', path: '/api/personalize/resolve', headers: { ...json, 'user-agent': MOBILE_UA }, body: resolveBody(warmId) }],
+      },
+      {
+        name: '(d) GET /api/articles/:id + x-personalize-signals',
+        instance: warm.instance,
+        requests: [
+          {
+            method: 'GET',
+            path: `/api/articles/${warmId}?${populateQuery}`,
+            headers: {
+              'user-agent': MOBILE_UA,
+              'x-personalize-signals': Buffer.from(JSON.stringify(SIGNALS)).toString('base64url'),
+            },
+          },
+        ],
+      },
+    ];
+
+    // Check each scenario answers what it should before timing it.
+    const probe = await fetch(`${warm.instance.url}/api/personalize/resolve`, {
+      method: 'POST',
+      headers: { ...json, 'user-agent': MOBILE_UA },
+      body: resolveBody(warmId),
+    });
+    const probeBody = (await probe.json()) as { meta: { personalize: { variant: string | null } } };
+    if (probeBody.meta.personalize.variant !== 'v_quick_exit') throw new Error('the resolve scenario does not hit a variant');
+
+    const results: Measured[] = [];
+    for (const scenario of scenarios) {
+      const measured = await measure(scenario);
+      results.push(measured);
+      console.log(`  done ${scenario.name}: ${measured.rps.toFixed(0)} req/s`);
+    }
+    const baseline = results[0].rps;
+    console.log('\n| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | non-2xx |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const result of results) {
+      console.log(
+        `| ${result.name} | ${result.rps.toFixed(0)} | ${result.p50} | ${result.p99} | ${(result.rps / baseline).toFixed(2)}× | ${result.errors} | ${result.non2xx} |`
+      );
+    }
+    console.log('\nTargets: (c) ≥ 1.5× (a); (b) ≥ 0.85× (a); p99 of (c) < 25 ms.');
+  } finally {
+    await warm.instance.stop();
+    await cold.instance.stop();
+    fs.rmSync(warm.dir, { recursive: true, force: true });
+    fs.rmSync(cold.dir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
