@@ -19,11 +19,12 @@ export const freePort = () =>
   });
 
 /** Starts the playground in a child process with the given environment and waits until it listens. */
-export const startStrapiProcess = async (env: Record<string, string>): Promise<StrapiProcess> => {
+export const startStrapiProcess = async (env: Record<string, string>, execArgv: string[] = []): Promise<StrapiProcess> => {
   const port = await freePort();
   const child = fork(path.join(__dirname, 'strapi-process.js'), [], {
     env: { ...process.env, NODE_ENV: 'test', SERVE_ADMIN: 'false', PLAYGROUND_SEED: 'false', LOG_LEVEL: 'error', ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv,
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the second Strapi did not start within 90 s')), 90_000);

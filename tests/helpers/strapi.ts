@@ -29,6 +29,8 @@ export interface SetupOptions {
  */
 export const setupStrapi = async (options: SetupOptions = {}): Promise<TestStrapi> => {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'personalize-test-'));
+  // DATABASE_CLIENT=postgres runs the same tests on PostgreSQL, each instance in a schema of its own.
+  const postgresSchema = process.env.DATABASE_CLIENT === 'postgres' ? await createPostgresSchema() : undefined;
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     DATABASE_CLIENT: process.env.DATABASE_CLIENT ?? 'sqlite',
@@ -36,6 +38,7 @@ export const setupStrapi = async (options: SetupOptions = {}): Promise<TestStrap
     PLAYGROUND_SEED: 'false',
     SERVE_ADMIN: 'false',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    ...(postgresSchema ? { DATABASE_SCHEMA: postgresSchema } : {}),
     ...options.env,
   };
   for (const [key, value] of Object.entries(env)) {
@@ -53,6 +56,40 @@ export const setupStrapi = async (options: SetupOptions = {}): Promise<TestStrap
     async destroy() {
       await strapi.destroy();
       fs.rmSync(tmpDir, { recursive: true, force: true });
+      if (postgresSchema) await dropPostgresSchema(postgresSchema);
     },
   };
+};
+
+const postgresClient = async () => {
+  const { Client } = await import('pg');
+  const client = new Client({
+    host: process.env.DATABASE_HOST ?? '127.0.0.1',
+    port: Number(process.env.DATABASE_PORT ?? 5432),
+    database: process.env.DATABASE_NAME ?? 'test',
+    user: process.env.DATABASE_USERNAME ?? 'postgres',
+    password: process.env.DATABASE_PASSWORD ?? '',
+  });
+  await client.connect();
+  return client;
+};
+
+const createPostgresSchema = async () => {
+  const schema = `pz_test_${Math.random().toString(36).slice(2, 10)}`;
+  const client = await postgresClient();
+  try {
+    await client.query(`CREATE SCHEMA "${schema}"`);
+  } finally {
+    await client.end();
+  }
+  return schema;
+};
+
+const dropPostgresSchema = async (schema: string) => {
+  const client = await postgresClient();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 };
