@@ -2,7 +2,7 @@
  * explain(): evaluates a rule compiled with a tracer and returns the tree of operations that ran, with
  * what each returned. Same compiler, same closures, so results cannot drift from `evaluate`.
  */
-import { CompileSession, asRuleError, type CompileOptions } from './compile';
+import { CompileSession, asRuleError, type CompileOptions } from './session';
 import type { OperatorSite, TraceRecorder } from './compiler-types';
 import { truthy } from './truthy';
 import type { Evaluator, ExplainNode, Rule } from './types';

@@ -1,126 +1,131 @@
 /** explain(): the tree of evaluated operations, for meta.personalize.reason and the admin's test panel. */
-import { compile, explain, MAX_EXPLAIN_NODES, RuleError, type ExplainNode, type Rule } from '../../engine/src';
+import { explain, MAX_EXPLAIN_NODES, RuleError, type ExplainNode, type Rule } from '../../engine/src';
+import { BACKENDS, engineFor } from './backends';
 
-const audiences: Record<string, Rule> = {
-  returning: { '>=': [{ var: 'profile.visits' }, 3] },
-};
+describe.each(BACKENDS)('%s backend', (backend) => {
+  const { compile } = engineFor(backend);
 
-const condition: Rule = {
-  and: [
-    { '==': [{ var: 'context.device' }, 'mobile'] },
-    { '<': [{ var: 'behavior.dwellSec' }, 10] },
-    { audience: 'returning' },
-  ],
-};
+  const audiences: Record<string, Rule> = {
+    returning: { '>=': [{ var: 'profile.visits' }, 3] },
+  };
 
-const visitor = { context: { device: 'mobile' }, behavior: { dwellSec: 4 }, profile: { visits: 5 } };
+  const condition: Rule = {
+    and: [
+      { '==': [{ var: 'context.device' }, 'mobile'] },
+      { '<': [{ var: 'behavior.dwellSec' }, 10] },
+      { audience: 'returning' },
+    ],
+  };
 
-/** Strip paths to look at the shape only. */
-function shape(node: ExplainNode): unknown {
-  const out: Record<string, unknown> = { op: node.op, result: node.result };
-  if (node.read) out.read = node.read;
-  if (node.audience) out.audience = node.audience;
-  if (node.item !== undefined) out.item = node.item;
-  if (node.children) out.children = node.children.map(shape);
-  return out;
-}
+  const visitor = { context: { device: 'mobile' }, behavior: { dwellSec: 4 }, profile: { visits: 5 } };
 
-describe('explain', () => {
-  it('describes which sub-conditions were truthy and the values they saw', () => {
-    const tree = explain(condition, visitor, { audiences });
-    expect(shape(tree)).toEqual({
-      op: 'and',
-      result: true,
-      children: [
-        { op: '==', result: true, children: [{ op: 'var', result: 'mobile', read: ['context', 'device'] }] },
-        { op: '<', result: true, children: [{ op: 'var', result: 4, read: ['behavior', 'dwellSec'] }] },
-        {
-          op: 'audience',
-          result: true,
-          audience: 'returning',
-          children: [{ op: '>=', result: true, children: [{ op: 'var', result: 5, read: ['profile', 'visits'] }] }],
-        },
-      ],
+  /** Strip paths to look at the shape only. */
+  function shape(node: ExplainNode): unknown {
+    const out: Record<string, unknown> = { op: node.op, result: node.result };
+    if (node.read) out.read = node.read;
+    if (node.audience) out.audience = node.audience;
+    if (node.item !== undefined) out.item = node.item;
+    if (node.children) out.children = node.children.map(shape);
+    return out;
+  }
+
+  describe('explain', () => {
+    it('describes which sub-conditions were truthy and the values they saw', () => {
+      const tree = explain(condition, visitor, { audiences });
+      expect(shape(tree)).toEqual({
+        op: 'and',
+        result: true,
+        children: [
+          { op: '==', result: true, children: [{ op: 'var', result: 'mobile', read: ['context', 'device'] }] },
+          { op: '<', result: true, children: [{ op: 'var', result: 4, read: ['behavior', 'dwellSec'] }] },
+          {
+            op: 'audience',
+            result: true,
+            audience: 'returning',
+            children: [{ op: '>=', result: true, children: [{ op: 'var', result: 5, read: ['profile', 'visits'] }] }],
+          },
+        ],
+      });
+      expect(tree.truthy).toBe(true);
+      expect(tree.path).toEqual([]);
+      expect(tree.children?.[1].path).toEqual(['and', 1]);
+      expect(tree.children?.[1].children?.[0]).toMatchObject({ path: ['and', 1, '<', 0], value: 4, truthy: true });
+      // paths below an audience node are inside the audience's rule
+      expect(tree.children?.[2].children?.[0].path).toEqual([]);
+      expect(tree.children?.[2].children?.[0].children?.[0].path).toEqual(['>=', 0]);
     });
-    expect(tree.truthy).toBe(true);
-    expect(tree.path).toEqual([]);
-    expect(tree.children?.[1].path).toEqual(['and', 1]);
-    expect(tree.children?.[1].children?.[0]).toMatchObject({ path: ['and', 1, '<', 0], value: 4, truthy: true });
-    // paths below an audience node are inside the audience's rule
-    expect(tree.children?.[2].children?.[0].path).toEqual([]);
-    expect(tree.children?.[2].children?.[0].children?.[0].path).toEqual(['>=', 0]);
-  });
 
-  it('omits branches that short-circuiting skipped', () => {
-    const tree = explain(condition, { ...visitor, context: { device: 'desktop' } }, { audiences });
-    expect(tree.result).toBe(false);
-    expect(tree.children).toHaveLength(1);
-    expect(tree.children?.[0]).toMatchObject({ op: '==', result: false, truthy: false });
-  });
+    it('omits branches that short-circuiting skipped', () => {
+      const tree = explain(condition, { ...visitor, context: { device: 'desktop' } }, { audiences });
+      expect(tree.result).toBe(false);
+      expect(tree.children).toHaveLength(1);
+      expect(tree.children?.[0]).toMatchObject({ op: '==', result: false, truthy: false });
+    });
 
-  it('shows the value found and the default used by var', () => {
-    const tree = explain({ var: ['profile.tier', 'basic'] }, { profile: {} });
-    expect(tree).toMatchObject({ op: 'var', result: 'basic', read: ['profile', 'tier'], value: null, truthy: true });
-  });
+    it('shows the value found and the default used by var', () => {
+      const tree = explain({ var: ['profile.tier', 'basic'] }, { profile: {} });
+      expect(tree).toMatchObject({ op: 'var', result: 'basic', read: ['profile', 'tier'], value: null, truthy: true });
+    });
 
-  it('marks per-item evaluations with the item index', () => {
-    const tree = explain({ some: [{ var: 'behavior.recentlyViewed' }, { '==': [{ var: '' }, 'shoes'] }] }, { behavior: { recentlyViewed: ['hats', 'shoes', 'bags'] } });
-    expect(tree.result).toBe(true);
-    const perItem = tree.children?.filter((node) => node.op === '==') ?? [];
-    expect(perItem.map((node) => [node.item, node.result])).toEqual([
-      [0, false],
-      [1, true],
-    ]);
-    expect(tree.children?.[0].item).toBeUndefined(); // the source array is not an item
-  });
+    it('marks per-item evaluations with the item index', () => {
+      const tree = explain({ some: [{ var: 'behavior.recentlyViewed' }, { '==': [{ var: '' }, 'shoes'] }] }, { behavior: { recentlyViewed: ['hats', 'shoes', 'bags'] } });
+      expect(tree.result).toBe(true);
+      const perItem = tree.children?.filter((node) => node.op === '==') ?? [];
+      expect(perItem.map((node) => [node.item, node.result])).toEqual([
+        [0, false],
+        [1, true],
+      ]);
+      expect(tree.children?.[0].item).toBeUndefined(); // the source array is not an item
+    });
 
-  it('explains flagd operators like any other', () => {
-    const tree = explain({ '==': [{ fractional: [{ var: 'id' }, ['a', 50], ['b', 50]] }, 'b'] }, { id: 'visitor-1' });
-    expect(tree.children?.[0].op).toBe('fractional');
-    expect(typeof tree.children?.[0].result).toBe('string');
-  });
+    it('explains flagd operators like any other', () => {
+      const tree = explain({ '==': [{ fractional: [{ var: 'id' }, ['a', 50], ['b', 50]] }, 'b'] }, { id: 'visitor-1' });
+      expect(tree.children?.[0].op).toBe('fractional');
+      expect(typeof tree.children?.[0].result).toBe('string');
+    });
 
-  it('the root result is exact, inner results are abbreviated', () => {
-    const xs = Array.from({ length: 100 }, (_, i) => i);
-    const tree = explain({ filter: [{ var: 'xs' }, true] }, { xs });
-    expect(tree.result).toEqual(xs);
-    const source = tree.children?.[0];
-    expect(source?.result).toHaveLength(21);
-    expect((source?.result as unknown[])[20]).toBe('… 80 more');
-    const long = explain({ '==': [{ var: 's' }, 1] }, { s: 'x'.repeat(1000) });
-    expect((long.children?.[0].result as string).length).toBe(201);
-  });
+    it('the root result is exact, inner results are abbreviated', () => {
+      const xs = Array.from({ length: 100 }, (_, i) => i);
+      const tree = explain({ filter: [{ var: 'xs' }, true] }, { xs });
+      expect(tree.result).toEqual(xs);
+      const source = tree.children?.[0];
+      expect(source?.result).toHaveLength(21);
+      expect((source?.result as unknown[])[20]).toBe('… 80 more');
+      const long = explain({ '==': [{ var: 's' }, 1] }, { s: 'x'.repeat(1000) });
+      expect((long.children?.[0].result as string).length).toBe(201);
+    });
 
-  it('caps the number of recorded nodes and counts the rest', () => {
-    const xs = Array.from({ length: 2000 }, (_, i) => i);
-    const tree = explain({ map: [{ var: 'xs' }, { '+': [{ var: '' }, 1] }] }, { xs });
-    const count = (node: ExplainNode): number => 1 + (node.children ?? []).reduce((sum, child) => sum + count(child), 0);
-    expect(count(tree)).toBeLessThanOrEqual(MAX_EXPLAIN_NODES + 1);
-    expect(tree.omitted).toBeGreaterThan(0);
-    expect((tree.result as number[])[1999]).toBe(2000);
-  });
+    it('caps the number of recorded nodes and counts the rest', () => {
+      const xs = Array.from({ length: 2000 }, (_, i) => i);
+      const tree = explain({ map: [{ var: 'xs' }, { '+': [{ var: '' }, 1] }] }, { xs });
+      const count = (node: ExplainNode): number => 1 + (node.children ?? []).reduce((sum, child) => sum + count(child), 0);
+      expect(count(tree)).toBeLessThanOrEqual(MAX_EXPLAIN_NODES + 1);
+      expect(tree.omitted).toBeGreaterThan(0);
+      expect((tree.result as number[])[1999]).toBe(2000);
+    });
 
-  it('is JSON-serialisable', () => {
-    const tree = explain({ merge: [{ '/': [1, 0] }, { '-': [{ var: 'x' }] }, { var: 'o' }] }, { o: { a: [1, { b: 2 }] } });
-    const json = JSON.parse(JSON.stringify(tree)) as ExplainNode;
-    expect(json.op).toBe('merge');
-    expect(json.result).toEqual([null, 0, { a: [1, { b: 2 }] }]); // JSON has no Infinity or -0
-    expect(json.children?.length).toBe(3);
-  });
+    it('is JSON-serialisable', () => {
+      const tree = explain({ merge: [{ '/': [1, 0] }, { '-': [{ var: 'x' }] }, { var: 'o' }] }, { o: { a: [1, { b: 2 }] } });
+      const json = JSON.parse(JSON.stringify(tree)) as ExplainNode;
+      expect(json.op).toBe('merge');
+      expect(json.result).toEqual([null, 0, { a: [1, { b: 2 }] }]); // JSON has no Infinity or -0
+      expect(json.children?.length).toBe(3);
+    });
 
-  it('handles roots that are not operations', () => {
-    expect(explain(42, {})).toEqual({ op: 'literal', path: [], result: 42, truthy: true });
-    const array = explain([1, { var: 'a' }], { a: 'x' });
-    expect(array).toMatchObject({ op: 'array', result: [1, 'x'], truthy: true });
-    expect(array.children?.[0]).toMatchObject({ op: 'var', path: [1], result: 'x' });
-  });
+    it('handles roots that are not operations', () => {
+      expect(explain(42, {})).toEqual({ op: 'literal', path: [], result: 42, truthy: true });
+      const array = explain([1, { var: 'a' }], { a: 'x' });
+      expect(array).toMatchObject({ op: 'array', result: [1, 'x'], truthy: true });
+      expect(array.children?.[0]).toMatchObject({ op: 'var', path: [1], result: 'x' });
+    });
 
-  it('gives the same result as evaluate, and throws the same errors', () => {
-    const rule: Rule = { map: [{ var: 'rows' }, { map: [{ var: '' }, 1] }] };
-    const rows = Array.from({ length: 1000 }, () => Array.from({ length: 1000 }, () => 0));
-    expect(() => explain(rule, { rows })).toThrow(RuleError);
-    expect(() => compile(rule).evaluate({ rows })).toThrow(RuleError);
-    expect(() => explain({ nope: 1 })).toThrow(/Unknown operator/);
-    expect(explain(condition, visitor, { audiences }).result).toBe(compile(condition, { audiences }).evaluate(visitor));
+    it('gives the same result as evaluate, and throws the same errors', () => {
+      const rule: Rule = { map: [{ var: 'rows' }, { map: [{ var: '' }, 1] }] };
+      const rows = Array.from({ length: 1000 }, () => Array.from({ length: 1000 }, () => 0));
+      expect(() => explain(rule, { rows })).toThrow(RuleError);
+      expect(() => compile(rule).evaluate({ rows })).toThrow(RuleError);
+      expect(() => explain({ nope: 1 })).toThrow(/Unknown operator/);
+      expect(explain(condition, visitor, { audiences }).result).toBe(compile(condition, { audiences }).evaluate(visitor));
+    });
   });
 });

@@ -13,154 +13,159 @@
  */
 import fc from 'fast-check';
 import jsonLogic from 'json-logic-js';
-import { compile, explain, type Rule } from '../../engine/src';
+import { explain, type Rule } from '../../engine/src';
 import { exactlyEqual, show } from './helpers';
+import { BACKENDS, engineFor } from './backends';
 
-const NUMBERS = [0, -0, 1, -1, 2, 3, 10, 0.5, -2.5, 1e21, 100];
-const STRINGS = ['', 'a', 'b', 'abc', 'ab', '0', '1', '2', '10', '1.5', '-3', ' 2 ', '1e3', '0x10', 'true', 'null', 'xs', 'a.b'];
-const DATA_KEYS = ['a', 'b', 'c', 'n', 's', 'xs', 'o', 'k', '0', '1', 'current', 'accumulator'];
-const VAR_PATHS: unknown[] = ['', 'a', 'o.b.c.d', 'a.b.c.d.e', 'b', 'c', 'n', 's', 'xs', 'o', 'k', 'a.b', 'a.c', 'o.a', 'o.b.c', 'xs.0', 'xs.1', 'xs.length', 's.length', 's.0', '0', '1', 'current', 'accumulator', 'current.a', 'missing.key', 0, 1, null];
+describe.each(BACKENDS)('%s backend', (backend) => {
+  const { compile } = engineFor(backend);
 
-const literal = fc.oneof(
-  fc.constantFrom(...NUMBERS),
-  fc.integer({ min: -5, max: 12 }),
-  fc.constantFrom(...STRINGS),
-  fc.boolean(),
-  fc.constant(null),
-);
+  const NUMBERS = [0, -0, 1, -1, 2, 3, 10, 0.5, -2.5, 1e21, 100];
+  const STRINGS = ['', 'a', 'b', 'abc', 'ab', '0', '1', '2', '10', '1.5', '-3', ' 2 ', '1e3', '0x10', 'true', 'null', 'xs', 'a.b'];
+  const DATA_KEYS = ['a', 'b', 'c', 'n', 's', 'xs', 'o', 'k', '0', '1', 'current', 'accumulator'];
+  const VAR_PATHS: unknown[] = ['', 'a', 'o.b.c.d', 'a.b.c.d.e', 'b', 'c', 'n', 's', 'xs', 'o', 'k', 'a.b', 'a.c', 'o.a', 'o.b.c', 'xs.0', 'xs.1', 'xs.length', 's.length', 's.0', '0', '1', 'current', 'accumulator', 'current.a', 'missing.key', 0, 1, null];
 
-/** Every standard operator with the fewest operands the engine accepts (see the header). */
-const MIN_OPERANDS: Record<string, number> = {
-  '==': 0, '===': 0, '!=': 0, '!==': 0, '<': 0, '<=': 0, '>': 0, '>=': 0, '!': 0, '!!': 0, or: 0, and: 0,
-  '?:': 0, if: 0, cat: 0, substr: 0, '%': 0, max: 0, min: 0, '+': 0, '-': 0, '/': 0, merge: 0, missing: 0,
-  var: 0, log: 0, '*': 1, in: 2, missing_some: 2, map: 2, filter: 2, reduce: 2, all: 2, none: 2, some: 2,
-};
-const OPS = Object.keys(MIN_OPERANDS);
+  const literal = fc.oneof(
+    fc.constantFrom(...NUMBERS),
+    fc.integer({ min: -5, max: 12 }),
+    fc.constantFrom(...STRINGS),
+    fc.boolean(),
+    fc.constant(null),
+  );
 
-function ruleArbitrary(maxDepth: number): fc.Arbitrary<unknown> {
-  const { node } = fc.letrec<{ rule: unknown; node: unknown }>((tie) => ({
-    rule: fc.oneof(
-      { depthSize: 'medium', maxDepth },
-      { arbitrary: literal, weight: 3 },
-      { arbitrary: fc.oneof(fc.constantFrom(...VAR_PATHS), fc.tuple(fc.constantFrom(...VAR_PATHS), literal)).map((path) => ({ var: path })), weight: 4 },
-      { arbitrary: fc.array(literal, { maxLength: 3 }), weight: 1 },
-      { arbitrary: tie('node'), weight: 5 },
-    ),
-    node: fc.constantFrom(...OPS).chain((op) =>
-      MIN_OPERANDS[op] <= 1
-        ? fc.oneof(
-            { arbitrary: fc.array(tie('rule'), { minLength: MIN_OPERANDS[op], maxLength: 4 }).map((args) => ({ [op]: args })), weight: 5 },
-            // a single operand written without an array (an array there would be the operand list)
-            { arbitrary: tie('rule').filter((arg) => !Array.isArray(arg)).map((arg) => ({ [op]: arg })), weight: 1 },
-          )
-        : fc.array(tie('rule'), { minLength: MIN_OPERANDS[op], maxLength: 4 }).map((args) => ({ [op]: args })),
-    ),
-  }));
-  return node;
-}
+  /** Every standard operator with the fewest operands the engine accepts (see the header). */
+  const MIN_OPERANDS: Record<string, number> = {
+    '==': 0, '===': 0, '!=': 0, '!==': 0, '<': 0, '<=': 0, '>': 0, '>=': 0, '!': 0, '!!': 0, or: 0, and: 0,
+    '?:': 0, if: 0, cat: 0, substr: 0, '%': 0, max: 0, min: 0, '+': 0, '-': 0, '/': 0, merge: 0, missing: 0,
+    var: 0, log: 0, '*': 1, in: 2, missing_some: 2, map: 2, filter: 2, reduce: 2, all: 2, none: 2, some: 2,
+  };
+  const OPS = Object.keys(MIN_OPERANDS);
 
-const dataArbitrary: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', maxDepth: 3 },
-    { arbitrary: literal, weight: 3 },
-    { arbitrary: fc.array(tie('value'), { maxLength: 4 }), weight: 1 },
-    // Objects as JSON.parse makes them; a few null-prototype ones too (String() of those throws in both engines).
-    { arbitrary: fc.dictionary(fc.constantFrom(...DATA_KEYS), tie('value'), { maxKeys: 5, noNullPrototype: true }), weight: 4 },
-    { arbitrary: fc.dictionary(fc.constantFrom(...DATA_KEYS), tie('value'), { maxKeys: 3 }), weight: 1 },
-  ),
-})).value;
-
-/** Top-level data: usually an object with the usual keys, sometimes anything (or undefined). */
-const topData = fc.oneof(
-  { arbitrary: fc.dictionary(fc.constantFrom(...DATA_KEYS), dataArbitrary, { minKeys: 1, maxKeys: 8, noNullPrototype: true }), weight: 6 },
-  { arbitrary: dataArbitrary, weight: 2 },
-  { arbitrary: fc.constant(undefined), weight: 1 },
-);
-
-function usesMissing(rule: unknown): boolean {
-  if (Array.isArray(rule)) return rule.some(usesMissing);
-  if (typeof rule !== 'object' || rule === null) return false;
-  return Object.entries(rule).some(([k, v]) => k === 'missing' || k === 'missing_some' || usesMissing(v));
-}
-
-function hasSingleKeyObject(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasSingleKeyObject);
-  if (typeof value !== 'object' || value === null) return false;
-  const values = Object.values(value);
-  return values.length === 1 || values.some(hasSingleKeyObject);
-}
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-function run(fn: () => unknown): Outcome {
-  try {
-    return { ok: true, value: fn() };
-  } catch (error) {
-    return { ok: false, error };
+  function ruleArbitrary(maxDepth: number): fc.Arbitrary<unknown> {
+    const { node } = fc.letrec<{ rule: unknown; node: unknown }>((tie) => ({
+      rule: fc.oneof(
+        { depthSize: 'medium', maxDepth },
+        { arbitrary: literal, weight: 3 },
+        { arbitrary: fc.oneof(fc.constantFrom(...VAR_PATHS), fc.tuple(fc.constantFrom(...VAR_PATHS), literal)).map((path) => ({ var: path })), weight: 4 },
+        { arbitrary: fc.array(literal, { maxLength: 3 }), weight: 1 },
+        { arbitrary: tie('node'), weight: 5 },
+      ),
+      node: fc.constantFrom(...OPS).chain((op) =>
+        MIN_OPERANDS[op] <= 1
+          ? fc.oneof(
+              { arbitrary: fc.array(tie('rule'), { minLength: MIN_OPERANDS[op], maxLength: 4 }).map((args) => ({ [op]: args })), weight: 5 },
+              // a single operand written without an array (an array there would be the operand list)
+              { arbitrary: tie('rule').filter((arg) => !Array.isArray(arg)).map((arg) => ({ [op]: arg })), weight: 1 },
+            )
+          : fc.array(tie('rule'), { minLength: MIN_OPERANDS[op], maxLength: 4 }).map((args) => ({ [op]: args })),
+      ),
+    }));
+    return node;
   }
-}
 
-function excluded(rule: unknown, data: unknown): boolean {
-  return usesMissing(rule) && hasSingleKeyObject(data);
-}
+  const dataArbitrary: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', maxDepth: 3 },
+      { arbitrary: literal, weight: 3 },
+      { arbitrary: fc.array(tie('value'), { maxLength: 4 }), weight: 1 },
+      // Objects as JSON.parse makes them; a few null-prototype ones too (String() of those throws in both engines).
+      { arbitrary: fc.dictionary(fc.constantFrom(...DATA_KEYS), tie('value'), { maxKeys: 5, noNullPrototype: true }), weight: 4 },
+      { arbitrary: fc.dictionary(fc.constantFrom(...DATA_KEYS), tie('value'), { maxKeys: 3 }), weight: 1 },
+    ),
+  })).value;
 
-/** ENGINE_FUZZ_SCALE=50 npx jest tests/engine/property — a much longer run of the unseeded property. */
-const FUZZ_SCALE = Math.max(1, Number(process.env.ENGINE_FUZZ_SCALE ?? 1));
+  /** Top-level data: usually an object with the usual keys, sometimes anything (or undefined). */
+  const topData = fc.oneof(
+    { arbitrary: fc.dictionary(fc.constantFrom(...DATA_KEYS), dataArbitrary, { minKeys: 1, maxKeys: 8, noNullPrototype: true }), weight: 6 },
+    { arbitrary: dataArbitrary, weight: 2 },
+    { arbitrary: fc.constant(undefined), weight: 1 },
+  );
 
-let logSpy: jest.SpyInstance;
-beforeAll(() => {
-  logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined); // json-logic-js's `log`
-});
-afterAll(() => logSpy.mockRestore());
+  function usesMissing(rule: unknown): boolean {
+    if (Array.isArray(rule)) return rule.some(usesMissing);
+    if (typeof rule !== 'object' || rule === null) return false;
+    return Object.entries(rule).some(([k, v]) => k === 'missing' || k === 'missing_some' || usesMissing(v));
+  }
 
-describe('engine vs json-logic-js on random rules and data', () => {
-  it('agrees case by case (results, and throwing)', () => {
-    let compared = 0;
-    let throwing = 0;
-    fc.assert(
-      fc.property(ruleArbitrary(5), topData, (rule, data) => {
-        if (excluded(rule, data)) return;
-        const reference = run(() => jsonLogic.apply(rule as never, data));
-        const ours = run(() => compile(rule as Rule).evaluate(data));
-        compared++;
-        if (!reference.ok) {
-          throwing++;
-          if (ours.ok) throw new Error(`json-logic-js threw but the engine returned ${show(ours.value)} for ${show(rule)} on ${show(data)}`);
-          return;
-        }
-        if (!ours.ok) throw new Error(`engine threw ${String(ours.error)} for ${show(rule)} on ${show(data)}; json-logic-js gave ${show(reference.value)}`);
-        if (!exactlyEqual(ours.value, reference.value)) {
-          throw new Error(`${show(rule)} on ${show(data)}: json-logic-js ${show(reference.value)}, engine ${show(ours.value)}`);
-        }
-      }),
-      { numRuns: 25000, seed: 20240607 },
-    );
-    expect(compared).toBeGreaterThan(22000);
-    expect(throwing).toBeGreaterThan(200); // the throwing paths are exercised too
+  function hasSingleKeyObject(value: unknown): boolean {
+    if (Array.isArray(value)) return value.some(hasSingleKeyObject);
+    if (typeof value !== 'object' || value === null) return false;
+    const values = Object.values(value);
+    return values.length === 1 || values.some(hasSingleKeyObject);
+  }
+
+  type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+  function run(fn: () => unknown): Outcome {
+    try {
+      return { ok: true, value: fn() };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  function excluded(rule: unknown, data: unknown): boolean {
+    return usesMissing(rule) && hasSingleKeyObject(data);
+  }
+
+  /** ENGINE_FUZZ_SCALE=50 npx jest tests/engine/property — a much longer run of the unseeded property. */
+  const FUZZ_SCALE = Math.max(1, Number(process.env.ENGINE_FUZZ_SCALE ?? 1));
+
+  let logSpy: jest.SpyInstance;
+  beforeAll(() => {
+    logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined); // json-logic-js's `log`
   });
+  afterAll(() => logSpy.mockRestore());
 
-  it('agrees with fresh random seeds too', () => {
-    fc.assert(
-      fc.property(ruleArbitrary(4), topData, (rule, data) => {
-        if (excluded(rule, data)) return;
-        const reference = run(() => jsonLogic.apply(rule as never, data));
-        const ours = run(() => compile(rule as Rule).evaluate(data));
-        expect(ours.ok).toBe(reference.ok);
-        if (ours.ok && reference.ok) expect(exactlyEqual(ours.value, reference.value)).toBe(true);
-      }),
-      { numRuns: 5000 * FUZZ_SCALE },
-    );
-  });
+  describe('engine vs json-logic-js on random rules and data', () => {
+    it('agrees case by case (results, and throwing)', () => {
+      let compared = 0;
+      let throwing = 0;
+      fc.assert(
+        fc.property(ruleArbitrary(5), topData, (rule, data) => {
+          if (excluded(rule, data)) return;
+          const reference = run(() => jsonLogic.apply(rule as never, data));
+          const ours = run(() => compile(rule as Rule).evaluate(data));
+          compared++;
+          if (!reference.ok) {
+            throwing++;
+            if (ours.ok) throw new Error(`json-logic-js threw but the engine returned ${show(ours.value)} for ${show(rule)} on ${show(data)}`);
+            return;
+          }
+          if (!ours.ok) throw new Error(`engine threw ${String(ours.error)} for ${show(rule)} on ${show(data)}; json-logic-js gave ${show(reference.value)}`);
+          if (!exactlyEqual(ours.value, reference.value)) {
+            throw new Error(`${show(rule)} on ${show(data)}: json-logic-js ${show(reference.value)}, engine ${show(ours.value)}`);
+          }
+        }),
+        { numRuns: 25000, seed: 20240607 },
+      );
+      expect(compared).toBeGreaterThan(22000);
+      expect(throwing).toBeGreaterThan(200); // the throwing paths are exercised too
+    });
 
-  it("explain's root result equals evaluate's", () => {
-    fc.assert(
-      fc.property(ruleArbitrary(4), topData, (rule, data) => {
-        const ours = run(() => compile(rule as Rule).evaluate(data));
-        const explained = run(() => explain(rule as Rule, data).result);
-        expect(explained.ok).toBe(ours.ok);
-        if (ours.ok && explained.ok) expect(exactlyEqual(explained.value, ours.value)).toBe(true);
-      }),
-      { numRuns: 1500, seed: 7 },
-    );
+    it('agrees with fresh random seeds too', () => {
+      fc.assert(
+        fc.property(ruleArbitrary(4), topData, (rule, data) => {
+          if (excluded(rule, data)) return;
+          const reference = run(() => jsonLogic.apply(rule as never, data));
+          const ours = run(() => compile(rule as Rule).evaluate(data));
+          expect(ours.ok).toBe(reference.ok);
+          if (ours.ok && reference.ok) expect(exactlyEqual(ours.value, reference.value)).toBe(true);
+        }),
+        { numRuns: 5000 * FUZZ_SCALE },
+      );
+    });
+
+    it("explain's root result equals evaluate's", () => {
+      fc.assert(
+        fc.property(ruleArbitrary(4), topData, (rule, data) => {
+          const ours = run(() => compile(rule as Rule).evaluate(data));
+          const explained = run(() => explain(rule as Rule, data).result);
+          expect(explained.ok).toBe(ours.ok);
+          if (ours.ok && explained.ok) expect(exactlyEqual(explained.value, ours.value)).toBe(true);
+        }),
+        { numRuns: 1500, seed: 7 },
+      );
+    });
   });
 });

@@ -92,7 +92,7 @@ function missingKeys(data: unknown, values: readonly unknown[], budget: Budget, 
 }
 
 /** Literal keys of `missing`, as json-logic-js picks them (the first operand if it is a list, else all). */
-function literalMissingKeys(operands: readonly unknown[]): readonly unknown[] | undefined {
+export function literalMissingKeys(operands: readonly unknown[]): readonly unknown[] | undefined {
   if (operands.length === 1 && Array.isArray(operands[0])) return operands[0].every(isPrimitive) ? operands[0] : undefined;
   return operands.length > 0 && !Array.isArray(operands[0]) && operands.every(isPrimitive) ? operands : undefined;
 }

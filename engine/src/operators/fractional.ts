@@ -69,7 +69,7 @@ export function pickVariant(distribution: Distribution, bucketBy: string): unkno
 }
 
 /** The variant whose range holds the bucket of a bucketing value's hash (total weight > 0). */
-function pickVariantByHash(distribution: Distribution, hash: number): unknown {
+export function pickVariantByHash(distribution: Distribution, hash: number): unknown {
   const { variants, weights, total } = distribution;
   const bucket = bucketOf(hash, total);
   let rangeEnd = 0;
@@ -80,7 +80,7 @@ function pickVariantByHash(distribution: Distribution, hash: number): unknown {
   return ''; // unreachable: bucket < total
 }
 
-function isObjectData(data: unknown): boolean {
+export function isObjectData(data: unknown): boolean {
   return typeof data === 'object' && data !== null && !Array.isArray(data);
 }
 

@@ -12,7 +12,7 @@ export function joinPart(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
-function checkedLength(text: string, max: number, path: RulePath): string {
+export function checkedLength(text: string, max: number, path: RulePath): string {
   if (text.length > max) {
     throw new RuleError('limit_exceeded', `String of ${text.length} characters exceeds the limit of ${max}`, path);
   }

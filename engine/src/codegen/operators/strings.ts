@@ -1,0 +1,41 @@
+/** cat and in. A literal list in `in` becomes a chain of `===` tests or a Set lookup. */
+import { isPrimitive } from '../../operators/operands';
+import { emitOperands, scalar, withIgnored } from '../expr';
+import { jsLiteral, jsString } from '../literals';
+import type { OperatorEmitter } from '../types';
+
+export const emitCat: OperatorEmitter = (site, g) => {
+  const n = site.operands.length;
+  if (n === 0) return scalar('""');
+  if (n > 2) return undefined; // checked as it grows: the interpreter's loop
+  const args = emitOperands(site, g);
+  const text = args.map((arg) => `joinPart(${arg.code})`).join(' + ');
+  return scalar(`checkedLength(${text}, ${jsLiteral(g.limits.stringLength)}, ${g.constant(site.path)})`);
+};
+
+/** Up to this many literal items are tested with `===` one by one; more go through a Set. */
+const CHAIN_LIMIT = 16;
+
+export const emitIn: OperatorEmitter = (site, g) => {
+  const rawHaystack = site.operands[1];
+  const [needle] = emitOperands(site, g, 1);
+  let main: string;
+  if (Array.isArray(rawHaystack) && rawHaystack.every(isPrimitive) && !rawHaystack.some((v) => Number.isNaN(v))) {
+    // strict membership; NaN (never === itself) is excluded, so a Set (SameValueZero) agrees as well
+    if (rawHaystack.length > CHAIN_LIMIT) {
+      main = `${g.constant(new Set<unknown>(rawHaystack))}.has(${needle.code})`;
+    } else if (rawHaystack.length === 0) {
+      main = `(${needle.code}, false)`;
+    } else {
+      const t = g.fn.temp();
+      const tests = rawHaystack.map((item, i) => `${i === 0 ? `(${t} = ${needle.code})` : t} === ${jsLiteral(item)}`);
+      main = `(${tests.join(' || ')})`;
+    }
+  } else if (typeof rawHaystack === 'string' && rawHaystack !== '') {
+    main = `(strIndexOf.call(${jsString(rawHaystack)}, ${needle.code}) !== -1)`;
+  } else {
+    const haystack = g.emit(rawHaystack, site.operandPath(1), site.scoped);
+    main = `contains(${needle.code}, ${haystack.code}, ${g.constant(site.path)})`;
+  }
+  return withIgnored(site, 2, scalar(main), g);
+};

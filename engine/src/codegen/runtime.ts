@@ -1,0 +1,48 @@
+/**
+ * What generated code may use: this object (parameter `R`), the constants array (`K`) and the budget (`B`).
+ * Generated code names nothing else — no globals — so it can do exactly what these helpers do: own-property
+ * checks, JSON-logic's coercions, errors with rule paths, and the flagd hash. None calls a function found in
+ * the data.
+ */
+import { RuleError } from '../errors';
+import { murmur3Joined } from '../murmur3';
+import { isObjectData, pickVariantByHash } from '../operators/fractional';
+import { checkedLength, contains, joinPart } from '../operators/strings';
+import { asRuleError } from '../session';
+import type { RulePath } from '../types';
+
+function toFloat(value: unknown): number {
+  return typeof value === 'number' ? value + 0 : parseFloat(value as string);
+}
+
+function overBudget(path: RulePath): never {
+  throw new RuleError('limit_exceeded', 'Evaluation exceeded its iteration budget', path);
+}
+
+function throwArrayLimit(length: number, max: number, path: RulePath): never {
+  throw new RuleError('limit_exceeded', `Array of ${length} items exceeds the limit of ${max}`, path);
+}
+
+function throwStringLimit(length: number, max: number, path: RulePath): never {
+  throw new RuleError('limit_exceeded', `String of ${length} characters exceeds the limit of ${max}`, path);
+}
+
+export const RUNTIME = Object.freeze({
+  hasOwn: Object.prototype.hasOwnProperty,
+  isArray: Array.isArray,
+  strIndexOf: String.prototype.indexOf,
+  toFloat,
+  joinPart,
+  checkedLength,
+  contains,
+  overBudget,
+  throwArrayLimit,
+  throwStringLimit,
+  asRuleError,
+  isObjectData,
+  murmur3Joined,
+  pickVariantByHash,
+});
+
+/** The names generated code may use from `R` (bound once, as constants of the generated module). */
+export const RUNTIME_NAMES: readonly string[] = Object.freeze(Object.keys(RUNTIME));
