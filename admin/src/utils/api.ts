@@ -1,5 +1,13 @@
 import type { ExplainNode } from '../../../engine/src';
+// The server's own boundary types (type-only imports: nothing of the server is bundled).
+import type { VariantOutcome } from '../../../server/src/controllers/admin-evaluate';
+import type { AudienceUsage, UsageReport } from '../../../server/src/services/usage';
+import type { SignalDescriptor, SignalType } from '../../../server/src/signals/vocabulary';
+import type { ReasonEntry } from '../../../server/src/utils/reason';
+
 import { PLUGIN_ID } from '../pluginId';
+
+export type { AudienceUsage, ReasonEntry, SignalDescriptor, SignalType, UsageReport, VariantOutcome };
 
 /** Admin routes of the plugin (under the admin's auth) and the public signal vocabulary. */
 export const adminApi = {
@@ -26,42 +34,9 @@ export interface Audience {
   condition: unknown;
 }
 
-export type SignalType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
-
-export interface SignalDescriptor {
-  path: string;
-  group: string;
-  type: SignalType;
-  description?: string;
-  source?: string;
-  values?: string[];
-  minimum?: number;
-  maximum?: number;
-  items?: SignalType | 'mixed';
-  keyed?: boolean;
-}
-
 export interface SignalVocabulary {
   groups: string[];
   signals: SignalDescriptor[];
-}
-
-export interface ReasonEntry {
-  rule: string;
-  path?: (string | number)[];
-  result: unknown;
-  signals?: Record<string, unknown>;
-  audience?: string;
-}
-
-export interface VariantOutcome {
-  id: string;
-  name: string;
-  enabled: boolean;
-  matched: boolean | null;
-  error?: string;
-  reason: ReasonEntry[];
-  explain?: ExplainNode;
 }
 
 export interface VariantsEvaluation {
@@ -79,22 +54,6 @@ export interface ConditionEvaluation {
   reason: ReasonEntry[];
   explain?: ExplainNode;
   error?: string;
-}
-
-export interface AudienceUsage {
-  uid: string;
-  contentType: string;
-  documentId: string;
-  locale: string | null;
-  status: 'draft' | 'published';
-  title: string | null;
-  variantId: string;
-  variantName: string;
-}
-
-export interface UsageReport {
-  entries: Record<string, AudienceUsage[]>;
-  audiences: Record<string, string[]>;
 }
 
 export interface SettingsData {

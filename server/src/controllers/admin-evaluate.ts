@@ -90,12 +90,7 @@ const createAdminEvaluateController = ({ strapi }: { strapi: Core.Strapi }) => {
       populate: '*',
       ...(body.locale ? { locale: body.locale } : {}),
     };
-    const documents = strapi.documents(schema.uid as never);
-    const entry = (
-      schema.kind === 'singleType'
-        ? await documents.findFirst(params as never)
-        : await documents.findOne({ ...params, documentId: body.documentId } as never)
-    ) as Entry | null;
+    const entry = (await getService(strapi, 'content-types').findEntry(schema.uid, body.documentId, params)) as Entry | null;
     if (!entry) throw new errors.NotFoundError('Entry not found');
     return entry;
   };

@@ -33,10 +33,27 @@ const createContentTypesService = ({ strapi }: { strapi: Core.Strapi }) => {
     return Boolean(schema && uid.startsWith('api::') && (schema.kind === 'collectionType' || schema.kind === 'singleType'));
   };
 
+  /**
+   * One entry through the document service: by documentId for a collection type, the entry of a
+   * single type otherwise. `params` are the document service's (status, locale, fields, populate).
+   */
+  const findEntry = async (
+    uid: string,
+    documentId: string | undefined,
+    params: Record<string, unknown>
+  ): Promise<Record<string, unknown> | null> => {
+    const documents = strapi.documents(uid as never);
+    const entry =
+      getSchema(uid)?.kind === 'singleType'
+        ? await documents.findFirst(params as never)
+        : await documents.findOne({ ...params, documentId } as never);
+    return (entry as Record<string, unknown> | null) ?? null;
+  };
+
   const withVariantsField = () =>
     Object.keys(strapi.contentTypes).filter((uid) => getVariantsFieldName(uid) !== null);
 
-  return { getSchema, getComponent, getVariantsFieldName, isDeliverable, withVariantsField };
+  return { getSchema, getComponent, getVariantsFieldName, isDeliverable, findEntry, withVariantsField };
 };
 
 export type ContentTypesService = ReturnType<typeof createContentTypesService>;

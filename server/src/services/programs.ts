@@ -52,13 +52,8 @@ const createProgramsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const fieldName = getService(strapi, 'content-types').getVariantsFieldName(ref.uid);
       if (!fieldName || !getService(strapi, 'content-types').isDeliverable(ref.uid)) return;
       const schema = getService(strapi, 'content-types').getSchema(ref.uid);
-      const documents = strapi.documents(ref.uid as never);
       const params = { fields: [fieldName], status: 'published', ...(ref.locale ? { locale: ref.locale } : {}) };
-      const entry = (
-        schema?.kind === 'singleType'
-          ? await documents.findFirst(params as never)
-          : await documents.findOne({ ...params, documentId: ref.documentId } as never)
-      ) as Record<string, unknown> | null;
+      const entry = await getService(strapi, 'content-types').findEntry(ref.uid, ref.documentId, params);
       if (!entry) return;
       const target = schema?.kind === 'singleType' ? { ...ref, documentId: undefined } : ref;
       this.compiled(await this.remember(target, entry[fieldName]));

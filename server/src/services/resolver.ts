@@ -113,12 +113,7 @@ const createResolverService = ({ strapi }: { strapi: Core.Strapi }) => {
         const requestedFields = toFieldList(sanitizedQuery.fields);
         const params: Record<string, unknown> = { ...sanitizedQuery, status: 'published' };
         if (fieldName && requestedFields) params.fields = [...requestedFields, fieldName];
-        const documents = strapi.documents(request.uid as never);
-        const entry = (
-          schema.kind === 'singleType'
-            ? await documents.findFirst(params as never)
-            : await documents.findOne({ ...params, documentId: request.documentId } as never)
-        ) as Entry | null;
+        const entry = (await contentTypes.findEntry(request.uid, request.documentId, params)) as Entry | null;
         if (!entry) throw new errors.NotFoundError('Entry not found');
         return { entry, requestedFields };
       };
