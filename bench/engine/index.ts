@@ -1,5 +1,6 @@
 /**
- * Engine vs json-logic-js 2.0.5, in one process: `npx tsx bench/engine/index.ts`.
+ * Engine (both backends: generated code and the closure interpreter) vs json-logic-js 2.0.5, in one
+ * process: `npx tsx bench/engine/index.ts`.
  *
  * (a) realistic personalization rules over realistic signals (DESIGN.md "Signals"), and
  * (b) the 277 rules of the public jsonlogic-tests.json suite with their data.
@@ -10,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import jsonLogic from 'json-logic-js';
-import { compile, type CompiledRule, type Rule } from '../../engine/src';
+import { compile, type CompiledRule, type CompileOptions, type Rule } from '../../engine/src';
 import { fractional } from '../../engine/src/operators/fractional';
 
 // ---------------------------------------------------------------- rules and signals
@@ -117,8 +118,14 @@ interface Workload {
   /** Evaluations per call of each runner. */
   evaluationsPerRound: number;
   reference: () => unknown;
-  engine: () => unknown;
+  /** The engine with each backend. */
+  interpreter: () => unknown;
+  codegen: () => unknown;
 }
+
+type Side = 'reference' | 'interpreter' | 'codegen';
+const SIDES: readonly Side[] = ['reference', 'interpreter', 'codegen'];
+const BACKENDS = ['interpreter', 'codegen'] as const;
 
 let sink: unknown; // keeps results alive so nothing is optimised away
 
@@ -144,25 +151,35 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/**
- * Both sides measured in alternating rounds of ~`ms` each after a warmup, so that background load hits
- * both alike; reports the median rates and the median of the per-round ratios.
- */
-function compare(workload: Workload, rounds: number, ms: number): { reference: number; engine: number; ratio: number } {
-  timeRuns(workload.reference, 300_000_000n); // warmup: let the JIT settle
-  timeRuns(workload.engine, 300_000_000n);
-  const references: number[] = [];
-  const engines: number[] = [];
-  const ratios: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const reference = rate(workload.reference, workload.evaluationsPerRound, ms);
-    const engine = rate(workload.engine, workload.evaluationsPerRound, ms);
-    references.push(reference);
-    engines.push(engine);
-    ratios.push(engine / reference);
-  }
-  return { reference: median(references), engine: median(engines), ratio: median(ratios) };
+interface Comparison {
+  rates: Record<Side, number>;
+  /** Median of the per-round ratios to json-logic-js. */
+  interpreterRatio: number;
+  codegenRatio: number;
 }
+
+/**
+ * The three sides measured in alternating rounds of ~`ms` each after a warmup, so that background load hits
+ * all alike; reports the median rates and the median of the per-round ratios.
+ */
+function compare(workload: Workload, rounds: number, ms: number): Comparison {
+  for (const side of SIDES) timeRuns(workload[side], 300_000_000n); // warmup: let the JIT settle
+  const rates: Record<Side, number[]> = { reference: [], interpreter: [], codegen: [] };
+  const interpreterRatios: number[] = [];
+  const codegenRatios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const side of SIDES) rates[side].push(rate(workload[side], workload.evaluationsPerRound, ms));
+    interpreterRatios.push(rates.interpreter[r] / rates.reference[r]);
+    codegenRatios.push(rates.codegen[r] / rates.reference[r]);
+  }
+  return {
+    rates: { reference: median(rates.reference), interpreter: median(rates.interpreter), codegen: median(rates.codegen) },
+    interpreterRatio: median(interpreterRatios),
+    codegenRatio: median(codegenRatios),
+  };
+}
+
+
 
 function same(a: unknown, b: unknown): boolean {
   return Object.is(a, b) || JSON.stringify(a) === JSON.stringify(b);
@@ -170,18 +187,42 @@ function same(a: unknown, b: unknown): boolean {
 
 // ---------------------------------------------------------------- workloads
 
+/** Compiles with both backends and checks each against json-logic-js on every input. */
+function compileBoth(name: string, rule: Rule, inputs: readonly unknown[], options?: CompileOptions): Record<(typeof BACKENDS)[number], CompiledRule> {
+  const compiled = {
+    interpreter: compile(rule, { ...options, backend: 'interpreter' }),
+    codegen: compile(rule, { ...options, backend: 'codegen' }),
+  };
+  for (const backend of BACKENDS) {
+    if (compiled[backend].backend !== backend) throw new Error(`${name}: the ${backend} backend is not available`);
+    for (const input of inputs) {
+      const expected = jsonLogic.apply(rule as never, input);
+      const actual = compiled[backend].evaluate(input);
+      if (!same(expected, actual)) throw new Error(`${name} (${backend}) disagrees on ${JSON.stringify(input)}: ${String(expected)} vs ${String(actual)}`);
+    }
+  }
+  return compiled;
+}
+
+/** Evaluates every compiled rule on every visitor. */
+function visitorRunner(rules: readonly CompiledRule[], visitors: readonly unknown[]): () => unknown {
+  return () => {
+    let last: unknown;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r];
+      for (let i = 0; i < visitors.length; i++) last = rule.evaluate(visitors[i]);
+    }
+    return last;
+  };
+}
+
 function personalizationWorkloads(): Workload[] {
   const visitors = makeVisitors(64);
   const workloads: Workload[] = [];
-  const all: [Rule, CompiledRule][] = [];
+  const all: { rule: Rule; interpreter: CompiledRule; codegen: CompiledRule }[] = [];
   for (const [name, rule] of Object.entries(personalizationRules)) {
-    const compiled = compile(rule, { audiences });
-    all.push([rule, compiled]);
-    for (const visitor of visitors) {
-      const expected = jsonLogic.apply(rule as never, visitor);
-      const actual = compiled.evaluate(visitor);
-      if (!same(expected, actual)) throw new Error(`${name} disagrees on ${JSON.stringify(visitor)}: ${String(expected)} vs ${String(actual)}`);
-    }
+    const compiled = compileBoth(name, rule, visitors, { audiences });
+    all.push({ rule, ...compiled });
     workloads.push({
       name: `personalization: ${name}`,
       evaluationsPerRound: visitors.length,
@@ -190,11 +231,8 @@ function personalizationWorkloads(): Workload[] {
         for (let i = 0; i < visitors.length; i++) last = jsonLogic.apply(rule as never, visitors[i]);
         return last;
       },
-      engine: () => {
-        let last: unknown;
-        for (let i = 0; i < visitors.length; i++) last = compiled.evaluate(visitors[i]);
-        return last;
-      },
+      interpreter: visitorRunner([compiled.interpreter], visitors),
+      codegen: visitorRunner([compiled.codegen], visitors),
     });
   }
   workloads.push({
@@ -202,14 +240,11 @@ function personalizationWorkloads(): Workload[] {
     evaluationsPerRound: visitors.length * all.length,
     reference: () => {
       let last: unknown;
-      for (const [rule] of all) for (let i = 0; i < visitors.length; i++) last = jsonLogic.apply(rule as never, visitors[i]);
+      for (const { rule } of all) for (let i = 0; i < visitors.length; i++) last = jsonLogic.apply(rule as never, visitors[i]);
       return last;
     },
-    engine: () => {
-      let last: unknown;
-      for (const [, compiled] of all) for (let i = 0; i < visitors.length; i++) last = compiled.evaluate(visitors[i]);
-      return last;
-    },
+    interpreter: visitorRunner(all.map((c) => c.interpreter), visitors),
+    codegen: visitorRunner(all.map((c) => c.codegen), visitors),
   });
   return workloads;
 }
@@ -218,10 +253,16 @@ function conformanceWorkload(): Workload {
   const file = path.resolve(__dirname, '../../../shared/conformance/jsonlogic-tests.json');
   const cases = (JSON.parse(fs.readFileSync(file, 'utf8')) as unknown[]).filter(Array.isArray) as [unknown, unknown, unknown][];
   if (cases.length !== 277) throw new Error(`expected 277 conformance cases, found ${cases.length}`);
-  const compiled = cases.map(([rule, data]) => ({ rule, data, compiled: compile(rule as Rule) }));
-  for (const { rule, data, compiled: c } of compiled) {
-    if (!same(jsonLogic.apply(rule as never, data), c.evaluate(data))) throw new Error(`conformance disagrees on ${JSON.stringify(rule)}`);
-  }
+  const compiled = cases.map(([rule, data], i) => ({ rule, data, ...compileBoth(`conformance #${i}`, rule as Rule, [data]) }));
+  const byBackend = (backend: (typeof BACKENDS)[number]) => {
+    const rules = compiled.map((c) => c[backend]);
+    const data = compiled.map((c) => c.data);
+    return () => {
+      let last: unknown;
+      for (let i = 0; i < rules.length; i++) last = rules[i].evaluate(data[i]);
+      return last;
+    };
+  };
   return {
     name: 'conformance: 277 rules',
     evaluationsPerRound: compiled.length,
@@ -230,11 +271,8 @@ function conformanceWorkload(): Workload {
       for (let i = 0; i < compiled.length; i++) last = jsonLogic.apply(compiled[i].rule as never, compiled[i].data);
       return last;
     },
-    engine: () => {
-      let last: unknown;
-      for (let i = 0; i < compiled.length; i++) last = compiled[i].compiled.evaluate(compiled[i].data);
-      return last;
-    },
+    interpreter: byBackend('interpreter'),
+    codegen: byBackend('codegen'),
   };
 }
 
@@ -247,23 +285,30 @@ function main(): void {
   const rounds = quick ? 3 : 7;
   const ms = quick ? 200 : 300;
   const workloads = [...personalizationWorkloads(), conformanceWorkload()];
-  const rows: string[][] = [['rule set', 'json-logic-js ops/s', 'engine ops/s', 'ratio']];
+  const rows: string[][] = [['rule set', 'json-logic-js ops/s', 'interpreter ops/s', 'codegen ops/s', 'interpreter ratio', 'codegen ratio']];
   const ratios = new Map<string, number>();
   for (const workload of workloads) {
-    const { reference, engine, ratio } = compare(workload, rounds, ms);
-    ratios.set(workload.name, ratio);
-    rows.push([workload.name, format(reference), format(engine), `${ratio.toFixed(1)}×`]);
+    const { rates, interpreterRatio, codegenRatio } = compare(workload, rounds, ms);
+    ratios.set(workload.name, codegenRatio);
+    rows.push([
+      workload.name,
+      format(rates.reference),
+      format(rates.interpreter),
+      format(rates.codegen),
+      `${interpreterRatio.toFixed(1)}×`,
+      `${codegenRatio.toFixed(1)}×`,
+    ]);
   }
   const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
   const line = (row: string[]) => `| ${row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join(' | ')} |`;
-  console.log(`node ${process.version}; ${rounds} alternating rounds of ~${ms} ms per side after a 300 ms warmup; medians (ratio = median of per-round ratios)`);
+  console.log(`node ${process.version}; ${rounds} alternating rounds of ~${ms} ms per side after a 300 ms warmup; medians (ratio = median of per-round ratios to json-logic-js)`);
   console.log(line(rows[0]));
   console.log(`|${widths.map((w, col) => (col === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`);
   for (const row of rows.slice(1)) console.log(line(row));
   const personalization = Math.min(...[...ratios].filter(([name]) => name.startsWith('personalization')).map(([, r]) => r));
   const conformance = ratios.get('conformance: 277 rules') ?? 0;
   console.log(
-    `targets: personalization ≥ 15× (lowest here ${personalization.toFixed(1)}×), conformance ≥ 5× (${conformance.toFixed(1)}×)`,
+    `targets (codegen): personalization ≥ 15× (lowest here ${personalization.toFixed(1)}×), conformance ≥ 5× (${conformance.toFixed(1)}×)`,
   );
   if (sink === Symbol.for('never')) console.log(sink);
 }
