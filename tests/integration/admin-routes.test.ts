@@ -111,6 +111,19 @@ describe('admin routes', () => {
       expect(desktop.body.data).toMatchObject({ matched: false, result: false, reason: [] });
     });
 
+    it('fills the time signals the sample leaves out from now, and keeps the ones it gives', async () => {
+      const hourInTokyo = Number(
+        new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', hour: 'numeric', hourCycle: 'h23' }).format(new Date())
+      );
+      const filled = await evaluate({
+        condition: { '==': [{ var: 'time.hour' }, hourInTokyo] },
+        signals: { context: { timezone: 'Asia/Tokyo' } },
+      });
+      expect(filled.body.data.matched).toBe(true);
+      const given = await evaluate({ condition: { '==': [{ var: 'time.hour' }, 3] }, signals: { time: { hour: 3 } } });
+      expect(given.body.data.matched).toBe(true);
+    });
+
     it('refuses a condition that does not compile, with the path of the bad node', async () => {
       const response = await evaluate({ condition: { and: [{ '==': [1, 1] }, { nope: [1] }] } });
       expect(response.status).toBe(400);

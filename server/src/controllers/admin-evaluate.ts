@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
 import type { ExplainNode } from '../../../engine/src';
+import { withCurrentTime } from '../signals/derive';
 import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../utils/errors';
 import { summarizeExplain, type ReasonEntry } from '../utils/reason';
@@ -58,6 +59,9 @@ const createAdminEvaluateController = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  const sampleSignals = (body: EvaluateBody) =>
+    withCurrentTime(body.signals, getService(strapi, 'settings').get().defaultTimezone);
+
   /** Condition mode: compile (400 with the path when it does not) and explain. */
   const evaluateCondition = (body: EvaluateBody) => {
     const condition = body.condition ?? null;
@@ -69,7 +73,7 @@ const createAdminEvaluateController = ({ strapi }: { strapi: Core.Strapi }) => {
         errors: [{ path, message: problem.message, name: 'ValidationError' }],
       });
     }
-    const outcome = explainOf(condition, body.signals);
+    const outcome = explainOf(condition, sampleSignals(body));
     return {
       matched: outcome.explain?.truthy ?? false,
       result: outcome.explain?.result ?? null,
@@ -166,7 +170,7 @@ const createAdminEvaluateController = ({ strapi }: { strapi: Core.Strapi }) => {
 
       const variants = variantsToTest(body, schema, fieldName, entry);
       const data = {
-        ...body.signals,
+        ...sampleSignals(body),
         targetingKey: body.visitorId,
         $flagd: { flagKey: `${body.uid ?? ''}:${entry?.documentId ?? body.documentId ?? ''}` },
       };
@@ -197,7 +201,9 @@ const createAdminEvaluateController = ({ strapi }: { strapi: Core.Strapi }) => {
           .plugin('content-manager')
           .service('permission-checker')
           .create({ userAbility: ctx.state.userAbility, model: schema.uid });
-        const resolved: Entry = { ...entry, ...(winner?.overrides ?? {}) };
+        const resolved: Entry = { ...entry };
+        // As delivery does it: media and relations overridden by id are fetched, not shown as ids.
+        if (winner) await getService(strapi, 'overrides').apply(resolved, winner, schema, null);
         delete resolved[fieldName];
         result.entry = await checker.sanitizeOutput(resolved);
         result.previewUrl = buildPreviewUrl(strapi.config.get('plugin::personalize.previewUrl'), {

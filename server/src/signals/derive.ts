@@ -151,3 +151,12 @@ export const mergeSignals = (client: Signals, facts: RequestFacts, defaultTimezo
     time: timeSignals(facts.now, clientOwned.timezone ?? defaultTimezone),
   };
 };
+
+/**
+ * Sample signals as an editor types them in the live test panel: taken as given (an editor tests
+ * "mobile" without a phone), with the time.* keys they leave out filled in from now.
+ */
+export const withCurrentTime = (signals: Signals, defaultTimezone: string, now = Date.now()): Signals => ({
+  ...signals,
+  time: { ...timeSignals(now, signals.context?.timezone ?? defaultTimezone), ...signals.time },
+});
