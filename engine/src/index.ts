@@ -1,7 +1,8 @@
 /**
- * strapi-plugin-personalize/engine — JSON-logic (json-logic-js 2.0.5 semantics) compiled to closures,
- * with the plugin's `audience`/`experiment` operators and flagd's fractional, sem_ver, starts_with and
- * ends_with. Pure TypeScript: runs in the browser admin, edge runtimes and Node.
+ * strapi-plugin-personalize/engine — JSON-logic (json-logic-js 2.0.5 semantics), compiled once to generated
+ * code or, where `new Function` is not allowed (CSP without unsafe-eval), to a tree of closures; with the
+ * plugin's `audience`/`experiment` operators and flagd's fractional, sem_ver, starts_with and ends_with.
+ * Pure TypeScript: runs in the browser admin, edge runtimes and Node.
  */
 export { compile, evaluate, MAX_AUDIENCE_NESTING } from './compile';
 export type { CompileOptions, CompiledRule } from './compile';
