@@ -200,7 +200,8 @@ describe('admin routes', () => {
 
     it('forces a variant for the preview and fills the configured preview URL', async () => {
       const { documentId } = await createArticle(app.strapi, { title: 'Preview me', variants: { variants: [mobileQuickExit] } });
-      app.strapi.config.set('plugin::personalize.previewUrl', 'https://site.example/{locale}/articles/{documentId}');
+      const settings = app.strapi.plugin('personalize').service('settings').get();
+      settings.previewUrl = 'https://site.example/{locale}/articles/{documentId}';
       try {
         const response = await evaluate({ uid: ARTICLE_UID, documentId, locale: 'en', variant: 'v_quick_exit' });
         expect(response.status).toBe(200);
@@ -210,7 +211,7 @@ describe('admin routes', () => {
           `https://site.example/en/articles/${documentId}?personalize%5Bvariant%5D=v_quick_exit`
         );
       } finally {
-        app.strapi.config.set('plugin::personalize.previewUrl', undefined);
+        delete settings.previewUrl;
       }
       const unknown = await evaluate({ uid: ARTICLE_UID, documentId, locale: 'en', variant: 'v_nope' });
       expect(unknown.status).toBe(404);
@@ -310,11 +311,16 @@ describe('admin routes', () => {
 
     it('purges every cache layer', async () => {
       const purges = async () => (await call('get', '/personalize/settings', superToken)).body.data.cache.purges as number;
+      const cache = app.strapi.plugin('personalize').service('cache');
+      await cache.responses().set('probe-response', { etag: '"x"', data: '{}' }, ['doc:probe']);
+      await cache.programs().set('probe-program', { variants: [] }, ['doc:probe']);
       const before = await purges();
       const response = await call('post', '/personalize/cache/purge', tokenWithout.read);
       expect(response.status).toBe(200);
       expect(response.body.data.purged).toBe(true);
       expect(await purges()).toBe(before + 1);
+      expect(cache.responses().peek('probe-response')).toBeUndefined();
+      expect(cache.programs().peek('probe-program')).toBeUndefined();
     });
   });
 });

@@ -206,7 +206,7 @@ const createAdminEvaluateController = ({ strapi }: { strapi: Core.Strapi }) => {
         if (winner) await getService(strapi, 'overrides').apply(resolved, winner, schema, null);
         delete resolved[fieldName];
         result.entry = await checker.sanitizeOutput(resolved);
-        result.previewUrl = buildPreviewUrl(strapi.config.get('plugin::personalize.previewUrl'), {
+        result.previewUrl = buildPreviewUrl(getService(strapi, 'settings').get().previewUrl, {
           uid: schema.uid,
           documentId: entry.documentId,
           locale: entry.locale ?? null,
