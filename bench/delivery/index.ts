@@ -44,6 +44,8 @@ interface Measured {
 const startInstance = async (label: string, config: object) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `personalize-bench-${label}-`));
   const instance = await startStrapiProcess({
+    // As deployed: production mode, for the baseline and the plugin alike.
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
     DATABASE_FILENAME: path.join(dir, 'data.db'),
     PLAYGROUND_SEED: 'true',
     LOG_LEVEL: 'error',

@@ -43,7 +43,7 @@ export function abbreviate(value: unknown, depth = 0): unknown {
 }
 
 class Tracer implements TraceRecorder {
-  readonly roots: ExplainNode[] = [];
+  roots: ExplainNode[] = [];
   /** Open nodes; null marks an evaluation that is not recorded (over the cap). */
   private readonly stack: (ExplainNode | null)[] = [];
   private recorded = 0;
@@ -58,6 +58,15 @@ class Tracer implements TraceRecorder {
       this.close(node, result);
       return result;
     };
+  }
+
+  /** Forgets the previous evaluation's nodes, so one compiled tracer can explain many. */
+  reset(): void {
+    this.roots = [];
+    this.stack.length = 0;
+    this.recorded = 0;
+    this.pendingItem = undefined;
+    this.pendingDepth = -1;
   }
 
   noteVar(read: readonly string[], value: unknown): void {
@@ -103,29 +112,45 @@ class Tracer implements TraceRecorder {
   }
 }
 
+/** A rule compiled once for explaining, then explained against many data. */
+export interface Explainer {
+  explain(data?: unknown): ExplainNode;
+}
+
 /**
- * Evaluates `rule` against `data` and returns the operations that ran: each node has the operator, its
- * path in the rule, its result and truthiness; `var` nodes also say what they read. Branches skipped by
- * short-circuiting are absent. The root's `result` is exactly what `evaluate` returns.
+ * Compiles `rule` with tracing once; each `explain(data)` evaluates it and returns the operations that
+ * ran: each node has the operator, its path in the rule, its result and truthiness; `var` nodes also
+ * say what they read. Branches skipped by short-circuiting are absent. The root's `result` is exactly
+ * what `evaluate` returns. Throws RuleError at compile time for an invalid rule.
  */
-export function explain(rule: Rule, data?: unknown, options?: CompileOptions): ExplainNode {
+export function createExplainer(rule: Rule, options?: CompileOptions): Explainer {
   const tracer = new Tracer();
   const session = new CompileSession(options, tracer);
   const root = session.compileRoot(rule);
-  session.budget.iterationsLeft = session.limits.iterations;
-  let result: unknown;
-  try {
-    result = root(data);
-  } catch (error) {
-    throw asRuleError(error);
-  }
   const isOperation = typeof rule === 'object' && rule !== null && !Array.isArray(rule) && Object.keys(rule).length === 1;
-  if (isOperation && tracer.roots.length === 1) {
-    const node = tracer.roots[0];
-    node.result = result;
-    return node;
-  }
-  const node: ExplainNode = { op: Array.isArray(rule) ? 'array' : 'literal', path: [], result, truthy: truthy(result) };
-  if (tracer.roots.length > 0) node.children = tracer.roots;
-  return node;
+  return {
+    explain(data?: unknown): ExplainNode {
+      tracer.reset();
+      session.budget.iterationsLeft = session.limits.iterations;
+      let result: unknown;
+      try {
+        result = root(data);
+      } catch (error) {
+        throw asRuleError(error);
+      }
+      if (isOperation && tracer.roots.length === 1) {
+        const node = tracer.roots[0];
+        node.result = result;
+        return node;
+      }
+      const node: ExplainNode = { op: Array.isArray(rule) ? 'array' : 'literal', path: [], result, truthy: truthy(result) };
+      if (tracer.roots.length > 0) node.children = tracer.roots;
+      return node;
+    },
+  };
+}
+
+/** One-shot `createExplainer(rule, options).explain(data)`. */
+export function explain(rule: Rule, data?: unknown, options?: CompileOptions): ExplainNode {
+  return createExplainer(rule, options).explain(data);
 }

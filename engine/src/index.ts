@@ -6,7 +6,8 @@
  */
 export { compile, evaluate, MAX_AUDIENCE_NESTING } from './compile';
 export type { CompileOptions, CompiledRule } from './compile';
-export { explain, MAX_EXPLAIN_NODES } from './explain';
+export { createExplainer, explain, MAX_EXPLAIN_NODES } from './explain';
+export type { Explainer } from './explain';
 export { RuleError, formatRulePath } from './errors';
 export type { RuleErrorCode } from './errors';
 export { DEFAULT_LIMITS } from './limits';

@@ -1,5 +1,5 @@
 /** explain(): the tree of evaluated operations, for meta.personalize.reason and the admin's test panel. */
-import { explain, MAX_EXPLAIN_NODES, RuleError, type ExplainNode, type Rule } from '../../engine/src';
+import { createExplainer, explain, MAX_EXPLAIN_NODES, RuleError, type ExplainNode, type Rule } from '../../engine/src';
 import { BACKENDS, engineFor } from './backends';
 
 describe.each(BACKENDS)('%s backend', (backend) => {
@@ -127,5 +127,45 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       expect(() => explain({ nope: 1 })).toThrow(/Unknown operator/);
       expect(explain(condition, visitor, { audiences }).result).toBe(compile(condition, { audiences }).evaluate(visitor));
     });
+  });
+});
+
+describe('createExplainer', () => {
+  const rule = {
+    and: [
+      { '==': [{ var: 'context.device' }, 'mobile'] },
+      { some: [{ var: 'behavior.recentlyViewed' }, { '==': [{ var: '' }, 'pricing'] }] },
+    ],
+  } as Rule;
+  const samples = [
+    { context: { device: 'mobile' }, behavior: { recentlyViewed: ['home', 'pricing'] } },
+    { context: { device: 'desktop' }, behavior: { recentlyViewed: ['pricing'] } },
+    { context: { device: 'mobile' }, behavior: { recentlyViewed: [] } },
+    {},
+  ];
+
+  it('compiles once and explains many data exactly as explain does, each time afresh', () => {
+    const explainer = createExplainer(rule);
+    for (const round of [1, 2]) {
+      for (const data of samples) {
+        expect({ round, node: explainer.explain(data) }).toEqual({ round, node: explain(rule, data) });
+      }
+    }
+  });
+
+  it('gives every explanation its own nodes', () => {
+    const explainer = createExplainer(rule);
+    const first = explainer.explain(samples[0]);
+    const snapshot = JSON.parse(JSON.stringify(first));
+    explainer.explain(samples[1]);
+    expect(first).toEqual(snapshot);
+  });
+
+  it('resets the iteration budget on every call', () => {
+    const counting = { some: [{ var: 'items' }, { '==': [{ var: '' }, -1] }] } as Rule;
+    const explainer = createExplainer(counting, { limits: { iterations: 5 } });
+    for (let i = 0; i < 3; i += 1) expect(explainer.explain({ items: [1, 2, 3, 4] }).result).toBe(false);
+    expect(() => explainer.explain({ items: [1, 2, 3, 4, 5, 6] })).toThrow(RuleError);
+    expect(explainer.explain({ items: [1, 2] }).result).toBe(false);
   });
 });

@@ -3,7 +3,16 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { LRUCache } from 'lru-cache';
 
-import { compile, explain, RuleError, type CompiledRule, type CompileOptions, type ExplainNode } from '../../../engine/src';
+import {
+  compile,
+  createExplainer,
+  explain,
+  RuleError,
+  type CompiledRule,
+  type CompileOptions,
+  type Explainer,
+  type ExplainNode,
+} from '../../../engine/src';
 import type { ConditionProblem } from '../variants/validate';
 import type { Variant } from '../variants/schema';
 import { getService } from '../utils/get-service';
@@ -15,6 +24,8 @@ export interface CompiledVariant {
   evaluator: CompiledRule | null;
   /** Set when the stored condition no longer compiles (e.g. an audience it names was deleted). */
   compileError?: string;
+  /** Compiled on the first match, to say why it matched without compiling again per request. */
+  explainer?: Explainer;
 }
 
 export interface Selection {
@@ -98,7 +109,8 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The first enabled variant whose condition is truthy; a condition that throws is a non-match. */
     select(program: readonly CompiledVariant[], data: unknown): Selection {
-      for (const { variant, evaluator, compileError } of program) {
+      for (const compiledVariant of program) {
+        const { variant, evaluator, compileError } = compiledVariant;
         if (!variant.enabled) continue;
         if (compileError) {
           logConditionError(variant, compileError);
@@ -112,7 +124,7 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
           logConditionError(variant, error instanceof Error ? error.message : String(error));
           continue;
         }
-        if (matched) return { variant, reason: explainMatch(variant.condition, data) };
+        if (matched) return { variant, reason: explainMatch(compiledVariant, data) };
       }
       return { variant: null, reason: [] };
     },
@@ -129,9 +141,10 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     stats: () => ({ compiledConditions: compiled.size }),
   };
 
-  function explainMatch(condition: unknown, data: unknown): ReasonEntry[] {
+  function explainMatch(compiledVariant: CompiledVariant, data: unknown): ReasonEntry[] {
     try {
-      return summarizeExplain(explain(condition as never, data, engineOptions()));
+      compiledVariant.explainer ??= createExplainer(compiledVariant.variant.condition as never, engineOptions());
+      return summarizeExplain(compiledVariant.explainer.explain(data));
     } catch {
       // The condition matched; failing to describe why must not fail the response.
       return [{ rule: 'matched', result: true }];
