@@ -76,7 +76,8 @@ const OPERATORS: Record<EntryKind, BuilderOperator[]> = {
   json: ['json'],
 };
 
-const OPERATOR_LABELS: Record<BuilderOperator, string> = {
+/** Operators in words, for the builder's menus and the one-line summaries. */
+export const OPERATOR_LABELS: Record<BuilderOperator, string> = {
   '=': 'is',
   '!=': 'is not',
   '<': '<',

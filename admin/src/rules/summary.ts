@@ -1,21 +1,7 @@
+import { OPERATOR_LABELS } from './fields';
 import { fromJsonLogic } from './jsonLogic';
 import { signalLabel, signalUnit } from './signalLabels';
 import { AUDIENCE_FIELD, EXPERIMENT_FIELD, JSON_FIELD, isGroup, type JsonLogic, type RuleGroupType, type RuleType } from './types';
-
-const OPERATOR_WORDS: Record<string, string> = {
-  '=': 'is',
-  '!=': 'is not',
-  '<': '<',
-  '<=': '≤',
-  '>': '>',
-  '>=': '≥',
-  in: 'is one of',
-  notIn: 'is none of',
-  contains: 'contains',
-  doesNotContain: 'does not contain',
-  beginsWith: 'starts with',
-  endsWith: 'ends with',
-};
 
 const MAX_JSON = 60;
 
@@ -58,7 +44,7 @@ const describeRule = (rule: RuleType, options: SummaryOptions): string => {
     case 'isNotSet':
       return `${label} is not set`;
     default:
-      return `${label} ${OPERATOR_WORDS[operator] ?? operator} ${valueText(value)}${typeof value === 'number' ? unit : ''}`;
+      return `${label} ${(OPERATOR_LABELS as Record<string, string>)[operator] ?? operator} ${valueText(value)}${typeof value === 'number' ? unit : ''}`;
   }
 };
 
