@@ -8,6 +8,7 @@ import { constantRuleChecker, foldConstant } from './constant-folding';
 import { RuleError, formatRulePath } from './errors';
 import { resolveLimits, type Limits } from './limits';
 import { assertRuleShape } from './measure';
+import { operatorSite } from './operator-site';
 import { operatorCompiler } from './operators/registry';
 import type { Evaluator, Rule, RulePath, RuleReferences } from './types';
 
@@ -85,17 +86,8 @@ export class CompileSession implements Compiler {
   compile(rule: unknown, path: RulePath, scoped: boolean): Evaluator {
     if (Array.isArray(rule)) return this.compileArray(rule, path, scoped);
     if (!isOperation(rule)) return () => rule; // primitives, and objects that are data (0 or 2+ keys)
-    const op = Object.keys(rule)[0];
-    const raw = rule[op];
-    const writtenAsArray = Array.isArray(raw);
-    const site: OperatorSite = {
-      op,
-      operands: writtenAsArray ? raw : [raw],
-      operandsWrittenAsArray: writtenAsArray,
-      path,
-      scoped,
-      operandPath: (index) => (writtenAsArray ? [...path, op, index] : [...path, op]),
-    };
+    const site = operatorSite(rule, path, scoped);
+    const { op } = site;
     const compileOperator = operatorCompiler(op);
     if (compileOperator === undefined) {
       throw new RuleError('unknown_operator', `Unknown operator "${op}"`, path);

@@ -9,6 +9,7 @@
  */
 import type { OperatorSite } from '../compiler-types';
 import { constantRuleChecker } from '../constant-folding';
+import { operatorSite } from '../operator-site';
 import { isPrimitive } from '../operators/operands';
 import type { CompileSession } from '../session';
 import type { RulePath } from '../types';
@@ -82,17 +83,8 @@ export class CodeGenerator implements Generator {
     if (Array.isArray(rule)) return this.emitArray(rule, path, scoped);
     if (!isOperation(rule)) return isPrimitive(rule) ? scalar(jsLiteral(rule)) : anyValue(this.constant(rule));
     if (this.isConstantRule(rule)) return this.folded(rule, path, scoped);
-    const op = Object.keys(rule)[0];
-    const raw = rule[op];
-    const writtenAsArray = Array.isArray(raw);
-    const site: OperatorSite = {
-      op,
-      operands: writtenAsArray ? raw : [raw],
-      operandsWrittenAsArray: writtenAsArray,
-      path,
-      scoped,
-      operandPath: (index) => (writtenAsArray ? [...path, op, index] : [...path, op]),
-    };
+    const site = operatorSite(rule, path, scoped);
+    const { op } = site;
     return operatorEmitter(op)?.(site, this) ?? this.closure(rule, path, scoped);
   }
 
