@@ -7,7 +7,6 @@
  * Rule text never becomes code: primitives are written through literals.ts, everything else (objects,
  * paths for errors, sets, closures) is a constant read from the `K` parameter.
  */
-import type { OperatorSite } from '../compiler-types';
 import { constantRuleChecker } from '../constant-folding';
 import { operatorSite } from '../operator-site';
 import { isPrimitive } from '../operators/operands';
