@@ -32,7 +32,12 @@ export function murmur3(bytes: ArrayLike<number>, seed = 0): number {
       tail ^= bytes[blockEnd];
       h ^= mixK(tail);
   }
-  h ^= length;
+  return finalMix(h, length);
+}
+
+/** MurmurHash3's finalization: mixes in the length and avalanches the bits, as an unsigned 32-bit value. */
+function finalMix(hash: number, length: number): number {
+  let h = hash ^ length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -104,13 +109,7 @@ export function murmur3String(text: string, seed = 0): number {
     tail = (tail << 8) | c;
   }
   if (length & 3) h ^= mixK(tail);
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return finalMix(h, length);
 }
 
 /**
@@ -140,11 +139,5 @@ export function murmur3Joined(parts: readonly string[], seed = 0): number {
     length += text.length;
   }
   if (pending > 0) h ^= mixK(k);
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return finalMix(h, length);
 }

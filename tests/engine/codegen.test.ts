@@ -15,17 +15,8 @@ import { resetBackendDetection } from '../../engine/src/backend';
 import { generateModule } from '../../engine/src/codegen';
 import { RUNTIME_NAMES } from '../../engine/src/codegen/runtime';
 import { CompileSession } from '../../engine/src/session';
-import { exactlyEqual, show } from './helpers';
+import { exactlyEqual, run, show, type Outcome } from './helpers';
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-function run(fn: () => unknown): Outcome {
-  try {
-    return { ok: true, value: fn() };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
 
 function describeOutcome(outcome: Outcome): string {
   if (outcome.ok) return `value ${show(outcome.value)}`;

@@ -76,3 +76,14 @@ export function show(value: unknown): string {
     return v;
   });
 }
+
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Runs `fn`, capturing its value or what it threw, so two engines can be compared case by case. */
+export function run(fn: () => unknown): Outcome {
+  try {
+    return { ok: true, value: fn() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import jsonLogic from 'json-logic-js';
 import { explain, type Rule } from '../../engine/src';
-import { exactlyEqual, show } from './helpers';
+import { exactlyEqual, run, show } from './helpers';
 import { BACKENDS, engineFor } from './backends';
 
 describe.each(BACKENDS)('%s backend', (backend) => {
@@ -94,15 +94,6 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     return values.length === 1 || values.some(hasSingleKeyObject);
   }
 
-  type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-  function run(fn: () => unknown): Outcome {
-    try {
-      return { ok: true, value: fn() };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  }
 
   function excluded(rule: unknown, data: unknown): boolean {
     return usesMissing(rule) && hasSingleKeyObject(data);

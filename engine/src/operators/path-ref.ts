@@ -6,7 +6,7 @@
 import type { Compiler } from '../compiler-types';
 import type { Evaluator } from '../types';
 import { isBlockedKey, ownValueUnchecked, readPath } from '../safe-access';
-import { isPrimitive } from './operands';
+import { isPrimitive, type Primitive } from './operands';
 
 /** A pre-split literal path. `length` -1: the path goes through a blocked key, so it always misses. */
 export interface PathRef {
@@ -75,15 +75,22 @@ export function pathRef(path: unknown, notFound: unknown): PathRef {
  * The ref of an operand written as `{"var": <literal>}` or `{"var": [<literal>, <literal default>]}`, or
  * undefined for anything else (and always under `explain`, which records `var` nodes).
  */
-export function literalVarRef(operand: unknown, compiler: Compiler, scoped: boolean): PathRef | undefined {
-  if (compiler.tracer !== undefined) return undefined;
+/** The path and default of `{"var": <literal>}` / `{"var": [<literal>, <literal>]}`, else undefined. */
+export function literalVarOperands(operand: unknown): [Primitive, Primitive] | undefined {
   if (typeof operand !== 'object' || operand === null || Array.isArray(operand)) return undefined;
   const keys = Object.keys(operand);
   if (keys.length !== 1 || keys[0] !== 'var') return undefined;
   const raw: unknown = (operand as Record<string, unknown>).var;
   const operands: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
   if (operands.length > 2 || !operands.every(isPrimitive)) return undefined;
-  const ref = pathRef(operands[0], operands.length > 1 ? operands[1] : null);
+  return [operands[0] as Primitive, operands.length > 1 ? (operands[1] as Primitive) : null];
+}
+
+export function literalVarRef(operand: unknown, compiler: Compiler, scoped: boolean): PathRef | undefined {
+  if (compiler.tracer !== undefined) return undefined;
+  const operands = literalVarOperands(operand);
+  if (operands === undefined) return undefined;
+  const ref = pathRef(operands[0], operands[1]);
   if (!scoped && ref.length !== 0) compiler.noteVar(ref.text);
   return ref;
 }

@@ -4,7 +4,8 @@
  * as operators/fractional.ts does). Other fractional shapes are left to the interpreter.
  */
 import { parseDistribution } from '../../operators/fractional';
-import { isPrimitive, type Primitive } from '../../operators/operands';
+import { literalVarOperands } from '../../operators/path-ref';
+import { isPrimitive } from '../../operators/operands';
 import { joinPart } from '../../operators/strings';
 import { scalar } from '../expr';
 import { jsLiteral } from '../literals';
@@ -16,17 +17,6 @@ export const emitAudience: OperatorEmitter = (site, g) => {
   const code = `(--B.iterationsLeft < 0 ? overBudget(${g.constant(site.path)}) : ${name}(s))`;
   return { code, scalar: isScalar };
 };
-
-/** The operands of `{"var": <literal>}` / `{"var": [<literal>, <literal>]}`, else undefined. */
-function literalVar(operand: unknown): [Primitive, Primitive] | undefined {
-  if (typeof operand !== 'object' || operand === null || Array.isArray(operand)) return undefined;
-  const keys = Object.keys(operand);
-  if (keys.length !== 1 || keys[0] !== 'var') return undefined;
-  const raw: unknown = (operand as Record<string, unknown>).var;
-  const operands: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
-  if (operands.length > 2 || !operands.every(isPrimitive)) return undefined;
-  return [operands[0] as Primitive, operands.length > 1 ? (operands[1] as Primitive) : null];
-}
 
 const literalBucket = (entry: unknown) => Array.isArray(entry) && entry.every(isPrimitive);
 
@@ -44,7 +34,7 @@ export const emitFractional: OperatorEmitter = (site, g) => {
   for (const operand of raw) {
     if (isPrimitive(operand)) parts.push(joinPart(operand));
     else {
-      const ref = literalVar(operand);
+      const ref = literalVarOperands(operand);
       if (ref === undefined) return undefined;
       parts.push(readLiteralPath(g, ref[0], ref[1]));
     }
