@@ -22,8 +22,14 @@ const WARMUP_SEC = 3;
 
 const MOBILE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
-const DESKTOP_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 const POPULATE = ['author', 'seo'];
+/** The article's own fields; (b) asks for all of them, in a different order each time. */
+const FIELDS = ['title', 'slug', 'summary', 'body', 'cta', 'discountPercent'];
+
+const permutations = <T>(items: T[]): T[][] =>
+  items.length <= 1
+    ? [items]
+    : items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
 const SIGNALS = { behavior: { dwellSec: 4 } };
 
 interface Scenario {
@@ -49,6 +55,8 @@ const startInstance = async (label: string, config: object) => {
     DATABASE_FILENAME: path.join(dir, 'data.db'),
     PLAYGROUND_SEED: 'true',
     LOG_LEVEL: 'error',
+    // The built plugin, as an app runs it (scripts/bench.js builds it first).
+    PERSONALIZE_PLUGIN_BUILD: 'dist',
     // The plugin's public-route rate limit would otherwise cap the benchmark itself.
     PERSONALIZE_CONFIG: JSON.stringify({ rateLimit: { points: 1_000_000_000, durationSec: 1 }, ...config }),
   });
@@ -86,9 +94,8 @@ const measure = async (scenario: Scenario): Promise<Measured> => {
 const main = async () => {
   console.log(`connections ${CONNECTIONS}, ${DURATION_SEC}s per scenario after ${WARMUP_SEC}s warmup, ${os.cpus().length} CPUs`);
   const warm = await startInstance('warm', {});
-  // One cache entry: alternating a mobile (variant) and a desktop (no variant) request for the
-  // same entry evicts the other's response each time, so every response is built from the
-  // database, while the entry's compiled variants are reused (they are compiled on publish).
+  // One cache entry, and every request a different response key (below): each response is built
+  // from the database, while the entry's compiled variants are reused (they are compiled on publish).
   const cold = await startInstance('cold', { cache: { maxEntries: 1 } });
   try {
     const warmId = await demoDocumentId(warm.instance);
@@ -97,6 +104,8 @@ const main = async () => {
     const resolveBody = (documentId: string) =>
       JSON.stringify({ uid: 'api::article.article', documentId, populate: POPULATE, signals: SIGNALS });
     const json = { 'content-type': 'application/json' };
+    const fieldOrders = permutations(FIELDS);
+    let coldRequests = 0;
 
     const scenarios: Scenario[] = [
       {
@@ -108,8 +117,20 @@ const main = async () => {
         name: '(b) resolve, cold response cache',
         instance: cold.instance,
         requests: [
-          { method: 'POST', path: '/api/personalize/resolve', headers: { ...json, 'user-agent': MOBILE_UA }, body: resolveBody(coldId) },
-          { method: 'POST', path: '/api/personalize/resolve', headers: { ...json, 'user-agent': DESKTOP_UA }, body: resolveBody(coldId) },
+          {
+            method: 'POST',
+            path: '/api/personalize/resolve',
+            headers: { ...json, 'user-agent': MOBILE_UA },
+            // Field order is part of the response key, so consecutive requests never share one:
+            // with one cache entry, every request misses (and every one hits the mobile variant).
+            setupRequest: (request) => {
+              const fields = fieldOrders[coldRequests++ % fieldOrders.length];
+              return {
+                ...request,
+                body: JSON.stringify({ uid: 'api::article.article', documentId: coldId, populate: POPULATE, fields, signals: SIGNALS }),
+              };
+            },
+          },
         ],
       },
       {

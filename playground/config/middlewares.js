@@ -4,6 +4,9 @@ module.exports = [
   'strapi::security',
   'strapi::cors',
   'strapi::poweredBy',
+  // Serves POST /api/personalize/resolve ahead of the body, session and static-file middlewares and
+  // the router (README, "Delivery lane"). Without this line the plugin adds it after them.
+  ...(process.env.PLAYGROUND_DELIVERY_LANE === 'auto' ? [] : ['plugin::personalize.delivery-lane']),
   'strapi::query',
   {
     name: 'strapi::body',

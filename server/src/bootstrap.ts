@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { contentApiMiddleware } from './middlewares/content-api';
+import { deliveryLane, isDeliveryLaneConfigured } from './middlewares/delivery-lane';
 import { INVALIDATED_EVENT } from './services/invalidation';
 import { getService } from './utils/get-service';
 
@@ -51,7 +52,9 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     afterDeleteMany: forgetPublicAuth,
   });
 
-  // Runs after Strapi's own middlewares (errors, body, query) and before the router.
+  // Both run after the app's middlewares (errors, security, CORS, body, query) and before the router,
+  // unless the app placed the lane earlier in config/middlewares.js.
+  if (!isDeliveryLaneConfigured(strapi)) strapi.server.use(deliveryLane(strapi));
   strapi.server.use(contentApiMiddleware(strapi));
 };
 

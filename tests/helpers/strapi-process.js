@@ -1,20 +1,24 @@
 /**
  * A second, separate Strapi process for multi-instance tests: boots the playground with the
- * plugin's TypeScript source (as the in-process tests do), listens on PORT, and reports over IPC.
+ * plugin's TypeScript source (as the in-process tests do) or its build, listens on PORT, and reports
+ * over IPC.
  */
 const Module = require('node:module');
 const path = require('node:path');
 
-require('tsx/cjs/api').register();
-
 const root = path.resolve(__dirname, '../..');
-const distEntry = path.join(root, 'dist/server/index.js');
-const sourceEntry = path.join(root, 'server/src/index.ts');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function redirectPluginEntry(request, ...rest) {
-  const resolved = resolveFilename.call(this, request, ...rest);
-  return resolved === distEntry ? sourceEntry : resolved;
-};
+
+// Benchmarks run the built plugin, as an app does (PERSONALIZE_PLUGIN_BUILD=dist); tests run the source.
+if (process.env.PERSONALIZE_PLUGIN_BUILD !== 'dist') {
+  require('tsx/cjs/api').register();
+  const distEntry = path.join(root, 'dist/server/index.js');
+  const sourceEntry = path.join(root, 'server/src/index.ts');
+  const resolveFilename = Module._resolveFilename;
+  Module._resolveFilename = function redirectPluginEntry(request, ...rest) {
+    const resolved = resolveFilename.call(this, request, ...rest);
+    return resolved === distEntry ? sourceEntry : resolved;
+  };
+}
 
 const { createStrapi } = require('@strapi/strapi');
 

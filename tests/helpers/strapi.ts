@@ -38,6 +38,9 @@ export const setupStrapi = async (options: SetupOptions = {}): Promise<TestStrap
     PLAYGROUND_SEED: 'false',
     SERVE_ADMIN: 'false',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    // Playground switches a test file may set; cleared so they never leak into the next file.
+    PLAYGROUND_DELIVERY_LANE: undefined,
+    PLAYGROUND_RESOLVE_POLICY: undefined,
     ...(postgresSchema ? { DATABASE_SCHEMA: postgresSchema } : {}),
     ...options.env,
   };

@@ -1,3 +1,4 @@
+import deliveryLane from './delivery-lane';
 import rateLimit from './rate-limit';
 
-export default { 'rate-limit': rateLimit };
+export default { 'delivery-lane': deliveryLane, 'rate-limit': rateLimit };

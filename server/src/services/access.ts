@@ -24,7 +24,8 @@ const PUBLIC_AUTH_TTL_MS = 10_000;
 const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
   // Anonymous requests all share the public role's ability; reading it per request would cost a
   // query each. Cleared by users-permissions writes (bootstrap.ts) and across instances by pub/sub.
-  let publicAuth: { auth: ContentApiAuth; expiresAt: number } | null = null;
+  // `allowed` remembers the scopes the ability granted: verifying is pure for a fixed ability.
+  let publicAuth: { auth: ContentApiAuth; expiresAt: number; allowed: Set<string> } | null = null;
 
   const readAction = (schema: SchemaLike) => (schema.kind === 'singleType' ? 'find' : 'findOne');
 
@@ -43,7 +44,10 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
       const anonymous = !ctx.get('authorization');
       if (anonymous && publicAuth && publicAuth.expiresAt > Date.now()) {
         ctx.state.auth = publicAuth.auth;
-        await auth.verify(publicAuth.auth, { scope });
+        if (!publicAuth.allowed.has(action)) {
+          await auth.verify(publicAuth.auth, { scope });
+          publicAuth.allowed.add(action);
+        }
         return publicAuth.auth;
       }
       const route = ctx.state.route as { info?: { type?: string }; config?: Record<string, unknown> };
@@ -58,7 +62,9 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (!authenticated) throw new errors.UnauthorizedError('Missing or invalid credentials');
       const result = ctx.state.auth as ContentApiAuth;
-      if (anonymous && result.credentials === null) publicAuth = { auth: result, expiresAt: Date.now() + PUBLIC_AUTH_TTL_MS };
+      if (anonymous && result.credentials === null) {
+        publicAuth = { auth: result, expiresAt: Date.now() + PUBLIC_AUTH_TTL_MS, allowed: new Set() };
+      }
       await auth.verify(result, { scope });
       return result;
     },

@@ -2,6 +2,8 @@ import type { Context } from 'koa';
 
 import type { ResolveOutcome } from '../services/resolver';
 
+const VARY = ['x-personalize-signals', 'x-personalize-variant'];
+
 /**
  * Writes a resolved entry: ETag, Cache-Control, 304 for a matching If-None-Match, and the body
  * assembled from the cached JSON of `data` so it is not serialized again per request.
@@ -13,8 +15,7 @@ export const sendResolved = (
 ) => {
   ctx.set('ETag', outcome.etag);
   ctx.set('Cache-Control', options.cacheControl);
-  ctx.vary('x-personalize-signals');
-  ctx.vary('x-personalize-variant');
+  ctx.vary(VARY);
   const ifNoneMatch = ctx.get('if-none-match');
   if (ifNoneMatch && ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === outcome.etag || tag === `W/${outcome.etag}`)) {
     ctx.status = 304;
