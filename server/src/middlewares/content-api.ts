@@ -11,6 +11,7 @@ import type { Entry } from '../services/overrides';
 import { variantsOf } from '../services/programs';
 import { toFieldList } from '../services/resolver';
 import { parseOrThrow } from '../utils/errors';
+import { restPrefix } from '../utils/rest-prefix';
 import { getService } from '../utils/get-service';
 import type { ReasonEntry } from '../utils/reason';
 import type { SchemaLike } from '../utils/schema-types';
@@ -65,7 +66,6 @@ const routeTarget = (ctx: Context): { uid: string; action: 'find' | 'findOne' } 
  * without them go straight through: Strapi's responses stay exactly its own.
  */
 export const contentApiMiddleware = (strapi: Core.Strapi) => {
-  const restPrefix = () => (strapi.config.get('api.rest.prefix', '/api') as string).replace(/\/$/, '');
 
   const loadPrograms = async (uid: string, fieldName: string, entries: Entry[], status: 'published' | 'draft') => {
     const programs = getService(strapi, 'programs');
@@ -94,8 +94,9 @@ export const contentApiMiddleware = (strapi: Core.Strapi) => {
   };
 
   return async (ctx: Context, next: Next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !ctx.path.startsWith(`${restPrefix()}/`)) return next();
-    if (ctx.path.startsWith(`${restPrefix()}/personalize/`)) return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    const prefix = restPrefix(strapi);
+    if (!ctx.path.startsWith(`${prefix}/`) || ctx.path.startsWith(`${prefix}/personalize/`)) return next();
     const { limits, cache } = getService(strapi, 'settings').get();
     const request = readRequest(ctx, limits.signalsBytes);
     if (!request) return next();

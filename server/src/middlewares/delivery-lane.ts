@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import coBody from 'co-body';
 import type { Context, Next } from 'koa';
 
+import { restPrefix } from '../utils/rest-prefix';
 import rateLimitMiddleware from './rate-limit';
 
 /** The plugin's own declaration of the resolve route, as routes/content-api.ts writes it. */
@@ -71,11 +72,10 @@ export const deliveryLane = (strapi: Core.Strapi) => {
       config.middlewares?.[0] === RATE_LIMIT;
     if (!route || !asDeclared) return null;
 
-    const restPrefix = (strapi.config.get('api.rest.prefix', '/api') as string).replace(/\/$/, '');
     const rateLimit = rateLimitMiddleware({}, { strapi });
     const controller = strapi.plugin('personalize').controller('resolve') as { resolve(ctx: Context): Promise<void> };
     return {
-      path: `${restPrefix}/personalize/resolve`,
+      path: `${restPrefix(strapi)}/personalize/resolve`,
       route,
       jsonLimit: jsonLimitOf(strapi),
       handle: (ctx: Context) => rateLimit(ctx, () => controller.resolve(ctx)),
