@@ -5,7 +5,7 @@ import { Eye, ExternalLink } from '@strapi/icons';
 import { unstable_useContentManagerContext, useFetchClient, useQueryParams } from '@strapi/strapi/admin';
 import type { DocumentActionComponent } from '@strapi/content-manager/strapi-admin';
 
-import { VARIANTS_CUSTOM_FIELD_UID, variantsValueSchema } from '../../../server/src/variants/schema';
+import { VARIANTS_CUSTOM_FIELD_UID, variantsValueSchema } from '../../../contracts/src/variants/schema';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
 import { adminApi, errorMessage, type VariantsEvaluation } from '../utils/api';
 

@@ -6,7 +6,7 @@ import { adminApi, type SignalVocabulary } from '../utils/api';
 
 let cached: SignalVocabulary | null = null;
 
-/** The signal vocabulary (`GET /api/personalize/signals`); it never changes while Strapi runs. */
+/** The signal vocabulary (the admin route `GET /personalize/signals`); it never changes while Strapi runs. */
 export const useSignals = (): { vocabulary: SignalVocabulary | null; error: string | null } => {
   const { get } = useFetchClient();
   const [vocabulary, setVocabulary] = useState<SignalVocabulary | null>(cached);

@@ -1,15 +1,24 @@
-import type { ExplainNode } from '../../../engine/src';
-// The server's own boundary types (type-only imports: nothing of the server is bundled).
-import type { VariantOutcome } from '../../../server/src/controllers/admin-evaluate';
-import type { AudienceUsage, UsageReport } from '../../../server/src/services/usage';
-import type { SignalDescriptor, SignalType } from '../../../server/src/signals/vocabulary';
-import type { ReasonEntry } from '../../../server/src/utils/reason';
+// The boundary types the server validates against, shared through contracts/.
+import type { Audience, AudienceUsage, UsageReport } from '../../../contracts/src/admin/audience';
+import type { ConditionEvaluation, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
+import type { SignalDescriptor, SignalType } from '../../../contracts/src/signals/vocabulary';
+import type { ReasonEntry } from '../../../contracts/src/reason';
 
 import { PLUGIN_ID } from '../pluginId';
 
-export type { AudienceUsage, ReasonEntry, SignalDescriptor, SignalType, UsageReport, VariantOutcome };
+export type {
+  Audience,
+  AudienceUsage,
+  ConditionEvaluation,
+  ReasonEntry,
+  SignalDescriptor,
+  SignalType,
+  UsageReport,
+  VariantOutcome,
+  VariantsEvaluation,
+};
 
-/** Admin routes of the plugin (under the admin's auth) and the public signal vocabulary. */
+/** Admin routes of the plugin (under the admin's auth and its RBAC actions). */
 export const adminApi = {
   audiences: `/${PLUGIN_ID}/audiences`,
   audience: (documentId: string) => `/${PLUGIN_ID}/audiences/${documentId}`,
@@ -17,7 +26,7 @@ export const adminApi = {
   evaluate: `/${PLUGIN_ID}/evaluate`,
   settings: `/${PLUGIN_ID}/settings`,
   purge: `/${PLUGIN_ID}/cache/purge`,
-  signals: `/api/${PLUGIN_ID}/signals`,
+  signals: `/${PLUGIN_ID}/signals`,
 };
 
 export const PERMISSIONS = {
@@ -26,34 +35,9 @@ export const PERMISSIONS = {
   settings: [{ action: 'plugin::personalize.settings', subject: null }],
 };
 
-export interface Audience {
-  documentId: string;
-  name: string;
-  key: string;
-  description?: string | null;
-  condition: unknown;
-}
-
 export interface SignalVocabulary {
   groups: string[];
   signals: SignalDescriptor[];
-}
-
-export interface VariantsEvaluation {
-  variant: string | null;
-  forced: boolean;
-  reason: ReasonEntry[];
-  variants: VariantOutcome[];
-  entry?: Record<string, unknown>;
-  previewUrl?: string | null;
-}
-
-export interface ConditionEvaluation {
-  matched: boolean;
-  result: unknown;
-  reason: ReasonEntry[];
-  explain?: ExplainNode;
-  error?: string;
 }
 
 export interface SettingsData {

@@ -1,7 +1,7 @@
-import { validateVariantsValue } from '../../../server/src/variants/validate';
-import { variantsValueSchema, type Variant } from '../../../server/src/variants/schema';
-import type { ComponentLookup } from '../../../server/src/variants/override-schemas';
-import type { SchemaLike } from '../../../server/src/utils/schema-types';
+import { validateVariantsValue } from '../../../contracts/src/variants/validate';
+import { variantsValueSchema, type Variant } from '../../../contracts/src/variants/schema';
+import type { ComponentLookup } from '../../../contracts/src/variants/override-schemas';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
 import { checkCondition } from '../rules/validate';
 
 export interface VariantIssue {

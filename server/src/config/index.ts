@@ -1,4 +1,4 @@
-import { formatZodIssues } from '../utils/zod-errors';
+import { formatZodIssues } from '../../../contracts/src/zod-issues';
 import { pluginConfigSchema } from './schema';
 
 export default {

@@ -6,24 +6,11 @@ import type { ExplainNode } from '../../../engine/src';
 import { withCurrentTime } from '../signals/derive';
 import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../utils/errors';
-import { summarizeExplain, type ReasonEntry } from '../utils/reason';
-import type { SchemaLike } from '../utils/schema-types';
-import { evaluateBodySchema, type EvaluateBody } from '../validation/admin-evaluate';
-import { validateVariantsValue } from '../variants/validate';
-import { variantsValueSchema, type Variant } from '../variants/schema';
-
-/** How one variant fared against the test signals. */
-export interface VariantOutcome {
-  id: string;
-  name: string;
-  enabled: boolean;
-  /** null: disabled, so not evaluated. */
-  matched: boolean | null;
-  /** The condition failed to compile or to evaluate (it counts as no match, as in delivery). */
-  error?: string;
-  reason: ReasonEntry[];
-  explain?: ExplainNode;
-}
+import { summarizeExplain, type ReasonEntry } from '../../../contracts/src/reason';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
+import { evaluateBodySchema, type EvaluateBody, type VariantOutcome } from '../../../contracts/src/admin/evaluate';
+import { validateVariantsValue } from '../../../contracts/src/variants/validate';
+import { variantsValueSchema, type Variant } from '../../../contracts/src/variants/schema';
 
 const CM_READ = 'plugin::content-manager.explorer.read';
 

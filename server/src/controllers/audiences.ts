@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { AUDIENCE_UID } from '../services/audiences';
 import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../utils/errors';
-import { audienceInputSchema, audienceUpdateSchema } from '../validation/audience';
+import { audienceInputSchema, audienceUpdateSchema } from '../../../contracts/src/admin/audience';
 
 const FIELDS = ['documentId', 'name', 'key', 'description', 'condition', 'createdAt', 'updatedAt'];
 

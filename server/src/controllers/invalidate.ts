@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { API_TOKEN_STRATEGIES } from '../services/access';
 import { parseOrThrow } from '../utils/errors';
 import { getService } from '../utils/get-service';
-import { CONTENT_TYPE_UID } from '../validation/resolve';
+import { CONTENT_TYPE_UID_PATTERN as CONTENT_TYPE_UID } from '../../../contracts/src/ids';
 
 export const SIGNATURE_HEADER = 'x-personalize-signature';
 export const INVALIDATE_ACTION = 'plugin::personalize.invalidate.invalidate';

@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { assertSignalsSize } from '../signals/decode';
 import { parseOrThrow } from '../utils/errors';
 import { getService } from '../utils/get-service';
-import { resolveBodySchema } from '../validation/resolve';
+import { resolveBodySchema } from '../../../contracts/src/delivery';
 import { sendResolved } from '../utils/send-resolved';
 
 const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({

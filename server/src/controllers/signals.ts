@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 
-import { getSignalVocabulary } from '../signals/vocabulary';
+import { getSignalVocabulary } from '../../../contracts/src/signals/vocabulary';
 
 const createSignalsController = () => ({
   /** GET /api/personalize/signals: the signal vocabulary that conditions and the rule builder use. */

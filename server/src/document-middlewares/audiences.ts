@@ -3,14 +3,11 @@ import { errors } from '@strapi/utils';
 import { z } from 'zod';
 
 import { AUDIENCE_UID } from '../services/audiences';
+import { audienceKeySchema } from '../../../contracts/src/ids';
 import { getService } from '../utils/get-service';
-import { formatZodIssues } from '../utils/zod-errors';
+import { formatZodIssues } from '../../../contracts/src/zod-issues';
 
 type DocumentMiddleware = Parameters<Core.Strapi['documents']['use']>[0];
-
-export const audienceKeySchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1–64 characters of a-z, 0-9, "_" or "-", starting with a letter or digit');
 
 const CHANGING_ACTIONS = new Set(['create', 'update', 'delete']);
 

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
 import { getService } from '../utils/get-service';
-import { validateVariantsValue } from '../variants/validate';
+import { validateVariantsValue } from '../../../contracts/src/variants/validate';
 
 type DocumentMiddleware = Parameters<Core.Strapi['documents']['use']>[0];
 

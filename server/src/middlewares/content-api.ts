@@ -5,7 +5,7 @@ import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 
 import { decodeSignals } from '../signals/decode';
-import type { Signals } from '../signals/schema';
+import type { Signals } from '../../../contracts/src/signals/schema';
 import type { CachedProgram } from '../services/cache';
 import type { Entry } from '../services/overrides';
 import { variantsOf } from '../services/programs';
@@ -13,9 +13,10 @@ import { toFieldList } from '../services/resolver';
 import { parseOrThrow } from '../utils/errors';
 import { restPrefix } from '../utils/rest-prefix';
 import { getService } from '../utils/get-service';
-import type { ReasonEntry } from '../utils/reason';
-import type { SchemaLike } from '../utils/schema-types';
-import { personalizeQuerySchema, variantIdSchema } from '../validation/content-api';
+import type { ReasonEntry } from '../../../contracts/src/reason';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
+import { personalizeQuerySchema } from '../../../contracts/src/delivery';
+import { variantIdSchema } from '../../../contracts/src/ids';
 
 interface PersonalizeRequest {
   signals?: Signals;

@@ -15,6 +15,9 @@ export default {
     { method: 'POST', path: '/audiences', handler: 'audiences.create', config: { policies: managePolicies } },
     { method: 'PUT', path: '/audiences/:documentId', handler: 'audiences.update', config: { policies: managePolicies } },
     { method: 'DELETE', path: '/audiences/:documentId', handler: 'audiences.delete', config: { policies: managePolicies } },
+    // The vocabulary for the rule builder, under the admin's auth: visitors' traffic on the public,
+    // rate-limited /api/personalize/signals never leaves an editor without it.
+    { method: 'GET', path: '/signals', handler: 'signals.vocabulary', config: { policies: readPolicies } },
     { method: 'GET', path: '/usage', handler: 'admin-usage.find', config: { policies: readPolicies } },
     { method: 'POST', path: '/evaluate', handler: 'admin-evaluate.evaluate', config: { policies: readPolicies } },
     { method: 'GET', path: '/settings', handler: 'admin-settings.find', config: { policies: settingsPolicies } },

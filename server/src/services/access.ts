@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
-import type { SchemaLike } from '../utils/schema-types';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
 
 /** Names of Strapi's content-API token strategy (renamed in 5.x). */
 export const API_TOKEN_STRATEGIES = new Set(['content-api-token', 'api-token']);

@@ -4,7 +4,7 @@ import type { Core } from '@strapi/strapi';
 
 import { TieredCache } from '../cache/tiered-cache';
 import { getService } from '../utils/get-service';
-import type { Variant } from '../variants/schema';
+import type { Variant } from '../../../contracts/src/variants/schema';
 
 /** A resolved entry as served: the sanitized data, serialized once, and its ETag. */
 export interface CachedResponse {

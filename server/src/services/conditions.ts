@@ -13,10 +13,10 @@ import {
   type Explainer,
   type ExplainNode,
 } from '../../../engine/src';
-import type { ConditionProblem } from '../variants/validate';
-import type { Variant } from '../variants/schema';
+import type { ConditionProblem } from '../../../contracts/src/variants/validate';
+import type { Variant } from '../../../contracts/src/variants/schema';
 import { getService } from '../utils/get-service';
-import { summarizeExplain, type ReasonEntry } from '../utils/reason';
+import { summarizeExplain, type ReasonEntry } from '../../../contracts/src/reason';
 
 /** A variant with its condition compiled; `evaluator: null` means "no condition: always matches". */
 export interface CompiledVariant {

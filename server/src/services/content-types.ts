@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
-import type { SchemaLike } from '../utils/schema-types';
-import { VARIANTS_CUSTOM_FIELD_UID } from '../variants/schema';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
+import { VARIANTS_CUSTOM_FIELD_UID } from '../../../contracts/src/variants/schema';
 
 /**
  * Reads content-type schemas through Strapi's public registry. Schemas do not change while Strapi

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 
-import { isRelationToMany, type AttributeLike, type SchemaLike } from '../utils/schema-types';
+import { isRelationToMany, type AttributeLike, type SchemaLike } from '../../../contracts/src/schema-types';
 import { getService } from '../utils/get-service';
-import type { Variant } from '../variants/schema';
-import { whyNotOverridable } from '../variants/override-schemas';
+import type { Variant } from '../../../contracts/src/variants/schema';
+import { whyNotOverridable } from '../../../contracts/src/variants/override-schemas';
 
 export type Entry = Record<string, unknown> & { documentId?: string; locale?: string | null };
 

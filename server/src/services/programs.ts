@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { getService } from '../utils/get-service';
-import { variantsValueSchema, type Variant } from '../variants/schema';
+import { variantsValueSchema, type Variant } from '../../../contracts/src/variants/schema';
 import { documentTag, typeTag, type CachedProgram } from './cache';
 import type { CompiledVariant } from './conditions';
 

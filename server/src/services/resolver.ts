@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
-import type { Signals } from '../signals/schema';
+import type { Signals } from '../../../contracts/src/signals/schema';
 import { authCacheKey } from '../utils/auth-key';
 import { getService } from '../utils/get-service';
-import type { ReasonEntry } from '../utils/reason';
-import type { SchemaLike } from '../utils/schema-types';
+import type { ReasonEntry } from '../../../contracts/src/reason';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
 import { stableJson } from '../utils/stable-json';
-import type { Variant } from '../variants/schema';
+import type { Variant } from '../../../contracts/src/variants/schema';
 import type { ContentApiAuth } from './access';
 import { typeTag, type CachedProgram, type CachedResponse } from './cache';
 import type { Entry } from './overrides';

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 
 import { mergeSignals } from '../signals/derive';
-import type { Signals } from '../signals/schema';
+import type { Signals } from '../../../contracts/src/signals/schema';
 import { getService } from '../utils/get-service';
 
 /** The signals a condition sees for a request: the client's, merged with what the server derives. */

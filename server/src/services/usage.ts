@@ -1,27 +1,10 @@
 import type { Core } from '@strapi/strapi';
 
 import { getService } from '../utils/get-service';
-import type { SchemaLike } from '../utils/schema-types';
-import { variantsValueSchema } from '../variants/schema';
+import type { AudienceUsage, UsageReport } from '../../../contracts/src/admin/audience';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
+import { variantsValueSchema } from '../../../contracts/src/variants/schema';
 
-/** One variant, on one version of one entry, whose condition names an audience. */
-export interface AudienceUsage {
-  uid: string;
-  contentType: string;
-  documentId: string;
-  locale: string | null;
-  status: 'draft' | 'published';
-  title: string | null;
-  variantId: string;
-  variantName: string;
-}
-
-export interface UsageReport {
-  /** Audience key → the variants that name it directly. */
-  entries: Record<string, AudienceUsage[]>;
-  /** Audience key → keys of the audiences whose condition names it. */
-  audiences: Record<string, string[]>;
-}
 
 const PAGE_SIZE = 200;
 const TITLE_CANDIDATES = ['title', 'name', 'label', 'slug'];

@@ -1,7 +1,7 @@
 import { errors } from '@strapi/utils';
 
 import { zodValidationError } from '../utils/errors';
-import { signalsSchema, type Signals } from './schema';
+import { signalsSchema, type Signals } from '../../../contracts/src/signals/schema';
 
 const tooLarge = (bytes: number, limit: number) =>
   new errors.PayloadTooLargeError(`Signals are ${bytes} bytes; the limit is ${limit} (limits.signalsBytes)`);

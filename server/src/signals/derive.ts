@@ -1,7 +1,7 @@
 import Bowser from 'bowser';
 import { LRUCache } from 'lru-cache';
 
-import type { Signals } from './schema';
+import type { Signals } from '../../../contracts/src/signals/schema';
 
 type ContextSignals = NonNullable<Signals['context']>;
 type TimeSignals = NonNullable<Signals['time']>;

@@ -1,7 +1,7 @@
 import { errors } from '@strapi/utils';
 import type { z } from 'zod';
 
-import { formatZodIssues } from './zod-errors';
+import { formatZodIssues } from '../../../contracts/src/zod-issues';
 
 /** A 400 in Strapi's error shape whose `details.errors` carry the zod issue paths. */
 export const zodValidationError = (error: z.ZodError, message = 'Invalid request') => {

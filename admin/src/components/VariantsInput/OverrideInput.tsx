@@ -12,8 +12,8 @@ import {
   Typography,
 } from '@strapi/design-system';
 
-import type { AttributeLike } from '../../../../server/src/utils/schema-types';
-import { isRelationToMany } from '../../../../server/src/utils/schema-types';
+import type { AttributeLike } from '../../../../contracts/src/schema-types';
+import { isRelationToMany } from '../../../../contracts/src/schema-types';
 
 interface OverrideInputProps {
   name: string;

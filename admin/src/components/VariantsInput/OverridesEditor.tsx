@@ -1,8 +1,8 @@
 import { Box, Button, Flex, MultiSelect, MultiSelectOption, Typography } from '@strapi/design-system';
 import { Duplicate } from '@strapi/icons';
 
-import { overridableFields } from '../../../../server/src/variants/override-schemas';
-import type { SchemaLike } from '../../../../server/src/utils/schema-types';
+import { overridableFields } from '../../../../contracts/src/variants/override-schemas';
+import type { SchemaLike } from '../../../../contracts/src/schema-types';
 import { issuesAt, type VariantIssue } from '../../utils/validateVariants';
 import { OverrideInput } from './OverrideInput';
 import { toOverrideValue } from './currentValue';

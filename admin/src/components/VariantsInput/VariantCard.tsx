@@ -1,7 +1,7 @@
 import { Badge, Box, Flex, IconButton, Switch, Typography } from '@strapi/design-system';
 import { ArrowDown, ArrowUp, Duplicate, Pencil, Trash } from '@strapi/icons';
 
-import type { Variant } from '../../../../server/src/variants/schema';
+import type { Variant } from '../../../../contracts/src/variants/schema';
 import { describeCondition } from '../../rules/summary';
 import type { VariantIssue } from '../../utils/validateVariants';
 

@@ -2,8 +2,8 @@ import { useState } from 'react';
 
 import { Button, Field, Flex, Modal, TextInput, Toggle, Typography } from '@strapi/design-system';
 
-import type { Variant } from '../../../../server/src/variants/schema';
-import type { SchemaLike } from '../../../../server/src/utils/schema-types';
+import type { Variant } from '../../../../contracts/src/variants/schema';
+import type { SchemaLike } from '../../../../contracts/src/schema-types';
 import type { Audience } from '../../utils/api';
 import { issuesAt, type VariantIssue } from '../../utils/validateVariants';
 import { RuleBuilder } from '../RuleBuilder/RuleBuilder';

@@ -4,8 +4,8 @@ import { Box, Button, Field, Flex, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { unstable_useContentManagerContext, useField, useForm, useQueryParams } from '@strapi/strapi/admin';
 
-import { variantsValueSchema, type Variant } from '../../../../server/src/variants/schema';
-import type { SchemaLike } from '../../../../server/src/utils/schema-types';
+import { variantsValueSchema, type Variant } from '../../../../contracts/src/variants/schema';
+import type { SchemaLike } from '../../../../contracts/src/schema-types';
 import { audienceRules, useAudiences } from '../../hooks/useAudiences';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { checkVariants } from '../../utils/validateVariants';

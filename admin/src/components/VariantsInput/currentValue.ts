@@ -1,4 +1,4 @@
-import type { AttributeLike } from '../../../../server/src/utils/schema-types';
+import type { AttributeLike } from '../../../../contracts/src/schema-types';
 
 const UI_KEYS = new Set(['__temp_key__', 'id']);
 

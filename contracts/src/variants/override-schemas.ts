@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { isRelationToMany, type AttributeLike, type SchemaLike } from '../utils/schema-types';
+import { isRelationToMany, type AttributeLike, type SchemaLike } from '../schema-types';
 import { VARIANTS_CUSTOM_FIELD_UID } from './schema';
 
 /** Fields a variant may never override: identity, bookkeeping and the variants field itself. */

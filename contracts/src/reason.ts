@@ -1,4 +1,4 @@
-import type { ExplainNode } from '../../../engine/src';
+import type { ExplainNode } from '../../engine/src';
 
 /** One reason a variant matched: a test in its condition, the signals it read and its result. */
 export interface ReasonEntry {

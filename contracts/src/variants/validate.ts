@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
-import type { ValidationIssue } from '../utils/zod-errors';
-import type { SchemaLike } from '../utils/schema-types';
+import type { ValidationIssue } from '../zod-issues';
+import type { SchemaLike } from '../schema-types';
 import { attributeValueSchema, whyNotOverridable, type ComponentLookup } from './override-schemas';
 import { variantsValueSchema, type VariantsValue } from './schema';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { timeZoneSchema } from '../config/schema';
+import { timeZoneSchema } from '../time-zone';
 
 /**
  * The signal vocabulary: the `data` a variant condition sees. This zod schema is the single source

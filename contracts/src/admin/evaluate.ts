@@ -1,11 +1,10 @@
 import { z } from 'zod';
 
+import type { ExplainNode } from '../../../engine/src';
+import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema, visitorIdSchema } from '../ids';
+import { jsonValueSchema } from '../json';
+import type { ReasonEntry } from '../reason';
 import { signalsSchema } from '../signals/schema';
-import { CONTENT_TYPE_UID } from './resolve';
-
-const jsonRule: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonRule), z.record(z.string(), jsonRule)])
-);
 
 /**
  * `POST /personalize/evaluate`, for the live test panel and the preview action. Two modes:
@@ -16,15 +15,15 @@ const jsonRule: z.ZodType<unknown> = z.lazy(() =>
  */
 export const evaluateBodySchema = z
   .object({
-    condition: jsonRule.nullable().optional(),
-    uid: z.string().regex(CONTENT_TYPE_UID, 'must be a content-type uid such as "api::article.article"').optional(),
-    documentId: z.string().min(1).max(64).optional(),
-    locale: z.string().min(1).max(35).optional(),
+    condition: jsonValueSchema.nullable().optional(),
+    uid: contentTypeUidSchema.optional(),
+    documentId: documentIdSchema.optional(),
+    locale: localeSchema.optional(),
     status: z.enum(['draft', 'published']).default('draft'),
     variants: z.array(z.unknown()).max(1000).optional(),
-    variant: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'must be a variant id').optional(),
+    variant: variantIdSchema.optional(),
     signals: signalsSchema.default({}),
-    visitorId: z.string().min(1).max(128).optional(),
+    visitorId: visitorIdSchema.optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -43,3 +42,35 @@ export const evaluateBodySchema = z
   });
 
 export type EvaluateBody = z.infer<typeof evaluateBodySchema>;
+
+/** How one variant fared against the test signals. */
+export interface VariantOutcome {
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** null: disabled, so not evaluated. */
+  matched: boolean | null;
+  /** The condition failed to compile or to evaluate (it counts as no match, as in delivery). */
+  error?: string;
+  reason: ReasonEntry[];
+  explain?: ExplainNode;
+}
+
+/** `POST /personalize/evaluate` with a uid or variants: selection as delivery would make it. */
+export interface VariantsEvaluation {
+  variant: string | null;
+  forced: boolean;
+  reason: ReasonEntry[];
+  variants: VariantOutcome[];
+  entry?: Record<string, unknown>;
+  previewUrl?: string | null;
+}
+
+/** `POST /personalize/evaluate` with a condition. */
+export interface ConditionEvaluation {
+  matched: boolean;
+  result: unknown;
+  reason: ReasonEntry[];
+  explain?: ExplainNode;
+  error?: string;
+}
