@@ -11,6 +11,7 @@ const PUBLIC_ACTIONS = [
   'api::article.article.findOne',
   'api::author.author.find',
   'api::author.author.findOne',
+  'api::homepage.homepage.find',
 ];
 
 const grantPublicRead = async (strapi) => {
@@ -133,11 +134,46 @@ const ARTICLES = [
   },
 ];
 
+const HOMEPAGE = {
+  headline: 'Trips worth taking, planned in minutes',
+  tagline: 'Weekend breaks and long journeys, without the tabs.',
+  cta: 'Find my next trip',
+  internalNote: 'Editors only: the spring campaign runs until the end of April.',
+  seo: { metaTitle: 'Plan your next trip', metaDescription: 'Weekend breaks and long journeys, planned in minutes.' },
+  variants: {
+    variants: [
+      {
+        id: 'v_headline_b',
+        name: 'Headline test: the shorter headline, for half of the visitors',
+        enabled: true,
+        // flagd's fractional buckets on the visitor id and the entry (`<uid>:<documentId>`).
+        condition: { '==': [{ fractional: [['a', 50], ['b', 50]] }, 'b'] },
+        overrides: { headline: 'Your next trip, in five minutes' },
+      },
+      {
+        id: 'v_mobile',
+        name: 'Mobile visitor',
+        enabled: true,
+        condition: { '==': [{ var: 'context.device' }, 'mobile'] },
+        overrides: { cta: 'Plan on the go' },
+      },
+    ],
+  },
+};
+
+const seedHomepage = async (strapi) => {
+  const homepage = strapi.documents('api::homepage.homepage');
+  if (await homepage.findFirst({})) return;
+  const created = await homepage.create({ data: HOMEPAGE });
+  await homepage.publish({ documentId: created.documentId });
+};
+
 const seed = async (strapi) => {
   await grantPublicRead(strapi);
   await ensureLocale(strapi, 'fr', 'French (fr)');
   await ensureDevAdmin(strapi);
 
+  await seedHomepage(strapi);
   const articles = strapi.documents('api::article.article');
   if ((await articles.count({})) > 0) return;
 

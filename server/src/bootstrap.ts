@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 
-import { contentApiMiddleware } from './middlewares/content-api';
+import { plainApiMiddleware } from './delivery/plain-api';
 import { deliveryLane, isDeliveryLaneConfigured } from './middlewares/delivery-lane';
 import { INVALIDATED_EVENT } from './services/invalidation';
 import { getService } from './utils/get-service';
@@ -55,7 +55,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // Both run after the app's middlewares (errors, security, CORS, body, query) and before the router,
   // unless the app placed the lane earlier in config/middlewares.js.
   if (!isDeliveryLaneConfigured(strapi)) strapi.server.use(deliveryLane(strapi));
-  strapi.server.use(contentApiMiddleware(strapi));
+  strapi.server.use(plainApiMiddleware(strapi));
 };
 
 export default bootstrap;

@@ -33,6 +33,15 @@ const appDir = path.join(root, 'playground');
       await strapi.destroy();
       process.exit(0);
     }
+    // An API token for the parent (benchmarks call as a site's server does, with a read-only token).
+    if (message && message.type === 'api-token') {
+      const token = await strapi.service('admin::api-token').create({
+        name: `bench-${message.kind}-${Date.now()}`,
+        type: message.kind,
+        lifespan: null,
+      });
+      process.send({ type: 'api-token', accessKey: token.accessKey });
+    }
   });
 })().catch((error) => {
   process.send({ type: 'error', message: String(error && error.stack ? error.stack : error) });

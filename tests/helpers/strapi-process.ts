@@ -5,6 +5,8 @@ import path from 'node:path';
 export interface StrapiProcess {
   url: string;
   child: ChildProcess;
+  /** Creates an API token in that Strapi and returns its secret. */
+  createApiToken(kind: 'read-only' | 'full-access'): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,16 @@ export const startStrapiProcess = async (env: Record<string, string>, execArgv: 
   return {
     url: `http://127.0.0.1:${port}`,
     child,
+    createApiToken: (kind) =>
+      new Promise<string>((resolve) => {
+        const onMessage = (message: { type: string; accessKey?: string }) => {
+          if (message.type !== 'api-token') return;
+          child.off('message', onMessage);
+          resolve(message.accessKey!);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'api-token', kind });
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -2,18 +2,19 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
+import { resolveBodySchema } from '../../../contracts/src/delivery';
+import { requestSignals } from '../delivery/context';
+import { sendPersonalized } from '../delivery/respond';
 import { assertSignalsSize } from '../signals/decode';
 import { parseOrThrow } from '../utils/errors';
 import { getService } from '../utils/get-service';
-import { resolveBodySchema } from '../../../contracts/src/delivery';
-import { sendResolved } from '../utils/send-resolved';
 
 const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** POST /api/personalize/resolve */
+  /** POST /api/personalize/resolve: parse, authorize as the plain API would, run the pipeline, respond. */
   async resolve(ctx: Context) {
     const raw = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
-    const { limits } = getService(strapi, 'settings').get();
-    if (typeof raw === 'object' && raw !== null) assertSignalsSize(raw.signals, limits.signalsBytes);
+    const config = getService(strapi, 'settings').get();
+    if (typeof raw === 'object' && raw !== null) assertSignalsSize(raw.signals, config.limits.signalsBytes);
     const body = parseOrThrow(resolveBodySchema, raw, 'Invalid resolve request');
 
     const contentTypes = getService(strapi, 'content-types');
@@ -25,11 +26,15 @@ const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
       });
     }
     const auth = await getService(strapi, 'access').authorizeRead(ctx, schema);
-    const signals = getService(strapi, 'signals').fromRequest(ctx, body.signals, body.locale);
-    const outcome = await getService(strapi, 'resolver').resolve({ ...body, signals }, auth);
-    sendResolved(ctx, outcome, {
+    const { uid, documentId, locale, populate, fields, visitorId } = body;
+    const outcome = await getService(strapi, 'delivery').resolveEntry(
+      { uid, documentId: schema.kind === 'singleType' ? undefined : documentId, locale, populate, fields },
+      { signals: requestSignals(ctx, body.signals, config, locale), visitorId },
+      auth
+    );
+    sendPersonalized(ctx, outcome.rendered, {
       cacheControl: 'private, no-cache',
-      meta: { variant: outcome.variant, reason: outcome.reason },
+      meta: { personalize: { variant: outcome.variant, reason: outcome.reason } },
     });
   },
 });

@@ -6,17 +6,24 @@ import { TieredCache } from '../cache/tiered-cache';
 import { getService } from '../utils/get-service';
 import type { Variant } from '../../../contracts/src/variants/schema';
 
-/** A resolved entry as served: the sanitized data, serialized once, and its ETag. */
+/**
+ * A response as served: the JSON of `data` (serialized once) and its ETag; for a personalized
+ * list, also the entries it holds, so a warm list can pick their variants without a query.
+ */
 export interface CachedResponse {
   etag: string;
-  /** JSON of `data` (the entry with the variant applied). */
   data: string;
+  /** Strapi's own `meta` of a plain-API response (pagination), as JSON. */
+  meta?: string;
+  entries?: { documentId: string; locale?: string }[];
 }
 
 /** What delivery needs to pick a variant without touching the database. */
 export interface CachedProgram {
   /** The published entry's variants (`[]` when it has none or no variants field). */
   variants: Variant[];
+  /** The entry's documentId: the flag key of a single type's conditions needs it on a warm request too. */
+  documentId?: string;
 }
 
 export const documentTag = (uid: string, documentId: string) => `doc:${uid}|${documentId}`;

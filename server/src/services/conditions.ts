@@ -28,11 +28,6 @@ export interface CompiledVariant {
   explainer?: Explainer;
 }
 
-export interface Selection {
-  variant: Variant | null;
-  reason: ReasonEntry[];
-}
-
 const MAX_COMPILED = 10_000;
 const ERROR_LOG_INTERVAL_MS = 60_000;
 
@@ -107,27 +102,10 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** The first enabled variant whose condition is truthy; a condition that throws is a non-match. */
-    select(program: readonly CompiledVariant[], data: unknown): Selection {
-      for (const compiledVariant of program) {
-        const { variant, evaluator, compileError } = compiledVariant;
-        if (!variant.enabled) continue;
-        if (compileError) {
-          logConditionError(variant, compileError);
-          continue;
-        }
-        if (!evaluator) return { variant, reason: [{ rule: 'always', result: true }] };
-        let matched = false;
-        try {
-          matched = evaluator.matches(data);
-        } catch (error) {
-          logConditionError(variant, error instanceof Error ? error.message : String(error));
-          continue;
-        }
-        if (matched) return { variant, reason: explainMatch(compiledVariant, data) };
-      }
-      return { variant: null, reason: [] };
-    },
+    /** Why a matched variant matched: its condition's true tests, compiled for explaining once per program. */
+    explainMatch,
+
+    logConditionError,
 
     explain(condition: unknown, data: unknown, audienceRules?: Record<string, unknown>): ExplainNode {
       return explain(condition as never, data, engineOptions(audienceRules));

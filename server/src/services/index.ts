@@ -4,13 +4,13 @@ import cache from './cache';
 import conditions from './conditions';
 import contentTypes from './content-types';
 import invalidation from './invalidation';
-import overrides from './overrides';
+import overrides from '../delivery/overrides';
+import preview from '../delivery/preview';
 import programs from './programs';
 import rateLimit from './rate-limit';
 import redis from './redis';
-import resolver from './resolver';
+import delivery from '../delivery/pipeline';
 import settings from './settings';
-import signals from './signals';
 import usage from './usage';
 
 const services = {
@@ -21,12 +21,12 @@ const services = {
   'content-types': contentTypes,
   invalidation,
   overrides,
+  preview,
   programs,
   'rate-limit': rateLimit,
   redis,
-  resolver,
+  delivery,
   settings,
-  signals,
   usage,
 };
 

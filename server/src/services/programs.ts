@@ -38,8 +38,8 @@ const createProgramsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return getService(strapi, 'cache').programs().get(key(ref), tags(ref));
     },
 
-    async remember(ref: ProgramRef, stored: unknown): Promise<CachedProgram> {
-      const program: CachedProgram = { variants: variantsOf(stored) };
+    async remember(ref: ProgramRef, stored: unknown, documentId = ref.documentId): Promise<CachedProgram> {
+      const program: CachedProgram = { variants: variantsOf(stored), ...(documentId ? { documentId } : {}) };
       // Drafts change with every keystroke of an editor: only published programs are shared.
       if ((ref.status ?? 'published') === 'published') {
         await getService(strapi, 'cache').programs().set(key(ref), program, tags(ref));
@@ -56,11 +56,12 @@ const createProgramsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const entry = await getService(strapi, 'content-types').findEntry(ref.uid, ref.documentId, params);
       if (!entry) return;
       const target = schema?.kind === 'singleType' ? { ...ref, documentId: undefined } : ref;
-      this.compiled(await this.remember(target, entry[fieldName]));
+      const documentId = entry.documentId as string;
+      this.compiled(await this.remember(target, entry[fieldName], documentId));
       // Requests that name no locale get the default one: warm that key too.
       const defaultLocale = await strapi.plugin('i18n')?.service('locales')?.getDefaultLocale?.();
       if (target.locale && target.locale === defaultLocale) {
-        this.compiled(await this.remember({ ...target, locale: undefined }, entry[fieldName]));
+        this.compiled(await this.remember({ ...target, locale: undefined }, entry[fieldName], documentId));
       }
     },
 

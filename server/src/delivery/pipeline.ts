@@ -1,0 +1,208 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+
+import type { ReasonEntry } from '../../../contracts/src/reason';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
+import type { Signals } from '../../../contracts/src/signals/schema';
+import type { Variant } from '../../../contracts/src/variants/schema';
+import type { ContentApiAuth } from '../services/access';
+import { typeTag, type CachedProgram, type CachedResponse } from '../services/cache';
+import type { ProgramRef } from '../services/programs';
+import { authCacheKey } from '../utils/auth-key';
+import { getService } from '../utils/get-service';
+import { stableJson } from '../utils/stable-json';
+import { evaluationContext } from './context';
+import type { Entry, Sanitize } from './overrides';
+import { etagOf, type RenderedResponse } from './respond';
+import { selectFixed, selectVariant, type Selection } from './select';
+
+/**
+ * The delivery pipeline, one for every route: request → evaluation context → variant selection →
+ * overrides + sanitize → response. `/resolve`, the plain content API (findOne and list, collection
+ * and single types) and the admin's evaluate/preview all call it; none re-implements a stage.
+ * Programs (an entry's variants, compiled) and rendered responses are cached until the entry or a
+ * type it embeds changes, so a warm request reads no database row.
+ */
+
+/** What the visitor's request brings to every entry it asks for. */
+export interface VisitorRequest {
+  /** Merged signals (server-derived keys already the server's). */
+  signals: Signals;
+  visitorId?: string;
+  /** Serve this variant (fixed, cacheable URLs and previews) instead of choosing by signals. */
+  variantId?: string;
+}
+
+export interface EntryOutcome {
+  variant: string | null;
+  reason: ReasonEntry[];
+}
+
+export interface ResolveEntryRequest {
+  uid: string;
+  /** Absent for single types. */
+  documentId?: string;
+  locale?: string;
+  populate?: unknown;
+  fields?: unknown;
+}
+
+export interface ResolvedEntry extends EntryOutcome {
+  rendered: RenderedResponse;
+}
+
+/** `fields` as Strapi accepts it (a comma list or an array) → the names, or null for "all". */
+export const toFieldList = (fields: unknown): string[] | null => {
+  if (fields === undefined || fields === null) return null;
+  if (typeof fields === 'string') return fields.split(',').map((field) => field.trim()).filter(Boolean);
+  return Array.isArray(fields) ? fields.map(String) : null;
+};
+
+const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const service = <TName extends Parameters<typeof getService>[1]>(name: TName) => getService(strapi, name);
+
+  const contentApiSanitizer =
+    (schema: SchemaLike, auth: ContentApiAuth | undefined): Sanitize =>
+    async (entry) =>
+      (await strapi.contentAPI.sanitize.output(entry, schema as never, { auth } as never)) as Record<string, unknown>;
+
+  /** Stage 2 for one entry: the fixed variant, or the first match in the entry's evaluation context. */
+  const choose = (program: CachedProgram, target: { uid: string; documentId: string }, visitor: VisitorRequest): Selection => {
+    const compiled = service('programs').compiled(program);
+    if (visitor.variantId !== undefined) return selectFixed(compiled, visitor.variantId);
+    const conditions = service('conditions');
+    return selectVariant(compiled, evaluationContext(visitor.signals, target, visitor.visitorId), {
+      explain: conditions.explainMatch,
+      onConditionError: conditions.logConditionError,
+    });
+  };
+
+  /** Response cache key: entry (or list), variant(s), the caller's permissions and the query shape. */
+  const responseKey = (scope: string, variants: string, auth: ContentApiAuth | undefined, queryShape: string) =>
+    `${scope}|${variants}|${authCacheKey(auth)}|${queryShape}`;
+
+  /** Tags of a rendered response: its own entries' and every content type it embeds. */
+  const responseTags = (schema: SchemaLike, tags: string[], rendered: Record<string, unknown>[]) => {
+    const embedded = new Set<string>();
+    for (const entry of rendered) service('overrides').embeddedTypes(schema, entry, embedded);
+    return [...tags, ...[...embedded].map(typeTag)];
+  };
+
+  const outcomeOf = (selection: Selection): EntryOutcome => ({ variant: selection.variant?.id ?? null, reason: selection.reason });
+
+  return {
+    choose,
+    responseKey,
+    responseTags,
+    contentApiSanitizer,
+
+    /**
+     * One entry, as `/resolve` serves it: the published version, the caller's read permission
+     * already checked (`auth`), `populate`/`fields` validated and sanitized as Strapi does.
+     */
+    async resolveEntry(request: ResolveEntryRequest, visitor: VisitorRequest, auth: ContentApiAuth): Promise<ResolvedEntry> {
+      const contentTypes = service('content-types');
+      const programs = service('programs');
+      const cache = service('cache');
+      const schema = contentTypes.getSchema(request.uid) as SchemaLike;
+      const fieldName = contentTypes.getVariantsFieldName(request.uid);
+      const ref: ProgramRef = { uid: request.uid, documentId: request.documentId, locale: request.locale };
+
+      let fetched: { entry: Entry; requestedFields: string[] | null } | null = null;
+      const fetchEntry = async () => {
+        const query: Record<string, unknown> = {};
+        if (request.locale !== undefined) query.locale = request.locale;
+        if (request.populate !== undefined) query.populate = request.populate;
+        if (request.fields !== undefined) query.fields = request.fields;
+        await strapi.contentAPI.validate.query(query, schema as never, { auth } as never);
+        const sanitizedQuery = (await strapi.contentAPI.sanitize.query(query, schema as never, { auth } as never)) as Record<
+          string,
+          unknown
+        >;
+        const requestedFields = toFieldList(sanitizedQuery.fields);
+        const params: Record<string, unknown> = { ...sanitizedQuery, status: 'published' };
+        if (fieldName && requestedFields) params.fields = [...requestedFields, fieldName];
+        const entry = (await contentTypes.findEntry(request.uid, request.documentId, params)) as Entry | null;
+        if (!entry) throw new errors.NotFoundError('Entry not found');
+        return { entry, requestedFields };
+      };
+
+      let program = await programs.get(ref);
+      if (!program?.documentId) {
+        // One query serves both the program and, below, the response.
+        fetched = await fetchEntry();
+        program = await programs.remember(ref, fieldName ? fetched.entry[fieldName] : undefined, fetched.entry.documentId);
+      }
+      const documentId = program.documentId!;
+      const selection = choose(program, { uid: request.uid, documentId }, visitor);
+      if (selection.fixedMissing) throw new errors.NotFoundError(`Variant "${visitor.variantId}" not found on this entry`);
+      const outcome = outcomeOf(selection);
+
+      const key = responseKey(programs.key(ref), outcome.variant ?? '-', auth, stableJson({ populate: request.populate, fields: request.fields }));
+      const cached = await cache.responses().get(key, programs.tags(ref));
+      if (cached) return { ...outcome, rendered: cached };
+
+      const { entry, requestedFields } = fetched ?? (await fetchEntry());
+      const data = await service('overrides').render(entry, selection.variant, {
+        schema,
+        fieldName,
+        requestedFields,
+        sanitize: contentApiSanitizer(schema, auth),
+      });
+      const json = JSON.stringify(data);
+      const rendered: CachedResponse = { data: json, etag: etagOf(json, outcome.variant ?? '') };
+      await cache.responses().set(key, rendered, responseTags(schema, programs.tags(ref), [data]));
+      return { ...outcome, rendered };
+    },
+
+    /**
+     * Variants for entries Strapi's own controller already read (the plain API's cold path): each
+     * entry's program is cached, read in one query for those that are not.
+     */
+    async programsFor(uid: string, entries: Entry[], refOf: (entry: Entry) => ProgramRef): Promise<Map<Entry, CachedProgram>> {
+      const programs = service('programs');
+      const fieldName = service('content-types').getVariantsFieldName(uid);
+      const result = new Map<Entry, CachedProgram>();
+      const missing: Entry[] = [];
+      for (const entry of entries) {
+        const program = await programs.get(refOf(entry));
+        if (program) result.set(entry, program);
+        else missing.push(entry);
+      }
+      if (missing.length === 0 || !fieldName) {
+        for (const entry of missing) result.set(entry, { variants: [], documentId: entry.documentId });
+        return result;
+      }
+      const first = refOf(missing[0]);
+      const stored = (await strapi.documents(uid as never).findMany({
+        filters: { documentId: { $in: missing.map((entry) => entry.documentId) } },
+        fields: [fieldName],
+        status: first.status ?? 'published',
+        ...(first.locale ? { locale: first.locale } : {}),
+      } as never)) as unknown as Entry[];
+      const byDocumentId = new Map(stored.map((row) => [row.documentId, row]));
+      for (const entry of missing) {
+        const row = byDocumentId.get(entry.documentId);
+        result.set(entry, await programs.remember(refOf(entry), row?.[fieldName], entry.documentId));
+      }
+      return result;
+    },
+
+    /** Stage 3 for an entry Strapi already read and sanitized: overrides on, through the same policy. */
+    render(
+      entry: Entry,
+      variant: Variant | null,
+      options: { schema: SchemaLike; fieldName: string | null; requestedFields: string[] | null; auth: ContentApiAuth | undefined }
+    ) {
+      return service('overrides').render(entry, variant, {
+        schema: options.schema,
+        fieldName: options.fieldName,
+        requestedFields: options.requestedFields,
+        sanitize: contentApiSanitizer(options.schema, options.auth),
+      });
+    },
+  };
+};
+
+export type DeliveryService = ReturnType<typeof createDeliveryService>;
+export default createDeliveryService;

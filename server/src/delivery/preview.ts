@@ -1,0 +1,211 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+
+import type { EvaluateBody, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
+import { summarizeExplain, type ReasonEntry } from '../../../contracts/src/reason';
+import type { SchemaLike } from '../../../contracts/src/schema-types';
+import { validateVariantsValue } from '../../../contracts/src/variants/validate';
+import { variantsValueSchema, type Variant } from '../../../contracts/src/variants/schema';
+import type { ExplainNode } from '../../../engine/src';
+import type { CompiledVariant } from '../services/conditions';
+import { parseOrThrow } from '../utils/errors';
+import { getService } from '../utils/get-service';
+import { evaluationContext, sampleSignals } from './context';
+import { matchVariant, selectFixed, selectVariant } from './select';
+
+/**
+ * The admin's live test and preview, through the delivery pipeline: the same evaluation context
+ * (sample signals instead of the request's: an editor tests "mobile" without a phone), the same
+ * selection, the same overrides, sanitized for the editor by the content manager's permission
+ * checker. Every variant is also explained, for the panel.
+ */
+
+type Entry = Record<string, unknown> & { documentId: string; locale?: string | null };
+
+interface Ability {
+  can(action: string, subject: unknown): boolean;
+}
+
+const CM_READ = 'plugin::content-manager.explorer.read';
+
+/** Fills `{documentId}`, `{locale}`, `{uid}`, `{variant}` of the configured preview URL template. */
+export const buildPreviewUrl = (
+  template: unknown,
+  values: { uid: string; documentId: string; locale: string | null; variant: string | null }
+): string | null => {
+  if (typeof template !== 'string' || template.length === 0) return null;
+  const filled = template.replace(/\{(documentId|locale|uid|variant)\}/g, (_, key: keyof typeof values) =>
+    encodeURIComponent(values[key] ?? '')
+  );
+  if (template.includes('{variant}') || !values.variant) return filled;
+  const separator = filled.includes('?') ? '&' : '?';
+  return `${filled}${separator}${encodeURIComponent('personalize[variant]')}=${encodeURIComponent(values.variant)}`;
+};
+
+const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const conditions = () => getService(strapi, 'conditions');
+
+  const explainOf = (condition: unknown, data: unknown): { explain?: ExplainNode; reason: ReasonEntry[]; error?: string } => {
+    try {
+      const explain = conditions().explain(condition, data);
+      return { explain, reason: explain.truthy ? summarizeExplain(explain) : [] };
+    } catch (error) {
+      return { reason: [], error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  const samplesOf = (body: EvaluateBody) => sampleSignals(body.signals, getService(strapi, 'settings').get().defaultTimezone);
+
+  /** Condition mode: compile (400 with the path when it does not) and explain. */
+  const evaluateCondition = (body: EvaluateBody) => {
+    const condition = body.condition ?? null;
+    if (condition === null) return { matched: true, result: true, reason: [{ rule: 'always', result: true }] };
+    const problem = conditions().check(condition);
+    if (problem) {
+      const path = ['condition', ...problem.path];
+      throw new errors.ValidationError(`Invalid condition at ${path.join('.')}: ${problem.message}`, {
+        errors: [{ path, message: problem.message, name: 'ValidationError' }],
+      });
+    }
+    const outcome = explainOf(condition, samplesOf(body));
+    return {
+      matched: outcome.explain?.truthy ?? false,
+      result: outcome.explain?.result ?? null,
+      reason: outcome.reason,
+      explain: outcome.explain,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    };
+  };
+
+  const loadEntry = async (body: EvaluateBody, schema: SchemaLike): Promise<Entry> => {
+    if (schema.kind === 'collectionType' && !body.documentId) {
+      throw new errors.ValidationError('documentId is required for a collection type', {
+        errors: [{ path: ['documentId'], message: 'Required', name: 'ValidationError' }],
+      });
+    }
+    const params = {
+      status: body.status,
+      populate: '*',
+      ...(body.locale ? { locale: body.locale } : {}),
+    };
+    const entry = (await getService(strapi, 'content-types').findEntry(schema.uid, body.documentId, params)) as Entry | null;
+    if (!entry) throw new errors.NotFoundError('Entry not found');
+    return entry;
+  };
+
+  /** The variants to test: those sent (checked as a save would check them), else the entry's. */
+  const variantsToTest = (body: EvaluateBody, schema: SchemaLike | undefined, fieldName: string | null, entry: Entry | null): Variant[] => {
+    const raw = body.variants !== undefined ? { variants: body.variants } : entry && fieldName ? entry[fieldName] : null;
+    if (raw === null || raw === undefined) return [];
+    if (schema && fieldName) {
+      const { limits } = getService(strapi, 'settings').get();
+      const contentTypes = getService(strapi, 'content-types');
+      const result = validateVariantsValue(raw, {
+        schema,
+        fieldName,
+        getComponent: contentTypes.getComponent,
+        maxVariants: limits.variantsPerEntry,
+        maxConditionBytes: limits.conditionBytes,
+        checkCondition: (condition) => conditions().check(condition),
+      });
+      if (!result.ok) {
+        // Paths relative to the body: `variants[0]...` rather than the field's name.
+        const issues = result.issues.map((issue) => ({ ...issue, path: issue.path.slice(1) }));
+        throw new errors.ValidationError(result.message, { errors: issues });
+      }
+      return result.value?.variants ?? [];
+    }
+    const parsed = parseOrThrow(variantsValueSchema, raw, 'Invalid variants');
+    parsed.variants.forEach((variant, index) => {
+      const problem = variant.condition === undefined || variant.condition === null ? null : conditions().check(variant.condition);
+      if (problem) {
+        const path = ['variants', index, 'condition', ...problem.path];
+        throw new errors.ValidationError(`Invalid variants: Variant "${variant.name}" at ${path.join('.')}: ${problem.message}`, {
+          errors: [{ path, message: problem.message, name: 'ValidationError' }],
+        });
+      }
+    });
+    return parsed.variants;
+  };
+
+  /** The panel's view of one variant: the selection stage's verdict, explained. */
+  const outcomeOf = (candidate: CompiledVariant, data: unknown): VariantOutcome => {
+    const { variant } = candidate;
+    const base = { id: variant.id, name: variant.name, enabled: variant.enabled };
+    const { matched, error } = matchVariant(candidate, data);
+    if (matched === null) return { ...base, matched: null, reason: [] };
+    if (!candidate.evaluator && !error) return { ...base, matched: true, reason: [{ rule: 'always', result: true }] };
+    if (candidate.compileError) return { ...base, matched: false, error: candidate.compileError, reason: [] };
+    const outcome = explainOf(variant.condition, data);
+    return { ...base, ...outcome, matched: Boolean(matched), ...(error ? { error } : {}) };
+  };
+
+  return {
+    evaluateCondition,
+
+    /**
+     * Variant selection for an entry (its current draft unless told otherwise) or for variants
+     * sent inline, as delivery would make it for the sample signals and visitor id; with
+     * `variant`, that variant is forced (the preview action). `ability` is the editor's.
+     */
+    async evaluateVariants(body: EvaluateBody, ability: Ability): Promise<VariantsEvaluation> {
+      const contentTypes = getService(strapi, 'content-types');
+      let schema: SchemaLike | undefined;
+      let fieldName: string | null = null;
+      let entry: Entry | null = null;
+      if (body.uid) {
+        schema = contentTypes.getSchema(body.uid);
+        fieldName = contentTypes.getVariantsFieldName(body.uid);
+        if (!schema || !fieldName) throw new errors.NotFoundError(`"${body.uid}" is not a content type with a variants field`);
+        if (!ability.can(CM_READ, body.uid)) throw new errors.ForbiddenError(`You may not read ${body.uid} entries`);
+        if (body.documentId || schema.kind === 'singleType' || body.variants === undefined) entry = await loadEntry(body, schema);
+      }
+
+      const program = conditions().compileVariants(variantsToTest(body, schema, fieldName, entry));
+      const data = evaluationContext(
+        samplesOf(body),
+        { uid: body.uid ?? '', documentId: entry?.documentId ?? body.documentId ?? '' },
+        body.visitorId
+      );
+      const outcomes = program.map((candidate) => outcomeOf(candidate, data));
+      const selection = body.variant
+        ? selectFixed(program, body.variant, { includeDisabled: true })
+        : selectVariant(program, data, { explain: conditions().explainMatch, onConditionError: () => undefined });
+      if (selection.fixedMissing) {
+        throw new errors.NotFoundError(`No variant "${body.variant}" in this entry`, {
+          errors: [{ path: ['variant'], message: 'unknown variant', name: 'NotFoundError' }],
+        });
+      }
+      const winner = selection.variant;
+      const result: VariantsEvaluation = {
+        variant: winner?.id ?? null,
+        forced: Boolean(body.variant),
+        reason: winner ? (outcomes.find((outcome) => outcome.id === winner.id)?.reason ?? []) : [],
+        variants: outcomes,
+      };
+
+      if (entry && schema && fieldName) {
+        const checker = strapi
+          .plugin('content-manager')
+          .service('permission-checker')
+          .create({ userAbility: ability, model: schema.uid });
+        result.entry = await getService(strapi, 'overrides').render(entry, winner, {
+          schema,
+          fieldName,
+          requestedFields: null,
+          sanitize: (rendered) => checker.sanitizeOutput(rendered),
+        });
+        result.previewUrl = buildPreviewUrl(getService(strapi, 'settings').get().previewUrl, {
+          uid: schema.uid,
+          documentId: entry.documentId,
+          locale: entry.locale ?? null,
+          variant: winner?.id ?? null,
+        });
+      }
+      return result;
+    },
+  };
+};
+
+export type PreviewService = ReturnType<typeof createPreviewService>;
+export default createPreviewService;
