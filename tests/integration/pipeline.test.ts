@@ -248,3 +248,31 @@ describe('one delivery pipeline', () => {
     });
   });
 });
+
+describe('the plain API when the app guards the route with a policy of its own', () => {
+  let app: TestStrapi;
+
+  beforeAll(async () => {
+    app = await setupStrapi({ env: { PLAYGROUND_ARTICLE_POLICY: 'true' } });
+    await grantPublic(app.strapi, [`${ARTICLE_UID}.find`, `${ARTICLE_UID}.findOne`]);
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  it('runs the policy on every personalized request, warm ones included', async () => {
+    const { documentId } = await createArticle(app.strapi, { title: 'Guarded', variants: { variants: [splitVariant] } });
+    const signals = encode({ behavior: { dwellSec: 2 } });
+    const get = (path: string, key?: string) => {
+      const call = request(app.server).get(path).set('x-personalize-signals', signals);
+      return key ? call.set('x-playground-key', key) : call;
+    };
+    for (const path of [`/api/articles/${documentId}`, `/api/articles?filters[documentId][$eq]=${documentId}`]) {
+      for (let round = 0; round < 3; round += 1) {
+        expect((await get(path, 'let-me-in')).status).toBe(200);
+        expect((await get(path)).status).toBe(403);
+      }
+    }
+  });
+});

@@ -22,7 +22,7 @@ import { matchVariant, selectFixed, selectVariant } from './select';
 
 type Entry = Record<string, unknown> & { documentId: string; locale?: string | null };
 
-interface Ability {
+export interface Ability {
   can(action: string, subject: unknown): boolean;
 }
 
