@@ -7,6 +7,7 @@
 import request from 'supertest';
 
 import { evaluate } from '../../engine/src';
+import { createApiToken } from '../helpers/auth';
 import { ARTICLE_UID, createArticle } from '../helpers/content';
 import { grantPublic } from '../helpers/permissions';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
@@ -235,6 +236,21 @@ describe('one delivery pipeline', () => {
       expect(after.body.data.title).toBe('Cached');
       const listAfter = await plain(paths[1], headers);
       expect(listAfter.body.meta.personalize.entries[documentId].variant).toBeNull();
+    });
+
+    it('answers warm for a site server with a read-only API token too (no document read)', async () => {
+      const token = await createApiToken(app.strapi, 'read-only');
+      const { documentId } = await createArticle(app.strapi, { title: 'Token', variants: { variants: [splitVariant] } });
+      const visitorId = findVisitor(`${ARTICLE_UID}:${documentId}`, true);
+      const get = () =>
+        plain(`/api/articles/${documentId}?populate[0]=author`, { authorization: `Bearer ${token}`, 'x-personalize-visitor': visitorId });
+      expect((await get()).status).toBe(200);
+      const documents = jest.spyOn(app.strapi, 'documents');
+      const warm = await get();
+      expect(warm.status).toBe(200);
+      expect(warm.body.data.title).toBe('Bucket B');
+      expect(documents).not.toHaveBeenCalled();
+      documents.mockRestore();
     });
 
     it('still answers 401/403 as Strapi does when the caller may not read the type', async () => {

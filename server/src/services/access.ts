@@ -50,8 +50,9 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         return publicAuth.auth;
       }
-      const route = ctx.state.route as { info?: { type?: string }; config?: Record<string, unknown> };
-      ctx.state.route = { ...route, info: { ...route.info, type: 'content-api' }, config: { ...route.config, auth: { scope } } };
+      // Before the router (the plain API's warm path) there is no route yet.
+      const route = ctx.state.route as { info?: { type?: string }; config?: Record<string, unknown> } | undefined;
+      ctx.state.route = { ...route, info: { ...route?.info, type: 'content-api' }, config: { ...route?.config, auth: { scope } } };
       let authenticated = false;
       try {
         await auth.authenticate(ctx, async () => {
