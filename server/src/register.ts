@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 
+import { VARIANTS_CUSTOM_FIELD_UID } from '../../contracts/src/variants/schema';
 import { audiencesMiddleware } from './document-middlewares/audiences';
 import { invalidateMiddleware } from './document-middlewares/invalidate';
 import { validateVariantsMiddleware } from './document-middlewares/validate-variants';
@@ -12,9 +13,25 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
     type: 'json',
   });
 
+  hideVariantsFields(strapi);
   strapi.documents.use(validateVariantsMiddleware(strapi));
   strapi.documents.use(audiencesMiddleware(strapi));
   strapi.documents.use(invalidateMiddleware(strapi));
 };
 
 export default register;
+
+/**
+ * Conditions, audience keys and experiment arms are not for visitors to read: every variants field
+ * is private in the content API (REST and GraphQL), whether or not the editor ticked *Private*.
+ * The admin still shows and edits it. The registry's own schema objects are changed (the
+ * `strapi.contentTypes` getter returns copies), so Strapi's output sanitizer sees the flag.
+ */
+const hideVariantsFields = (strapi: Core.Strapi) => {
+  for (const uid of Object.keys(strapi.contentTypes)) {
+    const schema = strapi.contentType(uid as never) as unknown as { attributes: Record<string, { customField?: string; private?: boolean }> };
+    for (const attribute of Object.values(schema.attributes)) {
+      if (attribute.customField === VARIANTS_CUSTOM_FIELD_UID) attribute.private = true;
+    }
+  }
+};

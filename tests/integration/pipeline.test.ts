@@ -152,11 +152,17 @@ describe('one delivery pipeline', () => {
       }
     });
 
-    it('serves Strapi’s own response without personalize parameters', async () => {
+    it('serves Strapi’s own response without personalize parameters, never with the variants field', async () => {
+      // The homepage's variants field is not ticked Private (playground schema): it stays hidden all the same.
+      expect(app.strapi.contentType(HOMEPAGE_UID as never).attributes.variants).toMatchObject({ private: true });
       const response = await plain('/api/homepage');
       expect(response.status).toBe(200);
       expect(response.body.data.headline).toBe('Bucket A');
+      expect(response.body.data).not.toHaveProperty('variants');
       expect(response.body.meta).toEqual({});
+      const populated = await plain('/api/homepage?populate=*');
+      expect(populated.status).toBe(200);
+      expect(JSON.stringify(populated.body)).not.toContain('fractional');
     });
   });
 
