@@ -1,8 +1,9 @@
 /**
- * Semantic versions as flagd compares them: flagd prefixes a missing "v" and then uses Go's
- * golang.org/x/mod/semver. So "1" and "1.2" are valid shorthands for 1.0.0 and 1.2.0 (without
- * prerelease or build), numbers have no leading zeros, build metadata is ignored, and prerelease
- * ordering follows semver 2.0.0. Numeric parts are compared as digit strings: any size works.
+ * Semantic versions as flagd's Go evaluator compares them (open-feature/flagd core/pkg/evaluator/semver.go):
+ * a non-string operand is printed as Go's fmt.Sprintf("%v") prints the JSON value, a leading "V" becomes "v"
+ * and a missing "v" is prefixed, then golang.org/x/mod/semver decides. So "1" and "1.2" are valid shorthands
+ * for 1.0.0 and 1.2.0 (without prerelease or build), numbers have no leading zeros, build metadata is ignored,
+ * and prerelease ordering follows semver 2.0.0. Numeric parts are compared as digit strings: any size works.
  */
 
 export interface SemVer {
@@ -13,10 +14,44 @@ export interface SemVer {
   readonly prerelease: string;
 }
 
-/** Parses like flagd's `parseSemanticVersion`: non-strings and invalid strings give undefined. */
+/**
+ * flagd's `normalizeVersion` then `semver.IsValid`: undefined where flagd reports an error (the operator then
+ * gives null). Strings are used as they are: no trimming, exactly one "V" or "v" prefix.
+ */
 export function parseFlagdSemVer(value: unknown): SemVer | undefined {
-  if (typeof value !== 'string') return undefined;
-  return parseGoSemVer(value.startsWith('v') ? value : 'v' + value);
+  const version = goSprintV(value);
+  if (version === undefined) return undefined;
+  return parseGoSemVer(version.startsWith('v') ? version : 'v' + (version.startsWith('V') ? version.slice(1) : version));
+}
+
+/**
+ * flagd's `ensureString`: a string as it is, anything else as fmt.Sprintf("%v", value) prints the value that
+ * encoding/json decoded (numbers are float64). Only strings and numbers can print as a version; the others print
+ * as "true", "false", "<nil>", "[…]" or "map[…]", never valid, so they give undefined.
+ */
+export function goSprintV(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' ? goFormatFloat(value) : undefined;
+}
+
+/**
+ * Go's `%v` for a float64 (strconv.FormatFloat(v, 'g', -1, 64)): the shortest digits that round-trip (as
+ * JavaScript's), in exponent form when the decimal exponent is below -4 or at least 6 ("1e+06", "1.5e-05",
+ * exponent of at least two digits), else in positional form ("123456", "0.0001", "1.2"). -0 prints "-0".
+ */
+export function goFormatFloat(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  const magnitude = Math.abs(value);
+  if (magnitude === 0) return sign + '0';
+  const [mantissa, exponentText] = magnitude.toExponential().split('e'); // shortest round-trip digits
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 6) {
+    const digits = String(Math.abs(exponent));
+    return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${digits.length < 2 ? '0' + digits : digits}`;
+  }
+  return sign + String(magnitude); // positional: JavaScript prints 1e-7 <= x < 1e21 the same way
 }
 
 /** golang.org/x/mod/semver's parse (the input starts with "v"). */

@@ -1,7 +1,7 @@
 /**
  * flagd custom operations, ported from open-feature/flagd (core/pkg/evaluator/*_test.go) and the
- * flagd-testbed evaluator suite (evaluator/gherkin/{fractional,semver,string}.feature with
- * evaluator/flags/testkit-flags.json), v2 ("high-precision") fractional bucketing.
+ * flagd-testbed evaluator suite (evaluator/gherkin/{fractional,string}.feature with
+ * evaluator/flags/testkit-flags.json), v2 ("high-precision") fractional bucketing. sem_ver: semver.test.ts.
  */
 import fc from 'fast-check';
 import jsonLogic from 'json-logic-js';
@@ -316,130 +316,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     });
   });
 
-  describe('sem_ver', () => {
-    const semver = (a: unknown, op: unknown, b: unknown) => run({ sem_ver: [a, op, b] });
-
-    // flagd semver_test.go TestSemVerOperator_Compare
-    it.each<[string, string, string, boolean]>([
-      ['v0.0.1', '<', 'v0.0.2', true],
-      ['v0.0.1', '<', 'v0.0.1', false],
-      ['v0.0.1', '<=', 'v0.0.2', true],
-      ['v0.0.1', '<=', 'v0.0.1', true],
-      ['v0.0.1', '=', 'v0.0.1', true],
-      ['v0.0.2', '=', 'v0.0.1', false],
-      ['v0.0.2', '!=', 'v0.0.1', true],
-      ['v0.0.1', '!=', 'v0.0.1', false],
-      ['v0.0.2', '>=', 'v0.0.1', true],
-      ['v0.0.1', '>=', 'v0.0.1', true],
-      ['v0.0.1', '>=', 'v0.0.2', false],
-      ['v0.0.2', '>', 'v0.0.1', true],
-      ['v0.0.1', '>', 'v0.0.1', false],
-      ['v1.3.4', '^', 'v1.5.3', true],
-      ['v2.1.1', '^', 'v1.1.1', false],
-      ['v1.3.4', '~', 'v1.3.1', true],
-      ['v2.2.1', '~', 'v2.1.1', false],
-    ])('%s %s %s → %s', (a, op, b, expected) => {
-      expect(semver(a, op, b)).toBe(expected);
-    });
-
-    // flagd semver_test.go TestJSONEvaluator_semVerEvaluation
-    it('evaluates operands first and matches the Go evaluator cases', () => {
-      expect(run({ if: [{ sem_ver: ['1.0.0', '>', '0.1.0'] }, 'red', null] })).toBe('red');
-      expect(run({ if: [{ sem_ver: [{ var: 'version' }, '>', '1.0.0'] }, 'red', null] }, { version: '1.0.1' })).toBe('red');
-      expect(run({ if: [{ sem_ver: ['1.0.0', '>', '1.0.0'] }, 'red', 'green'] })).toBe('green');
-      expect(run({ if: [{ sem_ver: ['1.2.3', '^', '1.5.6'] }, 'red', 'green'] })).toBe('red');
-      expect(run({ if: [{ sem_ver: ['1.2.3', '~', '1.2.6'] }, 'red', 'green'] })).toBe('red');
-      expect(run({ if: [{ sem_ver: ['2.2.3', '^', '1.2.3'] }, 'red', 'green'] })).toBe('green');
-      expect(run({ if: [{ sem_ver: ['1.3.3', '~', '1.2.6'] }, 'red', 'green'] })).toBe('green');
-      expect(run({ if: [{ sem_ver: [{ var: 'version' }, '>', '1.0.0'] }, 'red', 'green'] }, { version: '0.0.1' })).toBe('green');
-    });
-
-    it.each<[string, unknown]>([
-      ['not an array', { sem_ver: 'not an array' }],
-      ['wrong number of items', { sem_ver: ['not', 'enough'] }],
-      ['wrong number of items (testbed semver-wrong-args-flag)', { sem_ver: ['1.0.0', '='] }],
-      ['invalid property value', { sem_ver: ['invalid', '>', '1.0.0'] }],
-      ['invalid property type', { sem_ver: [1.0, '>', '1.0.0'] }],
-      ['invalid operator', { sem_ver: ['1.0.0', 'invalid', '1.0.0'] }],
-      ['invalid operator (testbed semver-invalid-operator-flag)', { sem_ver: ['1.0.0', '===', '1.0.0'] }],
-      ['invalid operator type', { sem_ver: ['1.0.0', 1, '1.0.0'] }],
-      ['invalid target version', { sem_ver: ['1.0.0', '>', 'invalid'] }],
-      ['not-a-version (testbed semver-invalid-version-flag)', { sem_ver: ['not-a-version', '=', '1.0.0'] }],
-    ])('error → null: %s', (_name, rule) => {
-      expect(run(rule)).toBeNull();
-    });
-
-    // flagd-testbed semver.feature
-    it.each([
-      ['2.0.0', 'equal'],
-      ['2.1.0', 'greater'],
-      ['1.9.0', 'lesser'],
-      ['2.0.0-alpha', 'lesser'],
-      ['2.0.0.0', 'none'],
-    ])('testbed equal-greater-lesser-version-flag: %s → %s', (version, expected) => {
-      const rule = {
-        if: [
-          { sem_ver: [{ var: 'version' }, '=', '2.0.0'] }, 'equal',
-          { if: [{ sem_ver: [{ var: 'version' }, '>', '2.0.0'] }, 'greater', { if: [{ sem_ver: [{ var: 'version' }, '<', '2.0.0'] }, 'lesser', 'none'] }] },
-        ],
-      };
-      expect(run(rule, { version })).toBe(expected);
-    });
-
-    it.each([
-      ['3.0.1', 'minor'],
-      ['3.1.0', 'major'],
-      ['4.0.0', 'none'],
-    ])('testbed major-minor-version-flag: %s → %s', (version, expected) => {
-      const rule = {
-        if: [{ sem_ver: [{ var: 'version' }, '~', '3.0.0'] }, 'minor', { if: [{ sem_ver: [{ var: 'version' }, '^', '3.0.0'] }, 'major', 'none'] }],
-      };
-      expect(run(rule, { version })).toBe(expected);
-    });
-
-    it.each<[string, string, string, boolean]>([
-      // v prefix
-      ['1.0.0', '=', 'v1.0.0', true],
-      ['v1.0.0', '=', 'v1.0.0', true],
-      ['2.0.0', '=', 'v1.0.0', false],
-      // partial versions (Go x/mod/semver shorthand)
-      ['1.5.0', '^', '1', true],
-      ['1.0.0', '^', '1', true],
-      ['2.0.0', '^', '1', false],
-      ['1.2', '=', '1.2.0', true],
-      ['1', '=', '1.0.0', true],
-      ['1.2', '<', '1.2.1', true],
-      ['1.2.9', '~', '1.2', true],
-      // build metadata ignored
-      ['1.0.0', '=', '1.0.0+build', true],
-      ['1.0.0+other', '=', '1.0.0+build', true],
-      ['2.0.0', '=', '1.0.0+build', false],
-      ['1.0.0+build.01', '=', '1.0.0', true],
-      // semver 2.0.0 prerelease ordering
-      ['1.0.0-alpha', '<', '1.0.0-alpha.1', true],
-      ['1.0.0-alpha.1', '<', '1.0.0-alpha.beta', true],
-      ['1.0.0-alpha.beta', '<', '1.0.0-beta', true],
-      ['1.0.0-beta', '<', '1.0.0-beta.2', true],
-      ['1.0.0-beta.2', '<', '1.0.0-beta.11', true],
-      ['1.0.0-beta.11', '<', '1.0.0-rc.1', true],
-      ['1.0.0-rc.1', '<', '1.0.0', true],
-      ['1.0.0-alpha', '!=', '1.0.0', true],
-      ['1.0.0-rc.1', '^', '1.9.9', true],
-      // numeric parts of any size, compared numerically
-      ['1.99999999999999999999.0', '>', '1.9.0', true],
-      ['10.0.0', '>', '9.0.0', true],
-    ])('%s %s %s → %s', (a, op, b, expected) => {
-      expect(semver(a, op, b)).toBe(expected);
-    });
-
-    it.each(['1.2-beta', '1-beta', '01.2.3', '1.02.3', '1.2.3-01', '1.2.3-', '1.2.3+', '1.2.3-a..b', 'V1.0.0', 'vv1.0.0', '1.2.3.4', ' 1.2.3', '1.2.3 ', '', 'v', '1.2.3-beta_1'])(
-      'invalid version %j → null',
-      (version) => {
-        expect(semver(version, '=', '1.0.0')).toBeNull();
-        expect(semver('1.0.0', '=', version)).toBeNull();
-      },
-    );
-  });
+  // sem_ver: tests/engine/semver.test.ts
 
   describe('starts_with / ends_with', () => {
     // flagd string_comparison_test.go

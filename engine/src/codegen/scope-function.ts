@@ -10,6 +10,7 @@ import { jsString } from './literals';
 
 /** Placeholder delimiter: a control character, which jsString always escapes, so no literal contains it. */
 const MARK = '\u0001';
+// eslint-disable-next-line no-control-regex -- the control character is the point (see MARK)
 const PLACEHOLDER = /\u0001(\d+)\u0001/g;
 
 interface Prefix {

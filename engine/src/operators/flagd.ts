@@ -8,7 +8,10 @@ import { parseFlagdSemVer, semVerMatches } from '../semver';
 import type { Evaluator } from '../types';
 import { compileOperands, evaluateAll } from './operands';
 
-/** `sem_ver`: [version, operator, version] with =, !=, <, <=, >, >=, ^ (same major), ~ (same minor). */
+/**
+ * `sem_ver`: [version, operator, version] with =, !=, <, <=, >, >=, ^ (same major), ~ (same minor). A version
+ * is a string or a number (printed as Go prints a float64: 1.2 → "1.2", 1e6 → "1e+06"), see ../semver.
+ */
 export function semVer(values: readonly unknown[]): boolean | null {
   if (values.length !== 3) return null;
   const actual = parseFlagdSemVer(values[0]);
@@ -23,7 +26,7 @@ export const compileSemVer: OperatorCompiler = (site, compiler) => {
   if (!site.operandsWrittenAsArray || args.length !== 3) return (s) => (evaluateAll(args, s), null);
   const [, rawOperator, rawTarget] = site.operands;
   const [actualArg] = args;
-  if (typeof rawOperator === 'string' && typeof rawTarget === 'string') {
+  if (typeof rawOperator === 'string' && (typeof rawTarget === 'string' || typeof rawTarget === 'number')) {
     // The usual form, {"sem_ver": [{"var": "appVersion"}, ">=", "2.1.0"]}: parse the target once.
     const target = parseFlagdSemVer(rawTarget);
     if (target === undefined || semVerMatches(target, rawOperator, target) === undefined) {
