@@ -41,6 +41,8 @@ export const setupStrapi = async (options: SetupOptions = {}): Promise<TestStrap
     // Playground switches a test file may set; cleared so they never leak into the next file.
     PLAYGROUND_DELIVERY_LANE: undefined,
     PLAYGROUND_RESOLVE_POLICY: undefined,
+    PLAYGROUND_ARTICLE_POLICY: undefined,
+    PLAYGROUND_PROXY: undefined,
     ...(postgresSchema ? { DATABASE_SCHEMA: postgresSchema } : {}),
     ...options.env,
   };

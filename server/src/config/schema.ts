@@ -2,6 +2,48 @@ import { z } from 'zod';
 
 import { timeZoneSchema } from '../../../contracts/src/time-zone';
 
+const rateLimitPoints = z.number().int().nonnegative();
+const rateLimitDuration = z.number().int().positive();
+const rateLimitBudget = z.object({ points: rateLimitPoints.optional(), durationSec: rateLimitDuration.optional() }).strict();
+
+export const RATE_LIMIT_DEFAULTS = {
+  anonymous: { points: 300, durationSec: 60 },
+  authenticated: { points: 0, durationSec: 60 },
+} as const;
+
+/**
+ * Public-route rate limits: `anonymous` per client IP, `authenticated` per credential (API token or
+ * users-permissions user); `points: 0` means no limit. The former `{ points, durationSec }` is still
+ * accepted and means `anonymous` (its errors name `rateLimit.points`, as written).
+ */
+const rateLimitSchema = z
+  .object({
+    anonymous: rateLimitBudget.optional(),
+    authenticated: rateLimitBudget.optional(),
+    points: rateLimitPoints.optional(),
+    durationSec: rateLimitDuration.optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.points !== undefined || value.durationSec !== undefined) && (value.anonymous || value.authenticated)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'use { anonymous, authenticated } or the former { points, durationSec } (meaning anonymous), not both',
+      });
+    }
+  })
+  .transform(({ anonymous, authenticated, points, durationSec }) => ({
+    anonymous: {
+      points: anonymous?.points ?? points ?? RATE_LIMIT_DEFAULTS.anonymous.points,
+      durationSec: anonymous?.durationSec ?? durationSec ?? RATE_LIMIT_DEFAULTS.anonymous.durationSec,
+    },
+    authenticated: {
+      points: authenticated?.points ?? RATE_LIMIT_DEFAULTS.authenticated.points,
+      durationSec: authenticated?.durationSec ?? RATE_LIMIT_DEFAULTS.authenticated.durationSec,
+    },
+  }))
+  .default({ anonymous: { ...RATE_LIMIT_DEFAULTS.anonymous }, authenticated: { ...RATE_LIMIT_DEFAULTS.authenticated } });
+
 /** The plugin's configuration (`config/plugins.ts` → `personalize.config`), validated at startup. */
 export const pluginConfigSchema = z
   .object({
@@ -26,13 +68,7 @@ export const pluginConfigSchema = z
       .transform((header) => header.toLowerCase())
       .optional(),
     defaultTimezone: timeZoneSchema.default('UTC'),
-    rateLimit: z
-      .object({
-        points: z.number().int().positive().default(300),
-        durationSec: z.number().int().positive().default(60),
-      })
-      .strict()
-      .default({ points: 300, durationSec: 60 }),
+    rateLimit: rateLimitSchema,
     webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     // Front-end preview URL template: {documentId}, {locale}, {uid}, {variant}; without {variant},
     // personalize[variant]=<id> is appended.

@@ -1,6 +1,5 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { z } from 'zod';
 
 import { AUDIENCE_UID } from '../services/audiences';
 import { audienceKeySchema } from '../../../contracts/src/ids';
