@@ -35,21 +35,40 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'cache').init();
   await getService(strapi, 'audiences').reload();
 
-  // The public role's ability is cached for anonymous delivery; any change to roles or permissions drops it.
-  const forgetPublicAuth = () => {
+  // The public role's ability and callers' credentials are cached for delivery; any change to
+  // roles or permissions drops them (here and, by pub/sub, on every instance).
+  const forgetAuth = () => {
     getService(strapi, 'access').forgetPublicAuth();
+    getService(strapi, 'access').forgetCallers();
     getService(strapi, 'cache')
       .announcePermissionsChanged()
       .catch(() => undefined);
   };
   strapi.db.lifecycles.subscribe({
     models: ['plugin::users-permissions.permission', 'plugin::users-permissions.role'],
-    afterCreate: forgetPublicAuth,
-    afterCreateMany: forgetPublicAuth,
-    afterUpdate: forgetPublicAuth,
-    afterUpdateMany: forgetPublicAuth,
-    afterDelete: forgetPublicAuth,
-    afterDeleteMany: forgetPublicAuth,
+    afterCreate: forgetAuth,
+    afterCreateMany: forgetAuth,
+    afterUpdate: forgetAuth,
+    afterUpdateMany: forgetAuth,
+    afterDelete: forgetAuth,
+    afterDeleteMany: forgetAuth,
+  });
+  // What an Authorization header stands for changes with its token or user. Strapi stamps a
+  // token's `lastUsedAt` on its first use and hourly after: that changes nothing here.
+  const forgetCallers = () => getService(strapi, 'access').forgetCallers();
+  const forgetCallersOnUpdate = (event: { params?: { data?: Record<string, unknown> } }) => {
+    const fields = Object.keys(event.params?.data ?? {});
+    if (fields.length > 0 && fields.every((field) => field === 'lastUsedAt')) return;
+    forgetCallers();
+  };
+  strapi.db.lifecycles.subscribe({
+    models: ['admin::api-token', 'admin::api-token-permission', 'plugin::users-permissions.user'],
+    afterCreate: forgetCallers,
+    afterCreateMany: forgetCallers,
+    afterUpdate: forgetCallersOnUpdate,
+    afterUpdateMany: forgetCallersOnUpdate,
+    afterDelete: forgetCallers,
+    afterDeleteMany: forgetCallers,
   });
 
   // Both run after the app's middlewares (errors, security, CORS, body, query) and before the router,

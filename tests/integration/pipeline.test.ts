@@ -259,6 +259,31 @@ describe('one delivery pipeline', () => {
       documents.mockRestore();
     });
 
+    it('stops serving a token the moment it is revoked or loses the permission, though credentials are cached', async () => {
+      const apiTokens = app.strapi.service('admin::api-token');
+      const created = await apiTokens.create({
+        name: `custom-${Date.now()}`,
+        type: 'custom',
+        lifespan: null,
+        permissions: [`${ARTICLE_UID}.find`, `${ARTICLE_UID}.findOne`],
+      });
+      const { documentId } = await createArticle(app.strapi, { title: 'Revoked', variants: { variants: [splitVariant] } });
+      const auth = { authorization: `Bearer ${created.accessKey}` };
+      const signals = { 'x-personalize-signals': encode({}) };
+      const resolveWithToken = () =>
+        request(app.server).post('/api/personalize/resolve').set(auth).send({ uid: ARTICLE_UID, documentId });
+      expect((await resolveWithToken()).status).toBe(200);
+      expect((await plain(`/api/articles/${documentId}`, { ...auth, ...signals })).status).toBe(200);
+
+      await apiTokens.update(created.id, { permissions: [`${ARTICLE_UID}.find`] });
+      expect((await resolveWithToken()).status).toBe(403);
+      expect((await plain(`/api/articles/${documentId}`, { ...auth, ...signals })).status).toBe(403);
+
+      await apiTokens.revoke(created.id);
+      expect((await resolveWithToken()).status).toBe(401);
+      expect((await plain(`/api/articles/${documentId}`, { ...auth, ...signals })).status).toBe(401);
+    });
+
     it('still answers 401/403 as Strapi does when the caller may not read the type', async () => {
       const response = await plain('/api/authors', { 'x-personalize-signals': encode({}) });
       expect(response.status).toBe(200); // authors have no variants field: Strapi's own response

@@ -74,6 +74,7 @@ const createCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
         programs?.clearLocal();
       } else if (message.type === 'permissions') {
         getService(strapi, 'access').forgetPublicAuth();
+        getService(strapi, 'access').forgetCallers();
       } else if (message.type === 'audiences') {
         getService(strapi, 'audiences')
           .reload()
