@@ -12,6 +12,7 @@ const ROUTES: { method: Method; path: string; action: string; body?: object }[] 
   { method: 'get', path: '/personalize/audiences', action: 'read' },
   { method: 'get', path: '/personalize/audiences/some-id', action: 'read' },
   { method: 'get', path: '/personalize/usage', action: 'read' },
+  { method: 'get', path: '/personalize/signals', action: 'read' },
   { method: 'post', path: '/personalize/evaluate', action: 'read', body: { condition: true } },
   { method: 'post', path: '/personalize/audiences', action: 'audiences.manage', body: {} },
   { method: 'put', path: '/personalize/audiences/some-id', action: 'audiences.manage', body: {} },
@@ -231,6 +232,31 @@ describe('admin routes', () => {
       expect(forbidden.status).toBe(403);
       // Conditions alone need no content access.
       expect((await evaluate({ condition: true }, token)).status).toBe(200);
+    });
+  });
+
+  describe('signals a condition reads', () => {
+    it('refuses an audience or a tested condition that reads an unknown signal, suggesting the closest', async () => {
+      const audience = await call('post', '/personalize/audiences', superToken, {
+        name: 'Typo',
+        key: 'typo',
+        condition: { '<': [{ var: 'behavior.dwelSec' }, 10] },
+      });
+      expect(audience.status).toBe(400);
+      expect(audience.body.error.message).toMatch(/did you mean "behavior\.dwellSec"/);
+      expect(audience.body.error.details.errors[0].path).toEqual(['condition', '<', 0, 'var']);
+
+      const tested = await call('post', '/personalize/evaluate', superToken, { condition: { '==': [{ var: 'context.devise' }, 'mobile'] } });
+      expect(tested.status).toBe(400);
+      expect(tested.body.error.details.errors[0]).toMatchObject({ path: ['condition', '==', 0, 'var'] });
+      expect(tested.body.error.message).toMatch(/did you mean "context\.device"/);
+    });
+
+    it('serves the vocabulary to the admin on its own route, under the admin’s auth', async () => {
+      const response = await call('get', '/personalize/signals', readOnlyToken);
+      expect(response.status).toBe(200);
+      expect(response.body.data.signals.map((signal: { path: string }) => signal.path)).toContain('behavior.dwellSec');
+      expect((await request(app.server).get('/personalize/signals')).status).toBe(401);
     });
   });
 

@@ -104,6 +104,12 @@ describe('the variants custom field', () => {
       /nobody/,
       'variants.variants.0.condition',
     ],
+    [
+      'a condition reading a misspelt signal (with the closest one suggested)',
+      { variants: [{ ...mobileQuickExit, condition: { '<': [{ var: 'behavior.dwelSec' }, 10] } }] },
+      /Unknown signal "behavior\.dwelSec"; did you mean "behavior\.dwellSec"\?/,
+      'variants.variants.0.condition.<.0.var',
+    ],
     ['a value that is not an object of variants', { variants: 'nope' }, /array/i, 'variants.variants'],
     ['an unexpected key', { variants: [], extra: true }, /extra|unrecognized/i, 'variants'],
   ];

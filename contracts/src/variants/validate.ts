@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 
+import { unknownSignals } from '../signals/check';
 import type { ValidationIssue } from '../zod-issues';
 import type { SchemaLike } from '../schema-types';
 import { attributeValueSchema, whyNotOverridable, type ComponentLookup } from './override-schemas';
@@ -47,7 +48,8 @@ const prefixIssues = (prefix: (string | number)[], issues: readonly z.core.$ZodI
 
 /**
  * Checks a variants field value against DESIGN.md's rules: shape, unique ids, overrides that are
- * real, overridable fields with values of the right type, conditions that compile, size limits.
+ * real, overridable fields with values of the right type, conditions that compile and read only
+ * known signals, size limits.
  * Issue paths start at the field name, e.g. `variants.variants[0].overrides.title`.
  */
 export const validateVariantsValue = (raw: unknown, context: VariantsValidationContext): VariantsValidationResult => {
@@ -82,6 +84,11 @@ export const validateVariantsValue = (raw: unknown, context: VariantsValidationC
       } else {
         const problem = context.checkCondition(variant.condition);
         if (problem) issues.push(issue([...at, 'condition', ...problem.path], problem.message));
+        else {
+          for (const unknown of unknownSignals(variant.condition)) {
+            issues.push(issue([...at, 'condition', ...unknown.path], unknown.message));
+          }
+        }
       }
     }
 

@@ -4,6 +4,7 @@ import { errors } from '@strapi/utils';
 import type { EvaluateBody, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
 import { summarizeExplain, type ReasonEntry } from '../../../contracts/src/reason';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
+import { unknownSignals } from '../../../contracts/src/signals/check';
 import { validateVariantsValue } from '../../../contracts/src/variants/validate';
 import { variantsValueSchema, type Variant } from '../../../contracts/src/variants/schema';
 import type { ExplainNode } from '../../../engine/src';
@@ -56,11 +57,19 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const samplesOf = (body: EvaluateBody) => sampleSignals(body.signals, getService(strapi, 'settings').get().defaultTimezone);
 
+  /** What a save would refuse in a condition: it does not compile, or it reads an unknown signal. */
+  const conditionProblem = (condition: unknown) => {
+    const problem = conditions().check(condition);
+    if (problem) return problem;
+    const [unknown] = unknownSignals(condition);
+    return unknown ? { path: unknown.path, message: unknown.message } : null;
+  };
+
   /** Condition mode: compile (400 with the path when it does not) and explain. */
   const evaluateCondition = (body: EvaluateBody) => {
     const condition = body.condition ?? null;
     if (condition === null) return { matched: true, result: true, reason: [{ rule: 'always', result: true }] };
-    const problem = conditions().check(condition);
+    const problem = conditionProblem(condition);
     if (problem) {
       const path = ['condition', ...problem.path];
       throw new errors.ValidationError(`Invalid condition at ${path.join('.')}: ${problem.message}`, {
@@ -117,7 +126,7 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     const parsed = parseOrThrow(variantsValueSchema, raw, 'Invalid variants');
     parsed.variants.forEach((variant, index) => {
-      const problem = variant.condition === undefined || variant.condition === null ? null : conditions().check(variant.condition);
+      const problem = variant.condition === undefined || variant.condition === null ? null : conditionProblem(variant.condition);
       if (problem) {
         const path = ['variants', index, 'condition', ...problem.path];
         throw new errors.ValidationError(`Invalid variants: Variant "${variant.name}" at ${path.join('.')}: ${problem.message}`, {

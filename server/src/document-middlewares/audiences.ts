@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 
 import { AUDIENCE_UID } from '../services/audiences';
 import { audienceKeySchema } from '../../../contracts/src/ids';
+import { unknownSignals } from '../../../contracts/src/signals/check';
 import { getService } from '../utils/get-service';
 import { formatZodIssues } from '../../../contracts/src/zod-issues';
 
@@ -71,6 +72,8 @@ const validateAudienceWrite = async (strapi: Core.Strapi, action: string, params
   }
   const problem = getService(strapi, 'conditions').check({ audience: parsedKey.data }, library);
   if (problem) fail(['condition', ...problem.path.slice(problemOffset(problem.path))], problem.message);
+  const [unknown] = unknownSignals(condition);
+  if (unknown) fail(['condition', ...unknown.path], unknown.message);
 };
 
 /** Paths of errors inside an audience start at the `{"audience": key}` wrapper we compiled; drop it. */
