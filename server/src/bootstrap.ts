@@ -31,6 +31,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // Outbound: CDNs and other systems subscribe to this event in Settings → Webhooks.
   strapi.get('webhookStore').addAllowedEvent('PERSONALIZE_INVALIDATED', INVALIDATED_EVENT);
 
+  hidePublicRoutesFromRoles(strapi);
   await getService(strapi, 'redis').connect();
   getService(strapi, 'cache').init();
   await getService(strapi, 'audiences').reload();
@@ -75,6 +76,35 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   // unless the app placed the lane earlier in config/middlewares.js.
   if (!isDeliveryLaneConfigured(strapi)) strapi.server.use(deliveryLane(strapi));
   strapi.server.use(plainApiMiddleware(strapi));
+};
+
+/** The plugin's public routes: none of them reads a users-permissions role's permissions. */
+const PUBLIC_ROUTE_CONTROLLERS = ['resolve', 'signals', 'invalidate'];
+
+type ActionsMap = Record<string, { controllers: Record<string, unknown> }>;
+
+/**
+ * The Users & Permissions roles page would list resolve, signals and invalidate under every role,
+ * as checkboxes that do nothing: resolve follows the content type's own find/findOne permission,
+ * signals is public, and invalidate takes a signature or an API token (granted on the API Tokens
+ * page, where it stays listed). They are left off the roles page rather than shown as switches
+ * that mislead (ticking "invalidate" for Public looked like opening purges to the world).
+ */
+const hidePublicRoutesFromRoles = (strapi: Core.Strapi) => {
+  const usersPermissions = strapi.plugin('users-permissions')?.service('users-permissions') as
+    | { getActions?: (options?: unknown) => ActionsMap }
+    | undefined;
+  const getActions = usersPermissions?.getActions?.bind(usersPermissions);
+  if (!usersPermissions || !getActions) return;
+  usersPermissions.getActions = (options?: unknown) => {
+    const actions = getActions(options);
+    const own = actions['plugin::personalize'];
+    if (own) {
+      for (const controller of PUBLIC_ROUTE_CONTROLLERS) delete own.controllers[controller];
+      if (Object.keys(own.controllers).length === 0) delete actions['plugin::personalize'];
+    }
+    return actions;
+  };
 };
 
 export default bootstrap;

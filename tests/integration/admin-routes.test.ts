@@ -260,6 +260,25 @@ describe('admin routes', () => {
     });
   });
 
+  describe('the Users & Permissions page', () => {
+    it('does not list the public routes, which read no role permission; API tokens can still be granted invalidate', async () => {
+      const permissions = await call('get', '/users-permissions/permissions', superToken);
+      expect(permissions.status).toBe(200);
+      expect(Object.keys(permissions.body.permissions)).toContain('api::article');
+      expect(permissions.body.permissions).not.toHaveProperty(['plugin::personalize']);
+
+      const roles = await call('get', '/users-permissions/roles', superToken);
+      const publicRole = roles.body.roles.find((role: { type: string }) => role.type === 'public');
+      const role = await call('get', `/users-permissions/roles/${publicRole.id}`, superToken);
+      expect(role.status).toBe(200);
+      expect(role.body.role.permissions).not.toHaveProperty(['plugin::personalize']);
+
+      const tokenActions = await call('get', '/admin/content-api/permissions', superToken);
+      expect(tokenActions.status).toBe(200);
+      expect(tokenActions.body.data['plugin::personalize'].controllers.invalidate).toEqual(['invalidate']);
+    });
+  });
+
   describe('audience usage and deletion', () => {
     it('lists where an audience is used and refuses to delete it while it is', async () => {
       const created = await call('post', '/personalize/audiences', superToken, {
