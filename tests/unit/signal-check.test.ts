@@ -58,3 +58,11 @@ describe('unknownSignals', () => {
     expect(problem.message).toBe('Unknown signal "context.somethingElseEntirely" (see GET /api/personalize/signals)');
   });
 });
+
+describe('the edit distance behind the suggestions', () => {
+  it('suggests by the fewest edits (insertions, deletions, substitutions)', () => {
+    expect(unknownSignals({ var: 'session.pageview' })[0].suggestion).toBe('session.pageviews'); // one deletion
+    expect(unknownSignals({ var: 'time.huor' })[0].suggestion).toBe('time.hour'); // two substitutions
+    expect(unknownSignals({ var: 'behavior.clickss' })[0].suggestion).toBe('behavior.clicks'); // one insertion
+  });
+});

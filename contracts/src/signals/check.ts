@@ -1,5 +1,3 @@
-import leven from 'leven';
-
 import { getSignalVocabulary, type SignalDescriptor } from './vocabulary';
 
 /**
@@ -30,6 +28,23 @@ const ITERATION_SCOPES: Record<string, (index: number) => boolean> = {
   none: (index) => index === 1,
   some: (index) => index === 1,
   reduce: (index) => index === 1,
+};
+
+/**
+ * Levenshtein distance, two rows. contracts/ imports nothing but zod and engine/ (DESIGN
+ * "Layout"), so this is written here rather than taken from a package; vocabulary paths are short.
+ */
+const leven = (a: string, b: string): number => {
+  if (a === b) return 0;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
