@@ -57,6 +57,38 @@ describe('delivery: signals, the plain content API and permissions', () => {
       }
     });
 
+    it('reads the network from the ECT client hint and Save-Data, over what the client measured', async () => {
+      const { documentId } = await createArticle(app.strapi, {
+        title: 'Network',
+        variants: {
+          variants: [
+            { id: 'v_light', name: 'Light', condition: { '==': [{ var: 'context.saveData' }, true] }, overrides: { cta: 'light' } },
+            ...probeVariants('context.network', ['slow-2g', '2g', '3g', '4g']),
+          ],
+        },
+      });
+      const measured = { context: { network: '4g' } };
+      expect((await resolve({ uid: ARTICLE_UID, documentId, signals: measured })).body.data.cta).toBe('4g');
+      expect((await resolve({ uid: ARTICLE_UID, documentId, signals: measured }, { ECT: '2g' })).body.data.cta).toBe('2g');
+      expect((await resolve({ uid: ARTICLE_UID, documentId, signals: measured }, { ECT: 'bogus' })).body.data.cta).toBe('4g');
+      expect((await resolve({ uid: ARTICLE_UID, documentId, signals: measured }, { 'Save-Data': 'on' })).body.data.cta).toBe('light');
+    });
+
+    it('never takes profile.* or experiments.* from the client: they are the server’s', async () => {
+      const { documentId } = await createArticle(app.strapi, {
+        title: 'Claims',
+        variants: {
+          variants: [
+            { id: 'v_loyal', name: 'Loyal', condition: { '>': [{ var: 'profile.visits' }, 5] }, overrides: { cta: 'loyal' } },
+            { id: 'v_arm', name: 'Arm', condition: { '==': [{ var: 'experiments.hero' }, 'b'] }, overrides: { cta: 'arm' } },
+          ],
+        },
+      });
+      const response = await resolve({ uid: ARTICLE_UID, documentId, signals: { profile: { visits: 50 }, experiments: { hero: 'b' } } });
+      expect(response.status).toBe(200);
+      expect(response.body.meta.personalize.variant).toBeNull();
+    });
+
     it('reads the OS and browser from the User-Agent', async () => {
       const { documentId } = await createArticle(app.strapi, {
         title: 'OS',

@@ -36,6 +36,10 @@ export const contextSignalsSchema = z
     referrer: shortText(2048).meta({ description: 'Referrer URL', source: 'client' }),
     path: shortText(2048).meta({ description: 'Path of the page being viewed', source: 'client' }),
     url: shortText(2048).meta({ description: 'Full URL of the page being viewed; UTM parameters are read from it', source: 'client' }),
+    network: z
+      .enum(['slow-2g', '2g', '3g', '4g'])
+      .meta({ description: 'Effective connection type: the ECT client hint, else the SDK (navigator.connection)', source: 'client' }),
+    saveData: z.boolean().meta({ description: 'The visitor asked to save data (Save-Data: on)', source: 'client' }),
     utm: z
       .object({
         source: shortText(256).meta({ description: 'utm_source' }),
@@ -87,11 +91,18 @@ export const sessionSignalsSchema = z
 
 export const profileSignalsSchema = z
   .object({
-    visits: count().meta({ description: 'Number of visits', source: 'profile' }),
+    visits: count().meta({ description: 'Visits (sessions) so far', source: 'profile' }),
+    firstSeenDays: z.number().min(0).meta({ description: 'Days since the first visit', source: 'profile' }),
+    daysSinceLastVisit: z.number().min(0).meta({ description: 'Days since the previous visit', source: 'profile' }),
     interests: z
       .record(shortText(64), z.number())
-      .meta({ description: 'Interest scores by tag', source: 'profile' }),
-    segments: z.array(shortText(64)).max(100).meta({ description: 'Segments the visitor belongs to', source: 'profile' }),
+      .meta({ description: 'Interest score by tag, decayed to now (half-life profiles.halfLifeDays)', source: 'profile' }),
+    topInterests: z.array(shortText(64)).max(32).meta({ description: 'Tags by interest, highest first', source: 'profile' }),
+    quickExits: z.number().min(0).meta({ description: 'Quick exits, decayed with a half-life of one day', source: 'profile' }),
+    recentlyViewed: z
+      .array(shortText(128))
+      .max(20)
+      .meta({ description: 'Entries and tags of the last qualified views, newest first', source: 'profile' }),
   })
   .partial()
   .strict();
@@ -105,7 +116,7 @@ export const signalsSchema = z
     profile: profileSignalsSchema,
     experiments: z
       .record(shortText(64), shortText(64))
-      .meta({ description: "The visitor's arm per running experiment (key → arm)", source: 'client' }),
+      .meta({ description: "The visitor's arm per running experiment (key → arm), assigned by the server", source: 'server' }),
     custom: z
       .record(shortText(64), customValue)
       .meta({ description: 'Any extra JSON primitives, or arrays of them', source: 'client' }),

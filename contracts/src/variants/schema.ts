@@ -6,6 +6,17 @@ import { jsonValueSchema } from '../json';
 export const VARIANTS_FIELD_NAME = 'variants';
 export const VARIANTS_CUSTOM_FIELD_UID = 'plugin::personalize.variants';
 
+/** A frequency cap (DESIGN "Frequency caps"): at most `max` `on` events per window, per visitor. */
+export const capSchema = z
+  .object({
+    on: z.enum(['view', 'serve', 'click', 'dismiss']),
+    max: z.number().int().min(1).max(100),
+    per: z.enum(['session', 'hour', 'day', 'week', 'lifetime']),
+  })
+  .strict();
+
+export const MAX_CAPS_PER_VARIANT = 5;
+
 export const variantSchema = z
   .object({
     id: z.string().regex(VARIANT_ID_PATTERN, 'must be 1–64 characters of a-z, 0-9, "_" or "-"'),
@@ -13,6 +24,7 @@ export const variantSchema = z
     enabled: z.boolean().default(true),
     condition: jsonValueSchema.nullable().optional(),
     overrides: z.record(z.string(), z.unknown()).default({}),
+    caps: z.array(capSchema).max(MAX_CAPS_PER_VARIANT).optional(),
   })
   .strict();
 
@@ -23,4 +35,5 @@ export const variantsValueSchema = z
   .strict();
 
 export type Variant = z.infer<typeof variantSchema>;
+export type VariantCap = z.infer<typeof capSchema>;
 export type VariantsValue = z.infer<typeof variantsValueSchema>;

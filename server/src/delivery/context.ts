@@ -33,6 +33,8 @@ export const requestFacts = (ctx: Context, config: Pick<PluginConfig, 'trustedCo
     country: country || undefined,
     locale,
     acceptLanguage: ctx.get('accept-language') || undefined,
+    ect: ctx.get('ect') || undefined,
+    saveData: /^on$/i.test(ctx.get('save-data')),
     now: Date.now(),
   };
 };

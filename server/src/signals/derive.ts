@@ -14,6 +14,10 @@ export interface RequestFacts {
   /** The locale the request asked for (body or query), else Accept-Language. */
   locale?: string;
   acceptLanguage?: string;
+  /** The `ECT` client hint (effective connection type). */
+  ect?: string;
+  /** `Save-Data: on`. */
+  saveData?: boolean;
   now: number;
 }
 
@@ -120,6 +124,8 @@ const utmFromUrl = (url: string | undefined): ContextSignals['utm'] | undefined 
  * locale/language from the request, time in the visitor's zone). A client value for a server key
  * is dropped even when the server cannot derive one, so clients can never impersonate it.
  */
+const NETWORK_TYPES = new Set(['slow-2g', '2g', '3g', '4g']);
+
 export const mergeSignals = (client: Signals, facts: RequestFacts, defaultTimezone: string): Signals => {
   const clientContext = client.context ?? {};
   const {
@@ -144,9 +150,16 @@ export const mergeSignals = (client: Signals, facts: RequestFacts, defaultTimezo
   }
   const utm = utmFromUrl(clientOwned.url);
   if (utm) context.utm = { ...clientOwned.utm, ...utm };
+  // The browser's own hints, when it sends them, are better than what a script measured.
+  const ect = facts.ect?.toLowerCase();
+  if (ect && NETWORK_TYPES.has(ect)) context.network = ect as ContextSignals['network'];
+  if (facts.saveData) context.saveData = true;
 
+  // profile.* and experiments.* are the server's (the visitor's stored profile and assignments):
+  // what a client sends for them is dropped, and the pipeline adds the real ones.
+  const { profile: _profile, experiments: _experiments, ...clientRest } = client;
   return {
-    ...client,
+    ...clientRest,
     context,
     time: timeSignals(facts.now, clientOwned.timezone ?? defaultTimezone),
   };
