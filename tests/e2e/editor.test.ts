@@ -1,6 +1,21 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
 import type { Locator, Page } from 'playwright-core';
 
-import { assertChromium, ensureAdminBuild, launchBrowser, snap, startStrapi, type Browser, type RunningStrapi } from './helpers';
+import {
+  ADMIN,
+  adminToken,
+  assertChromium,
+  ensureAdminBuild,
+  launchBrowser,
+  ROOT,
+  setInterfaceLanguage,
+  snap,
+  startStrapi,
+  type Browser,
+  type RunningStrapi,
+} from './helpers';
 
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
@@ -9,6 +24,9 @@ const VARIANT_ID = 'v_hesitant_mobile_reader';
 const NEW_CTA = 'Pick the plan for you in 1 minute';
 const AUDIENCE_NAME = 'Mobile visitors';
 const AUDIENCE_KEY = 'mobile-visitors';
+
+/** The plugin's French, for the labels of the variants field (the keys are the code's own). */
+const FR = JSON.parse(fs.readFileSync(path.join(ROOT, 'admin/src/translations/fr.json'), 'utf8')) as Record<string, string>;
 
 /** Picks an option of a design-system select (a Radix combobox rendered in a portal). */
 const choose = async (page: Page, combobox: Locator, option: string | RegExp) => {
@@ -49,11 +67,77 @@ describe('the editor’s experience, in a real browser', () => {
     }
   });
 
+  it('shows the plugin in French when the admin user picks French as interface language', async () => {
+    const token = await adminToken(strapi.url);
+    await setInterfaceLanguage(strapi.url, token, 'fr');
+    try {
+      await frenchFlow();
+    } catch (error) {
+      await snap(page, 'failure-fr').catch(() => undefined);
+      throw error;
+    } finally {
+      await setInterfaceLanguage(strapi.url, token, 'en');
+      await page.evaluate(() => window.localStorage.setItem('strapi-admin-language', 'en')).catch(() => undefined);
+    }
+  });
+
+  /** The audience library and its editor, in French (the first test created the audience and used it). */
+  async function frenchFlow() {
+    await page.goto(`${strapi.url}/admin/plugins/personalize`);
+    await page.getByRole('button', { name: 'Créer une audience' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    const header = page.getByRole('row').first();
+    await expectText(header, 'Utilisée par');
+    const row = page.getByRole('row').filter({ hasText: AUDIENCE_NAME });
+    await expectText(row, 'appareil est mobile');
+    await expectText(row, /Any mobile visitor/);
+    await expectText(row, /brouillon|publié/);
+    await snap(page, 'audiences-fr');
+
+    await row.getByRole('button', { name: `Modifier ${AUDIENCE_NAME}` }).click();
+    const modal = page.getByRole('dialog');
+    await expectText(modal.getByRole('heading').first(), `Modifier « ${AUDIENCE_NAME} »`);
+    await expectText(modal.getByTestId('condition-summary'), 'Quand : appareil est mobile');
+    await modal.getByRole('button', { name: 'Condition' }).click();
+    await expectText(modal.getByTestId('condition-summary'), 'Quand : appareil est mobile et appareil est');
+    await modal.getByRole('button', { name: 'Tester' }).click();
+    await expectText(modal, /dans l’audience|hors de l’audience/);
+    await page.waitForTimeout(500); // let the dialog finish its opening animation for the screenshot
+    await snap(page, 'audience-editor-fr');
+    await modal.getByRole('button', { name: 'Annuler' }).click();
+
+    // The variant editor and the live test of the article, in French.
+    await page.goto(`${strapi.url}/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
+    await page.getByRole('button', { name: FR['variants.add'] }).click();
+    await expectText(modal.getByRole('heading').first(), 'Nouvelle variante');
+    await expectText(modal, 'Le nom est obligatoire');
+    await modal.getByLabel(/^Nom/).first().fill('Lecteur pressé');
+    await expectText(modal.getByTestId('condition-summary'), 'Quand : toujours');
+    await modal.getByRole('button', { name: 'Condition' }).click();
+    const rule = modal.locator('.rule').first();
+    await choose(page, rule.getByRole('combobox').nth(0), 'Comportement');
+    await choose(page, rule.getByRole('combobox').nth(1), 'temps passé');
+    await choose(page, rule.getByRole('combobox').nth(2), '<');
+    await rule.getByLabel('Valeur', { exact: true }).fill('10');
+    await expectText(modal.getByTestId('condition-summary'), 'Quand : temps passé < 10 s');
+    await expectText(modal, 'Champs remplacés');
+    await snap(page, 'variant-editor-fr');
+    await modal.getByRole('button', { name: 'Annuler' }).click();
+
+    await page.getByRole('button', { name: FR['variants.test.show'] }).click();
+    await page.getByRole('button', { name: 'Lancer le test' }).click();
+    await expectText(page.getByTestId('test-result'), 'Variante servie');
+    await expectText(page.getByTestId('test-result'), `${VARIANT_NAME} (${VARIANT_ID})`);
+    await expectText(page.getByTestId('test-result'), 'correspond');
+    await page.getByTestId('test-panel').scrollIntoViewIfNeeded();
+    await snap(page, 'live-test-fr');
+  }
+
   async function editorFlow() {
     // 1. Log in with the playground's dev admin.
     await page.goto(`${strapi.url}/admin/auth/login`);
-    await page.getByLabel(/email/i).fill('admin@example.com');
-    await page.getByLabel(/^password/i).fill('Playground123!');
+    await page.getByLabel(/email/i).fill(ADMIN.email);
+    await page.getByLabel(/^password/i).fill(ADMIN.password);
     await snap(page, 'login');
     await page.getByRole('button', { name: /login/i }).click();
     await page.waitForURL((url) => !url.pathname.includes('/auth/'));
@@ -148,7 +232,7 @@ describe('the editor’s experience, in a real browser', () => {
 
     // 8. Settings: the active configuration and the cache, with "purge all".
     await page.goto(`${strapi.url}/admin/settings/personalize`);
-    await expectText(page.getByTestId('active-config'), '"defaultTimezone"');
+    await expectText(page.getByTestId('active-config'), 'defaultTimezone');
     await page.getByRole('button', { name: 'Purge all caches' }).click();
     await page.getByText('Every cached personalized response was purged').waitFor();
     await snap(page, 'settings');

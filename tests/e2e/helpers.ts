@@ -122,6 +122,35 @@ export const startStrapi = async (): Promise<RunningStrapi> => {
   };
 };
 
+/** The playground's dev admin (created by its seed). */
+export const ADMIN = { email: 'admin@example.com', password: 'Playground123!' };
+
+/** Logs in through the admin API (as the login page does) and returns the access token. */
+export const adminToken = async (url: string, { email, password } = ADMIN): Promise<string> => {
+  const response = await fetch(`${url}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', connection: 'close' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await response.json()) as { data?: { token?: string; accessToken?: string } };
+  const token = body.data?.token ?? body.data?.accessToken;
+  if (!token) throw new Error(`admin login failed: ${response.status} ${JSON.stringify(body)}`);
+  return token;
+};
+
+/**
+ * Sets the admin user's interface language, as Profile → "Interface language" does
+ * (`PUT /admin/users/me`); the admin applies it when it next loads the user.
+ */
+export const setInterfaceLanguage = async (url: string, token: string, language: string) => {
+  const response = await fetch(`${url}/admin/users/me`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, connection: 'close' },
+    body: JSON.stringify({ preferedLanguage: language }),
+  });
+  if (!response.ok) throw new Error(`PUT /admin/users/me failed: ${response.status} ${await response.text()}`);
+};
+
 export interface Browser {
   context: BrowserContext;
   page: Page;

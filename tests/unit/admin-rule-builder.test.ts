@@ -1,9 +1,18 @@
 import fc from 'fast-check';
+import { createIntl } from 'react-intl';
 
 import { compile, evaluate } from '../../engine/src';
 import { fromJsonLogic, stripIds, toJsonLogic } from '../../admin/src/rules/jsonLogic';
 import { describeCondition } from '../../admin/src/rules/summary';
 import type { RuleGroupType, RuleType } from '../../admin/src/rules/types';
+import en from '../../admin/src/translations/en.json';
+import { getTranslation } from '../../admin/src/utils/getTranslation';
+
+/** The admin's English, as registerTrads hands it to react-intl (keys prefixed with the plugin id). */
+const { formatMessage } = createIntl({
+  locale: 'en',
+  messages: Object.fromEntries(Object.entries(en as Record<string, string>).map(([key, value]) => [getTranslation(key), value])),
+});
 
 const mobileQuickExit = {
   and: [{ '==': [{ var: 'context.device' }, 'mobile'] }, { '<': [{ var: 'behavior.dwellSec' }, 10] }],
@@ -160,7 +169,7 @@ describe('condition summaries in words', () => {
     [{ '!': { and: [{ '>': [{ var: 'profile.interests.travel' }, 3] }, { '==': [{ var: 'custom.plan' }, 'pro'] }] } }, 'not (interest in travel > 3 and plan is pro)'],
     [{ sem_ver: [{ var: 'custom.appVersion' }, '>=', '2.0.0'] }, '{"sem_ver":[{"var":"custom.appVersion"},">=","2.0.0"]}'],
   ])('%j reads "%s"', (condition, words) => {
-    expect(describeCondition(condition, { audienceNames: { vip: 'VIP customers' } })).toBe(words);
+    expect(describeCondition(condition, { audienceNames: { vip: 'VIP customers' }, formatMessage })).toBe(words);
   });
 });
 

@@ -2,9 +2,11 @@ import { useState } from 'react';
 
 import { Button, Field, Flex, Modal, TextInput, Textarea, Typography } from '@strapi/design-system';
 import { useFetchClient } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
 
 import { RuleBuilder } from '../components/RuleBuilder/RuleBuilder';
 import { adminApi, errorDetails, errorMessage, type Audience } from '../utils/api';
+import { getTranslation } from '../utils/getTranslation';
 import { ConditionTester } from './ConditionTester';
 
 export interface AudienceDraft {
@@ -34,6 +36,7 @@ interface AudienceModalProps {
 /** Create or edit an audience with the same rule builder as variants, and try it out. */
 export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceModalProps) => {
   const { post, put } = useFetchClient();
+  const { formatMessage } = useIntl();
   const [draft, setDraft] = useState<AudienceDraft>(initial);
   const [conditionValid, setConditionValid] = useState(true);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
@@ -68,13 +71,17 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
     <Modal.Root open onOpenChange={(open: boolean) => (open ? undefined : onClose())}>
       <Modal.Content>
         <Modal.Header>
-          <Modal.Title>{draft.documentId ? `Edit "${initial.name}"` : 'New audience'}</Modal.Title>
+          <Modal.Title>
+            {draft.documentId
+              ? formatMessage({ id: getTranslation('audiences.modal.edit'), defaultMessage: 'Edit "{name}"' }, { name: initial.name })
+              : formatMessage({ id: getTranslation('audiences.modal.new'), defaultMessage: 'New audience' })}
+          </Modal.Title>
         </Modal.Header>
         <Modal.Body>
           <Flex direction="column" alignItems="stretch" gap={4}>
             <Flex gap={4} alignItems="flex-start">
               <Field.Root name="audience-name" required error={serverErrors.name} style={{ flex: 1 }}>
-                <Field.Label>Name</Field.Label>
+                <Field.Label>{formatMessage({ id: getTranslation('audiences.name'), defaultMessage: 'Name' })}</Field.Label>
                 <TextInput
                   value={draft.name}
                   onChange={(event: React.ChangeEvent<HTMLInputElement>) =>
@@ -87,15 +94,24 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
                 />
                 <Field.Error />
               </Field.Root>
-              <Field.Root name="audience-key" required error={serverErrors.key} hint='Used in conditions as {"audience": "key"}' style={{ flex: 1 }}>
-                <Field.Label>Key</Field.Label>
+              <Field.Root
+                name="audience-key"
+                required
+                error={serverErrors.key}
+                hint={formatMessage(
+                  { id: getTranslation('audiences.key.hint'), defaultMessage: 'Used in conditions as {example}' },
+                  { example: `{"audience": "${draft.key || '…'}"}` }
+                )}
+                style={{ flex: 1 }}
+              >
+                <Field.Label>{formatMessage({ id: getTranslation('audiences.key'), defaultMessage: 'Key' })}</Field.Label>
                 <TextInput value={draft.key} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, key: event.target.value })} />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
             </Flex>
             <Field.Root name="audience-description">
-              <Field.Label>Description</Field.Label>
+              <Field.Label>{formatMessage({ id: getTranslation('audiences.description'), defaultMessage: 'Description' })}</Field.Label>
               <Textarea
                 value={draft.description}
                 onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setDraft({ ...draft, description: event.target.value })}
@@ -103,7 +119,7 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
             </Field.Root>
             <Flex direction="column" alignItems="stretch" gap={2}>
               <Typography variant="delta" tag="h3">
-                Condition
+                {formatMessage({ id: getTranslation('audiences.condition'), defaultMessage: 'Condition' })}
               </Typography>
               <RuleBuilder
                 value={draft.condition}
@@ -113,7 +129,7 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
               />
               {serverErrors.condition || missingCondition ? (
                 <Typography variant="pi" textColor="danger600" role="alert">
-                  {serverErrors.condition ?? 'An audience needs a condition'}
+                  {serverErrors.condition ?? formatMessage({ id: getTranslation('audiences.condition.required'), defaultMessage: 'An audience needs a condition' })}
                 </Typography>
               ) : null}
             </Flex>
@@ -127,10 +143,10 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
         </Modal.Body>
         <Modal.Footer>
           <Button variant="tertiary" onClick={onClose}>
-            Cancel
+            {formatMessage({ id: getTranslation('audiences.cancel'), defaultMessage: 'Cancel' })}
           </Button>
           <Button loading={saving} disabled={!draft.name.trim() || !draft.key || !conditionValid || missingCondition} onClick={save}>
-            Save
+            {formatMessage({ id: getTranslation('audiences.save'), defaultMessage: 'Save' })}
           </Button>
         </Modal.Footer>
       </Modal.Content>

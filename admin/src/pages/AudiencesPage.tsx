@@ -3,22 +3,40 @@ import { useCallback, useEffect, useState } from 'react';
 import { Box, Button, Dialog, Flex, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Pencil, Plus, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
 
 import { useAudiences } from '../hooks/useAudiences';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
 import { describeCondition } from '../rules/summary';
 import { adminApi, errorExtra, errorMessage, type Audience, type AudienceUsage, type UsageReport } from '../utils/api';
+import { getTranslation, type FormatMessage } from '../utils/getTranslation';
 import { AudienceModal, type AudienceDraft } from './AudienceModal';
 
 const EMPTY: AudienceDraft = { name: '', key: '', description: '', condition: { '==': [{ var: 'context.device' }, 'mobile'] } };
 
-const usageText = (use: AudienceUsage) =>
-  `${use.contentType} "${use.title ?? use.documentId}"${use.locale ? ` (${use.locale}, ${use.status})` : ` (${use.status})`} → ${use.variantName}`;
+/** One place an audience is used, in words: `Article "Pricing" (en, draft) → Hesitant mobile reader`. */
+const usageText = (use: AudienceUsage, formatMessage: FormatMessage) => {
+  const status =
+    use.status === 'published'
+      ? formatMessage({ id: getTranslation('common.status.published'), defaultMessage: 'published' })
+      : formatMessage({ id: getTranslation('common.status.draft'), defaultMessage: 'draft' });
+  const values = { contentType: use.contentType, title: use.title ?? use.documentId, locale: use.locale, status, variant: use.variantName };
+  return use.locale
+    ? formatMessage(
+        { id: getTranslation('audiences.usage.entryInLocale'), defaultMessage: '{contentType} "{title}" ({locale}, {status}) → {variant}' },
+        values
+      )
+    : formatMessage({ id: getTranslation('audiences.usage.entry'), defaultMessage: '{contentType} "{title}" ({status}) → {variant}' }, values);
+};
+
+const audienceText = (name: string, formatMessage: FormatMessage) =>
+  formatMessage({ id: getTranslation('audiences.usage.audience'), defaultMessage: 'Audience "{name}"' }, { name });
 
 /** The audience library: list with where each is used; create, edit and delete for managers. */
 export const AudiencesPage = () => {
   const { get, del } = useFetchClient();
   const { toggleNotification } = useNotification();
+  const { formatMessage } = useIntl();
   const { canManage } = usePluginPermissions();
   const { audiences, error, reload } = useAudiences();
   const [usage, setUsage] = useState<UsageReport | null>(null);
@@ -31,9 +49,15 @@ export const AudiencesPage = () => {
       const { data } = await get<{ data: UsageReport }>(adminApi.usage);
       setUsage(data.data);
     } catch (reason) {
-      toggleNotification({ type: 'warning', message: `Where audiences are used could not be loaded: ${errorMessage(reason)}` });
+      toggleNotification({
+        type: 'warning',
+        message: formatMessage(
+          { id: getTranslation('audiences.usage.error'), defaultMessage: 'Where audiences are used could not be loaded: {error}' },
+          { error: errorMessage(reason) }
+        ),
+      });
     }
-  }, [get, toggleNotification]);
+  }, [get, toggleNotification, formatMessage]);
 
   useEffect(() => {
     void loadUsage();
@@ -47,7 +71,10 @@ export const AudiencesPage = () => {
     setDeleting(null);
     try {
       await del(adminApi.audience(audience.documentId));
-      toggleNotification({ type: 'success', message: `Audience "${audience.name}" deleted` });
+      toggleNotification({
+        type: 'success',
+        message: formatMessage({ id: getTranslation('audiences.deleted'), defaultMessage: 'Audience "{name}" deleted' }, { name: audience.name }),
+      });
       await refresh();
     } catch (reason) {
       const details = errorExtra(reason) as { entries?: AudienceUsage[]; audiences?: string[] } | undefined;
@@ -55,7 +82,10 @@ export const AudiencesPage = () => {
         setRefusal({
           audience,
           message: errorMessage(reason),
-          uses: [...(details.entries ?? []).map(usageText), ...(details.audiences ?? []).map((key) => `Audience "${key}"`)],
+          uses: [
+            ...(details.entries ?? []).map((use) => usageText(use, formatMessage)),
+            ...(details.audiences ?? []).map((key) => audienceText(audienceNames[key] ?? key, formatMessage)),
+          ],
         });
       } else {
         toggleNotification({ type: 'danger', message: errorMessage(reason) });
@@ -63,21 +93,24 @@ export const AudiencesPage = () => {
     }
   };
 
+  const audienceNames: Record<string, string> = Object.fromEntries((audiences ?? []).map((audience) => [audience.key, audience.name]));
   if (error) return <Page.Error />;
   if (!audiences) return <Page.Loading />;
-  const audienceNames = Object.fromEntries(audiences.map((audience) => [audience.key, audience.name]));
 
   return (
     <Layouts.Root>
-      <Page.Title>Audiences</Page.Title>
+      <Page.Title>{formatMessage({ id: getTranslation('audiences.title'), defaultMessage: 'Audiences' })}</Page.Title>
       <Page.Main>
         <Layouts.Header
-          title="Audiences"
-          subtitle='Reusable visitor conditions. Variants use them as "in audience …".'
+          title={formatMessage({ id: getTranslation('audiences.title'), defaultMessage: 'Audiences' })}
+          subtitle={formatMessage({
+            id: getTranslation('audiences.subtitle'),
+            defaultMessage: 'Reusable visitor conditions. Variants use them as "in audience …".',
+          })}
           primaryAction={
             canManage ? (
               <Button startIcon={<Plus />} onClick={() => setEditing({ ...EMPTY })}>
-                Create an audience
+                {formatMessage({ id: getTranslation('audiences.create'), defaultMessage: 'Create an audience' })}
               </Button>
             ) : undefined
           }
@@ -85,34 +118,34 @@ export const AudiencesPage = () => {
         <Layouts.Content>
           {audiences.length === 0 ? (
             <Box background="neutral0" padding={8} hasRadius>
-              <Typography textColor="neutral600">No audience yet.</Typography>
+              <Typography textColor="neutral600">{formatMessage({ id: getTranslation('audiences.empty'), defaultMessage: 'No audience yet.' })}</Typography>
             </Box>
           ) : (
             <Table colCount={5} rowCount={audiences.length + 1}>
               <Thead>
                 <Tr>
                   <Th>
-                    <Typography variant="sigma">Name</Typography>
+                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.name'), defaultMessage: 'Name' })}</Typography>
                   </Th>
                   <Th>
-                    <Typography variant="sigma">Key</Typography>
+                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.key'), defaultMessage: 'Key' })}</Typography>
                   </Th>
                   <Th>
-                    <Typography variant="sigma">Condition</Typography>
+                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.condition'), defaultMessage: 'Condition' })}</Typography>
                   </Th>
                   <Th>
-                    <Typography variant="sigma">Used by</Typography>
+                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.usedBy'), defaultMessage: 'Used by' })}</Typography>
                   </Th>
                   <Th>
-                    <Typography variant="sigma">Actions</Typography>
+                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.actions'), defaultMessage: 'Actions' })}</Typography>
                   </Th>
                 </Tr>
               </Thead>
               <Tbody>
                 {audiences.map((audience) => {
                   const uses = [
-                    ...(usage?.entries[audience.key] ?? []).map(usageText),
-                    ...(usage?.audiences[audience.key] ?? []).map((key) => `Audience "${audienceNames[key] ?? key}"`),
+                    ...(usage?.entries[audience.key] ?? []).map((use) => usageText(use, formatMessage)),
+                    ...(usage?.audiences[audience.key] ?? []).map((key) => audienceText(audienceNames[key] ?? key, formatMessage)),
                   ];
                   return (
                     <Tr key={audience.documentId}>
@@ -123,13 +156,13 @@ export const AudiencesPage = () => {
                         <Typography>{audience.key}</Typography>
                       </Td>
                       <Td style={{ whiteSpace: 'normal', maxWidth: '28rem' }}>
-                        <Typography>{describeCondition(audience.condition, { audienceNames })}</Typography>
+                        <Typography>{describeCondition(audience.condition, { audienceNames, formatMessage })}</Typography>
                       </Td>
                       <Td style={{ whiteSpace: 'normal', maxWidth: '24rem' }}>
                         {usage === null ? (
                           <Typography textColor="neutral500">…</Typography>
                         ) : uses.length === 0 ? (
-                          <Typography textColor="neutral600">Not used</Typography>
+                          <Typography textColor="neutral600">{formatMessage({ id: getTranslation('audiences.notUsed'), defaultMessage: 'Not used' })}</Typography>
                         ) : (
                           <Flex direction="column" alignItems="flex-start">
                             {uses.slice(0, 4).map((text) => (
@@ -137,7 +170,14 @@ export const AudiencesPage = () => {
                                 {text}
                               </Typography>
                             ))}
-                            {uses.length > 4 ? <Typography variant="pi">{`and ${uses.length - 4} more`}</Typography> : null}
+                            {uses.length > 4 ? (
+                              <Typography variant="pi">
+                                {formatMessage(
+                                  { id: getTranslation('audiences.usage.more'), defaultMessage: '{count, plural, one {and # more} other {and # more}}' },
+                                  { count: uses.length - 4 }
+                                )}
+                              </Typography>
+                            ) : null}
                           </Flex>
                         )}
                       </Td>
@@ -145,7 +185,7 @@ export const AudiencesPage = () => {
                         {canManage ? (
                           <Flex gap={1}>
                             <IconButton
-                              label={`Edit ${audience.name}`}
+                              label={formatMessage({ id: getTranslation('audiences.edit'), defaultMessage: 'Edit {name}' }, { name: audience.name })}
                               variant="ghost"
                               onClick={() =>
                                 setEditing({
@@ -159,7 +199,11 @@ export const AudiencesPage = () => {
                             >
                               <Pencil />
                             </IconButton>
-                            <IconButton label={`Delete ${audience.name}`} variant="ghost" onClick={() => setDeleting(audience)}>
+                            <IconButton
+                              label={formatMessage({ id: getTranslation('audiences.deleteLabel'), defaultMessage: 'Delete {name}' }, { name: audience.name })}
+                              variant="ghost"
+                              onClick={() => setDeleting(audience)}
+                            >
                               <Trash />
                             </IconButton>
                           </Flex>
@@ -179,7 +223,7 @@ export const AudiencesPage = () => {
           others={audiences.filter((audience) => audience.documentId !== editing.documentId)}
           onClose={() => setEditing(null)}
           onSaved={() => {
-            toggleNotification({ type: 'success', message: 'Audience saved' });
+            toggleNotification({ type: 'success', message: formatMessage({ id: getTranslation('audiences.saved'), defaultMessage: 'Audience saved' }) });
             setEditing(null);
             void refresh();
           }}
@@ -187,15 +231,22 @@ export const AudiencesPage = () => {
       ) : null}
       <Dialog.Root open={deleting !== null} onOpenChange={(open: boolean) => (open ? undefined : setDeleting(null))}>
         <Dialog.Content>
-          <Dialog.Header>Delete this audience?</Dialog.Header>
-          <Dialog.Body>{deleting ? `"${deleting.name}" (${deleting.key}) will be deleted.` : null}</Dialog.Body>
+          <Dialog.Header>{formatMessage({ id: getTranslation('audiences.delete.title'), defaultMessage: 'Delete this audience?' })}</Dialog.Header>
+          <Dialog.Body>
+            {deleting
+              ? formatMessage(
+                  { id: getTranslation('audiences.delete.body'), defaultMessage: '"{name}" ({key}) will be deleted.' },
+                  { name: deleting.name, key: deleting.key }
+                )
+              : null}
+          </Dialog.Body>
           <Dialog.Footer>
             <Dialog.Cancel>
-              <Button variant="tertiary">Cancel</Button>
+              <Button variant="tertiary">{formatMessage({ id: getTranslation('audiences.cancel'), defaultMessage: 'Cancel' })}</Button>
             </Dialog.Cancel>
             <Dialog.Action>
               <Button variant="danger-light" onClick={() => deleting && remove(deleting)}>
-                Delete
+                {formatMessage({ id: getTranslation('audiences.delete'), defaultMessage: 'Delete' })}
               </Button>
             </Dialog.Action>
           </Dialog.Footer>
@@ -203,10 +254,16 @@ export const AudiencesPage = () => {
       </Dialog.Root>
       <Dialog.Root open={refusal !== null} onOpenChange={(open: boolean) => (open ? undefined : setRefusal(null))}>
         <Dialog.Content>
-          <Dialog.Header>{refusal ? `"${refusal.audience.name}" is in use` : ''}</Dialog.Header>
+          <Dialog.Header>
+            {refusal
+              ? formatMessage({ id: getTranslation('audiences.inUse.title'), defaultMessage: '"{name}" is in use' }, { name: refusal.audience.name })
+              : ''}
+          </Dialog.Header>
           <Dialog.Body>
             <Flex direction="column" alignItems="flex-start" gap={2}>
-              <Typography>Remove it from these first, then delete it:</Typography>
+              <Typography>
+                {formatMessage({ id: getTranslation('audiences.inUse.body'), defaultMessage: 'Remove it from these first, then delete it:' })}
+              </Typography>
               <Box tag="ul" data-testid="audience-in-use">
                 {refusal?.uses.map((text) => (
                   <Typography tag="li" key={text}>
@@ -218,7 +275,7 @@ export const AudiencesPage = () => {
           </Dialog.Body>
           <Dialog.Footer>
             <Dialog.Cancel>
-              <Button variant="tertiary">Close</Button>
+              <Button variant="tertiary">{formatMessage({ id: getTranslation('common.close'), defaultMessage: 'Close' })}</Button>
             </Dialog.Cancel>
           </Dialog.Footer>
         </Dialog.Content>

@@ -1,24 +1,449 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { Box, Button, Flex, Typography } from '@strapi/design-system';
-import { Trash } from '@strapi/icons';
+import { Badge, Button, Flex, Grid, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { ArrowClockwise, Database, Lightning, Server, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
 
 import { adminApi, errorMessage, PERMISSIONS, type SettingsData } from '../utils/api';
+import { getTranslation } from '../utils/getTranslation';
+import {
+  configSections,
+  hitRatio,
+  isMasked,
+  maskedForDisplay,
+  readCacheStats,
+  redisState,
+  tierOutcomes,
+  type CacheStatsView,
+  type ConfigRow,
+  type RedisState,
+  type TierStatsView,
+} from './settingsView';
 
-const Json = ({ value, testId }: { value: unknown; testId: string }) => (
-  <Box tag="pre" padding={4} background="neutral100" hasRadius data-testid={testId} style={{ overflow: 'auto', fontSize: '13px' }}>
-    {JSON.stringify(value, null, 2)}
-  </Box>
+type T = (key: string, defaultMessage: string, values?: Record<string, string | number>) => string;
+
+/** Labels of the settings the plugin knows (DESIGN "Configuration"); others show their key. */
+const SETTING_LABELS: Record<string, string> = {
+  defaultTimezone: 'Default time zone',
+  trustedCountryHeader: 'Trusted country header',
+  webhookSecret: 'Webhook secret',
+  previewUrl: 'Preview URL template',
+  'redis.url': 'Redis URL',
+  'redis.keyPrefix': 'Key prefix',
+  'cache.ttlSec': 'Time to live (seconds)',
+  'cache.maxEntries': 'Entries kept in memory, per cache',
+  'cache.cacheControl': 'Cache-Control of fixed-variant responses',
+  'rateLimit.anonymous.points': 'Anonymous callers: requests per window, per IP',
+  'rateLimit.anonymous.durationSec': 'Anonymous callers: window (seconds)',
+  'rateLimit.authenticated.points': 'Authenticated callers: requests per window, per credential',
+  'rateLimit.authenticated.durationSec': 'Authenticated callers: window (seconds)',
+  'limits.conditionBytes': 'Condition size (bytes)',
+  'limits.conditionDepth': 'Condition depth',
+  'limits.variantsPerEntry': 'Variants per entry',
+  'limits.signalsBytes': 'Signals size (bytes)',
+  'visitors.secret': 'Visitor id secret',
+  'visitors.consent': 'Consent mode',
+  'visitors.honorGpc': 'Honour Global Privacy Control',
+  'visitors.retentionDays': 'Profile retention (days)',
+  'events.transport': 'Event transport',
+  'events.maxBatch': 'Events per batch',
+  'events.maxBatchBytes': 'Batch size (bytes)',
+  'events.rateLimit.perVisitor': 'Batches per window, per visitor',
+  'events.rateLimit.perIp': 'Batches per window, per IP',
+  'events.rateLimit.durationSec': 'Event rate window (seconds)',
+  'profiles.halfLifeDays': 'Interest half-life (days)',
+  'profiles.maxInterests': 'Interests kept per visitor',
+  'profiles.weights.view': 'Interest weight of a view',
+  'profiles.weights.click': 'Interest weight of a click',
+  'profiles.weights.hover': 'Interest weight of a hover',
+  'profiles.weights.page': 'Interest weight of a page',
+  'caps.maxPersonalizedPerSession': 'Personalized serves per session',
+  'experiments.sequentialNStar': 'Sequential test N*',
+  'experiments.alpha': 'Significance level (α)',
+  'experiments.srmThreshold': 'Sample ratio mismatch threshold (p)',
+  'experiments.bandit.cadenceMinutes': 'Bandit updates every (minutes)',
+  'experiments.bandit.burnInMinutes': 'Bandit burn-in (minutes)',
+  'experiments.bandit.minUnitsPerArm': 'Bandit: visitors per arm before updates',
+  'experiments.bandit.minWeight': 'Bandit: minimum weight per arm',
+};
+
+const SECTION_TITLES: Record<string, string> = {
+  general: 'General',
+  redis: 'Redis',
+  cache: 'Response cache',
+  rateLimit: 'Rate limits',
+  limits: 'Limits',
+  visitors: 'Visitors',
+  events: 'Events',
+  profiles: 'Visitor profiles',
+  caps: 'Frequency caps',
+  experiments: 'Experiments',
+};
+
+/** The id of a setting's label: `settings.config.cache.ttlSec`. */
+const labelKey = (path: string) => `config.${path}`;
+
+/* ---------------------------------------------------------------------------------------------- */
+
+const Card = ({ children, testId }: { children: React.ReactNode; testId?: string }) => (
+  <Flex
+    direction="column"
+    alignItems="stretch"
+    gap={4}
+    hasRadius
+    background="neutral0"
+    shadow="tableShadow"
+    paddingTop={6}
+    paddingBottom={6}
+    paddingLeft={7}
+    paddingRight={7}
+    data-testid={testId}
+  >
+    {children}
+  </Flex>
 );
 
-/** The active configuration (secrets masked), cache statistics and "purge all". */
+interface FigureProps {
+  icon: React.ReactNode;
+  tone: 'primary' | 'success' | 'danger' | 'neutral' | 'secondary' | 'alternative';
+  label: string;
+  value: React.ReactNode;
+  caption: string;
+  testId: string;
+}
+
+/** One number (or state) read at a glance: icon, label, the figure, a line of context. */
+const Figure = ({ icon, tone, label, value, caption, testId }: FigureProps) => (
+  <Flex
+    direction="column"
+    alignItems="stretch"
+    gap={3}
+    hasRadius
+    background="neutral0"
+    shadow="tableShadow"
+    padding={5}
+    height="100%"
+    width="100%"
+    data-testid={testId}
+  >
+    <Flex gap={3}>
+      <Flex
+        aria-hidden
+        background={`${tone}100`}
+        color={`${tone}600`}
+        hasRadius
+        justifyContent="center"
+        alignItems="center"
+        width="3.2rem"
+        height="3.2rem"
+        shrink={0}
+      >
+        {icon}
+      </Flex>
+      <Typography variant="sigma" textColor="neutral600" tag="h3">
+        {label}
+      </Typography>
+    </Flex>
+    <Typography variant="alpha" tag="p" textColor="neutral800" data-testid={`${testId}-value`}>
+      {value}
+    </Typography>
+    <Typography variant="pi" textColor="neutral600">
+      {caption}
+    </Typography>
+  </Flex>
+);
+
+const REDIS_TONE: Record<RedisState, FigureProps['tone']> = {
+  connected: 'success',
+  disconnected: 'danger',
+  'not-configured': 'neutral',
+};
+
+const CacheFigures = ({ cache, t }: { cache: CacheStatsView; t: T }) => {
+  const { formatNumber } = useIntl();
+  const responses = cache.responses;
+  const ratio = hitRatio(responses);
+  const outcomes = tierOutcomes(responses);
+  const state = redisState(cache);
+  const redisLabel: Record<RedisState, string> = {
+    connected: t('cache.redis.connected', 'Connected'),
+    disconnected: t('cache.redis.disconnected', 'Disconnected'),
+    'not-configured': t('cache.redis.notConfigured', 'Not configured'),
+  };
+  const redisCaption: Record<RedisState, string> = {
+    connected: t('cache.redis.connected.caption', 'Shared cache and purges reach every instance'),
+    disconnected: t('cache.redis.disconnected.caption', 'Serving from memory until Redis is back'),
+    'not-configured': t('cache.redis.notConfigured.caption', 'In-process cache on this instance only'),
+  };
+
+  return (
+    <Grid.Root gap={4} data-testid="cache-figures">
+      <Grid.Item col={3} s={6} xs={12} alignItems="stretch">
+        <Figure
+          testId="figure-entries"
+          icon={<Database />}
+          tone="primary"
+          label={t('cache.entries', 'Cached responses')}
+          value={formatNumber(responses.size)}
+          caption={
+            responses.maxEntries
+              ? t(
+                  'cache.entries.caption',
+                  'of {max} in memory · {programs, plural, one {# variant program} other {# variant programs}}',
+                  { max: formatNumber(responses.maxEntries), programs: cache.programs.size }
+                )
+              : t('cache.entries.captionNoMax', '{programs, plural, one {# variant program} other {# variant programs}}', {
+                  programs: cache.programs.size,
+                })
+          }
+        />
+      </Grid.Item>
+      <Grid.Item col={3} s={6} xs={12} alignItems="stretch">
+        <Figure
+          testId="figure-hit-ratio"
+          icon={<Lightning />}
+          tone="secondary"
+          label={t('cache.hitRatio', 'Hit ratio')}
+          value={ratio === null ? '–' : formatNumber(ratio, { style: 'percent', maximumFractionDigits: 1 })}
+          caption={
+            ratio === null
+              ? t('cache.hitRatio.none', 'No lookup yet')
+              : t(
+                  'cache.hitRatio.caption',
+                  '{hits, plural, one {# hit} other {# hits}} · {misses, plural, one {# miss} other {# misses}}',
+                  { hits: outcomes.served, misses: outcomes.missed }
+                )
+          }
+        />
+      </Grid.Item>
+      <Grid.Item col={3} s={6} xs={12} alignItems="stretch">
+        <Figure
+          testId="figure-purges"
+          icon={<Trash />}
+          tone="alternative"
+          label={t('cache.purges', 'Purges')}
+          value={formatNumber(cache.purges)}
+          caption={t('cache.purges.caption', '{remote, plural, =0 {none from other instances} one {# from another instance} other {# from other instances}}', {
+            remote: cache.remotePurges,
+          })}
+        />
+      </Grid.Item>
+      <Grid.Item col={3} s={6} xs={12} alignItems="stretch">
+        <Figure
+          testId="figure-redis"
+          icon={<Server />}
+          tone={REDIS_TONE[state]}
+          label={t('cache.redis', 'Redis')}
+          value={
+            <Badge variant={REDIS_TONE[state] === 'neutral' ? 'neutral' : REDIS_TONE[state]} size="M" data-state={state}>
+              {redisLabel[state]}
+            </Badge>
+          }
+          caption={redisCaption[state]}
+        />
+      </Grid.Item>
+    </Grid.Root>
+  );
+};
+
+const TierTable = ({ cache, compiledConditions, t }: { cache: CacheStatsView; compiledConditions: number; t: T }) => {
+  const { formatNumber } = useIntl();
+  const tiers: [string, TierStatsView][] = [
+    [t('cache.tier.responses', 'Resolved responses'), cache.responses],
+    [t('cache.tier.programs', 'Variant programs'), cache.programs],
+  ];
+  const ratioText = (tier: TierStatsView) => {
+    const ratio = hitRatio(tier);
+    return ratio === null ? '–' : formatNumber(ratio, { style: 'percent', maximumFractionDigits: 1 });
+  };
+  const headers = [
+    t('cache.tier', 'Cache'),
+    t('cache.tier.entries', 'Entries'),
+    t('cache.tier.hitRatio', 'Hit ratio'),
+    t('cache.tier.l1Hits', 'Memory hits'),
+    t('cache.tier.l1Misses', 'Memory misses'),
+    t('cache.tier.l2Hits', 'Redis hits'),
+    t('cache.tier.l2Misses', 'Redis misses'),
+  ];
+  return (
+    <Card testId="cache-stats">
+      <Flex direction="column" alignItems="stretch" gap={1}>
+        <Typography variant="delta" tag="h2">
+          {t('cache.title', 'Cache')}
+        </Typography>
+        <Typography variant="pi" textColor="neutral600">
+          {t(
+            'cache.description',
+            'Resolved entries are kept in memory (L1) and, when Redis is configured, in Redis (L2) for every instance. A purge drops them everywhere.'
+          )}
+        </Typography>
+      </Flex>
+      <Table colCount={headers.length} rowCount={tiers.length + 1}>
+        <Thead>
+          <Tr>
+            {headers.map((header) => (
+              <Th key={header}>
+                <Typography variant="sigma" textColor="neutral600">
+                  {header}
+                </Typography>
+              </Th>
+            ))}
+          </Tr>
+        </Thead>
+        <Tbody>
+          {tiers.map(([label, tier]) => (
+            <Tr key={label}>
+              <Td>
+                <Typography fontWeight="semiBold">{label}</Typography>
+              </Td>
+              <Td>
+                <Typography>{formatNumber(tier.size)}</Typography>
+              </Td>
+              <Td>
+                <Typography>{ratioText(tier)}</Typography>
+              </Td>
+              <Td>
+                <Typography>{formatNumber(tier.hits)}</Typography>
+              </Td>
+              <Td>
+                <Typography>{formatNumber(tier.misses)}</Typography>
+              </Td>
+              <Td>
+                <Typography textColor={cache.redis ? undefined : 'neutral500'}>{cache.redis ? formatNumber(tier.l2Hits) : '–'}</Typography>
+              </Td>
+              <Td>
+                <Typography textColor={cache.redis ? undefined : 'neutral500'}>{cache.redis ? formatNumber(tier.l2Misses) : '–'}</Typography>
+              </Td>
+            </Tr>
+          ))}
+        </Tbody>
+      </Table>
+      <Typography variant="pi" textColor="neutral600" data-testid="compiled-conditions">
+        {t('conditions.compiled', 'Compiled conditions in memory: {count}', { count: formatNumber(compiledConditions) })}
+      </Typography>
+    </Card>
+  );
+};
+
+const Code = ({ children }: { children: React.ReactNode }) => (
+  <Typography
+    tag="code"
+    variant="pi"
+    textColor="neutral800"
+    style={{ fontFamily: 'SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace', overflowWrap: 'anywhere' }}
+  >
+    {children}
+  </Typography>
+);
+
+const SettingValue = ({ row, t }: { row: ConfigRow; t: T }) => {
+  const { formatNumber } = useIntl();
+  const value = maskedForDisplay(row.path, row.value);
+  if (value === undefined || value === null) {
+    return (
+      <Typography textColor="neutral500" style={{ fontStyle: 'italic' }}>
+        {t('value.notSet', 'Not set')}
+      </Typography>
+    );
+  }
+  if (isMasked(value)) {
+    return (
+      <Flex gap={2} wrap="wrap">
+        <Code>{String(value)}</Code>
+        <Badge size="S">{t('value.hidden', 'Hidden')}</Badge>
+      </Flex>
+    );
+  }
+  if (typeof value === 'boolean') {
+    return <Badge variant={value ? 'success' : 'neutral'}>{value ? t('value.yes', 'Yes') : t('value.no', 'No')}</Badge>;
+  }
+  if (typeof value === 'number') {
+    if (value === 0 && /\.points$/.test(row.path)) return <Typography>{t('value.noLimit', 'No limit')}</Typography>;
+    return <Typography>{formatNumber(value)}</Typography>;
+  }
+  if (typeof value === 'string') return <Code>{value}</Code>;
+  if (Array.isArray(value)) {
+    return value.length ? <Code>{value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ')}</Code> : <Typography textColor="neutral500">{t('value.none', 'None')}</Typography>;
+  }
+  return <Code>{JSON.stringify(value)}</Code>;
+};
+
+const ConfigTable = ({ config, t }: { config: Record<string, unknown>; t: T }) => {
+  const sections = configSections(config);
+  return (
+    <Card testId="active-config">
+      <Flex direction="column" alignItems="stretch" gap={1}>
+        <Typography variant="delta" tag="h2">
+          {t('config.title', 'Configuration')}
+        </Typography>
+        <Typography variant="pi" textColor="neutral600">
+          {t('config.description', 'As set in config/plugins under personalize.config, with the defaults filled in. Secrets are never shown.')}
+        </Typography>
+      </Flex>
+      {sections.map((section) => (
+        <Flex key={section.key} direction="column" alignItems="stretch" gap={2} data-testid={`config-section-${section.key}`}>
+          <Typography variant="sigma" textColor="neutral600" tag="h3">
+            {SECTION_TITLES[section.key] ? t(`section.${section.key}`, SECTION_TITLES[section.key]) : section.key}
+          </Typography>
+          <Table colCount={2} rowCount={section.rows.length + 1}>
+            <Thead>
+              <Tr>
+                <Th style={{ width: '55%' }}>
+                  <Typography variant="sigma" textColor="neutral600">
+                    {t('config.setting', 'Setting')}
+                  </Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma" textColor="neutral600">
+                    {t('config.value', 'Value')}
+                  </Typography>
+                </Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {section.rows.map((row) => (
+                <Tr key={row.path} data-testid={`setting-${row.path}`}>
+                  <Td style={{ whiteSpace: 'normal' }}>
+                    <Flex direction="column" alignItems="flex-start" gap={1} paddingTop={2} paddingBottom={2}>
+                      <Typography fontWeight="semiBold" textColor="neutral800">
+                        {SETTING_LABELS[row.path] ? t(labelKey(row.path), SETTING_LABELS[row.path]) : row.path}
+                      </Typography>
+                      {SETTING_LABELS[row.path] ? (
+                        <Typography variant="pi" textColor="neutral600" style={{ fontFamily: 'monospace' }}>
+                          {row.path}
+                        </Typography>
+                      ) : null}
+                    </Flex>
+                  </Td>
+                  <Td style={{ whiteSpace: 'normal' }}>
+                    <SettingValue row={row} t={t} />
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+        </Flex>
+      ))}
+    </Card>
+  );
+};
+
+/* ---------------------------------------------------------------------------------------------- */
+
+/** The active configuration (secrets masked), cache figures and "purge all". */
 const SettingsContent = () => {
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
+  const { formatMessage } = useIntl();
+  const t: T = useCallback(
+    (key, defaultMessage, values) => formatMessage({ id: getTranslation(`settings.${key}`), defaultMessage }, values),
+    [formatMessage]
+  );
   const [settings, setSettings] = useState<SettingsData | null>(null);
   const [failed, setFailed] = useState(false);
   const [purging, setPurging] = useState(false);
+  const [refreshing, setRefreshing] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -33,11 +458,17 @@ const SettingsContent = () => {
     void load();
   }, [load]);
 
+  const refresh = async () => {
+    setRefreshing(true);
+    await load();
+    setRefreshing(false);
+  };
+
   const purge = async () => {
     setPurging(true);
     try {
       await post(adminApi.purge, {});
-      toggleNotification({ type: 'success', message: 'Every cached personalized response was purged' });
+      toggleNotification({ type: 'success', message: t('purged', 'Every cached personalized response was purged') });
       await load();
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error) });
@@ -49,42 +480,42 @@ const SettingsContent = () => {
   if (failed) return <Page.Error />;
   if (!settings) return <Page.Loading />;
 
+  const cache = readCacheStats(settings.cache);
+
   return (
     <Layouts.Root>
-      <Page.Title>Personalize settings</Page.Title>
+      <Page.Title>{t('pageTitle', 'Personalize settings')}</Page.Title>
       <Page.Main>
         <Layouts.Header
-          title="Personalize"
-          subtitle="The plugin's active configuration (config/plugins) and its caches. Secrets are never shown."
+          title={t('title', 'Personalize')}
+          subtitle={t('subtitle', "The plugin's active configuration (config/plugins) and its caches. Secrets are never shown.")}
           primaryAction={
-            <Button variant="danger-light" startIcon={<Trash />} loading={purging} onClick={purge}>
-              Purge all caches
-            </Button>
+            <Flex gap={2}>
+              <Button variant="tertiary" startIcon={<ArrowClockwise />} loading={refreshing} onClick={refresh}>
+                {t('refresh', 'Refresh')}
+              </Button>
+              <Button variant="danger-light" startIcon={<Trash />} loading={purging} onClick={purge}>
+                {t('purge', 'Purge all caches')}
+              </Button>
+            </Flex>
           }
         />
         <Layouts.Content>
           <Flex direction="column" alignItems="stretch" gap={6}>
-            <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
-              <Flex direction="column" alignItems="stretch" gap={3}>
+            {cache ? (
+              <>
+                <CacheFigures cache={cache} t={t} />
+                <TierTable cache={cache} compiledConditions={settings.conditions.compiledConditions} t={t} />
+              </>
+            ) : (
+              <Card testId="cache-stats">
                 <Typography variant="delta" tag="h2">
-                  Cache
+                  {t('cache.title', 'Cache')}
                 </Typography>
-                {settings.cache === null ? (
-                  <Typography textColor="neutral600">This version has no delivery cache.</Typography>
-                ) : (
-                  <Json value={settings.cache} testId="cache-stats" />
-                )}
-                <Typography variant="pi" textColor="neutral600">{`Compiled conditions in memory: ${settings.conditions.compiledConditions}`}</Typography>
-              </Flex>
-            </Box>
-            <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
-              <Flex direction="column" alignItems="stretch" gap={3}>
-                <Typography variant="delta" tag="h2">
-                  Configuration
-                </Typography>
-                <Json value={settings.config} testId="active-config" />
-              </Flex>
-            </Box>
+                <Typography textColor="neutral600">{t('cache.none', 'This version has no delivery cache.')}</Typography>
+              </Card>
+            )}
+            <ConfigTable config={settings.config} t={t} />
           </Flex>
         </Layouts.Content>
       </Page.Main>

@@ -1,4 +1,5 @@
 import type { SignalDescriptor, SignalVocabulary } from '../utils/api';
+import { getTranslation, type FormatMessage, type MessageDescriptor } from '../utils/getTranslation';
 import { signalLabel } from './signalLabels';
 import { AUDIENCE_FIELD, EXPERIMENT_FIELD, JSON_FIELD, type BuilderOperator } from './types';
 
@@ -30,10 +31,11 @@ const kindOf = (signal: SignalDescriptor): EntryKind => {
   return 'string';
 };
 
-export const buildEntries = (vocabulary: SignalVocabulary | null): FieldEntry[] => {
+/** The field picker's choices, labelled in the admin's language. */
+export const buildEntries = (vocabulary: SignalVocabulary | null, formatMessage: FormatMessage): FieldEntry[] => {
   const signals: FieldEntry[] = (vocabulary?.signals ?? []).map((signal) => ({
     name: signal.path,
-    label: signalLabel(signal.path),
+    label: signalLabel(signal.path, formatMessage),
     group: signal.group,
     kind: kindOf(signal),
     keyed: Boolean(signal.keyed),
@@ -44,9 +46,27 @@ export const buildEntries = (vocabulary: SignalVocabulary | null): FieldEntry[] 
   }));
   return [
     ...signals,
-    { name: AUDIENCE_FIELD, label: 'audience', group: 'audience', kind: 'audience', keyed: false },
-    { name: EXPERIMENT_FIELD, label: 'experiment arm', group: 'experiments', kind: 'experiment', keyed: false },
-    { name: JSON_FIELD, label: 'JSON-logic', group: 'advanced', kind: 'json', keyed: false },
+    {
+      name: AUDIENCE_FIELD,
+      label: formatMessage({ id: getTranslation('rules.field.audience'), defaultMessage: 'audience' }),
+      group: 'audience',
+      kind: 'audience',
+      keyed: false,
+    },
+    {
+      name: EXPERIMENT_FIELD,
+      label: formatMessage({ id: getTranslation('rules.field.experimentArm'), defaultMessage: 'experiment arm' }),
+      group: 'experiments',
+      kind: 'experiment',
+      keyed: false,
+    },
+    {
+      name: JSON_FIELD,
+      label: formatMessage({ id: getTranslation('rules.field.json'), defaultMessage: 'JSON-logic' }),
+      group: 'advanced',
+      kind: 'json',
+      keyed: false,
+    },
   ];
 };
 
@@ -76,36 +96,46 @@ const OPERATORS: Record<EntryKind, BuilderOperator[]> = {
   json: ['json'],
 };
 
-/** Operators in words, for the builder's menus and the one-line summaries. */
-export const OPERATOR_LABELS: Record<BuilderOperator, string> = {
-  '=': 'is',
-  '!=': 'is not',
+/** Operators in words (symbols stay symbols), for the builder's menus and the one-line summaries. */
+export const OPERATOR_LABELS: Record<BuilderOperator, MessageDescriptor | string> = {
+  '=': { id: getTranslation('rules.operator.is'), defaultMessage: 'is' },
+  '!=': { id: getTranslation('rules.operator.isNot'), defaultMessage: 'is not' },
   '<': '<',
   '<=': '≤',
   '>': '>',
   '>=': '≥',
-  between: 'between',
-  in: 'is one of',
-  notIn: 'is none of',
-  contains: 'contains',
-  doesNotContain: 'does not contain',
-  beginsWith: 'starts with',
-  endsWith: 'ends with',
-  isSet: 'is set',
-  isNotSet: 'is not set',
-  json: 'is true',
+  between: { id: getTranslation('rules.operator.between'), defaultMessage: 'between' },
+  in: { id: getTranslation('rules.operator.in'), defaultMessage: 'is one of' },
+  notIn: { id: getTranslation('rules.operator.notIn'), defaultMessage: 'is none of' },
+  contains: { id: getTranslation('rules.operator.contains'), defaultMessage: 'contains' },
+  doesNotContain: { id: getTranslation('rules.operator.doesNotContain'), defaultMessage: 'does not contain' },
+  beginsWith: { id: getTranslation('rules.operator.beginsWith'), defaultMessage: 'starts with' },
+  endsWith: { id: getTranslation('rules.operator.endsWith'), defaultMessage: 'ends with' },
+  isSet: { id: getTranslation('rules.operator.isSet'), defaultMessage: 'is set' },
+  isNotSet: { id: getTranslation('rules.operator.isNotSet'), defaultMessage: 'is not set' },
+  json: { id: getTranslation('rules.operator.json'), defaultMessage: 'is true' },
 };
 
-const PSEUDO_LABELS: Partial<Record<EntryKind, Partial<Record<BuilderOperator, string>>>> = {
-  audience: { '=': 'is in', '!=': 'is not in' },
-  experiment: { '=': 'is in arm', '!=': 'is not in arm' },
+const PSEUDO_LABELS: Partial<Record<EntryKind, Partial<Record<BuilderOperator, MessageDescriptor>>>> = {
+  audience: {
+    '=': { id: getTranslation('rules.operator.inAudience'), defaultMessage: 'is in' },
+    '!=': { id: getTranslation('rules.operator.notInAudience'), defaultMessage: 'is not in' },
+  },
+  experiment: {
+    '=': { id: getTranslation('rules.operator.inArm'), defaultMessage: 'is in arm' },
+    '!=': { id: getTranslation('rules.operator.notInArm'), defaultMessage: 'is not in arm' },
+  },
 };
 
-export const operatorsFor = (entry: FieldEntry | undefined): { name: BuilderOperator; label: string }[] =>
-  OPERATORS[entry?.kind ?? 'mixed'].map((name) => ({
-    name,
-    label: PSEUDO_LABELS[entry?.kind ?? 'mixed']?.[name] ?? OPERATOR_LABELS[name],
-  }));
+/** An operator in words; unknown operators read as themselves. */
+export const operatorLabel = (operator: string, formatMessage: FormatMessage, kind?: EntryKind): string => {
+  const label = (kind && PSEUDO_LABELS[kind]?.[operator as BuilderOperator]) ?? OPERATOR_LABELS[operator as BuilderOperator];
+  if (label === undefined) return operator;
+  return typeof label === 'string' ? label : formatMessage(label);
+};
+
+export const operatorsFor = (entry: FieldEntry | undefined, formatMessage: FormatMessage): { name: BuilderOperator; label: string }[] =>
+  OPERATORS[entry?.kind ?? 'mixed'].map((name) => ({ name, label: operatorLabel(name, formatMessage, entry?.kind ?? 'mixed') }));
 
 /** A sensible starting value when a rule's field or operator changes. */
 export const defaultValue = (entry: FieldEntry | undefined, operator: string, audienceKeys: string[]): unknown => {

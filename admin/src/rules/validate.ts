@@ -1,4 +1,5 @@
 import { compile, RuleError, formatRulePath } from '../../../engine/src';
+import { getTranslation, type FormatMessage } from '../utils/getTranslation';
 import { entryFor, keyOf, type FieldEntry } from './fields';
 import { fromJsonLogic, toJsonLogic } from './jsonLogic';
 import { AUDIENCE_FIELD, EXPERIMENT_FIELD, JSON_FIELD, isGroup, type JsonLogic, type RuleGroupType, type RuleType } from './types';
@@ -27,41 +28,65 @@ export const checkCondition = (condition: JsonLogic, audiences: Record<string, u
   }
 };
 
-export const describeProblem = (problem: ConditionProblem) =>
-  problem.path.length ? `${problem.message} (at ${formatRulePath(problem.path)})` : problem.message;
+const MESSAGES = {
+  at: { id: getTranslation('rules.problem.at'), defaultMessage: '{problem} (at {path})' },
+  unknownSignal: { id: getTranslation('rules.problem.unknownSignal'), defaultMessage: 'Unknown signal "{signal}"' },
+  missingKey: { id: getTranslation('rules.problem.missingKey'), defaultMessage: 'Enter a name after the signal' },
+  pickAudience: { id: getTranslation('rules.problem.pickAudience'), defaultMessage: 'Pick an audience' },
+  experiment: { id: getTranslation('rules.problem.experiment'), defaultMessage: 'Enter the experiment key and the arm' },
+  number: { id: getTranslation('rules.problem.number'), defaultMessage: 'Enter a number' },
+  bounds: { id: getTranslation('rules.problem.bounds'), defaultMessage: 'Enter both bounds' },
+  boundsOrder: { id: getTranslation('rules.problem.boundsOrder'), defaultMessage: 'The lower bound is above the upper bound' },
+  values: { id: getTranslation('rules.problem.values'), defaultMessage: 'Enter at least one value' },
+  emptyGroup: {
+    id: getTranslation('rules.problem.emptyGroup'),
+    defaultMessage: 'An empty group never matches: add a condition or remove it',
+  },
+  invalidJson: { id: getTranslation('rules.problem.invalidJson'), defaultMessage: 'Not valid JSON: {message}' },
+};
+
+/** A problem with where it is. The message itself is the engine's (shared with the server, in English). */
+export const describeProblem = (problem: ConditionProblem, formatMessage: FormatMessage) =>
+  problem.path.length ? formatMessage(MESSAGES.at, { problem: problem.message, path: formatRulePath(problem.path) }) : problem.message;
 
 /** What is wrong with one builder rule, in words, or null. */
-const ruleProblem = (rule: RuleType, entries: FieldEntry[], audiences: Record<string, unknown> | null): string | null => {
+const ruleProblem = (
+  rule: RuleType,
+  entries: FieldEntry[],
+  audiences: Record<string, unknown> | null,
+  formatMessage: FormatMessage
+): string | null => {
   const entry = entryFor(entries, rule.field);
   if (rule.field !== JSON_FIELD && rule.field !== AUDIENCE_FIELD && rule.field !== EXPERIMENT_FIELD) {
-    if (!entry) return `Unknown signal "${rule.field}"`;
-    if (entry.keyed && !keyOf(entry, rule.field)) return 'Enter a name after the signal';
+    if (!entry) return formatMessage(MESSAGES.unknownSignal, { signal: rule.field });
+    if (entry.keyed && !keyOf(entry, rule.field)) return formatMessage(MESSAGES.missingKey);
   }
-  if (rule.field === AUDIENCE_FIELD && (typeof rule.value !== 'string' || !rule.value)) return 'Pick an audience';
+  if (rule.field === AUDIENCE_FIELD && (typeof rule.value !== 'string' || !rule.value)) return formatMessage(MESSAGES.pickAudience);
   if (rule.field === EXPERIMENT_FIELD) {
     const [key, arm] = Array.isArray(rule.value) ? rule.value : [];
-    if (!key || !arm) return 'Enter the experiment key and the arm';
+    if (!key || !arm) return formatMessage(MESSAGES.experiment);
   }
   if (entry?.kind === 'number' && ['=', '!=', '<', '<=', '>', '>='].includes(rule.operator) && typeof rule.value !== 'number') {
-    return 'Enter a number';
+    return formatMessage(MESSAGES.number);
   }
   if (rule.operator === 'between') {
     const [low, high] = Array.isArray(rule.value) ? rule.value : [];
-    if (typeof low !== 'number' || typeof high !== 'number') return 'Enter both bounds';
-    if (low > high) return 'The lower bound is above the upper bound';
+    if (typeof low !== 'number' || typeof high !== 'number') return formatMessage(MESSAGES.bounds);
+    if (low > high) return formatMessage(MESSAGES.boundsOrder);
   }
   if ((rule.operator === 'in' || rule.operator === 'notIn') && (!Array.isArray(rule.value) || rule.value.length === 0)) {
-    return 'Enter at least one value';
+    return formatMessage(MESSAGES.values);
   }
   const problem = checkCondition(toJsonLogic({ combinator: 'and', rules: [rule] }), audiences);
-  return problem ? describeProblem(problem) : null;
+  return problem ? describeProblem(problem, formatMessage) : null;
 };
 
 /** Problems of every rule of the tree, by rule id, to show under each rule. */
 export const ruleProblems = (
   tree: RuleGroupType,
   entries: FieldEntry[],
-  audiences: Record<string, unknown> | null
+  audiences: Record<string, unknown> | null,
+  formatMessage: FormatMessage
 ): Record<string, string> => {
   const problems: Record<string, string> = {};
   const visit = (group: RuleGroupType) => {
@@ -69,9 +94,9 @@ export const ruleProblems = (
       if (typeof item === 'string') continue;
       if (isGroup(item)) {
         visit(item);
-        if (item.rules.length === 0 && item.id) problems[item.id] = 'An empty group never matches: add a condition or remove it';
+        if (item.rules.length === 0 && item.id) problems[item.id] = formatMessage(MESSAGES.emptyGroup);
       } else if (item.id) {
-        const problem = ruleProblem(item, entries, audiences);
+        const problem = ruleProblem(item, entries, audiences, formatMessage);
         if (problem) problems[item.id] = problem;
       }
     }
@@ -83,17 +108,18 @@ export const ruleProblems = (
 /** Parses the JSON tab's text: the rule, or where the text is wrong. */
 export const parseConditionText = (
   text: string,
-  audiences: Record<string, unknown> | null
+  audiences: Record<string, unknown> | null,
+  formatMessage: FormatMessage
 ): { condition: JsonLogic; problem: string | null } => {
   if (text.trim() === '') return { condition: null, problem: null };
   let condition: unknown;
   try {
     condition = JSON.parse(text);
   } catch (error) {
-    return { condition: undefined, problem: `Not valid JSON: ${(error as Error).message}` };
+    return { condition: undefined, problem: formatMessage(MESSAGES.invalidJson, { message: (error as Error).message }) };
   }
   const problem = checkCondition(condition, audiences);
-  return { condition, problem: problem ? describeProblem(problem) : null };
+  return { condition, problem: problem ? describeProblem(problem, formatMessage) : null };
 };
 
 export { fromJsonLogic, toJsonLogic };

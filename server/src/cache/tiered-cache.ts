@@ -13,11 +13,20 @@ export interface TieredCacheOptions<T extends object> {
 }
 
 export interface TierStats {
+  /** Entries in this instance's L1. */
   size: number;
+  /** L1's capacity (`cache.maxEntries`). */
+  maxEntries: number;
+  /** Lookups served by L1. */
   hits: number;
+  /** Lookups L1 did not have (then asked of L2, when configured). */
   misses: number;
+  /** L1 misses that Redis (L2) served. */
   l2Hits: number;
+  /** L1 misses that Redis did not have either (counted only while Redis is ready). */
   l2Misses: number;
+  /** Share of lookups served from cache, either tier: `(hits + l2Hits) / (hits + misses)`; null before any lookup. */
+  hitRatio: number | null;
 }
 
 interface Entry<T> {
@@ -159,6 +168,12 @@ export class TieredCache<T extends object> {
   }
 
   stats(): TierStats {
-    return { size: this.l1.size, ...this.counters };
+    const lookups = this.counters.hits + this.counters.misses;
+    return {
+      size: this.l1.size,
+      maxEntries: this.options.maxEntries,
+      ...this.counters,
+      hitRatio: lookups === 0 ? null : (this.counters.hits + this.counters.l2Hits) / lookups,
+    };
   }
 }

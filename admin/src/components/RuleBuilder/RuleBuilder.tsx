@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 
 import { Box, Flex, JSONInput, Tabs, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
 import { QueryBuilder, type Field, type RuleGroupType } from 'react-querybuilder';
 import { styled } from 'styled-components';
 
@@ -11,6 +12,7 @@ import { fromJsonLogic, toJsonLogic } from '../../rules/jsonLogic';
 import { describeCondition } from '../../rules/summary';
 import { checkCondition, describeProblem, parseConditionText, ruleProblems } from '../../rules/validate';
 import type { Audience } from '../../utils/api';
+import { getTranslation } from '../../utils/getTranslation';
 import type { BuilderContext } from './context';
 import { AddGroupAction, AddRuleAction, CombinatorSelector, NotToggle, OperatorSelector, RemoveAction } from './controls';
 import { FieldSelector } from './FieldSelector';
@@ -86,8 +88,9 @@ const toText = (condition: unknown) => (condition === null || condition === unde
  * by the signal vocabulary) and a JSON tab that round-trip, both checked with the engine.
  */
 export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disabled }: RuleBuilderProps) => {
+  const { formatMessage } = useIntl();
   const { vocabulary, error: vocabularyError } = useSignals();
-  const entries = useMemo(() => buildEntries(vocabulary), [vocabulary]);
+  const entries = useMemo(() => buildEntries(vocabulary, formatMessage), [vocabulary, formatMessage]);
   const groups = useMemo(() => buildGroups(vocabulary, entries), [vocabulary, entries]);
   const library = useMemo(() => audienceRules(audiences), [audiences]);
   const audienceKeys = useMemo(() => (audiences ?? []).map((audience) => audience.key), [audiences]);
@@ -106,11 +109,11 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
 
-  const problems = useMemo(() => ruleProblems(tree, entries, library), [tree, entries, library]);
+  const problems = useMemo(() => ruleProblems(tree, entries, library, formatMessage), [tree, entries, library, formatMessage]);
   const wholeProblem = useMemo(() => {
     const problem = checkCondition(toJsonLogic(tree), library);
-    return problem ? describeProblem(problem) : null;
-  }, [tree, library]);
+    return problem ? describeProblem(problem, formatMessage) : null;
+  }, [tree, library, formatMessage]);
   const valid = tab === 'json' ? textProblem === null : Object.keys(problems).length === 0 && wholeProblem === null;
 
   useEffect(() => {
@@ -129,7 +132,7 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
 
   const onTextChange = (next: string) => {
     setText(next);
-    const parsed = parseConditionText(next, library);
+    const parsed = parseConditionText(next, library, formatMessage);
     setTextProblem(parsed.problem);
     if (parsed.condition !== undefined) {
       setTree(fromJsonLogic(parsed.condition));
@@ -142,19 +145,27 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
   return (
     <Flex direction="column" alignItems="stretch" gap={2}>
       <Typography variant="pi" textColor="neutral600" data-testid="condition-summary">
-        {`When: ${describeCondition(toJsonLogic(tree), { audienceNames })}`}
+        {formatMessage(
+          { id: getTranslation('rules.summary'), defaultMessage: 'When: {condition}' },
+          { condition: describeCondition(toJsonLogic(tree), { audienceNames, formatMessage }) }
+        )}
       </Typography>
       <Tabs.Root value={tab} onValueChange={(next: string) => setTab(next === 'json' && textProblem === null ? 'json' : (next as 'visual' | 'json'))}>
-        <Tabs.List aria-label="Condition editor">
+        <Tabs.List aria-label={formatMessage({ id: getTranslation('rules.tabs.label'), defaultMessage: 'Condition editor' })}>
           <Tabs.Trigger value="visual" disabled={tab === 'json' && textProblem !== null}>
-            Visual
+            {formatMessage({ id: getTranslation('rules.tabs.visual'), defaultMessage: 'Visual' })}
           </Tabs.Trigger>
           <Tabs.Trigger value="json">JSON</Tabs.Trigger>
         </Tabs.List>
         <Tabs.Content value="visual">
           <Frame paddingTop={2}>
             {vocabularyError ? (
-              <Typography textColor="danger600">{`The signal vocabulary could not be loaded: ${vocabularyError}`}</Typography>
+              <Typography textColor="danger600">
+                {formatMessage(
+                  { id: getTranslation('rules.vocabularyError'), defaultMessage: 'The signal vocabulary could not be loaded: {error}' },
+                  { error: vocabularyError }
+                )}
+              </Typography>
             ) : null}
             <QueryBuilder
               fields={fields}
@@ -164,14 +175,23 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
               context={context}
               showNotToggle
               disabled={disabled}
-              getOperators={(field: string) => operatorsFor(entryFor(entries, field))}
-              getDefaultOperator={(field: string) => operatorsFor(entryFor(entries, field))[0]?.name ?? '='}
+              getOperators={(field: string) => operatorsFor(entryFor(entries, field), formatMessage)}
+              getDefaultOperator={(field: string) => operatorsFor(entryFor(entries, field), formatMessage)[0]?.name ?? '='}
               getDefaultValue={(rule: { field: string; operator: string }) =>
                 defaultValue(entryFor(entries, rule.field), rule.operator, audienceKeys)
               }
               getDefaultField={(fieldList: unknown) => (Array.isArray(fieldList) && fieldList[0] ? (fieldList[0] as Field).name : 'context.device')}
               resetOnOperatorChange
-              translations={{ addRule: { label: 'Condition', title: 'Add a condition' }, addGroup: { label: 'Group', title: 'Add a group' } }}
+              translations={{
+                addRule: {
+                  label: formatMessage({ id: getTranslation('rules.addRule'), defaultMessage: 'Condition' }),
+                  title: formatMessage({ id: getTranslation('rules.addRule.title'), defaultMessage: 'Add a condition' }),
+                },
+                addGroup: {
+                  label: formatMessage({ id: getTranslation('rules.addGroup'), defaultMessage: 'Group' }),
+                  title: formatMessage({ id: getTranslation('rules.addGroup.title'), defaultMessage: 'Add a group' }),
+                },
+              }}
             />
             {wholeProblem && Object.keys(problems).length === 0 ? (
               <Typography variant="pi" textColor="danger600" role="alert">
@@ -182,9 +202,19 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
         </Tabs.Content>
         <Tabs.Content value="json">
           <Box paddingTop={2}>
-            <JSONInput aria-label="Condition JSON" value={text} minHeight="12rem" disabled={disabled} onChange={onTextChange} />
+            <JSONInput
+              aria-label={formatMessage({ id: getTranslation('rules.json.label'), defaultMessage: 'Condition JSON' })}
+              value={text}
+              minHeight="12rem"
+              disabled={disabled}
+              onChange={onTextChange}
+            />
             <Typography variant="pi" textColor={textProblem ? 'danger600' : 'neutral600'} role={textProblem ? 'alert' : undefined}>
-              {textProblem ?? 'JSON-logic; leave empty for "always". Changes here show in the visual tab.'}
+              {textProblem ??
+                formatMessage({
+                  id: getTranslation('rules.json.hint'),
+                  defaultMessage: 'JSON-logic; leave empty for "always". Changes here show in the visual tab.',
+                })}
             </Typography>
           </Box>
         </Tabs.Content>

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 
 import { Flex, JSONInput, NumberInput, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
 import type { ValueEditorProps } from 'react-querybuilder';
 
 import { entryFor, type FieldEntry } from '../../rules/fields';
 import { signalUnit } from '../../rules/signalLabels';
+import { getTranslation } from '../../utils/getTranslation';
 import type { BuilderContext } from './context';
 
 const listText = (value: unknown) => (Array.isArray(value) ? value.join(', ') : '');
@@ -40,12 +42,13 @@ const ListInput = ({ value, onChange, numeric, label, disabled }: { value: unkno
 
 /** Raw JSON-logic for what the builder has no control for; handed over only when it parses. */
 const JsonValue = ({ value, onChange, disabled }: { value: unknown; onChange: (value: unknown) => void; disabled?: boolean }) => {
+  const { formatMessage } = useIntl();
   const [text, setText] = useState(() => JSON.stringify(value, null, 2));
   const [error, setError] = useState<string | null>(null);
   return (
     <Flex direction="column" alignItems="stretch" gap={1} width="100%">
       <JSONInput
-        aria-label="JSON-logic"
+        aria-label={formatMessage({ id: getTranslation('rules.value.json'), defaultMessage: 'JSON-logic' })}
         value={text}
         minHeight="6rem"
         disabled={disabled}
@@ -83,6 +86,7 @@ const NumberValue = ({ entry, value, onChange, label, disabled }: { entry?: Fiel
 
 /** Value inputs that fit the signal: allowed values as a select, numbers, lists, audiences, arms. */
 export const ValueEditor = ({ rule, operator, value, handleOnChange, context, disabled }: ValueEditorProps) => {
+  const { formatMessage } = useIntl();
   const { entries, audiences } = context as BuilderContext;
   const entry = entryFor(entries, rule.field);
   if (operator === 'isSet' || operator === 'isNotSet') return null;
@@ -93,9 +97,9 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
     case 'audience':
       return audiences ? (
         <SingleSelect
-          aria-label="Audience"
+          aria-label={formatMessage({ id: getTranslation('rules.value.audience'), defaultMessage: 'Audience' })}
           size="S"
-          placeholder="Pick an audience"
+          placeholder={formatMessage({ id: getTranslation('rules.value.audience.placeholder'), defaultMessage: 'Pick an audience' })}
           value={typeof value === 'string' ? value : undefined}
           disabled={disabled}
           onChange={(next: string | number) => handleOnChange(String(next))}
@@ -108,7 +112,7 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
         </SingleSelect>
       ) : (
         <TextInput
-          aria-label="Audience key"
+          aria-label={formatMessage({ id: getTranslation('rules.value.audienceKey'), defaultMessage: 'Audience key' })}
           size="S"
           value={typeof value === 'string' ? value : ''}
           disabled={disabled}
@@ -120,17 +124,17 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
       return (
         <Flex gap={2}>
           <TextInput
-            aria-label="Experiment key"
+            aria-label={formatMessage({ id: getTranslation('rules.value.experimentKey'), defaultMessage: 'Experiment key' })}
             size="S"
-            placeholder="experiment key"
+            placeholder={formatMessage({ id: getTranslation('rules.field.key.experiment'), defaultMessage: 'experiment key' })}
             value={key ?? ''}
             disabled={disabled}
             onChange={(event: React.ChangeEvent<HTMLInputElement>) => handleOnChange([event.target.value, arm ?? ''])}
           />
           <TextInput
-            aria-label="Arm"
+            aria-label={formatMessage({ id: getTranslation('rules.value.arm'), defaultMessage: 'Arm' })}
             size="S"
-            placeholder="arm"
+            placeholder={formatMessage({ id: getTranslation('rules.value.arm.placeholder'), defaultMessage: 'arm' })}
             value={arm ?? ''}
             disabled={disabled}
             onChange={(event: React.ChangeEvent<HTMLInputElement>) => handleOnChange([key ?? '', event.target.value])}
@@ -144,22 +148,22 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
 
   const numeric = entry?.kind === 'number';
   if (operator === 'in' || operator === 'notIn') {
-    return <ListInput value={value} numeric={numeric} label="Values" disabled={disabled} onChange={handleOnChange} />;
+    return <ListInput value={value} numeric={numeric} label={formatMessage({ id: getTranslation('rules.value.list'), defaultMessage: 'Values' })} disabled={disabled} onChange={handleOnChange} />;
   }
   if (operator === 'between') {
     const [low, high] = Array.isArray(value) ? value : [undefined, undefined];
     return (
       <Flex gap={2}>
-        <NumberValue label="From" value={low} disabled={disabled} onChange={(next) => handleOnChange([next, high])} />
-        <Typography variant="pi">and</Typography>
-        <NumberValue entry={entry} label="To" value={high} disabled={disabled} onChange={(next) => handleOnChange([low, next])} />
+        <NumberValue label={formatMessage({ id: getTranslation('rules.value.from'), defaultMessage: 'From' })} value={low} disabled={disabled} onChange={(next) => handleOnChange([next, high])} />
+        <Typography variant="pi">{formatMessage({ id: getTranslation('rules.value.and'), defaultMessage: 'and' })}</Typography>
+        <NumberValue entry={entry} label={formatMessage({ id: getTranslation('rules.value.to'), defaultMessage: 'To' })} value={high} disabled={disabled} onChange={(next) => handleOnChange([low, next])} />
       </Flex>
     );
   }
   if (entry?.kind === 'enum') {
     return (
       <SingleSelect
-        aria-label="Value"
+        aria-label={formatMessage({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
         size="S"
         value={typeof value === 'string' ? value : undefined}
         disabled={disabled}
@@ -176,21 +180,21 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
   if (entry?.kind === 'boolean') {
     return (
       <SingleSelect
-        aria-label="Value"
+        aria-label={formatMessage({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
         size="S"
         value={value === false ? 'false' : 'true'}
         disabled={disabled}
         onChange={(next: string | number) => handleOnChange(next === 'true')}
       >
-        <SingleSelectOption value="true">true</SingleSelectOption>
-        <SingleSelectOption value="false">false</SingleSelectOption>
+        <SingleSelectOption value="true">{formatMessage({ id: getTranslation('common.true'), defaultMessage: 'true' })}</SingleSelectOption>
+        <SingleSelectOption value="false">{formatMessage({ id: getTranslation('common.false'), defaultMessage: 'false' })}</SingleSelectOption>
       </SingleSelect>
     );
   }
-  if (numeric) return <NumberValue entry={entry} label="Value" value={value} disabled={disabled} onChange={handleOnChange} />;
+  if (numeric) return <NumberValue entry={entry} label={formatMessage({ id: getTranslation('rules.value'), defaultMessage: 'Value' })} value={value} disabled={disabled} onChange={handleOnChange} />;
   return (
     <TextInput
-      aria-label="Value"
+      aria-label={formatMessage({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
       size="S"
       value={typeof value === 'string' || typeof value === 'number' ? String(value) : ''}
       disabled={disabled}

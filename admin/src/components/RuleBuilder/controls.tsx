@@ -1,63 +1,102 @@
 import { Button, Checkbox, IconButton, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
+import { useIntl } from 'react-intl';
 import type { ActionProps, CombinatorSelectorProps, NotToggleProps, OperatorSelectorProps } from 'react-querybuilder';
 
+import { getTranslation } from '../../utils/getTranslation';
 import type { BuilderContext } from './context';
 
-export const CombinatorSelector = ({ value, handleOnChange, disabled }: CombinatorSelectorProps) => (
-  <SingleSelect
-    aria-label="Match"
-    size="S"
-    value={value}
-    disabled={disabled}
-    onChange={(next: string | number) => handleOnChange(String(next))}
-  >
-    <SingleSelectOption value="and">All of (and)</SingleSelectOption>
-    <SingleSelectOption value="or">Any of (or)</SingleSelectOption>
-  </SingleSelect>
-);
+export const CombinatorSelector = ({ value, handleOnChange, disabled }: CombinatorSelectorProps) => {
+  const { formatMessage } = useIntl();
+  return (
+    <SingleSelect
+      aria-label={formatMessage({ id: getTranslation('rules.combinator.label'), defaultMessage: 'Match' })}
+      size="S"
+      value={value}
+      disabled={disabled}
+      onChange={(next: string | number) => handleOnChange(String(next))}
+    >
+      <SingleSelectOption value="and">
+        {formatMessage({ id: getTranslation('rules.combinator.and'), defaultMessage: 'All of (and)' })}
+      </SingleSelectOption>
+      <SingleSelectOption value="or">
+        {formatMessage({ id: getTranslation('rules.combinator.or'), defaultMessage: 'Any of (or)' })}
+      </SingleSelectOption>
+    </SingleSelect>
+  );
+};
 
-export const NotToggle = ({ checked, handleOnChange, disabled }: NotToggleProps) => (
-  <Checkbox checked={Boolean(checked)} disabled={disabled} onCheckedChange={(next: boolean | 'indeterminate') => handleOnChange(next === true)}>
-    Not
-  </Checkbox>
-);
+export const NotToggle = ({ checked, handleOnChange, disabled }: NotToggleProps) => {
+  const { formatMessage } = useIntl();
+  return (
+    <Checkbox checked={Boolean(checked)} disabled={disabled} onCheckedChange={(next: boolean | 'indeterminate') => handleOnChange(next === true)}>
+      {formatMessage({ id: getTranslation('rules.not'), defaultMessage: 'Not' })}
+    </Checkbox>
+  );
+};
 
-export const OperatorSelector = ({ value, options, handleOnChange, disabled }: OperatorSelectorProps) => (
-  <SingleSelect
-    aria-label="Operator"
-    size="S"
-    value={value}
-    disabled={disabled}
-    onChange={(next: string | number) => handleOnChange(String(next))}
-  >
-    {options.map((option) =>
-      'name' in option ? (
-        <SingleSelectOption key={option.name} value={option.name}>
-          {option.label}
-        </SingleSelectOption>
-      ) : null
-    )}
-  </SingleSelect>
-);
+export const OperatorSelector = ({ value, options, handleOnChange, disabled }: OperatorSelectorProps) => {
+  const { formatMessage } = useIntl();
+  return (
+    <SingleSelect
+      aria-label={formatMessage({ id: getTranslation('rules.operator.label'), defaultMessage: 'Operator' })}
+      size="S"
+      value={value}
+      disabled={disabled}
+      onChange={(next: string | number) => handleOnChange(String(next))}
+    >
+      {options.map((option) =>
+        'name' in option ? (
+          <SingleSelectOption key={option.name} value={option.name}>
+            {option.label}
+          </SingleSelectOption>
+        ) : null
+      )}
+    </SingleSelect>
+  );
+};
 
-export const AddRuleAction = ({ handleOnClick, disabled }: ActionProps) => (
-  <Button variant="tertiary" size="S" startIcon={<Plus />} disabled={disabled} onClick={(event: React.MouseEvent) => handleOnClick(event)}>
-    Condition
-  </Button>
-);
+export const AddRuleAction = ({ handleOnClick, disabled }: ActionProps) => {
+  const { formatMessage } = useIntl();
+  return (
+    <Button
+      variant="tertiary"
+      size="S"
+      startIcon={<Plus />}
+      disabled={disabled}
+      onClick={(event: React.MouseEvent) => handleOnClick(event)}
+    >
+      {formatMessage({ id: getTranslation('rules.addRule'), defaultMessage: 'Condition' })}
+    </Button>
+  );
+};
 
-export const AddGroupAction = ({ handleOnClick, disabled }: ActionProps) => (
-  <Button variant="tertiary" size="S" startIcon={<Plus />} disabled={disabled} onClick={(event: React.MouseEvent) => handleOnClick(event)}>
-    Group
-  </Button>
-);
+export const AddGroupAction = ({ handleOnClick, disabled }: ActionProps) => {
+  const { formatMessage } = useIntl();
+  return (
+    <Button
+      variant="tertiary"
+      size="S"
+      startIcon={<Plus />}
+      disabled={disabled}
+      onClick={(event: React.MouseEvent) => handleOnClick(event)}
+    >
+      {formatMessage({ id: getTranslation('rules.addGroup'), defaultMessage: 'Group' })}
+    </Button>
+  );
+};
 
 export const RemoveAction = ({ handleOnClick, disabled, ruleOrGroup, context }: ActionProps) => {
+  const { formatMessage } = useIntl();
   const problem = ruleOrGroup.id ? (context as BuilderContext).problems[ruleOrGroup.id] : undefined;
   return (
     <>
-      <IconButton label="Remove" variant="ghost" disabled={disabled} onClick={(event: React.MouseEvent) => handleOnClick(event)}>
+      <IconButton
+        label={formatMessage({ id: getTranslation('rules.remove'), defaultMessage: 'Remove' })}
+        variant="ghost"
+        disabled={disabled}
+        onClick={(event: React.MouseEvent) => handleOnClick(event)}
+      >
         <Trash />
       </IconButton>
       {problem ? (

@@ -14,8 +14,10 @@ import {
 } from '@strapi/design-system';
 import { Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
 
 import { adminApi, errorDetails, errorMessage, type VariantOutcome, type VariantsEvaluation } from '../../utils/api';
+import { getTranslation, type FormatMessage } from '../../utils/getTranslation';
 import { ExplainTree } from './ExplainTree';
 import { SIGNAL_PRESETS } from './presets';
 
@@ -26,10 +28,17 @@ export interface TestRequest {
   variants: unknown[];
 }
 
-const statusOf = (outcome: VariantOutcome): { label: string; variant: 'success' | 'danger' | 'secondary' | 'warning' } => {
-  if (outcome.matched === null) return { label: 'disabled', variant: 'secondary' };
-  if (outcome.error) return { label: 'error', variant: 'warning' };
-  return outcome.matched ? { label: 'matches', variant: 'success' } : { label: 'no match', variant: 'danger' };
+const statusOf = (
+  outcome: VariantOutcome,
+  formatMessage: FormatMessage
+): { label: string; variant: 'success' | 'danger' | 'secondary' | 'warning' } => {
+  if (outcome.matched === null) {
+    return { label: formatMessage({ id: getTranslation('testPanel.status.disabled'), defaultMessage: 'disabled' }), variant: 'secondary' };
+  }
+  if (outcome.error) return { label: formatMessage({ id: getTranslation('testPanel.status.error'), defaultMessage: 'error' }), variant: 'warning' };
+  return outcome.matched
+    ? { label: formatMessage({ id: getTranslation('testPanel.status.matches'), defaultMessage: 'matches' }), variant: 'success' }
+    : { label: formatMessage({ id: getTranslation('testPanel.status.noMatch'), defaultMessage: 'no match' }), variant: 'danger' };
 };
 
 /**
@@ -38,6 +47,7 @@ const statusOf = (outcome: VariantOutcome): { label: string; variant: 'success' 
  */
 export const TestPanel = ({ request }: { request: TestRequest }) => {
   const { post } = useFetchClient();
+  const { formatMessage } = useIntl();
   const [preset, setPreset] = useState(SIGNAL_PRESETS[0].id);
   const [text, setText] = useState(JSON.stringify(SIGNAL_PRESETS[0].signals, null, 2));
   const [result, setResult] = useState<VariantsEvaluation | null>(null);
@@ -50,7 +60,12 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
     try {
       signals = text.trim() ? JSON.parse(text) : {};
     } catch (reason) {
-      setError(`The signals are not valid JSON: ${(reason as Error).message}`);
+      setError(
+        formatMessage(
+          { id: getTranslation('testPanel.invalidSignals'), defaultMessage: 'The signals are not valid JSON: {error}' },
+          { error: (reason as Error).message }
+        )
+      );
       return;
     }
     setRunning(true);
@@ -72,13 +87,16 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
     <Box background="neutral100" padding={4} hasRadius data-testid="test-panel">
       <Flex direction="column" alignItems="stretch" gap={3}>
         <Typography variant="delta" tag="h3">
-          Live test
+          {formatMessage({ id: getTranslation('testPanel.title'), defaultMessage: 'Live test' })}
         </Typography>
         <Typography variant="pi" textColor="neutral600">
-          Try the variants on screen against a sample visitor. Nothing is saved.
+          {formatMessage({
+            id: getTranslation('testPanel.intro'),
+            defaultMessage: 'Try the variants on screen against a sample visitor. Nothing is saved.',
+          })}
         </Typography>
         <Field.Root name="test-preset">
-          <Field.Label>Sample visitor</Field.Label>
+          <Field.Label>{formatMessage({ id: getTranslation('testPanel.sample'), defaultMessage: 'Sample visitor' })}</Field.Label>
           <SingleSelect
             value={preset}
             onChange={(next: string | number) => {
@@ -89,34 +107,60 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
           >
             {SIGNAL_PRESETS.map((candidate) => (
               <SingleSelectOption key={candidate.id} value={candidate.id}>
-                {candidate.label}
+                {formatMessage(candidate.label)}
               </SingleSelectOption>
             ))}
           </SingleSelect>
         </Field.Root>
-        <Field.Root name="test-signals" hint="Signals as the site sends them (see GET /api/personalize/signals)">
-          <Field.Label>Signals</Field.Label>
-          <JSONInput aria-label="Test signals" value={text} minHeight="8rem" onChange={setText} />
+        <Field.Root
+          name="test-signals"
+          hint={formatMessage(
+            { id: getTranslation('testPanel.signals.hint'), defaultMessage: 'Signals as the site sends them (see {route})' },
+            { route: 'GET /api/personalize/signals' }
+          )}
+        >
+          <Field.Label>{formatMessage({ id: getTranslation('testPanel.signals'), defaultMessage: 'Signals' })}</Field.Label>
+          <JSONInput
+            aria-label={formatMessage({ id: getTranslation('testPanel.signals.label'), defaultMessage: 'Test signals' })}
+            value={text}
+            minHeight="8rem"
+            onChange={setText}
+          />
           <Field.Hint />
         </Field.Root>
         <Flex>
           <Button startIcon={<Play />} loading={running} onClick={run}>
-            Run test
+            {formatMessage({ id: getTranslation('testPanel.run'), defaultMessage: 'Run test' })}
           </Button>
         </Flex>
         {error ? (
-          <Alert variant="danger" title="Test failed" closeLabel="Close" onClose={() => setError(null)}>
+          <Alert
+            variant="danger"
+            title={formatMessage({ id: getTranslation('testPanel.failed'), defaultMessage: 'Test failed' })}
+            closeLabel={formatMessage({ id: getTranslation('common.close'), defaultMessage: 'Close' })}
+            onClose={() => setError(null)}
+          >
             <span style={{ whiteSpace: 'pre-wrap' }}>{error}</span>
           </Alert>
         ) : null}
         {result ? (
           <Flex direction="column" alignItems="stretch" gap={3} data-testid="test-result">
-            <Alert variant={winner ? 'success' : 'default'} title={winner ? 'Served:' : 'No variant matches:'} closeLabel="Close">
-              {winner ? `${winner.name} (${winner.id})` : 'the entry is served unchanged.'}
+            <Alert
+              variant={winner ? 'success' : 'default'}
+              title={
+                winner
+                  ? formatMessage({ id: getTranslation('testPanel.served'), defaultMessage: 'Served:' })
+                  : formatMessage({ id: getTranslation('testPanel.noWinner'), defaultMessage: 'No variant matches:' })
+              }
+              closeLabel={formatMessage({ id: getTranslation('common.close'), defaultMessage: 'Close' })}
+            >
+              {winner
+                ? `${winner.name} (${winner.id})`
+                : formatMessage({ id: getTranslation('testPanel.unchanged'), defaultMessage: 'the entry is served unchanged.' })}
             </Alert>
             <Box tag="ol">
               {result.variants.map((outcome, index) => {
-                const status = statusOf(outcome);
+                const status = statusOf(outcome, formatMessage);
                 return (
                   <Box tag="li" key={outcome.id} paddingTop={2} style={{ listStyle: 'none' }}>
                     <Flex gap={2}>
@@ -141,7 +185,12 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
             {result.entry ? (
               <details>
                 <summary>
-                  <Typography variant="pi">The entry as this visitor would get it (draft)</Typography>
+                  <Typography variant="pi">
+                    {formatMessage({
+                      id: getTranslation('testPanel.entry'),
+                      defaultMessage: 'The entry as this visitor would get it (draft)',
+                    })}
+                  </Typography>
                 </summary>
                 <Box tag="pre" padding={2} background="neutral0" style={{ overflow: 'auto', maxHeight: '20rem', fontSize: '12px' }}>
                   {JSON.stringify(result.entry, null, 2)}

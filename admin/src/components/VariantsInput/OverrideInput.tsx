@@ -12,8 +12,12 @@ import {
   Typography,
 } from '@strapi/design-system';
 
+import { useIntl, type IntlShape } from 'react-intl';
+
 import type { AttributeLike } from '../../../../contracts/src/schema-types';
 import { isRelationToMany } from '../../../../contracts/src/schema-types';
+import { getTranslation } from '../../utils/getTranslation';
+import { MediaOverride } from './MediaOverride';
 
 interface OverrideInputProps {
   name: string;
@@ -26,20 +30,28 @@ interface OverrideInputProps {
 
 const JSON_TYPES = new Set(['json', 'component', 'dynamiczone', 'blocks']);
 
-const hintFor = (attribute: AttributeLike): string | undefined => {
+const hintFor = (attribute: AttributeLike, formatMessage: IntlShape['formatMessage']): string | undefined => {
+  const t = (key: string, defaultMessage: string, values?: Record<string, string>) =>
+    formatMessage({ id: getTranslation(`variants.override.hint.${key}`), defaultMessage }, values);
   switch (attribute.type) {
     case 'media':
-      return attribute.multiple ? 'Media library file ids, separated by commas' : 'Media library file id';
+      return attribute.multiple
+        ? t('media.multiple', 'Files of the media library, served in this order')
+        : t('media', 'A file of the media library');
     case 'relation':
-      return isRelationToMany(attribute) ? 'documentIds of the related entries, separated by commas' : 'documentId of the related entry';
+      return isRelationToMany(attribute)
+        ? t('relation.multiple', 'documentIds of the related entries, separated by commas')
+        : t('relation', 'documentId of the related entry');
     case 'component':
-      return `JSON of the ${attribute.component} component${attribute.repeatable ? 's (an array)' : ''}`;
+      return attribute.repeatable
+        ? t('component.repeatable', 'JSON of the {component} components (an array)', { component: attribute.component ?? '' })
+        : t('component', 'JSON of the {component} component', { component: attribute.component ?? '' });
     case 'dynamiczone':
-      return 'JSON array of components, each with its "__component"';
+      return t('dynamiczone', 'JSON array of components, each with its "__component"');
     case 'blocks':
-      return 'JSON of the blocks editor (an array of blocks)';
+      return t('blocks', 'JSON of the blocks editor (an array of blocks)');
     case 'datetime':
-      return 'Date and time, saved in ISO 8601 (UTC)';
+      return t('datetime', 'Date and time, saved in ISO 8601 (UTC)');
     default:
       return undefined;
   }
@@ -47,6 +59,7 @@ const hintFor = (attribute: AttributeLike): string | undefined => {
 
 /** JSON typed as text: handed over when it parses, so the schema check can point at what is wrong. */
 const JsonOverride = ({ value, onChange, disabled, label }: { value: unknown; onChange: (value: unknown) => void; disabled?: boolean; label: string }) => {
+  const { formatMessage } = useIntl();
   const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
   const [parseError, setParseError] = useState<string | null>(null);
   useEffect(() => {
@@ -72,7 +85,12 @@ const JsonOverride = ({ value, onChange, disabled, label }: { value: unknown; on
             onChange(JSON.parse(next));
             setParseError(null);
           } catch (error) {
-            setParseError(`Not valid JSON: ${(error as Error).message}`);
+            setParseError(
+              formatMessage(
+                { id: getTranslation('variants.override.invalidJson'), defaultMessage: 'Not valid JSON: {message}' },
+                { message: (error as Error).message }
+              )
+            );
           }
         }}
       />
@@ -92,8 +110,49 @@ const idList = (value: unknown): string =>
 
 const isoToLocal = (iso: unknown) => (typeof iso === 'string' && iso.length >= 16 ? iso.slice(0, 16) : '');
 
+/** documentIds typed as text (commas between them), handed over as `{ documentId }` values. */
+const RelationIdsInput = ({
+  label,
+  many,
+  value,
+  onChange,
+  disabled,
+}: {
+  label: string;
+  many: boolean;
+  value: unknown;
+  onChange: (value: unknown) => void;
+  disabled?: boolean;
+}) => {
+  const [text, setText] = useState(() => idList(value));
+  useEffect(() => {
+    // Follow outside changes (copy current values), not the text being typed.
+    if (parseIds(text).join(', ') !== idList(value)) setText(idList(value));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
+  return (
+    <TextInput
+      aria-label={label}
+      value={text}
+      disabled={disabled}
+      onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
+        setText(event.target.value);
+        const refs = parseIds(event.target.value).map((documentId) => ({ documentId }));
+        onChange(many ? refs : (refs[0] ?? null));
+      }}
+    />
+  );
+};
+
+const parseIds = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
 /** The input that fits one attribute's type, for a variant's override of it. */
 export const OverrideInput = ({ name, attribute, value, onChange, error, disabled }: OverrideInputProps) => {
+  const { formatMessage } = useIntl();
   const label = name;
   const input = (() => {
     if (JSON_TYPES.has(attribute.type)) return <JsonOverride label={label} value={value} onChange={onChange} disabled={disabled} />;
@@ -124,8 +183,8 @@ export const OverrideInput = ({ name, attribute, value, onChange, error, disable
         return (
           <Toggle
             aria-label={label}
-            onLabel="True"
-            offLabel="False"
+            onLabel={formatMessage({ id: getTranslation('variants.override.true'), defaultMessage: 'True' })}
+            offLabel={formatMessage({ id: getTranslation('variants.override.false'), defaultMessage: 'False' })}
             checked={value === true}
             disabled={disabled}
             onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange(event.target.checked)}
@@ -137,7 +196,7 @@ export const OverrideInput = ({ name, attribute, value, onChange, error, disable
             aria-label={label}
             value={typeof value === 'string' ? value : undefined}
             disabled={disabled}
-            placeholder="Pick a value"
+            placeholder={formatMessage({ id: getTranslation('variants.override.pickValue'), defaultMessage: 'Pick a value' })}
             onChange={(next: string | number) => onChange(String(next))}
           >
             {(attribute.enum ?? []).map((option) => (
@@ -171,25 +230,9 @@ export const OverrideInput = ({ name, attribute, value, onChange, error, disable
           />
         );
       case 'media':
-      case 'relation': {
-        const many = attribute.type === 'media' ? Boolean(attribute.multiple) : isRelationToMany(attribute);
-        const numeric = attribute.type === 'media';
-        return (
-          <TextInput
-            aria-label={label}
-            value={idList(value)}
-            disabled={disabled}
-            onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
-              const ids = event.target.value
-                .split(',')
-                .map((item) => item.trim())
-                .filter(Boolean)
-                .map((item) => (numeric && /^\d+$/.test(item) ? Number(item) : item));
-              onChange(many ? ids : (ids[0] ?? null));
-            }}
-          />
-        );
-      }
+        return <MediaOverride name={name} attribute={attribute} value={value} onChange={onChange} disabled={disabled} />;
+      case 'relation':
+        return <RelationIdsInput label={label} many={isRelationToMany(attribute)} value={value} onChange={onChange} disabled={disabled} />;
       case 'biginteger':
         return (
           <TextInput
@@ -214,8 +257,10 @@ export const OverrideInput = ({ name, attribute, value, onChange, error, disable
   })();
 
   return (
-    <Field.Root name={`override-${name}`} error={error} hint={hintFor(attribute)}>
-      <Field.Label>{`${name} (${attribute.type})`}</Field.Label>
+    <Field.Root name={`override-${name}`} error={error} hint={hintFor(attribute, formatMessage)}>
+      <Field.Label>
+        {formatMessage({ id: getTranslation('variants.override.label'), defaultMessage: '{name} ({type})' }, { name, type: attribute.type })}
+      </Field.Label>
       {input}
       <Field.Hint />
       <Field.Error />

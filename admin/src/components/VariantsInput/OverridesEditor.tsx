@@ -1,11 +1,15 @@
+import { useRef } from 'react';
+
 import { Box, Button, Flex, MultiSelect, MultiSelectOption, Typography } from '@strapi/design-system';
 import { Duplicate } from '@strapi/icons';
+import { useIntl } from 'react-intl';
 
 import { overridableFields } from '../../../../contracts/src/variants/override-schemas';
 import type { SchemaLike } from '../../../../contracts/src/schema-types';
+import { getTranslation } from '../../utils/getTranslation';
 import { issuesAt, type VariantIssue } from '../../utils/validateVariants';
 import { OverrideInput } from './OverrideInput';
-import { toOverrideValue } from './currentValue';
+import { useCurrentOverrideValues } from './useCurrentValues';
 
 interface OverridesEditorProps {
   schema: SchemaLike;
@@ -19,28 +23,44 @@ interface OverridesEditorProps {
 
 /** Pick the fields a variant overrides; each gets an input that fits its type, checked as you type. */
 export const OverridesEditor = ({ schema, overrides, onChange, currentValues, issues, disabled }: OverridesEditorProps) => {
+  const { formatMessage } = useIntl();
   const fields = overridableFields(schema);
   const picked = Object.keys(overrides);
   const attributeOf = (name: string) => schema.attributes[name];
 
-  const pick = (names: string[]) => {
-    const next: Record<string, unknown> = {};
-    for (const name of names) {
-      next[name] = name in overrides ? overrides[name] : toOverrideValue(attributeOf(name), currentValues[name]);
-    }
-    onChange(next);
+  const currentOverrideValues = useCurrentOverrideValues(schema, currentValues);
+  const latest = useRef({ overrides, onChange });
+  latest.current = { overrides, onChange };
+
+  /** Sets fields to the entry's current values; relations are completed once their saved entries are read. */
+  const fillFromCurrent = (names: string[], base: Record<string, unknown>) => {
+    const { values, complete } = currentOverrideValues(names);
+    onChange({ ...base, ...values });
+    void complete?.then((relations) => {
+      const now = latest.current.overrides;
+      // Only fields still picked and not edited since.
+      const patch = Object.fromEntries(
+        Object.entries(relations).filter(([name]) => name in now && JSON.stringify(now[name]) === JSON.stringify(values[name]))
+      );
+      if (Object.keys(patch).length) latest.current.onChange({ ...now, ...patch });
+    });
   };
 
-  const copyCurrent = () =>
-    onChange(Object.fromEntries(picked.map((name) => [name, toOverrideValue(attributeOf(name), currentValues[name])])));
+  const pick = (names: string[]) =>
+    fillFromCurrent(
+      names.filter((name) => !(name in overrides)),
+      Object.fromEntries(names.filter((name) => name in overrides).map((name) => [name, overrides[name]]))
+    );
+
+  const copyCurrent = () => fillFromCurrent(picked, {});
 
   return (
     <Flex direction="column" alignItems="stretch" gap={3}>
       <Flex gap={2} alignItems="flex-end">
         <Box flex="1">
           <MultiSelect
-            aria-label="Fields to override"
-            placeholder="Fields to override"
+            aria-label={formatMessage({ id: getTranslation('overrides.fields'), defaultMessage: 'Fields to override' })}
+            placeholder={formatMessage({ id: getTranslation('overrides.fields'), defaultMessage: 'Fields to override' })}
             value={picked}
             withTags
             disabled={disabled}
@@ -54,12 +74,15 @@ export const OverridesEditor = ({ schema, overrides, onChange, currentValues, is
           </MultiSelect>
         </Box>
         <Button variant="secondary" startIcon={<Duplicate />} disabled={disabled || picked.length === 0} onClick={copyCurrent}>
-          Copy current values
+          {formatMessage({ id: getTranslation('overrides.copy'), defaultMessage: 'Copy current values' })}
         </Button>
       </Flex>
       {picked.length === 0 ? (
         <Typography variant="pi" textColor="neutral600">
-          Pick the fields this variant changes. New fields start from the entry's current values.
+          {formatMessage({
+            id: getTranslation('overrides.empty'),
+            defaultMessage: "Pick the fields this variant changes. New fields start from the entry's current values.",
+          })}
         </Typography>
       ) : null}
       {picked.map((name) =>
@@ -74,7 +97,12 @@ export const OverridesEditor = ({ schema, overrides, onChange, currentValues, is
             onChange={(value) => onChange({ ...overrides, [name]: value })}
           />
         ) : (
-          <Typography key={name} textColor="danger600">{`"${name}" is no longer a field of this content type`}</Typography>
+          <Typography key={name} textColor="danger600">
+            {formatMessage(
+              { id: getTranslation('overrides.missingField'), defaultMessage: '"{name}" is no longer a field of this content type' },
+              { name }
+            )}
+          </Typography>
         )
       )}
     </Flex>

@@ -1,9 +1,27 @@
+import { useRef } from 'react';
+
 import { Badge, Box, Flex, IconButton, Switch, Typography } from '@strapi/design-system';
-import { ArrowDown, ArrowUp, Duplicate, Pencil, Trash } from '@strapi/icons';
+import { ArrowDown, ArrowUp, Drag, Duplicate, Pencil, Trash } from '@strapi/icons';
+import { useIntl } from 'react-intl';
 
 import type { Variant } from '../../../../contracts/src/variants/schema';
 import { describeCondition } from '../../rules/summary';
+import { getTranslation } from '../../utils/getTranslation';
 import type { VariantIssue } from '../../utils/validateVariants';
+import type { DropPosition } from './reorder';
+
+/** The MIME type a dragged variant card carries (its index), so other drops ignore it. */
+export const VARIANT_DRAG_TYPE = 'application/x-personalize-variant';
+
+/** Drag and drop of one card, wired by the list: native HTML5 drag events from the card's handle. */
+export interface CardDrag {
+  /** This card is the one being dragged. */
+  dragging: boolean;
+  /** Where the dragged card would land if dropped now, relative to this card. */
+  dropAt: DropPosition | null;
+  onDragStart: () => void;
+  onDragEnd: () => void;
+}
 
 interface VariantCardProps {
   variant: Variant;
@@ -12,6 +30,7 @@ interface VariantCardProps {
   issues?: VariantIssue[];
   audienceNames: Record<string, string>;
   disabled?: boolean;
+  drag: CardDrag;
   onToggle: (enabled: boolean) => void;
   onMove: (offset: -1 | 1) => void;
   onEdit: () => void;
@@ -19,22 +38,90 @@ interface VariantCardProps {
   onDelete: () => void;
 }
 
-/** One variant in the field: priority, name, on/off, its condition in words, what it overrides. */
-export const VariantCard = ({ variant, index, count, issues, audienceNames, disabled, onToggle, onMove, onEdit, onDuplicate, onDelete }: VariantCardProps) => {
+/**
+ * One variant in the field: priority, name, on/off, its condition in words, what it overrides.
+ * It is reordered by dragging its handle, or with the arrow buttons (the keyboard's way).
+ */
+export const VariantCard = ({
+  variant,
+  index,
+  count,
+  issues,
+  audienceNames,
+  disabled,
+  drag,
+  onToggle,
+  onMove,
+  onEdit,
+  onDuplicate,
+  onDelete,
+}: VariantCardProps) => {
+  const { formatMessage } = useIntl();
+  const cardRef = useRef<HTMLLIElement>(null);
   const overridden = Object.keys(variant.overrides);
+  const t = (key: string, defaultMessage: string, values?: Record<string, string | number>) =>
+    formatMessage({ id: getTranslation(`variants.card.${key}`), defaultMessage }, values);
+
+  const startDrag = (event: React.DragEvent<HTMLElement>) => {
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData(VARIANT_DRAG_TYPE, String(index));
+    event.dataTransfer.setData('text/plain', variant.id);
+    if (cardRef.current) {
+      // The whole card follows the pointer, held where it was grabbed.
+      const card = cardRef.current.getBoundingClientRect();
+      event.dataTransfer.setDragImage(cardRef.current, event.clientX - card.left, event.clientY - card.top);
+    }
+    drag.onDragStart();
+  };
+
   return (
     <Box
+      ref={cardRef}
       tag="li"
+      position="relative"
       background="neutral0"
       hasRadius
       borderColor={issues?.length ? 'danger600' : 'neutral200'}
       padding={4}
+      shadow={drag.dragging ? undefined : 'tableShadow'}
+      style={{ opacity: drag.dragging ? 0.45 : 1, listStyle: 'none' }}
       data-testid={`variant-card-${variant.id}`}
-      aria-label={`Variant ${variant.name}`}
+      aria-label={t('label', 'Variant {name}', { name: variant.name })}
     >
+      {drag.dropAt ? (
+        <Box
+          aria-hidden
+          position="absolute"
+          background="primary600"
+          hasRadius
+          left={0}
+          right={0}
+          height="0.3rem"
+          style={drag.dropAt === 'before' ? { top: '-0.6rem' } : { bottom: '-0.6rem' }}
+          data-testid="variant-drop-indicator"
+        />
+      ) : null}
       <Flex gap={3} alignItems="flex-start">
-        <Badge aria-label={`Priority ${index + 1}`}>{index + 1}</Badge>
-        <Flex direction="column" alignItems="stretch" gap={1} flex="1">
+        <Flex
+          tag="span"
+          draggable={!disabled}
+          onDragStart={startDrag}
+          onDragEnd={drag.onDragEnd}
+          title={t('drag', 'Drag to reorder')}
+          aria-hidden
+          alignItems="center"
+          justifyContent="center"
+          height="2.4rem"
+          width="2.4rem"
+          hasRadius
+          color="neutral500"
+          style={{ cursor: disabled ? 'not-allowed' : 'grab', touchAction: 'none' }}
+          data-testid="variant-drag-handle"
+        >
+          <Drag width="1.6rem" height="1.6rem" />
+        </Flex>
+        <Badge aria-label={t('priority', 'Priority {position}', { position: index + 1 })}>{index + 1}</Badge>
+        <Flex direction="column" alignItems="stretch" gap={1} flex="1" style={{ minWidth: 0 }}>
           <Flex gap={2} wrap="wrap">
             <Typography fontWeight="bold">{variant.name}</Typography>
             <Typography variant="pi" textColor="neutral600">
@@ -42,40 +129,44 @@ export const VariantCard = ({ variant, index, count, issues, audienceNames, disa
             </Typography>
           </Flex>
           <Typography variant="omega" textColor="neutral800" data-testid="variant-summary">
-            {`When ${describeCondition(variant.condition ?? null, { audienceNames })}`}
+            {t('when', 'When {condition}', {
+              condition: describeCondition(variant.condition ?? null, { audienceNames, formatMessage }),
+            })}
           </Typography>
           <Typography variant="pi" textColor="neutral600">
-            {overridden.length ? `Overrides: ${overridden.join(', ')}` : 'Overrides nothing yet'}
+            {overridden.length
+              ? t('overrides', 'Overrides: {fields}', { fields: overridden.join(', ') })
+              : t('overridesNothing', 'Overrides nothing yet')}
           </Typography>
           {issues?.map((issue) => (
             <Typography key={`${issue.path.join('.')}:${issue.message}`} variant="pi" textColor="danger600" role="alert">
-              {`${issue.path.join('.') || 'variant'}: ${issue.message}`}
+              {t('issue', '{path}: {message}', { path: issue.path.join('.') || t('issueVariant', 'variant'), message: issue.message })}
             </Typography>
           ))}
         </Flex>
         <Flex gap={1}>
           <Switch
-            aria-label={`Enabled: ${variant.name}`}
+            aria-label={t('enabled', 'Enabled: {name}', { name: variant.name })}
             checked={variant.enabled}
             disabled={disabled}
             onCheckedChange={(checked: boolean) => onToggle(checked)}
-            onLabel="On"
-            offLabel="Off"
+            onLabel={t('on', 'On')}
+            offLabel={t('off', 'Off')}
             visibleLabels
           />
-          <IconButton label="Move up (higher priority)" variant="ghost" disabled={disabled || index === 0} onClick={() => onMove(-1)}>
+          <IconButton label={t('moveUp', 'Move up (higher priority)')} variant="ghost" disabled={disabled || index === 0} onClick={() => onMove(-1)}>
             <ArrowUp />
           </IconButton>
-          <IconButton label="Move down" variant="ghost" disabled={disabled || index === count - 1} onClick={() => onMove(1)}>
+          <IconButton label={t('moveDown', 'Move down')} variant="ghost" disabled={disabled || index === count - 1} onClick={() => onMove(1)}>
             <ArrowDown />
           </IconButton>
-          <IconButton label={`Edit ${variant.name}`} variant="ghost" disabled={disabled} onClick={onEdit}>
+          <IconButton label={t('edit', 'Edit {name}', { name: variant.name })} variant="ghost" disabled={disabled} onClick={onEdit}>
             <Pencil />
           </IconButton>
-          <IconButton label={`Duplicate ${variant.name}`} variant="ghost" disabled={disabled} onClick={onDuplicate}>
+          <IconButton label={t('duplicate', 'Duplicate {name}', { name: variant.name })} variant="ghost" disabled={disabled} onClick={onDuplicate}>
             <Duplicate />
           </IconButton>
-          <IconButton label={`Delete ${variant.name}`} variant="ghost" disabled={disabled} onClick={onDelete}>
+          <IconButton label={t('delete', 'Delete {name}', { name: variant.name })} variant="ghost" disabled={disabled} onClick={onDelete}>
             <Trash />
           </IconButton>
         </Flex>

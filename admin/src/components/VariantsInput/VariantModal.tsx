@@ -1,10 +1,12 @@
 import { useState } from 'react';
 
 import { Button, Field, Flex, Modal, TextInput, Toggle, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
 
 import type { Variant } from '../../../../contracts/src/variants/schema';
 import type { SchemaLike } from '../../../../contracts/src/schema-types';
 import type { Audience } from '../../utils/api';
+import { getTranslation } from '../../utils/getTranslation';
 import { issuesAt, type VariantIssue } from '../../utils/validateVariants';
 import { RuleBuilder } from '../RuleBuilder/RuleBuilder';
 import { OverridesEditor } from './OverridesEditor';
@@ -25,13 +27,18 @@ interface VariantModalProps {
 
 /** Create or edit one variant: name, id, on/off, condition (rule builder) and overrides. */
 export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, currentValues, check, onSave, onClose }: VariantModalProps) => {
+  const { formatMessage } = useIntl();
   const [draft, setDraft] = useState<Variant>(initial);
   const [idTouched, setIdTouched] = useState(!isNew);
   const [conditionValid, setConditionValid] = useState(true);
   const issues = check(draft);
   const idTaken = takenIds.includes(draft.id);
-  const nameError = issuesAt(issues, 'name').join('; ') || (draft.name.trim() ? undefined : 'A name is required');
-  const idError = idTaken ? `"${draft.id}" is already used by another variant` : issuesAt(issues, 'id').join('; ') || undefined;
+  const nameError = draft.name.trim()
+    ? issuesAt(issues, 'name').join('; ') || undefined
+    : formatMessage({ id: getTranslation('variantModal.name.required'), defaultMessage: 'A name is required' });
+  const idError = idTaken
+    ? formatMessage({ id: getTranslation('variantModal.id.taken'), defaultMessage: '"{id}" is already used by another variant' }, { id: draft.id })
+    : issuesAt(issues, 'id').join('; ') || undefined;
   const conditionError = issuesAt(issues, 'condition').join('; ');
   const canSave = !nameError && !idError && conditionValid && issues.length === 0;
 
@@ -39,13 +46,17 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
     <Modal.Root open onOpenChange={(open: boolean) => (open ? undefined : onClose())}>
       <Modal.Content>
         <Modal.Header>
-          <Modal.Title>{isNew ? 'New variant' : `Edit "${initial.name}"`}</Modal.Title>
+          <Modal.Title>
+            {isNew
+              ? formatMessage({ id: getTranslation('variantModal.new'), defaultMessage: 'New variant' })
+              : formatMessage({ id: getTranslation('variantModal.edit'), defaultMessage: 'Edit "{name}"' }, { name: initial.name })}
+          </Modal.Title>
         </Modal.Header>
         <Modal.Body>
           <Flex direction="column" alignItems="stretch" gap={5}>
             <Flex gap={4} alignItems="flex-start">
               <Field.Root name="variant-name" required error={nameError} style={{ flex: 2 }}>
-                <Field.Label>Name</Field.Label>
+                <Field.Label>{formatMessage({ id: getTranslation('variantModal.name'), defaultMessage: 'Name' })}</Field.Label>
                 <TextInput
                   value={draft.name}
                   onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
@@ -55,8 +66,14 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
                 />
                 <Field.Error />
               </Field.Root>
-              <Field.Root name="variant-id" required error={idError} hint="Stable id, used in previews and analytics" style={{ flex: 1 }}>
-                <Field.Label>Id</Field.Label>
+              <Field.Root
+                name="variant-id"
+                required
+                error={idError}
+                hint={formatMessage({ id: getTranslation('variantModal.id.hint'), defaultMessage: 'Stable id, used in previews and analytics' })}
+                style={{ flex: 1 }}
+              >
+                <Field.Label>{formatMessage({ id: getTranslation('variantModal.id'), defaultMessage: 'Id' })}</Field.Label>
                 <TextInput
                   value={draft.id}
                   onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
@@ -68,10 +85,10 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
                 <Field.Error />
               </Field.Root>
               <Field.Root name="variant-enabled">
-                <Field.Label>Enabled</Field.Label>
+                <Field.Label>{formatMessage({ id: getTranslation('variantModal.enabled'), defaultMessage: 'Enabled' })}</Field.Label>
                 <Toggle
-                  onLabel="On"
-                  offLabel="Off"
+                  onLabel={formatMessage({ id: getTranslation('variantModal.on'), defaultMessage: 'On' })}
+                  offLabel={formatMessage({ id: getTranslation('variantModal.off'), defaultMessage: 'Off' })}
                   checked={draft.enabled}
                   onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, enabled: event.target.checked })}
                 />
@@ -79,10 +96,13 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
             </Flex>
             <Flex direction="column" alignItems="stretch" gap={2}>
               <Typography variant="delta" tag="h3">
-                Condition
+                {formatMessage({ id: getTranslation('variantModal.condition'), defaultMessage: 'Condition' })}
               </Typography>
               <Typography variant="pi" textColor="neutral600">
-                Who sees this variant. With no condition, everyone who reaches it does.
+                {formatMessage({
+                  id: getTranslation('variantModal.condition.hint'),
+                  defaultMessage: 'Who sees this variant. With no condition, everyone who reaches it does.',
+                })}
               </Typography>
               <RuleBuilder
                 value={draft.condition ?? null}
@@ -98,7 +118,7 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
             </Flex>
             <Flex direction="column" alignItems="stretch" gap={2}>
               <Typography variant="delta" tag="h3">
-                Overrides
+                {formatMessage({ id: getTranslation('variantModal.overrides'), defaultMessage: 'Overrides' })}
               </Typography>
               {schema ? (
                 <OverridesEditor
@@ -109,17 +129,21 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
                   onChange={(overrides) => setDraft({ ...draft, overrides })}
                 />
               ) : (
-                <Typography textColor="neutral600">The content type's fields could not be read.</Typography>
+                <Typography textColor="neutral600">
+                  {formatMessage({ id: getTranslation('variantModal.noSchema'), defaultMessage: "The content type's fields could not be read." })}
+                </Typography>
               )}
             </Flex>
           </Flex>
         </Modal.Body>
         <Modal.Footer>
           <Button variant="tertiary" onClick={onClose}>
-            Cancel
+            {formatMessage({ id: getTranslation('variantModal.cancel'), defaultMessage: 'Cancel' })}
           </Button>
           <Button disabled={!canSave} onClick={() => onSave({ ...draft, name: draft.name.trim() })}>
-            {isNew ? 'Add variant' : 'Apply changes'}
+            {isNew
+              ? formatMessage({ id: getTranslation('variantModal.add'), defaultMessage: 'Add variant' })
+              : formatMessage({ id: getTranslation('variantModal.apply'), defaultMessage: 'Apply changes' })}
           </Button>
         </Modal.Footer>
       </Modal.Content>

@@ -1,18 +1,21 @@
-import { forwardRef, useCallback, useMemo, useState } from 'react';
+import { forwardRef, useCallback, useMemo, useRef, useState } from 'react';
 
-import { Box, Button, Field, Flex, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, Typography, VisuallyHidden } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { unstable_useContentManagerContext, useField, useForm, useQueryParams } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
 
 import { variantsValueSchema, type Variant } from '../../../../contracts/src/variants/schema';
 import type { SchemaLike } from '../../../../contracts/src/schema-types';
 import { audienceRules, useAudiences } from '../../hooks/useAudiences';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
+import { getTranslation } from '../../utils/getTranslation';
 import { checkVariants } from '../../utils/validateVariants';
 import { TestPanel } from '../TestPanel/TestPanel';
-import { VariantCard } from './VariantCard';
+import { VARIANT_DRAG_TYPE, VariantCard, type CardDrag } from './VariantCard';
 import { VariantModal } from './VariantModal';
 import { variantIdFrom } from './ids';
+import { dropIndex, dropTargetAt, moveItem, type DropPosition } from './reorder';
 
 interface VariantsInputProps {
   name: string;
@@ -24,6 +27,19 @@ interface VariantsInputProps {
 }
 
 type Editing = { index: number; variant: Variant; isNew: boolean } | null;
+
+/** A card being dragged (`from`) and where it would land now. */
+type Dragging = { from: number; over: number | null; position: DropPosition } | null;
+
+/** React keys that follow a variant when the list is reordered (ids, numbered when repeated). */
+const cardKeys = (variants: Variant[]) => {
+  const seen = new Map<string, number>();
+  return variants.map((variant) => {
+    const n = seen.get(variant.id) ?? 0;
+    seen.set(variant.id, n + 1);
+    return n ? `${variant.id}#${n}` : variant.id;
+  });
+};
 
 const readVariants = (value: unknown): { variants: Variant[]; unreadable: boolean } => {
   if (value === null || value === undefined || value === '') return { variants: [], unreadable: false };
@@ -53,6 +69,9 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
   const { audiences } = useAudiences(canRead);
   const [editing, setEditing] = useState<Editing>(null);
   const [testing, setTesting] = useState(false);
+  const [dragging, setDragging] = useState<Dragging>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const { formatMessage } = useIntl();
 
   const schema = (cm.contentType as unknown as SchemaLike | undefined) ?? null;
   const getComponent = useCallback(
@@ -84,20 +103,72 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
       variant: { id: variantIdFrom('variant', variants.map((v) => v.id)), name: '', enabled: true, condition: null, overrides: {} },
     });
 
-  const move = (index: number, offset: -1 | 1) => {
-    const next = variants.slice();
-    const [moved] = next.splice(index, 1);
-    next.splice(index + offset, 0, moved);
-    commit(next);
+  /** Moves a card to a new place in the order (arrows and drops), and says so to screen readers. */
+  const moveTo = (from: number, to: number) => {
+    if (to === from || to < 0 || to >= variants.length) return;
+    commit(moveItem(variants, from, to));
+    setAnnouncement(
+      formatMessage(
+        { id: getTranslation('variants.moved'), defaultMessage: '{name} moved to position {position} of {count}' },
+        { name: variants[from].name, position: to + 1, count: variants.length }
+      )
+    );
   };
+
+  const move = (index: number, offset: -1 | 1) => moveTo(index, index + offset);
+
+  const listRef = useRef<HTMLOListElement>(null);
+
+  /** Where a drop at this height would land, from the cards' boxes (gaps between cards included). */
+  const targetAt = (clientY: number) => {
+    const cards = Array.from(listRef.current?.children ?? []).filter((child) => child.tagName === 'LI');
+    return dropTargetAt(clientY, cards.map((card) => card.getBoundingClientRect()));
+  };
+
+  const isVariantDrag = (event: React.DragEvent<HTMLElement>) =>
+    dragging !== null && Array.from(event.dataTransfer.types).includes(VARIANT_DRAG_TYPE);
+
+  const listDrag = {
+    onDragOver: (event: React.DragEvent<HTMLOListElement>) => {
+      if (!isVariantDrag(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'move';
+      const target = targetAt(event.clientY);
+      if (target && dragging && (dragging.over !== target.over || dragging.position !== target.position)) {
+        setDragging({ ...dragging, ...target });
+      }
+    },
+    onDrop: (event: React.DragEvent<HTMLOListElement>) => {
+      if (!isVariantDrag(event) || !dragging) return;
+      event.preventDefault();
+      // Where the pointer is at the drop decides, not the last dragover (it can lag behind).
+      const target = targetAt(event.clientY);
+      if (target) moveTo(dragging.from, dropIndex(dragging.from, target.over, target.position));
+      setDragging(null);
+    },
+  };
+
+  const dragFor = (index: number): CardDrag => ({
+    dragging: dragging?.from === index,
+    dropAt:
+      dragging && dragging.over === index && dropIndex(dragging.from, index, dragging.position) !== dragging.from
+        ? dragging.position
+        : null,
+    onDragStart: () => setDragging({ from: index, over: null, position: 'before' }),
+    onDragEnd: () => setDragging(null),
+  });
 
   const duplicate = (index: number) => {
     const source = variants[index];
-    const copyName = `${source.name} (copy)`.slice(0, 120);
+    const copyName = formatMessage(
+      { id: getTranslation('variants.copyName'), defaultMessage: '{name} (copy)' },
+      { name: source.name }
+    ).slice(0, 120);
     const copy = { ...structuredClone(source), name: copyName, id: variantIdFrom(copyName, variants.map((v) => v.id)) };
     commit([...variants.slice(0, index + 1), copy, ...variants.slice(index + 1)]);
   };
 
+  const keys = cardKeys(variants);
   const fieldError = field.error ?? (check.general.length ? check.general.join('; ') : undefined);
 
   return (
@@ -105,19 +176,29 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
       <Flex direction="column" alignItems="stretch" gap={3}>
         <Field.Label action={labelAction}>{label}</Field.Label>
         <Typography variant="pi" textColor="neutral600">
-          Order is priority: the first enabled variant whose condition matches the visitor is served. Otherwise the entry
-          is served as is.
+          {formatMessage({
+            id: getTranslation('variants.orderHint'),
+            defaultMessage:
+              'Order is priority: the first enabled variant whose condition matches the visitor is served. Otherwise the entry is served as is. Drag a card by its handle, or use its arrows, to change the order.',
+          })}
         </Typography>
         {unreadable ? (
           <Typography textColor="danger600" role="alert">
-            {`The stored value is not a valid variants list: ${JSON.stringify(field.value).slice(0, 200)}. Adding a variant replaces it.`}
+            {formatMessage(
+              {
+                id: getTranslation('variants.unreadable'),
+                defaultMessage: 'The stored value is not a valid variants list: {value}. Adding a variant replaces it.',
+              },
+              { value: JSON.stringify(field.value).slice(0, 200) }
+            )}
           </Typography>
         ) : null}
         {variants.length ? (
-          <Flex tag="ol" direction="column" alignItems="stretch" gap={2}>
+          <Flex ref={listRef} tag="ol" direction="column" alignItems="stretch" gap={2} padding={0} margin={0} {...listDrag}>
             {variants.map((variant, index) => (
               <VariantCard
-                key={`${variant.id}-${index}`}
+                key={keys[index]}
+                drag={dragFor(index)}
                 variant={variant}
                 index={index}
                 count={variants.length}
@@ -134,16 +215,20 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
           </Flex>
         ) : (
           <Box background="neutral100" padding={4} hasRadius>
-            <Typography textColor="neutral600">No variant yet: everyone gets this entry as it is.</Typography>
+            <Typography textColor="neutral600">
+              {formatMessage({ id: getTranslation('variants.empty'), defaultMessage: 'No variant yet: everyone gets this entry as it is.' })}
+            </Typography>
           </Box>
         )}
         <Flex gap={2}>
           <Button variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={startNew}>
-            Add a variant
+            {formatMessage({ id: getTranslation('variants.add'), defaultMessage: 'Add a variant' })}
           </Button>
           {canRead ? (
             <Button variant="tertiary" onClick={() => setTesting(!testing)} aria-expanded={testing}>
-              {testing ? 'Hide the live test' : 'Test variants'}
+              {testing
+                ? formatMessage({ id: getTranslation('variants.test.hide'), defaultMessage: 'Hide the live test' })
+                : formatMessage({ id: getTranslation('variants.test.show'), defaultMessage: 'Test variants' })}
             </Button>
           ) : null}
         </Flex>
@@ -159,6 +244,7 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
         ) : null}
         <Field.Hint />
         <Field.Error />
+        <VisuallyHidden aria-live="polite">{announcement}</VisuallyHidden>
       </Flex>
       {editing ? (
         <VariantModal
