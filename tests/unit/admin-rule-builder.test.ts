@@ -5,6 +5,7 @@ import { compile, evaluate } from '../../engine/src';
 import { fromJsonLogic, stripIds, toJsonLogic } from '../../admin/src/rules/jsonLogic';
 import { describeCondition } from '../../admin/src/rules/summary';
 import type { RuleGroupType, RuleType } from '../../admin/src/rules/types';
+import { checkCondition, describeProblem } from '../../admin/src/rules/validate';
 import en from '../../admin/src/translations/en.json';
 import { getTranslation } from '../../admin/src/utils/getTranslation';
 
@@ -175,3 +176,12 @@ describe('condition summaries in words', () => {
 
 // Keep the type import used: RuleType is what the builder's rules are.
 export type { RuleType };
+
+describe('the rule builder checks signals as a save would', () => {
+  it('says in place which signal is unknown and which one was meant', () => {
+    const problem = checkCondition({ '<': [{ var: 'behavior.dwelSec' }, 10] }, {});
+    expect(problem).toMatchObject({ path: ['<', 0, 'var'], signal: 'behavior.dwelSec', suggestion: 'behavior.dwellSec' });
+    expect(describeProblem(problem!, formatMessage)).toBe('Unknown signal "behavior.dwelSec"; did you mean "behavior.dwellSec"? (at /</0/var)');
+    expect(checkCondition({ '<': [{ var: 'behavior.dwellSec' }, 10] }, {})).toBeNull();
+  });
+});

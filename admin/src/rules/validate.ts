@@ -1,3 +1,4 @@
+import { unknownSignals } from '../../../contracts/src/signals/check';
 import { compile, RuleError, formatRulePath } from '../../../engine/src';
 import { getTranslation, type FormatMessage } from '../utils/getTranslation';
 import { entryFor, keyOf, type FieldEntry } from './fields';
@@ -8,29 +9,38 @@ export interface ConditionProblem {
   /** JSON path inside the condition, as the engine reports it. */
   path: (string | number)[];
   message: string;
+  /** An unknown signal the condition reads (the save would refuse it), with the closest known one. */
+  signal?: string;
+  suggestion?: string;
 }
 
 const DEFAULT_LIMITS = { depth: 32, bytes: 16384 };
 
 /**
- * Compiles a condition with the engine as the server will (audience library and size limits).
- * Until the library is known (`audiences === null`), references to it are not reported.
+ * Checks a condition as the server will on save: it compiles with the engine (audience library
+ * and size limits), and it reads only signals of the vocabulary. Until the library is known
+ * (`audiences === null`), references to it are not reported.
  */
 export const checkCondition = (condition: JsonLogic, audiences: Record<string, unknown> | null): ConditionProblem | null => {
   if (condition === null || condition === undefined) return null;
   try {
     compile(condition as never, { audiences: (audiences ?? {}) as never, limits: DEFAULT_LIMITS });
-    return null;
   } catch (error) {
     if (!(error instanceof RuleError)) return { path: [], message: String(error) };
     if (audiences === null && error.code === 'unknown_audience') return null;
     return { path: error.path, message: error.detail };
   }
+  const [unknown] = unknownSignals(condition);
+  return unknown ? { path: unknown.path, message: unknown.message, signal: unknown.signal, suggestion: unknown.suggestion } : null;
 };
 
 const MESSAGES = {
   at: { id: getTranslation('rules.problem.at'), defaultMessage: '{problem} (at {path})' },
   unknownSignal: { id: getTranslation('rules.problem.unknownSignal'), defaultMessage: 'Unknown signal "{signal}"' },
+  unknownSignalSuggest: {
+    id: getTranslation('rules.problem.unknownSignalSuggest'),
+    defaultMessage: 'Unknown signal "{signal}"; did you mean "{suggestion}"?',
+  },
   missingKey: { id: getTranslation('rules.problem.missingKey'), defaultMessage: 'Enter a name after the signal' },
   pickAudience: { id: getTranslation('rules.problem.pickAudience'), defaultMessage: 'Pick an audience' },
   experiment: { id: getTranslation('rules.problem.experiment'), defaultMessage: 'Enter the experiment key and the arm' },
@@ -45,9 +55,18 @@ const MESSAGES = {
   invalidJson: { id: getTranslation('rules.problem.invalidJson'), defaultMessage: 'Not valid JSON: {message}' },
 };
 
-/** A problem with where it is. The message itself is the engine's (shared with the server, in English). */
-export const describeProblem = (problem: ConditionProblem, formatMessage: FormatMessage) =>
-  problem.path.length ? formatMessage(MESSAGES.at, { problem: problem.message, path: formatRulePath(problem.path) }) : problem.message;
+/** An unknown signal in words, with the closest known one when there is one. */
+const unknownSignalMessage = (signal: string, suggestion: string | undefined, formatMessage: FormatMessage) =>
+  suggestion ? formatMessage(MESSAGES.unknownSignalSuggest, { signal, suggestion }) : formatMessage(MESSAGES.unknownSignal, { signal });
+
+/**
+ * A problem with where it is. An unknown signal is said in the editor's language; other messages
+ * are the engine's (shared with the server, in English).
+ */
+export const describeProblem = (problem: ConditionProblem, formatMessage: FormatMessage) => {
+  const message = problem.signal ? unknownSignalMessage(problem.signal, problem.suggestion, formatMessage) : problem.message;
+  return problem.path.length ? formatMessage(MESSAGES.at, { problem: message, path: formatRulePath(problem.path) }) : message;
+};
 
 /** What is wrong with one builder rule, in words, or null. */
 const ruleProblem = (
@@ -58,7 +77,7 @@ const ruleProblem = (
 ): string | null => {
   const entry = entryFor(entries, rule.field);
   if (rule.field !== JSON_FIELD && rule.field !== AUDIENCE_FIELD && rule.field !== EXPERIMENT_FIELD) {
-    if (!entry) return formatMessage(MESSAGES.unknownSignal, { signal: rule.field });
+    if (!entry) return unknownSignalMessage(rule.field, unknownSignals({ var: rule.field })[0]?.suggestion, formatMessage);
     if (entry.keyed && !keyOf(entry, rule.field)) return formatMessage(MESSAGES.missingKey);
   }
   if (rule.field === AUDIENCE_FIELD && (typeof rule.value !== 'string' || !rule.value)) return formatMessage(MESSAGES.pickAudience);
