@@ -115,7 +115,11 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
         <Field.Root
           name="test-signals"
           hint={formatMessage(
-            { id: getTranslation('testPanel.signals.hint'), defaultMessage: 'Signals as the site sends them (see {route})' },
+            {
+              id: getTranslation('testPanel.signals.hint'),
+              defaultMessage:
+                'Signals as delivery sees them: what the site sends, plus what the server derives (context.device, country, locale, time, profile), which a site cannot send. Here you set them all (see {route}).',
+            },
             { route: 'GET /api/personalize/signals' }
           )}
         >
