@@ -1,7 +1,14 @@
 import type { ExplainNode } from '../../engine/src';
 
+/**
+ * One entry of `meta.personalize.reason` (and of the admin's evaluate): why a variant was chosen or passed
+ * over. Either a test of the chosen variant's condition, or a variant passed over because signals its
+ * ordering comparisons read were missing (`isMissingSignalReason` tells them apart).
+ */
+export type ReasonEntry = ConditionReason | MissingSignalReason;
+
 /** One reason a variant matched: a test in its condition, the signals it read and its result. */
-export interface ReasonEntry {
+export interface ConditionReason {
   /** The operator (`==`, `<`, `in`, ...), or `always` for a variant without a condition. */
   rule: string;
   /** Where the test sits in the variant's condition (inside the audience's rule when `audience` is set). */
@@ -12,6 +19,43 @@ export interface ReasonEntry {
   /** The audience whose rule the test belongs to. */
   audience?: string;
 }
+
+/**
+ * A variant whose condition was false, with the signals that its `<`, `<=`, `>`, `>=` read and that were
+ * missing (absent or null) in the request: a missing signal never satisfies an ordering comparison, so those
+ * comparisons were false. Listed from the condition's literal `var` paths (audiences included), without
+ * explaining the condition, so it says "could not be true", even where another test failed first.
+ */
+export interface MissingSignalReason {
+  rule: 'missing-signal';
+  /** The variant passed over. */
+  variant: string;
+  /** Dotted signal paths, e.g. `behavior.dwellSec`, in the order the condition reads them. */
+  signals: string[];
+}
+
+export const isMissingSignalReason = (entry: ReasonEntry): entry is MissingSignalReason =>
+  entry.rule === 'missing-signal' && Array.isArray(entry.signals);
+
+/** The `missing-signal` entry of a variant whose condition was false, or null when none of the signals is missing. */
+export const missingSignalReason = (variant: string, missing: readonly string[]): MissingSignalReason | null =>
+  missing.length > 0 ? { rule: 'missing-signal', variant, signals: [...missing] } : null;
+
+/**
+ * The signals an explained evaluation found missing in ordering comparisons (the `missing` of its nodes), in
+ * evaluation order, once each. Per-item evaluations (inside map/filter/some/...) are left out: their paths
+ * are relative to the items, not signals.
+ */
+export const missingSignalsOf = (root: ExplainNode): string[] => {
+  const found = new Set<string>();
+  const visit = (node: ExplainNode) => {
+    if (node.item !== undefined) return;
+    for (const path of node.missing ?? []) found.add(path);
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(root);
+  return [...found];
+};
 
 const CONNECTIVES = new Set(['and', 'or', 'if', '?:', '!!']);
 const MAX_ENTRIES = 32;
@@ -41,7 +85,7 @@ export const summarizeExplain = (root: ExplainNode): ReasonEntry[] => {
     if (node.op === 'var' || node.op === 'literal') return;
     const signals: Record<string, unknown> = {};
     collectSignals(node, signals);
-    const entry: ReasonEntry = { rule: node.op, path: node.path, result: node.result };
+    const entry: ConditionReason = { rule: node.op, path: node.path, result: node.result };
     if (Object.keys(signals).length > 0) entry.signals = signals;
     if (audience) entry.audience = audience;
     entries.push(entry);

@@ -49,6 +49,7 @@ export function compile(rule: Rule, options?: CompileOptions): CompiledRule {
     references: session.references(),
     limits: Object.freeze({ ...session.limits }),
     backend,
+    semantics: session.semantics,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Limits } from './limits';
+import type { Semantics } from './missing-signals';
 import type { Evaluator, RulePath } from './types';
 
 /** Iteration budget shared by every closure of one compiled rule; reset at the start of each evaluation. */
@@ -29,6 +30,10 @@ export interface TraceRecorder {
   noteVar(read: readonly string[], value: unknown): void;
   /** Called by iteration operators before evaluating the per-item rule for item `index`. */
   enterItem(index: number): void;
+  /** The dotted path the last `var` evaluated read (`""` for the whole scope). */
+  lastVarPath(): string;
+  /** Called by an ordering comparison while its node is open: the signals whose absence made it false. */
+  noteMissing(paths: readonly string[]): void;
 }
 
 /** What operator compilers may use. */
@@ -37,6 +42,8 @@ export interface Compiler {
   readonly budget: Budget;
   readonly tracer: TraceRecorder | undefined;
   readonly onLog: ((value: unknown) => void) | undefined;
+  /** How ordering comparisons treat missing signals. */
+  readonly semantics: Semantics;
   compile(rule: unknown, path: RulePath, scoped: boolean): Evaluator;
   /** The compiled rule of an audience (compiled once per compile call; unknown keys and cycles throw). */
   compileAudience(key: string, site: OperatorSite): Evaluator;

@@ -49,6 +49,7 @@ class Tracer implements TraceRecorder {
   private recorded = 0;
   private pendingItem: number | undefined;
   private pendingDepth = -1;
+  private lastPath = '';
 
   wrap(site: OperatorSite, evaluator: Evaluator, audience?: string): Evaluator {
     const { op, path } = site;
@@ -67,14 +68,25 @@ class Tracer implements TraceRecorder {
     this.recorded = 0;
     this.pendingItem = undefined;
     this.pendingDepth = -1;
+    this.lastPath = '';
   }
 
   noteVar(read: readonly string[], value: unknown): void {
+    this.lastPath = read.join('.');
     const node = this.stack[this.stack.length - 1];
     if (node) {
       node.read = read.slice();
       node.value = abbreviate(value);
     }
+  }
+
+  lastVarPath(): string {
+    return this.lastPath;
+  }
+
+  noteMissing(paths: readonly string[]): void {
+    const node = this.stack[this.stack.length - 1];
+    if (node) node.missing = [...new Set(paths)];
   }
 
   enterItem(index: number): void {

@@ -8,6 +8,7 @@ import { constantRuleChecker, foldConstant } from './constant-folding';
 import { RuleError, formatRulePath } from './errors';
 import { resolveLimits, type Limits } from './limits';
 import { assertRuleShape } from './measure';
+import { parseSemantics, type Semantics } from './missing-signals';
 import { operatorSite } from './operator-site';
 import { operatorCompiler } from './operators/registry';
 import type { Evaluator, Rule, RulePath, RuleReferences } from './types';
@@ -24,6 +25,12 @@ export interface CompileOptions {
    * environment allows it; `codegen` throws when it does not.
    */
   backend?: 'auto' | 'codegen' | 'interpreter';
+  /**
+   * `personalize` (default): `<`, `<=`, `>`, `>=` (and the between forms) are false when a compared operand
+   * is a `var` without a default whose value is missing (absent or null): a missing signal never satisfies
+   * an ordering comparison. `json-logic-js`: exactly json-logic-js 2.0.5's results (`null < 10` is true).
+   */
+  semantics?: Semantics;
 }
 
 export interface CompiledRule {
@@ -35,6 +42,8 @@ export interface CompiledRule {
   readonly limits: Readonly<Limits>;
   /** Which backend evaluates this rule: generated code, or the closure interpreter. */
   readonly backend: 'codegen' | 'interpreter';
+  /** How ordering comparisons treat missing signals (the `semantics` option, resolved). */
+  readonly semantics: Semantics;
 }
 
 /** Audiences may reference audiences; a chain longer than this is refused (it also bounds recursion). */
@@ -57,6 +66,7 @@ export class CompileSession implements Compiler {
   readonly budget: Budget;
   readonly tracer: TraceRecorder | undefined;
   readonly onLog: ((value: unknown) => void) | undefined;
+  readonly semantics: Semantics;
   private readonly audienceRules: Readonly<Record<string, unknown>>;
   private readonly audienceCache = new Map<string, Evaluator>();
   private readonly audienceStack: string[] = [];
@@ -70,6 +80,7 @@ export class CompileSession implements Compiler {
     this.budget = { iterationsLeft: this.limits.iterations };
     this.tracer = tracer;
     this.onLog = options?.onLog;
+    this.semantics = parseSemantics(options?.semantics);
     const audiences: unknown = options?.audiences ?? {};
     if (typeof audiences !== 'object' || audiences === null || Array.isArray(audiences)) {
       throw new TypeError('options.audiences must be an object of audience key → rule');

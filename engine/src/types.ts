@@ -38,6 +38,11 @@ export interface ExplainNode {
   read?: string[];
   /** `var`: the value found at that path (`null` when missing), before any default. */
   value?: unknown;
+  /**
+   * `<`, `<=`, `>`, `>=` under the `personalize` semantics: the dotted paths of the `var` operands whose
+   * value was missing (absent or null), which made the comparison false. Absent when none was.
+   */
+  missing?: string[];
   /** `audience`: the audience key; its children are nodes of that audience's rule. */
   audience?: string;
   /** Index of the array item this evaluation ran for, inside map/filter/reduce/all/none/some. */

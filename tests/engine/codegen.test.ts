@@ -114,6 +114,9 @@ function toData(value: unknown): unknown {
   return JSON.parse(encode(value));
 }
 
+/** Both semantics: the default (missing signals never satisfy an ordering comparison) and json-logic-js's. */
+const semanticsArbitrary = fc.constantFrom<'personalize' | 'json-logic-js'>('personalize', 'json-logic-js');
+
 const limitsArbitrary = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 3 },
   { arbitrary: fc.record({ iterations: fc.integer({ min: 0, max: 6 }), arrayLength: fc.integer({ min: 0, max: 3 }), stringLength: fc.integer({ min: 0, max: 6 }) }), weight: 1 },
@@ -122,8 +125,8 @@ const limitsArbitrary = fc.oneof(
 describe('codegen agrees with the interpreter', () => {
   it('on random rules over every operator, random JSON data and tiny limits (values, errors, references)', () => {
     fc.assert(
-      fc.property(ruleArbitrary(5), jsonValue, limitsArbitrary, (rule, rawData, limits) => {
-        expectSameOnBothBackends(rule, toData(rawData), { audiences: AUDIENCES, limits });
+      fc.property(ruleArbitrary(5), jsonValue, limitsArbitrary, semanticsArbitrary, (rule, rawData, limits, semantics) => {
+        expectSameOnBothBackends(rule, toData(rawData), { audiences: AUDIENCES, limits, semantics });
       }),
       { numRuns: 6000, seed: 424242, endOnFailure: true },
     );
@@ -131,11 +134,11 @@ describe('codegen agrees with the interpreter', () => {
 
   it('with an onLog callback (hoisting is off; values reach onLog in the same order)', () => {
     fc.assert(
-      fc.property(ruleArbitrary(4), jsonValue, (rule, rawData) => {
+      fc.property(ruleArbitrary(4), jsonValue, semanticsArbitrary, (rule, rawData, semantics) => {
         const data = toData(rawData);
         const logs: unknown[][] = [[], []];
         const outcomes = (['interpreter', 'codegen'] as const).map((backend, i) =>
-          run(() => compile(rule as Rule, { audiences: AUDIENCES, backend, onLog: (v) => logs[i].push(v) }).evaluate(data)),
+          run(() => compile(rule as Rule, { audiences: AUDIENCES, backend, semantics, onLog: (v) => logs[i].push(v) }).evaluate(data)),
         );
         expect(describeOutcome(outcomes[1])).toBe(describeOutcome(outcomes[0]));
         expect(exactlyEqual(logs[1], logs[0])).toBe(true);
@@ -173,7 +176,9 @@ describe('codegen agrees with the interpreter', () => {
         visitorId: `v-${i}`,
       })),
     ];
-    for (const visitor of visitors) expectSameOnBothBackends(rule, visitor, { audiences });
+    for (const visitor of visitors) {
+      for (const semantics of ['personalize', 'json-logic-js'] as const) expectSameOnBothBackends(rule, visitor, { audiences, semantics });
+    }
   });
 });
 

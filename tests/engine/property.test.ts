@@ -15,10 +15,12 @@ import fc from 'fast-check';
 import jsonLogic from 'json-logic-js';
 import { explain, type Rule } from '../../engine/src';
 import { exactlyEqual, run, show } from './helpers';
-import { BACKENDS, engineFor } from './backends';
+import { BACKENDS, engineFor, SEMANTICS } from './backends';
 
 describe.each(BACKENDS)('%s backend', (backend) => {
-  const { compile } = engineFor(backend);
+  // json-logic-js's exact semantics; the product's default is checked against a rewritten rule below
+  const { compile } = engineFor(backend, 'json-logic-js');
+  const product = engineFor(backend);
 
   const NUMBERS = [0, -0, 1, -1, 2, 3, 10, 0.5, -2.5, 1e21, 100];
   const STRINGS = ['', 'a', 'b', 'abc', 'ab', '0', '1', '2', '10', '1.5', '-3', ' 2 ', '1e3', '0x10', 'true', 'null', 'xs', 'a.b'];
@@ -147,16 +149,122 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       );
     });
 
-    it("explain's root result equals evaluate's", () => {
+    it("explain's root result equals evaluate's (both semantics)", () => {
       fc.assert(
-        fc.property(ruleArbitrary(4), topData, (rule, data) => {
-          const ours = run(() => compile(rule as Rule).evaluate(data));
-          const explained = run(() => explain(rule as Rule, data).result);
+        fc.property(ruleArbitrary(4), topData, fc.constantFrom(...SEMANTICS), (rule, data, semantics) => {
+          const ours = run(() => compile(rule as Rule, { semantics }).evaluate(data));
+          const explained = run(() => explain(rule as Rule, data, { semantics }).result);
           expect(explained.ok).toBe(ours.ok);
           if (ours.ok && explained.ok) expect(exactlyEqual(explained.value, ours.value)).toBe(true);
         }),
         { numRuns: 1500, seed: 7 },
       );
+    });
+  });
+
+  /** A `var` without a default (or with a literal null one): what the personalize semantics checks. */
+  function isBareVar(rule: unknown): boolean {
+    if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) return false;
+    const keys = Object.keys(rule);
+    if (keys.length !== 1 || keys[0] !== 'var') return false;
+    const raw: unknown = (rule as Record<string, unknown>).var;
+    return !Array.isArray(raw) || raw.length < 2 || raw[1] === null;
+  }
+
+  /**
+   * The `personalize` semantics written in plain JSON-logic, for json-logic-js to evaluate: every ordering
+   * comparison with bare `var`s among the operands it compares (the first three of a between form, else
+   * two) becomes "if one of them is null/undefined, evaluate every operand (for their errors) and give
+   * false; else compare", everywhere in the rule.
+   */
+  function personalizeOracle(rule: unknown): unknown {
+    if (Array.isArray(rule)) return rule.map(personalizeOracle);
+    if (typeof rule !== 'object' || rule === null || Object.keys(rule).length !== 1) return rule;
+    const [op] = Object.keys(rule);
+    const raw: unknown = (rule as Record<string, unknown>)[op];
+    const original: unknown[] = Array.isArray(raw) ? raw : [raw];
+    const operands = original.map(personalizeOracle);
+    const rewritten = { [op]: Array.isArray(raw) ? operands : operands[0] };
+    if (!['<', '<=', '>', '>='].includes(op)) return rewritten;
+    const compared = (op === '<' || op === '<=') && operands.length >= 3 ? 3 : Math.min(operands.length, 2);
+    const guards: unknown[] = [];
+    for (let i = 0; i < compared; i++) if (isBareVar(original[i])) guards.push({ '==': [operands[i], null] });
+    if (guards.length === 0) return rewritten;
+    return { if: [{ or: guards }, { if: [{ merge: operands }, false, false] }, rewritten] };
+  }
+
+  describe('the personalize semantics (default) vs json-logic-js on the rewritten rule', () => {
+    it('agrees case by case (results, and throwing)', () => {
+      let compared = 0;
+      let rewritten = 0;
+      let differs = 0; // cases where the two semantics give different results
+      fc.assert(
+        fc.property(ruleArbitrary(5), topData, (rule, data) => {
+          if (excluded(rule, data)) return;
+          const oracleRule = personalizeOracle(rule);
+          const reference = run(() => jsonLogic.apply(oracleRule as never, data));
+          const ours = run(() => product.compile(rule as Rule).evaluate(data));
+          compared++;
+          if (JSON.stringify(oracleRule) !== JSON.stringify(rule)) {
+            rewritten++;
+            const plain = run(() => jsonLogic.apply(rule as never, data));
+            if (plain.ok && reference.ok && !exactlyEqual(plain.value, reference.value)) differs++;
+          }
+          if (!reference.ok) {
+            if (ours.ok) throw new Error(`json-logic-js threw but the engine returned ${show(ours.value)} for ${show(rule)} on ${show(data)}`);
+            return;
+          }
+          if (!ours.ok) throw new Error(`engine threw ${String(ours.error)} for ${show(rule)} on ${show(data)}; json-logic-js gave ${show(reference.value)}`);
+          if (!exactlyEqual(ours.value, reference.value)) {
+            throw new Error(`${show(rule)} on ${show(data)}: oracle ${show(reference.value)}, engine ${show(ours.value)}`);
+          }
+        }),
+        { numRuns: 20000, seed: 20240608 },
+      );
+      expect(compared).toBeGreaterThan(17000);
+      expect(compared).toBeGreaterThan(17000);
+      expect(rewritten).toBeGreaterThan(1000);
+      expect(differs).toBeGreaterThan(50);
+    });
+
+    /** Conditions as editors write them: connectives over ordering comparisons of signals, defaults, between forms. */
+    const comparedOperand = fc.oneof(
+      { arbitrary: fc.constantFrom(...VAR_PATHS).map((path) => ({ var: path })), weight: 4 },
+      { arbitrary: fc.tuple(fc.constantFrom(...VAR_PATHS), literal).map((args) => ({ var: args })), weight: 2 },
+      { arbitrary: literal, weight: 3 },
+      { arbitrary: fc.constantFrom(...VAR_PATHS).map((path) => ({ '-': [{ var: path }, 1] })), weight: 1 },
+    );
+    const comparison = fc
+      .tuple(fc.constantFrom('<', '<=', '>', '>='), fc.array(comparedOperand, { minLength: 1, maxLength: 4 }))
+      .map(([op, args]) => ({ [op]: args }));
+    const condition: fc.Arbitrary<unknown> = fc.letrec<{ c: unknown }>((tie) => ({
+      c: fc.oneof(
+        { depthSize: 'small', maxDepth: 3 },
+        { arbitrary: comparison, weight: 4 },
+        { arbitrary: fc.array(tie('c'), { minLength: 1, maxLength: 3 }).map((args) => ({ and: args })), weight: 1 },
+        { arbitrary: fc.array(tie('c'), { minLength: 1, maxLength: 3 }).map((args) => ({ or: args })), weight: 1 },
+        { arbitrary: tie('c').map((arg) => ({ '!': [arg] })), weight: 1 },
+        { arbitrary: fc.array(tie('c'), { minLength: 3, maxLength: 3 }).map((args) => ({ if: args })), weight: 1 },
+        { arbitrary: fc.tuple(fc.constantFrom('xs', 'o', 'a'), tie('c')).map(([path, c]) => ({ some: [{ var: path }, c] })), weight: 1 },
+      ),
+    })).c;
+
+    it('agrees on conditions made of ordering comparisons of signals', () => {
+      let differs = 0;
+      fc.assert(
+        fc.property(condition, topData, (rule, data) => {
+          const reference = run(() => jsonLogic.apply(personalizeOracle(rule) as never, data));
+          const ours = run(() => product.compile(rule as Rule).evaluate(data));
+          expect(ours.ok).toBe(reference.ok);
+          if (ours.ok && reference.ok && !exactlyEqual(ours.value, reference.value)) {
+            throw new Error(`${show(rule)} on ${show(data)}: oracle ${show(reference.value)}, engine ${show(ours.value)}`);
+          }
+          const plain = run(() => jsonLogic.apply(rule as never, data));
+          if (plain.ok && ours.ok && !exactlyEqual(plain.value, ours.value)) differs++;
+        }),
+        { numRuns: 10000, seed: 20240609 },
+      );
+      expect(differs).toBeGreaterThan(1000);
     });
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'koa';
 
-import { compile } from '../../engine/src';
+import { compile, orderingSignals } from '../../engine/src';
 import { evaluationContext, flagKeyOf, sampleSignals } from '../../server/src/delivery/context';
 import { etagOf, sendPersonalized } from '../../server/src/delivery/respond';
 import { matchVariant, selectFixed, selectVariant, type SelectionRules } from '../../server/src/delivery/select';
@@ -105,6 +105,44 @@ describe('variant selection', () => {
     expect(selectFixed(program, 'disabled')).toEqual({ variant: null, reason: [], fixedMissing: true });
     expect(selectFixed(program, 'disabled', { includeDisabled: true }).variant?.id).toBe('disabled');
     expect(selectFixed(program, 'unknown').fixedMissing).toBe(true);
+  });
+});
+
+describe('variant selection: missing signals', () => {
+  /** As the conditions service compiles a variant: evaluator and the signals its ordering comparisons read. */
+  const withSignals = (candidate: Variant, audiences: Record<string, unknown> = {}): CompiledVariant => ({
+    variant: candidate,
+    evaluator: compile(candidate.condition as never, { audiences: audiences as never }),
+    orderingSignals: orderingSignals(candidate.condition as never, { audiences: audiences as never }),
+  });
+  const quickExit = variant('v_quick_exit', {
+    and: [{ '==': [{ var: 'context.device' }, 'mobile'] }, { '<': [{ var: 'behavior.dwellSec' }, 10] }],
+  });
+  const returning = variant('v_returning', { audience: 'returning' });
+  const audiences = { returning: { '>=': [{ var: 'profile.visits' }, 3] } };
+  const program = [withSignals(quickExit), withSignals(returning, audiences), compiled(variant('v_fallback'))];
+
+  it('does not match a missing signal, and says which signal was missing for each variant passed over', () => {
+    const selection = selectVariant(program, { context: { device: 'mobile' } }, rules());
+    expect(selection.variant?.id).toBe('v_fallback');
+    expect(selection.reason).toEqual([
+      { rule: 'missing-signal', variant: 'v_quick_exit', signals: ['behavior.dwellSec'] },
+      { rule: 'missing-signal', variant: 'v_returning', signals: ['profile.visits'] },
+      { rule: 'always', result: true },
+    ]);
+  });
+
+  it('says nothing about signals that were sent, or about a variant that matched', () => {
+    const selection = selectVariant(program, { context: { device: 'mobile' }, behavior: { dwellSec: 3 } }, rules());
+    expect(selection).toEqual({ variant: quickExit, reason: [{ rule: 'explained', result: true }] });
+    const lingering = selectVariant(program, { context: { device: 'mobile' }, behavior: { dwellSec: 60 }, profile: { visits: 0 } }, rules());
+    expect(lingering.reason).toEqual([{ rule: 'always', result: true }]);
+  });
+
+  it('reports no missing signal for a variant that was disabled or broken', () => {
+    const disabled = withSignals(variant('v_off', quickExit.condition, false));
+    const broken: CompiledVariant = { ...withSignals(quickExit), compileError: 'Unknown audience' };
+    expect(selectVariant([disabled, broken], {}, rules()).reason).toEqual([]);
   });
 });
 

@@ -53,6 +53,12 @@ export interface VariantOutcome {
   /** The condition failed to compile or to evaluate (it counts as no match, as in delivery). */
   error?: string;
   reason: ReasonEntry[];
+  /**
+   * Signals (dotted paths, e.g. `behavior.dwellSec`) that were missing where an ordering comparison
+   * (`<`, `<=`, `>`, `>=`) of the condition read them, which made that comparison false: the `missing`
+   * of the explain tree's nodes, per-item rules left out. Absent when none was.
+   */
+  missing?: string[];
   explain?: ExplainNode;
 }
 
@@ -71,6 +77,8 @@ export interface ConditionEvaluation {
   matched: boolean;
   result: unknown;
   reason: ReasonEntry[];
+  /** As `VariantOutcome.missing`. */
+  missing?: string[];
   explain?: ExplainNode;
   error?: string;
 }

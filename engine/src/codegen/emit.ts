@@ -40,6 +40,7 @@ export interface GeneratedModule {
 
 export class CodeGenerator implements Generator {
   readonly limits;
+  readonly semantics;
   private readonly constants: unknown[] = [];
   private readonly functions: string[] = [];
   private functionCount = 0;
@@ -51,6 +52,7 @@ export class CodeGenerator implements Generator {
 
   constructor(private readonly session: CompileSession) {
     this.limits = session.limits;
+    this.semantics = session.semantics;
     this.hoist = session.onLog === undefined;
   }
 

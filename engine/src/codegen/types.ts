@@ -1,5 +1,6 @@
 import type { OperatorSite } from '../compiler-types';
 import type { Limits } from '../limits';
+import type { Semantics } from '../missing-signals';
 import type { RulePath } from '../types';
 import type { ScopeFunction } from './scope-function';
 
@@ -16,6 +17,8 @@ export interface Expr {
 /** What operator emitters may use. */
 export interface Generator {
   readonly limits: Limits;
+  /** How ordering comparisons treat missing signals. */
+  readonly semantics: Semantics;
   /** The function being generated (its scope is `s`). */
   readonly fn: ScopeFunction;
   emit(rule: unknown, path: RulePath, scoped: boolean): Expr;

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
 import type { EvaluateBody, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
-import { summarizeExplain, type ReasonEntry } from '../../../contracts/src/reason';
+import { missingSignalsOf, summarizeExplain, type ReasonEntry } from '../../../contracts/src/reason';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
 import { unknownSignals } from '../../../contracts/src/signals/check';
 import { validateVariantsValue } from '../../../contracts/src/variants/validate';
@@ -46,10 +46,15 @@ export const buildPreviewUrl = (
 const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
   const conditions = () => getService(strapi, 'conditions');
 
-  const explainOf = (condition: unknown, data: unknown): { explain?: ExplainNode; reason: ReasonEntry[]; error?: string } => {
+  /** The explained evaluation; `missing`: the signals whose absence made ordering comparisons false. */
+  const explainOf = (
+    condition: unknown,
+    data: unknown
+  ): { explain?: ExplainNode; reason: ReasonEntry[]; missing?: string[]; error?: string } => {
     try {
       const explain = conditions().explain(condition, data);
-      return { explain, reason: explain.truthy ? summarizeExplain(explain) : [] };
+      const missing = missingSignalsOf(explain);
+      return { explain, reason: explain.truthy ? summarizeExplain(explain) : [], ...(missing.length > 0 ? { missing } : {}) };
     } catch (error) {
       return { reason: [], error: error instanceof Error ? error.message : String(error) };
     }
@@ -81,6 +86,7 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
       matched: outcome.explain?.truthy ?? false,
       result: outcome.explain?.result ?? null,
       reason: outcome.reason,
+      ...(outcome.missing ? { missing: outcome.missing } : {}),
       explain: outcome.explain,
       ...(outcome.error ? { error: outcome.error } : {}),
     };

@@ -1,4 +1,5 @@
-import type { ReasonEntry } from '../../../contracts/src/reason';
+import { missingSignals } from '../../../engine/src';
+import { missingSignalReason, type MissingSignalReason, type ReasonEntry } from '../../../contracts/src/reason';
 import type { Variant } from '../../../contracts/src/variants/schema';
 import type { CompiledVariant } from '../services/conditions';
 
@@ -6,6 +7,9 @@ import type { CompiledVariant } from '../services/conditions';
  * Stage 2 of delivery: variant selection. Variants are tried in order; the first enabled one
  * whose condition is truthy and that no selection rule passes over wins. A condition that fails
  * to compile or throws is a non-match, reported through `onConditionError`, never an error.
+ * A variant whose condition was false because signals its ordering comparisons read were missing
+ * is reported as `{ rule: 'missing-signal', variant, signals }` (from the paths collected at
+ * compile time: no condition is explained for it).
  */
 
 export interface Selection {
@@ -32,6 +36,16 @@ export interface SelectionRules {
    */
   passOver?: ReadonlyArray<(variant: Variant) => ReasonEntry | null>;
 }
+
+/**
+ * For a candidate whose condition was false: the signals its ordering comparisons read that are
+ * missing in `data`, as a reason entry (null when there are none). A few own-property reads.
+ */
+export const missingSignalsOf = (candidate: CompiledVariant, data: unknown): MissingSignalReason | null => {
+  const paths = candidate.orderingSignals;
+  if (!paths || paths.length === 0) return null;
+  return missingSignalReason(candidate.variant.id, missingSignals(paths, data));
+};
 
 export const matchVariant = (candidate: CompiledVariant, data: unknown): VariantMatch => {
   const { variant, evaluator, compileError } = candidate;
@@ -65,6 +79,10 @@ export const selectVariant = (program: readonly CompiledVariant[], data: unknown
   for (const candidate of program) {
     const { matched, error } = matchVariant(candidate, data);
     if (error !== undefined) rules.onConditionError(candidate.variant, error);
+    if (matched === false && error === undefined) {
+      const missing = missingSignalsOf(candidate, data);
+      if (missing) passedOver.push(missing);
+    }
     if (matched !== true) continue;
     const skip = rules.passOver?.map((rule) => rule(candidate.variant)).find((reason) => reason !== null);
     if (skip) {

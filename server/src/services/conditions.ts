@@ -7,6 +7,7 @@ import {
   compile,
   createExplainer,
   explain,
+  orderingSignals,
   RuleError,
   type CompiledRule,
   type CompileOptions,
@@ -26,6 +27,18 @@ export interface CompiledVariant {
   compileError?: string;
   /** Compiled on the first match, to say why it matched without compiling again per request. */
   explainer?: Explainer;
+  /**
+   * The signals the condition's ordering comparisons (`<`, `<=`, `>`, `>=`) read, audiences included
+   * (engine `orderingSignals`): when the condition is false, those missing in the request are reported
+   * as a `missing-signal` reason without explaining the condition.
+   */
+  orderingSignals?: readonly string[];
+}
+
+/** A condition compiled once: its evaluator and the signals its ordering comparisons read. */
+interface CompiledCondition {
+  rule: CompiledRule;
+  orderingSignals: readonly string[];
 }
 
 const MAX_COMPILED = 10_000;
@@ -39,7 +52,7 @@ const hashCondition = (condition: unknown) => createHash('sha1').update(JSON.str
  * compiles a condition that an earlier request or a publish already compiled.
  */
 const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const compiled = new LRUCache<string, CompiledRule | RuleError>({ max: MAX_COMPILED });
+  const compiled = new LRUCache<string, CompiledCondition | RuleError>({ max: MAX_COMPILED });
   const lastErrorLog = new Map<string, number>();
 
   const engineOptions = (audienceRules?: Record<string, unknown>): CompileOptions => {
@@ -47,15 +60,19 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return {
       audiences: (audienceRules ?? getService(strapi, 'audiences').rules()) as CompileOptions['audiences'],
       limits: { depth: limits.conditionDepth, bytes: limits.conditionBytes },
+      // Delivery, audiences, the live test and explain: missing signals never satisfy <, <=, >, >=.
+      semantics: 'personalize',
     };
   };
 
-  const compileCached = (condition: unknown): CompiledRule | RuleError => {
+  const compileCached = (condition: unknown): CompiledCondition | RuleError => {
     const key = `${getService(strapi, 'audiences').version()}:${hashCondition(condition)}`;
     let entry = compiled.get(key);
     if (!entry) {
       try {
-        entry = compile(condition as never, engineOptions());
+        const options = engineOptions();
+        const rule = compile(condition as never, options);
+        entry = { rule, orderingSignals: Object.freeze(orderingSignals(condition as never, options)) };
       } catch (error) {
         if (!(error instanceof RuleError)) throw error;
         entry = error;
@@ -98,7 +115,7 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const result = compileCached(variant.condition);
         return result instanceof RuleError
           ? { variant, evaluator: null, compileError: `${result.message} at ${JSON.stringify(result.path)}` }
-          : { variant, evaluator: result };
+          : { variant, evaluator: result.rule, orderingSignals: result.orderingSignals };
       });
     },
 
