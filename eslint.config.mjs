@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['**/dist/**', '**/node_modules/**', 'coverage/**', 'playground/**', '**/.strapi/**']),
+  globalIgnores(['**/dist/**', '**/node_modules/**', 'coverage/**', 'playground/**', '**/.strapi/**', 'tests/install/template/**']),
 
   js.configs.recommended,
   tseslint.configs.recommended,

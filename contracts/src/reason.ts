@@ -5,7 +5,28 @@ import type { ExplainNode } from '../../engine/src';
  * over. Either a test of the chosen variant's condition, or a variant passed over because signals its
  * ordering comparisons read were missing (`isMissingSignalReason` tells them apart).
  */
-export type ReasonEntry = ConditionReason | MissingSignalReason;
+export type ReasonEntry = ConditionReason | MissingSignalReason | CappedReason | FatigueReason | ProfileUnavailableReason;
+
+/** A variant whose condition matched, passed over because one of its frequency caps is used up for this visitor. */
+export interface CappedReason {
+  rule: 'capped';
+  variant: string;
+  cap: { on: 'view' | 'serve' | 'click' | 'dismiss'; max: number; per: 'session' | 'hour' | 'day' | 'week' | 'lifetime' };
+  /** How many `cap.on` events the visitor has in the cap's window. */
+  count: number;
+}
+
+/** `caps.maxPersonalizedPerSession` reached: the visitor gets entries as published for the rest of the session. */
+export interface FatigueReason {
+  rule: 'fatigue';
+  max: number;
+  served: number;
+}
+
+/** The visitor's profile could not be read (store unavailable): delivered with an empty profile. */
+export interface ProfileUnavailableReason {
+  rule: 'profile-unavailable';
+}
 
 /** One reason a variant matched: a test in its condition, the signals it read and its result. */
 export interface ConditionReason {

@@ -3,7 +3,7 @@
  * visitor, from the event times kept per variant. Windows are rolling (`hour`, `day` = 24 h,
  * `week` = 7 d), the visitor's current session, or the whole (retained) lifetime.
  */
-import type { CapCounters } from './profile/types';
+import type { CapCounters, VisitorProfile } from './profile/types';
 
 export type CapEvent = 'view' | 'serve' | 'click' | 'dismiss';
 export type CapWindow = 'session' | 'hour' | 'day' | 'week' | 'lifetime';
@@ -51,4 +51,17 @@ export const exhaustedCap = (
     if (count >= cap.max) return { cap, count };
   }
   return null;
+};
+
+/** A session ends after 30 minutes without activity (DESIGN "Signals"), as the profile's maths count it. */
+export const SESSION_TIMEOUT_MS = 30 * 60_000;
+
+/** The visitor's session if it is still going at `now` (no gap longer than the timeout), else null. */
+export const currentSession = (
+  profile: Pick<VisitorProfile, 'session'>,
+  now: number,
+  timeoutMs = SESSION_TIMEOUT_MS
+): VisitorProfile['session'] | null => {
+  const { session } = profile;
+  return session?.id && now <= session.lastSeenAt + timeoutMs ? session : null;
 };

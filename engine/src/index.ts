@@ -18,6 +18,20 @@ export type { OrderingSignalsOptions, Semantics } from './missing-signals';
 export { truthy } from './truthy';
 export { murmur3, murmur3String } from './murmur3';
 export type { ExplainNode, JsonPrimitive, JsonValue, Rule, RulePath, RuleReferences } from './types';
-export type { CapCounters, StoredScore, VisitorProfile } from './profile/types';
+export { applyEvents, applyServe, consentRecord, effectiveConsent, emptyProfile, profileSignals, PROFILE_LIMITS } from './profile';
+export type {
+  AcceptedEvent,
+  ApplyOptions,
+  CapCounters,
+  ConsentChoice,
+  ConsentMode,
+  EffectiveConsent,
+  ProfileOptions,
+  ProfileSignals,
+  ProfileWeights,
+  StoredScore,
+  VisitorEvent,
+  VisitorProfile,
+} from './profile';
 export { capCount, capKey, exhaustedCap } from './caps';
 export type { Cap, CapEvent, CapWindow } from './caps';

@@ -24,6 +24,12 @@ export const RBAC_ACTIONS = [
     uid: 'settings',
     pluginName: 'personalize',
   },
+  {
+    section: 'plugins',
+    displayName: 'Visitors (view and erase a visitor\'s data)',
+    uid: 'visitors',
+    pluginName: 'personalize',
+  },
 ];
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -79,7 +85,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 };
 
 /** The plugin's public routes: none of them reads a users-permissions role's permissions. */
-const PUBLIC_ROUTE_CONTROLLERS = ['resolve', 'signals', 'invalidate'];
+const PUBLIC_ROUTE_CONTROLLERS = ['resolve', 'signals', 'invalidate', 'events', 'privacy'];
 
 type ActionsMap = Record<string, { controllers: Record<string, unknown> }>;
 

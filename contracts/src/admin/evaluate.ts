@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ExplainNode } from '../../../engine/src';
 import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema, visitorIdSchema } from '../ids';
 import { jsonValueSchema } from '../json';
-import type { ReasonEntry } from '../reason';
+import type { CappedReason, ReasonEntry } from '../reason';
 import { signalsSchema } from '../signals/schema';
 
 /**
@@ -59,6 +59,8 @@ export interface VariantOutcome {
    * of the explain tree's nodes, per-item rules left out. Absent when none was.
    */
   missing?: string[];
+  /** The condition matched, but one of the variant's caps is used up for the visitor tested. */
+  capped?: CappedReason;
   explain?: ExplainNode;
 }
 
@@ -68,6 +70,8 @@ export interface VariantsEvaluation {
   forced: boolean;
   reason: ReasonEntry[];
   variants: VariantOutcome[];
+  /** With a visitor id: whether a profile is stored for it, what its consent allows, whether the store answered. */
+  visitor?: { found: boolean; consent: { events: boolean; profiling: boolean }; unavailable: boolean };
   entry?: Record<string, unknown>;
   previewUrl?: string | null;
 }

@@ -44,6 +44,58 @@ const rateLimitSchema = z
   }))
   .default({ anonymous: { ...RATE_LIMIT_DEFAULTS.anonymous }, authenticated: { ...RATE_LIMIT_DEFAULTS.authenticated } });
 
+/** Visitors, events, profiles and caps (DESIGN "Visitors and events", "Visitor profiles", "Privacy"). */
+const visitorsSchema = z
+  .object({
+    // Default: derived from the app's keys (server.app.keys), so every instance of the app agrees.
+    secret: z.string().min(16, 'must be at least 16 characters').optional(),
+    consent: z.enum(['opt-in', 'opt-out']).default('opt-in'),
+    honorGpc: z.boolean().default(true),
+    retentionDays: z.number().int().positive().max(3650).default(90),
+  })
+  .strict()
+  .default({ consent: 'opt-in', honorGpc: true, retentionDays: 90 });
+
+const eventsSchema = z
+  .object({
+    // Default: `redis` when redis.url is set, else `inline`.
+    transport: z.enum(['inline', 'redis']).optional(),
+    maxBatch: z.number().int().positive().max(500).default(50),
+    maxBatchBytes: z.number().int().min(1024).max(1_048_576).default(65536),
+    rateLimit: z
+      .object({
+        perVisitor: rateLimitPoints.default(120),
+        perIp: rateLimitPoints.default(2000),
+        durationSec: rateLimitDuration.default(60),
+      })
+      .strict()
+      .default({ perVisitor: 120, perIp: 2000, durationSec: 60 }),
+  })
+  .strict()
+  .default({ maxBatch: 50, maxBatchBytes: 65536, rateLimit: { perVisitor: 120, perIp: 2000, durationSec: 60 } });
+
+const profilesSchema = z
+  .object({
+    halfLifeDays: z.number().positive().max(3650).default(7),
+    weights: z
+      .object({
+        view: z.number().min(0).max(1000).default(1),
+        click: z.number().min(0).max(1000).default(3),
+        hover: z.number().min(0).max(1000).default(1),
+        page: z.number().min(0).max(1000).default(1),
+      })
+      .strict()
+      .default({ view: 1, click: 3, hover: 1, page: 1 }),
+    maxInterests: z.number().int().positive().max(256).default(32),
+  })
+  .strict()
+  .default({ halfLifeDays: 7, weights: { view: 1, click: 3, hover: 1, page: 1 }, maxInterests: 32 });
+
+const capsSchema = z
+  .object({ maxPersonalizedPerSession: z.number().int().positive().optional() })
+  .strict()
+  .default({});
+
 /** The plugin's configuration (`config/plugins.ts` → `personalize.config`), validated at startup. */
 export const pluginConfigSchema = z
   .object({
@@ -82,8 +134,17 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({ conditionBytes: 16384, conditionDepth: 32, variantsPerEntry: 50, signalsBytes: 16384 }),
+    visitors: visitorsSchema,
+    events: eventsSchema,
+    profiles: profilesSchema,
+    caps: capsSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.events.transport === 'redis' && !config.redis.url) {
+      ctx.addIssue({ code: 'custom', path: ['events', 'transport'], message: '"redis" needs redis.url' });
+    }
+  });
 
 export type PluginConfig = z.infer<typeof pluginConfigSchema>;
 export type PluginConfigInput = z.input<typeof pluginConfigSchema>;

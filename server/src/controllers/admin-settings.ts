@@ -23,6 +23,7 @@ export const maskConfig = (config: PluginConfig) => ({
   ...config,
   redis: { ...config.redis, ...(config.redis.url ? { url: maskRedisUrl(config.redis.url) } : {}) },
   ...(config.webhookSecret ? { webhookSecret: MASK } : {}),
+  visitors: { ...config.visitors, ...(config.visitors.secret ? { secret: MASK } : {}) },
   previewUrl: config.previewUrl ?? null,
 });
 

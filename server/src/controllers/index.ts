@@ -1,8 +1,11 @@
 import adminEvaluate from './admin-evaluate';
 import adminSettings from './admin-settings';
 import adminUsage from './admin-usage';
+import adminVisitors from './admin-visitors';
 import audiences from './audiences';
+import events from './events';
 import invalidate from './invalidate';
+import privacy from './privacy';
 import resolve from './resolve';
 import signals from './signals';
 
@@ -10,4 +13,7 @@ export default {
   'admin-evaluate': adminEvaluate,
   'admin-settings': adminSettings,
   'admin-usage': adminUsage,
+  'admin-visitors': adminVisitors,
+  events,
+  privacy,
   audiences, invalidate, resolve, signals };

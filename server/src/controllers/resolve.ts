@@ -27,15 +27,18 @@ const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const auth = await getService(strapi, 'access').authorizeRead(ctx, schema);
     const { uid, documentId, locale, populate, fields, visitorId } = body;
-    const outcome = await getService(strapi, 'delivery').resolveEntry(
+    const delivery = getService(strapi, 'delivery');
+    const visitor = await delivery.visitorRequest(ctx, { signals: requestSignals(ctx, body.signals, config, locale), visitorId });
+    const outcome = await delivery.resolveEntry(
       { uid, documentId: schema.kind === 'singleType' ? undefined : documentId, locale, populate, fields },
-      { signals: requestSignals(ctx, body.signals, config, locale), visitorId },
+      visitor,
       auth
     );
     sendPersonalized(ctx, outcome.rendered, {
       cacheControl: 'private, no-cache',
       meta: { personalize: { variant: outcome.variant, reason: outcome.reason } },
     });
+    delivery.count(visitor, outcome.served.target, outcome.served.variant);
   },
 });
 

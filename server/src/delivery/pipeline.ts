@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
 
 import type { ReasonEntry } from '../../../contracts/src/reason';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
@@ -15,6 +16,7 @@ import { evaluationContext } from './context';
 import type { Entry, Sanitize } from './overrides';
 import { etagOf, type RenderedResponse } from './respond';
 import { selectFixed, selectVariant, type Selection } from './select';
+import { capsRule, countServe, fatigue, loadVisitor, visitorReasons, withProfile, type VisitorState } from './visitor';
 
 /**
  * The delivery pipeline, one for every route: request → evaluation context → variant selection →
@@ -26,11 +28,13 @@ import { selectFixed, selectVariant, type Selection } from './select';
 
 /** What the visitor's request brings to every entry it asks for. */
 export interface VisitorRequest {
-  /** Merged signals (server-derived keys already the server's). */
+  /** Merged signals (server-derived keys already the server's, the profile's included). */
   signals: Signals;
   visitorId?: string;
   /** Serve this variant (fixed, cacheable URLs and previews) instead of choosing by signals. */
   variantId?: string;
+  /** The visitor's stored profile and consent, read once per request (with a visitor id). */
+  state?: VisitorState;
 }
 
 export interface EntryOutcome {
@@ -49,6 +53,8 @@ export interface ResolveEntryRequest {
 
 export interface ResolvedEntry extends EntryOutcome {
   rendered: RenderedResponse;
+  /** What was served, for the counting stage. */
+  served: { target: { uid: string; documentId: string }; variant: Variant | null };
 }
 
 /** `fields` as Strapi accepts it (a comma list or an array) → the names, or null for "all". */
@@ -66,15 +72,26 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
     async (entry) =>
       (await strapi.contentAPI.sanitize.output(entry, schema as never, { auth } as never)) as Record<string, unknown>;
 
-  /** Stage 2 for one entry: the fixed variant, or the first match in the entry's evaluation context. */
+  const maxPerSession = () => service('settings').get().caps.maxPersonalizedPerSession;
+
+  /**
+   * Stage 2 for one entry: the fixed variant, or the first match in the entry's evaluation
+   * context that the visitor's caps do not pass over; nothing once the session's fatigue limit
+   * is reached.
+   */
   const choose = (program: CachedProgram, target: { uid: string; documentId: string }, visitor: VisitorRequest): Selection => {
     const compiled = service('programs').compiled(program);
     if (visitor.variantId !== undefined) return selectFixed(compiled, visitor.variantId);
+    const before = visitorReasons(visitor.state);
+    const tired = fatigue(visitor.state, maxPerSession());
+    if (tired) return { variant: null, reason: [...before, tired] };
     const conditions = service('conditions');
-    return selectVariant(compiled, evaluationContext(visitor.signals, target, visitor.visitorId), {
+    const selection = selectVariant(compiled, evaluationContext(visitor.signals, target, visitor.visitorId), {
       explain: conditions.explainMatch,
       onConditionError: conditions.logConditionError,
+      passOver: [capsRule(visitor.state, target)],
     });
+    return before.length > 0 ? { ...selection, reason: [...before, ...selection.reason] } : selection;
   };
 
   /** Response cache key: entry (or list), variant(s), the caller's permissions and the query shape. */
@@ -92,6 +109,27 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     choose,
+
+    /**
+     * Stage 1, per request: the visitor's signals (the client's merged with the server's by the
+     * caller) with the stored profile's, read once, in one round trip, when a visitor id is given.
+     */
+    async visitorRequest(
+      ctx: Context,
+      request: { signals: Signals; visitorId?: string; variantId?: string }
+    ): Promise<VisitorRequest> {
+      const state =
+        request.visitorId !== undefined && request.variantId === undefined
+          ? await loadVisitor(strapi, request.visitorId, { gpc: service('visitors').gpcOf(ctx) })
+          : undefined;
+      return { ...request, signals: withProfile(strapi, request.signals, state), state };
+    },
+
+    /** The counting stage, after the response: never awaited by it, never failing it. */
+    count(visitor: VisitorRequest, target: { uid: string; documentId: string }, variant: Variant | null) {
+      countServe(strapi, visitor.state, target, variant, maxPerSession());
+    },
+
     responseKey,
     responseTags,
     contentApiSanitizer,
@@ -139,8 +177,9 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
       const outcome = outcomeOf(selection);
 
       const key = responseKey(programs.key(ref), outcome.variant ?? '-', auth, stableJson({ populate: request.populate, fields: request.fields }));
+      const served = { target: { uid: request.uid, documentId }, variant: selection.variant };
       const cached = await cache.responses().get(key, programs.tags(ref));
-      if (cached) return { ...outcome, rendered: cached };
+      if (cached) return { ...outcome, rendered: cached, served };
 
       const { entry, requestedFields } = fetched ?? (await fetchEntry());
       const data = await service('overrides').render(entry, selection.variant, {
@@ -152,7 +191,7 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
       const json = JSON.stringify(data);
       const rendered: CachedResponse = { data: json, etag: etagOf(json, outcome.variant ?? '') };
       await cache.responses().set(key, rendered, responseTags(schema, programs.tags(ref), [data]));
-      return { ...outcome, rendered };
+      return { ...outcome, rendered, served };
     },
 
     /**

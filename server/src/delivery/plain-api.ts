@@ -5,6 +5,7 @@ import type { Context, Next } from 'koa';
 import { personalizeQuerySchema, SIGNALS_HEADER, VARIANT_HEADER, VISITOR_HEADER } from '../../../contracts/src/delivery';
 import { variantIdSchema, visitorIdSchema } from '../../../contracts/src/ids';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
+import type { Variant } from '../../../contracts/src/variants/schema';
 import type { Signals } from '../../../contracts/src/signals/schema';
 import type { ContentApiAuth } from '../services/access';
 import { typeTag, type CachedProgram, type CachedResponse } from '../services/cache';
@@ -127,11 +128,12 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     };
   };
 
-  const visitorOf = (ctx: Context, request: PlainRequest, locale: string | undefined): VisitorRequest => ({
-    signals: requestSignals(ctx, request.clientSignals ?? {}, service('settings').get(), locale),
-    visitorId: request.visitorId,
-    variantId: request.variantId,
-  });
+  const visitorOf = (ctx: Context, request: PlainRequest, locale: string | undefined): Promise<VisitorRequest> =>
+    service('delivery').visitorRequest(ctx, {
+      signals: requestSignals(ctx, request.clientSignals ?? {}, service('settings').get(), locale),
+      visitorId: request.visitorId,
+      variantId: request.variantId,
+    });
 
   const cacheControlOf = (request: PlainRequest) =>
     request.variantId !== undefined && !request.clientSignals && !request.visitorId
@@ -183,7 +185,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     const delivery = service('delivery');
     const programs = service('programs');
     const responses = service('cache').responses();
-    const visitor = visitorOf(ctx, request, query.locale);
+    const visitor = await visitorOf(ctx, request, query.locale);
 
     if (kind === 'entry') {
       const ref = entryRef(uid, schema, match.documentId, query);
@@ -195,6 +197,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
       const cached = await responses.get(key, programs.tags(ref));
       if (!cached) return false;
       respond(ctx, request, cached, { variant: selection.variant?.id ?? null, reason: selection.reason });
+      delivery.count(visitor, { uid, documentId: program.documentId }, selection.variant);
       return true;
     }
 
@@ -203,16 +206,19 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     if (!skeleton?.entries) return false;
     const outcomes: Record<string, EntryOutcome> = {};
     const chosen: string[] = [];
+    const served: [string, Variant | null][] = [];
     for (const entry of skeleton.entries) {
       const program = await programs.get(listRef(uid, query.status)(entry));
       if (!program) return false;
       const selection = delivery.choose(program, { uid, documentId: entry.documentId }, visitor);
       outcomes[entry.documentId] = { variant: selection.variant?.id ?? null, reason: selection.reason };
       chosen.push(selection.variant?.id ?? '-');
+      served.push([entry.documentId, selection.variant]);
     }
     const cached = await responses.get(delivery.responseKey(listScope(uid), chosen.join(','), auth, query.shape), tags);
     if (!cached) return false;
     respond(ctx, request, cached, { entries: outcomes });
+    for (const [documentId, variant] of served) delivery.count(visitor, { uid, documentId }, variant);
     return true;
   };
 
@@ -238,18 +244,20 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     );
     const refOf = list ? listRef(target.uid, query.status) : (entry: Entry) => entryRef(target.uid, schema, entry.documentId, query);
     const programByEntry = await delivery.programsFor(target.uid, entries, refOf);
-    const visitor = visitorOf(ctx, request, query.locale);
+    const visitor = await visitorOf(ctx, request, query.locale);
     const requestedFields = toFieldList((ctx.query as { fields?: unknown }).fields);
 
     const outcomes: Record<string, EntryOutcome> = {};
     const rendered: Record<string, unknown>[] = [];
     const chosen: string[] = [];
+    const served: [string, Variant | null][] = [];
     for (const entry of entries) {
       const program = programByEntry.get(entry) as CachedProgram;
       const selection = delivery.choose(program, { uid: target.uid, documentId: entry.documentId }, visitor);
       if (selection.fixedMissing && !list) throw new errors.NotFoundError(`Variant "${request.variantId}" not found on this entry`);
       outcomes[entry.documentId] = { variant: selection.variant?.id ?? null, reason: selection.reason };
       chosen.push(selection.variant?.id ?? '-');
+      served.push([entry.documentId, selection.variant]);
       rendered.push(await delivery.render(entry, selection.variant, { schema, fieldName, requestedFields, auth }));
     }
 
@@ -269,6 +277,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
         await responses.set(delivery.responseKey(listScope(target.uid), chosen.join(','), auth, query.shape), cached, tags);
       }
       respond(ctx, request, cached, { entries: outcomes });
+      for (const [documentId, variant] of served) delivery.count(visitor, { uid: target.uid, documentId }, variant);
       return;
     }
     const entry = entries[0];
@@ -278,6 +287,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
       await responses.set(key, cached, delivery.responseTags(schema, programs.tags(ref), rendered));
     }
     respond(ctx, request, cached, outcomes[entry?.documentId ?? ''] ?? { variant: null, reason: [] });
+    for (const [documentId, variant] of served) delivery.count(visitor, { uid: target.uid, documentId }, variant);
   };
 
   return async (ctx: Context, next: Next) => {

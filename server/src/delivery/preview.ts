@@ -13,6 +13,7 @@ import { parseOrThrow } from '../utils/errors';
 import { getService } from '../utils/get-service';
 import { evaluationContext, sampleSignals } from './context';
 import { matchVariant, selectFixed, selectVariant } from './select';
+import { capsRule, fatigue, loadVisitor, visitorReasons, withProfile } from './visitor';
 
 /**
  * The admin's live test and preview, through the delivery pipeline: the same evaluation context
@@ -177,15 +178,25 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       const program = conditions().compileVariants(variantsToTest(body, schema, fieldName, entry));
-      const data = evaluationContext(
-        samplesOf(body),
-        { uid: body.uid ?? '', documentId: entry?.documentId ?? body.documentId ?? '' },
-        body.visitorId
-      );
-      const outcomes = program.map((candidate) => outcomeOf(candidate, data));
+      const target = { uid: body.uid ?? '', documentId: entry?.documentId ?? body.documentId ?? '' };
+      // With a visitor id, that visitor's stored profile and caps, as delivery would use them
+      // (profile.* the editor typed in the sample win over the stored ones).
+      const state = body.visitorId !== undefined ? await loadVisitor(strapi, body.visitorId, { gpc: false }) : undefined;
+      const samples = samplesOf(body);
+      const stored = withProfile(strapi, samples, state).profile;
+      const data = evaluationContext({ ...samples, ...(stored ? { profile: { ...stored, ...samples.profile } } : {}) }, target, body.visitorId);
+      const capped = capsRule(state, target);
+      const outcomes = program.map((candidate) => {
+        const outcome = outcomeOf(candidate, data);
+        const cap = outcome.matched ? capped(candidate.variant) : null;
+        return cap ? { ...outcome, capped: cap } : outcome;
+      });
+      const tired = body.variant ? null : fatigue(state, getService(strapi, 'settings').get().caps.maxPersonalizedPerSession);
       const selection = body.variant
         ? selectFixed(program, body.variant, { includeDisabled: true })
-        : selectVariant(program, data, { explain: conditions().explainMatch, onConditionError: () => undefined });
+        : tired
+          ? { variant: null, reason: [tired] }
+          : selectVariant(program, data, { explain: conditions().explainMatch, onConditionError: () => undefined, passOver: [capped] });
       if (selection.fixedMissing) {
         throw new errors.NotFoundError(`No variant "${body.variant}" in this entry`, {
           errors: [{ path: ['variant'], message: 'unknown variant', name: 'NotFoundError' }],
@@ -195,8 +206,13 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
       const result: VariantsEvaluation = {
         variant: winner?.id ?? null,
         forced: Boolean(body.variant),
-        reason: winner ? (outcomes.find((outcome) => outcome.id === winner.id)?.reason ?? []) : [],
+        reason: [
+          ...visitorReasons(state),
+          ...(tired ? [tired] : []),
+          ...(winner ? (outcomes.find((outcome) => outcome.id === winner.id)?.reason ?? []) : []),
+        ],
         variants: outcomes,
+        ...(state ? { visitor: { found: state.profile !== null, consent: state.consent, unavailable: state.unavailable } } : {}),
       };
 
       if (entry && schema && fieldName) {

@@ -3,6 +3,7 @@ import coBody from 'co-body';
 import type { Context, Next } from 'koa';
 
 import { restPrefix } from '../utils/rest-prefix';
+import { buildEventsLane, type EventsLane } from './events-lane';
 import rateLimitMiddleware from './rate-limit';
 
 /** The plugin's own declaration of the resolve route, as routes/content-api.ts writes it. */
@@ -82,10 +83,15 @@ export const deliveryLane = (strapi: Core.Strapi) => {
     };
   };
 
+  // POST /events takes the lane too (middlewares/events-lane.ts).
+  let eventsLane: EventsLane | null | undefined;
+
   return async (ctx: Context, next: Next) => {
     if (ctx.method !== 'POST') return next();
     // Built on first use: routes are registered and customised before the first request.
     if (lane === undefined) lane = build();
+    if (eventsLane === undefined) eventsLane = buildEventsLane(strapi);
+    if (eventsLane && ctx.path === eventsLane.path) return eventsLane.handle(ctx);
     if (!lane || ctx.path !== lane.path) return next();
     const request = ctx.request as Context['request'] & { body?: unknown };
     if (request.body === undefined) {

@@ -6,9 +6,15 @@ import { getService } from '../utils/get-service';
 /**
  * Route middleware `plugin::personalize.rate-limit` for the public routes (and the delivery lane):
  * anonymous callers per client IP, authenticated ones per credential (services/rate-limit.ts).
+ * With `{ budget: 'events' }` (POST /events), anonymous callers count against `events.rateLimit.perIp`.
  */
-export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
-  async (ctx: Context, next: Next) => {
-    await getService(strapi, 'rate-limit').consume(ctx);
-    return next();
-  };
+export default (config: { budget?: 'events' } | undefined, { strapi }: { strapi: Core.Strapi }) =>
+  config?.budget === 'events'
+    ? async (ctx: Context, next: Next) => {
+        await getService(strapi, 'rate-limit').consumeEvents(ctx);
+        return next();
+      }
+    : async (ctx: Context, next: Next) => {
+        await getService(strapi, 'rate-limit').consume(ctx);
+        return next();
+      };

@@ -6,6 +6,7 @@ const can = (action: string) => ({
 const readPolicies = ['admin::isAuthenticatedAdmin', can('read')];
 const managePolicies = ['admin::isAuthenticatedAdmin', can('audiences.manage')];
 const settingsPolicies = ['admin::isAuthenticatedAdmin', can('settings')];
+const visitorsPolicies = ['admin::isAuthenticatedAdmin', can('visitors')];
 
 export default {
   type: 'admin',
@@ -22,5 +23,7 @@ export default {
     { method: 'POST', path: '/evaluate', handler: 'admin-evaluate.evaluate', config: { policies: readPolicies } },
     { method: 'GET', path: '/settings', handler: 'admin-settings.find', config: { policies: settingsPolicies } },
     { method: 'POST', path: '/cache/purge', handler: 'admin-settings.purge', config: { policies: settingsPolicies } },
+    { method: 'GET', path: '/visitors/:visitorId', handler: 'admin-visitors.find', config: { policies: visitorsPolicies } },
+    { method: 'DELETE', path: '/visitors/:visitorId', handler: 'admin-visitors.erase', config: { policies: visitorsPolicies } },
   ],
 };

@@ -4,6 +4,11 @@
  * HMAC signature or an API token, both checked in the controllers (services/access.ts).
  */
 const publicRoute = { auth: false as const, policies: [], middlewares: ['plugin::personalize.rate-limit'] };
+const eventsRoute = {
+  auth: false as const,
+  policies: [],
+  middlewares: [{ name: 'plugin::personalize.rate-limit', config: { budget: 'events' } }],
+};
 
 export default {
   type: 'content-api',
@@ -11,5 +16,11 @@ export default {
     { method: 'POST', path: '/resolve', handler: 'resolve.resolve', config: publicRoute },
     { method: 'GET', path: '/signals', handler: 'signals.vocabulary', config: publicRoute },
     { method: 'POST', path: '/invalidate', handler: 'invalidate.invalidate', config: publicRoute },
+    // Visitors' events and privacy (DESIGN "Visitors and events", "Privacy"): the visitor id is the
+    // credential. Events count against their own per-IP budget (events.rateLimit), and per visitor.
+    { method: 'POST', path: '/events', handler: 'events.ingest', config: eventsRoute },
+    { method: 'GET', path: '/me', handler: 'privacy.export', config: publicRoute },
+    { method: 'DELETE', path: '/me', handler: 'privacy.erase', config: publicRoute },
+    { method: 'POST', path: '/optout', handler: 'privacy.optOut', config: publicRoute },
   ],
 };

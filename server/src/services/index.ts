@@ -12,6 +12,7 @@ import redis from './redis';
 import delivery from '../delivery/pipeline';
 import settings from './settings';
 import usage from './usage';
+import visitors from './visitors';
 
 const services = {
   access,
@@ -28,6 +29,7 @@ const services = {
   delivery,
   settings,
   usage,
+  visitors,
 };
 
 export type Services = { [TName in keyof typeof services]: ReturnType<(typeof services)[TName]> };

@@ -44,6 +44,18 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     });
   };
 
+  // Events (POST /events): their own budgets, per client IP and per visitor (DESIGN "Visitors and events").
+  let eventLimiters: { ip: RateLimiterAbstract | null; visitor: RateLimiterAbstract | null } | undefined;
+  const initEvents = () => {
+    const { perIp, perVisitor, durationSec } = getService(strapi, 'settings').get().events.rateLimit;
+    return {
+      ip: buildLimiter('rl-ev-ip', { points: perIp, durationSec }),
+      visitor: buildLimiter('rl-ev-vis', { points: perVisitor, durationSec }),
+    };
+  };
+  /** A visitor's limiter key: the visitor hash as a Redis hash tag, like every per-visitor key. */
+  const visitorKey = (hash: string) => `{${hash}}`;
+
   const init = () => {
     const { rateLimit } = getService(strapi, 'settings').get();
     // `rl` for anonymous callers, as before per-credential budgets existed.
@@ -86,6 +98,35 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       if (limiters.anonymous) await take(ctx, limiters.anonymous, ctx.request.ip || 'unknown');
+    },
+
+    /**
+     * Counts one events batch for its caller: a valid credential against `rateLimit.authenticated`
+     * (a site's server forwarding events), anyone else per client IP against `events.rateLimit.perIp`.
+     */
+    async consumeEvents(ctx: Context) {
+      limiters ??= init();
+      eventLimiters ??= initEvents();
+      if (ctx.get('authorization')) {
+        const credential = credentialKey(await getService(strapi, 'access').caller(ctx));
+        if (credential !== NO_CREDENTIAL) {
+          if (limiters.authenticated) await take(ctx, limiters.authenticated, credential);
+          return;
+        }
+      }
+      if (eventLimiters.ip) await take(ctx, eventLimiters.ip, ctx.request.ip || 'unknown');
+    },
+
+    /** Counts one events batch for a visitor (by hash) against `events.rateLimit.perVisitor`. */
+    async consumeVisitor(ctx: Context, hash: string) {
+      eventLimiters ??= initEvents();
+      if (eventLimiters.visitor) await take(ctx, eventLimiters.visitor, visitorKey(hash));
+    },
+
+    /** Forgets a visitor's counter (erasure removes every key of the visitor). */
+    async forgetVisitor(hash: string) {
+      eventLimiters ??= initEvents();
+      await eventLimiters.visitor?.delete(visitorKey(hash)).catch(() => undefined);
     },
 
   };

@@ -1,0 +1,188 @@
+/**
+ * Events benchmark (`npm run bench -- events`): boots the playground (built plugin, production mode)
+ * in child processes, one per visitor store (in-process, Redis), and measures with autocannon, in
+ * this one run and against the same instance:
+ *   (a) Strapi's own GET /_health                                  — the baseline
+ *   (b) POST /api/personalize/events, batches of 10 events, each batch from one of 10 000 visitors
+ *       (new batchId every time), with consent: every batch is applied to a profile before the 202
+ * and prints requests/s, events/s, p50 and p99, with the ratio of (b) to (a). Target: (b) ≥ 0.5× (a).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+
+import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP_SEC = 3;
+const BATCH_SIZE = 10;
+const VISITORS = 10_000;
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const UA =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+const TAGS = ['shoes', 'bags', 'hats', 'coats', 'socks', 'belts', 'sale', 'new'];
+
+interface Measured {
+  name: string;
+  rps: number;
+  eventsPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+const run32 = randomBytes(4).toString('hex');
+const visitorIds = Array.from({ length: VISITORS }, (_, index) => `bench_${run32}_${index.toString(36).padStart(6, '0')}`);
+let sequence = 0;
+
+/**
+ * A batch as the SDK sends it: a page view, views, clicks and hovers with tags, an engagement
+ * summary. Written as a template (the client shares the CPUs with the server: it must stay cheap).
+ */
+const batchBody = () => {
+  sequence += 1;
+  const now = Date.now();
+  const visitorId = visitorIds[sequence % VISITORS];
+  const base = `${run32}${sequence.toString(36).padStart(10, '0')}`;
+  const events: string[] = [];
+  for (let index = 0; index < BATCH_SIZE; index += 1) {
+    const id = `"id":"${base}-${index}","ts":${now - (BATCH_SIZE - index) * 200}`;
+    const tags = `"tags":["${TAGS[(sequence + index) % TAGS.length]}","${TAGS[(sequence * 3 + index) % TAGS.length]}"]`;
+    if (index === 0) events.push(`{${id},"type":"page","path":"/articles/${sequence % 100}",${tags}}`);
+    else if (index === BATCH_SIZE - 1)
+      events.push(`{${id},"type":"engage","dwellSec":12,"scrollDepth":60,"clicks":1,"hovers":2,"quickExit":false}`);
+    else {
+      const type = index % 3 === 0 ? 'click' : index % 3 === 1 ? 'view' : 'hover';
+      const variant = index % 2 ? '"v_a"' : 'null';
+      events.push(
+        `{${id},"type":"${type}","uid":"api::article.article","documentId":"doc${index}","variant":${variant},${tags}}`
+      );
+    }
+  }
+  return `{"visitorId":"${visitorId}","batchId":"${base}-batch","sentAt":${now},"consent":{"events":true,"profiling":true},"events":[${events.join(',')}]}`;
+};
+
+const startInstance = async (label: string, env: Record<string, string>) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `personalize-bench-events-${label}-`));
+  const instance = await startStrapiProcess({
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
+    DATABASE_FILENAME: path.join(dir, 'data.db'),
+    LOG_LEVEL: 'error',
+    PERSONALIZE_PLUGIN_BUILD: 'dist',
+    // The rate limits would otherwise cap the benchmark itself.
+    PERSONALIZE_CONFIG: JSON.stringify({
+      rateLimit: { anonymous: { points: 0 } },
+      events: { rateLimit: { perVisitor: 0, perIp: 0 } },
+    }),
+    ...env,
+  });
+  return { instance, dir };
+};
+
+const run = (options: autocannon.Options) =>
+  new Promise<autocannon.Result>((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+
+const measure = async (name: string, options: autocannon.Options, eventsPerRequest: number): Promise<Measured> => {
+  await run({ ...options, duration: WARMUP_SEC });
+  const result = await run({ ...options, duration: DURATION_SEC });
+  return {
+    name,
+    rps: result.requests.average,
+    eventsPerSec: result.requests.average * eventsPerRequest,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+};
+
+const benchInstance = async (label: string, instance: StrapiProcess): Promise<Measured[]> => {
+  const probe = await fetch(`${instance.url}/api/personalize/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': UA },
+    body: batchBody(),
+  });
+  const probeBody = (await probe.json()) as { accepted?: number };
+  if (probe.status !== 202 || probeBody.accepted !== BATCH_SIZE)
+    throw new Error(`${label}: events probe answered ${probe.status} ${JSON.stringify(probeBody)}`);
+
+  const health = await measure(
+    `${label}: (a) GET /_health`,
+    { url: instance.url, connections: CONNECTIONS, requests: [{ method: 'GET', path: '/_health' }] },
+    0
+  );
+  console.log(`  done ${health.name}: ${health.rps.toFixed(0)} req/s`);
+  const events = await measure(
+    `${label}: (b) POST /events ×${BATCH_SIZE}`,
+    {
+      url: instance.url,
+      connections: CONNECTIONS,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/personalize/events',
+          headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': UA },
+          setupRequest: (request) => ({ ...request, body: batchBody() }),
+        },
+      ],
+    },
+    BATCH_SIZE
+  );
+  console.log(`  done ${events.name}: ${events.rps.toFixed(0)} req/s`);
+  return [health, events];
+};
+
+const main = async () => {
+  console.log(
+    `connections ${CONNECTIONS}, ${DURATION_SEC}s per scenario after ${WARMUP_SEC}s warmup, ${os.cpus().length} CPUs, batches of ${BATCH_SIZE}`
+  );
+  const prefix = `pz-bench-ev-${randomUUID().slice(0, 8)}:`;
+  const embedded = await startInstance('embedded', {});
+  const withRedis = await startInstance('redis', { REDIS_URL, REDIS_KEY_PREFIX: prefix });
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  const results: Measured[] = [];
+  try {
+    results.push(...(await benchInstance('in-process', embedded.instance)));
+    results.push(...(await benchInstance('Redis', withRedis.instance)));
+
+    console.log('\n| scenario | req/s | events/s | p50 ms | p99 ms | ratio (b)/(a) | errors | non-2xx |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (let index = 0; index < results.length; index += 2) {
+      const [health, events] = [results[index], results[index + 1]];
+      for (const result of [health, events]) {
+        const ratio = result === events ? `${(events.rps / health.rps).toFixed(2)}×` : '';
+        console.log(
+          `| ${result.name} | ${result.rps.toFixed(0)} | ${result.eventsPerSec ? result.eventsPerSec.toFixed(0) : ''} | ${result.p50} | ${result.p99} | ${ratio} | ${result.errors} | ${result.non2xx} |`
+        );
+      }
+    }
+    console.log('\nTarget: (b) ≥ 0.5× (a) on each store, no errors, no non-2xx.');
+  } finally {
+    await embedded.instance.stop();
+    await withRedis.instance.stop();
+    fs.rmSync(embedded.dir, { recursive: true, force: true });
+    fs.rmSync(withRedis.dir, { recursive: true, force: true });
+    // This run's keys only (profiles, batchIds, the stream) on the shared Redis.
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

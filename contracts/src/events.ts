@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+import type { VisitorEvent } from '../../engine/src/profile/events';
+import { contentTypeUidSchema, documentIdSchema, variantIdSchema, visitorIdSchema } from './ids';
+
+/**
+ * `POST /api/personalize/events` (DESIGN "Visitors and events"). The envelope is validated as a
+ * whole (a malformed one is a 400); each event on its own, so valid events are kept when others
+ * are rejected (`202 { accepted, rejected: [{ index, message }] }`). Unknown fields are ignored
+ * (and not stored), so an SDK newer than the server still has its events counted.
+ */
+
+export const EVENT_LIMITS = {
+  maxBatch: 50,
+  maxBatchBytes: 65536,
+  tagsPerEvent: 20,
+  propsPerEvent: 50,
+  /** Events older than this (server time, after rebasing) are dropped. */
+  maxAgeMs: 24 * 60 * 60 * 1000,
+  /** Events further ahead than this are dropped. */
+  maxAheadMs: 5 * 60 * 1000,
+} as const;
+
+export const EVENT_TYPES = ['page', 'view', 'click', 'hover', 'dismiss', 'engage', 'track'] as const;
+
+export const TAG_PATTERN = /^[a-z0-9_-]{1,64}$/;
+export const TRACK_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_.:-]{0,63}$/;
+/** Keys no stored object may have (they mean something to JavaScript objects). */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Event and batch ids: 16–64 characters. */
+export const eventIdSchema = z.string().min(16, 'must be 16–64 characters').max(64, 'must be 16–64 characters');
+const timeSchema = z.number().finite().min(0).max(8.64e15);
+
+const tagsSchema = z
+  .array(z.string().regex(TAG_PATTERN, 'must be a tag: 1–64 characters of a-z, 0-9, "_" or "-"'))
+  .max(EVENT_LIMITS.tagsPerEvent, `at most ${EVENT_LIMITS.tagsPerEvent} tags`);
+
+const base = { id: eventIdSchema, ts: timeSchema };
+
+const referenceFields = {
+  ...base,
+  uid: contentTypeUidSchema,
+  documentId: documentIdSchema,
+  variant: variantIdSchema.nullable().optional(),
+  tags: tagsSchema.optional(),
+};
+
+const propValue = z.union([z.string().max(1024), z.number().finite(), z.boolean(), z.null()]);
+
+export const visitorEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...base,
+    type: z.literal('page'),
+    path: z.string().max(2048).optional(),
+    title: z.string().max(512).optional(),
+    referrer: z.string().max(2048).optional(),
+    tags: tagsSchema.optional(),
+  }),
+  z.object({ ...referenceFields, type: z.literal('view') }),
+  z.object({ ...referenceFields, type: z.literal('click') }),
+  z.object({ ...referenceFields, type: z.literal('hover') }),
+  z.object({ ...referenceFields, type: z.literal('dismiss') }),
+  z.object({
+    ...base,
+    type: z.literal('engage'),
+    dwellSec: z
+      .number()
+      .finite()
+      .min(0)
+      .max(86_400 * 30)
+      .optional(),
+    scrollDepth: z.number().finite().min(0).max(100).optional(),
+    clicks: z.number().int().min(0).max(1_000_000).optional(),
+    hovers: z.number().int().min(0).max(1_000_000).optional(),
+    quickExit: z.boolean().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('track'),
+    name: z.string().regex(TRACK_NAME_PATTERN, 'must be a name: a letter, then up to 63 of a-z, A-Z, 0-9, "_", ".", ":" or "-"'),
+    props: z
+      .record(z.string().min(1).max(64), propValue)
+      .refine((props) => Object.keys(props).length <= EVENT_LIMITS.propsPerEvent, `at most ${EVENT_LIMITS.propsPerEvent} props`)
+      .optional(),
+    value: z.number().finite().optional(),
+  }),
+]);
+
+// The zod output and the engine's event types must stay the same shape.
+type Parsed = z.infer<typeof visitorEventSchema>;
+const _sameShape: (event: Parsed) => VisitorEvent = (event) => event;
+void _sameShape;
+
+export const consentChoiceSchema = z
+  .object({ events: z.boolean().nullable().optional(), profiling: z.boolean().nullable().optional() })
+  .strict();
+
+const envelopeSchemas = new Map<number, ReturnType<typeof buildEnvelopeSchema>>();
+
+/** The envelope; events are checked one by one afterwards (`visitorEventSchema`). Built once per `maxBatch`. */
+export const eventsEnvelopeSchema = (maxBatch: number = EVENT_LIMITS.maxBatch) => {
+  let schema = envelopeSchemas.get(maxBatch);
+  if (!schema) envelopeSchemas.set(maxBatch, (schema = buildEnvelopeSchema(maxBatch)));
+  return schema;
+};
+
+const buildEnvelopeSchema = (maxBatch: number) =>
+  z.object({
+    visitorId: visitorIdSchema,
+    batchId: eventIdSchema,
+    sentAt: timeSchema,
+    consent: consentChoiceSchema.nullable().optional(),
+    events: z.array(z.unknown()).min(1, 'at least one event').max(maxBatch, `at most ${maxBatch} events`),
+  });
+
+export type EventsEnvelope = z.infer<ReturnType<typeof eventsEnvelopeSchema>>;
+
+/** `202` body of `POST /api/personalize/events`. */
+export interface EventsResponse {
+  accepted: number;
+  rejected: { index: number; message: string }[];
+  /** A batchId already applied: nothing was applied again. */
+  duplicate?: true;
+  /** Why nothing was stored although the request was well-formed. */
+  ignored?: 'bot' | 'no-consent' | 'suppressed';
+}
+
+/** True when `value` holds, at any depth, a key that means something to JavaScript objects. */
+export const hasReservedKey = (value: unknown, depth = 0): boolean => {
+  if (depth > 64) return true;
+  if (Array.isArray(value)) return value.some((item) => hasReservedKey(item, depth + 1));
+  if (value === null || typeof value !== 'object') return false;
+  for (const key of Object.keys(value)) {
+    if (RESERVED_KEYS.has(key) || hasReservedKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+};

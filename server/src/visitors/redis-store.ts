@@ -1,0 +1,209 @@
+import type Redis from 'ioredis';
+
+import type { VisitorProfile } from '../../../engine/src/profile/types';
+import {
+  formatMarker,
+  MAX_BATCH_IDS,
+  parseMarker,
+  StoreUnavailableError,
+  type Commit,
+  type CommitResult,
+  type Snapshot,
+  type SuppressionMarker,
+  type VisitorStore,
+} from './store';
+
+/** Entries kept in the event stream (approximately: `XADD … MAXLEN ~`). */
+export const STREAM_MAX_LENGTH = 100_000;
+
+/**
+ * Redis key layout. Every per-visitor key carries the visitor hash as a hash tag, so a visitor's
+ * keys live in one Redis Cluster slot and one script can touch them all.
+ */
+export const visitorKeys = (prefix: string, hash: string) => ({
+  /** The profile, one JSON value (expires `retentionDays` after the last event). */
+  profile: `${prefix}v:{${hash}}`,
+  /** Sorted set of applied batchIds (score: when), for de-duplication (24 h, the newest 1000). */
+  batches: `${prefix}v:{${hash}}:b`,
+  /** Suppression marker (`erased:<ms>` or `optout:<ms>`), no personal data. */
+  marker: `${prefix}v:{${hash}}:x`,
+});
+
+/** The capped stream of accepted batches (`v`: visitor hash, `b`: batchId, `at`, `events`: JSON). */
+export const streamKey = (prefix: string) => `${prefix}stream:events`;
+
+/** Reads what a write needs, consistently: profile, its SHA-1, the marker, whether the batch was applied. */
+const SNAPSHOT_LUA = `
+local v = redis.call('GET', KEYS[1])
+local sha = false
+if v then sha = redis.sha1hex(v) end
+local seen = 0
+if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[1]) then seen = 1 end
+return { v, sha, redis.call('GET', KEYS[3]), seen }
+`;
+
+/**
+ * Compare-and-set of a batch (or a serve): writes the new profile only if the profile and the
+ * marker are what the caller computed from, and the batch was not applied already; then records
+ * the batchId and appends the batch to the stream. On a conflict, returns the current state so the
+ * caller recomputes without another round trip.
+ * KEYS: profile, batches, marker, stream.
+ * ARGV: expected sha ('' none), expected marker ('' none), new profile, ttl ms, batchId ('' none),
+ *       dedup ms, received at (ms), stream max length, visitor hash, events JSON ('' no stream entry),
+ *       batchIds kept at most.
+ */
+const COMMIT_LUA = `
+if ARGV[5] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[5]) then return { 'duplicate' } end
+local v = redis.call('GET', KEYS[1])
+local sha = ''
+if v then sha = redis.sha1hex(v) end
+local marker = redis.call('GET', KEYS[3])
+if sha ~= ARGV[1] or (marker or '') ~= ARGV[2] then
+  local current = false
+  if v then current = sha end
+  return { 'conflict', v, current, marker }
+end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+if ARGV[5] ~= '' then
+  local at = tonumber(ARGV[7])
+  redis.call('ZADD', KEYS[2], at, ARGV[5])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', at - tonumber(ARGV[6]))
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[11]) + 1))
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+end
+if ARGV[10] ~= '' then
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'v', ARGV[9], 'b', ARGV[5], 'at', ARGV[7], 'events', ARGV[10])
+end
+return { 'ok' }
+`;
+
+/** Deletes every key of a visitor but the marker, then sets the marker (an opt-out is never downgraded). */
+const ERASE_LUA = `
+redis.call('DEL', KEYS[1], KEYS[2])
+local current = redis.call('GET', KEYS[3])
+if current and string.sub(current, 1, 7) == 'optout:' and string.sub(ARGV[1], 1, 7) == 'erased:' then return 0 end
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+type ScriptedRedis = Redis & {
+  pzVisitorSnapshot(
+    profile: string,
+    batches: string,
+    marker: string,
+    batchId: string
+  ): Promise<[string | null, string | null, string | null, number]>;
+  pzVisitorCommit(...args: string[]): Promise<[string, string | null, string | null, string | null] | [string]>;
+  pzVisitorErase(profile: string, batches: string, marker: string, value: string, ttl: string): Promise<number>;
+};
+
+const scripted = new WeakSet<Redis>();
+
+const withScripts = (client: Redis): ScriptedRedis => {
+  if (!scripted.has(client)) {
+    client.defineCommand('pzVisitorSnapshot', { numberOfKeys: 3, lua: SNAPSHOT_LUA });
+    client.defineCommand('pzVisitorCommit', { numberOfKeys: 4, lua: COMMIT_LUA });
+    client.defineCommand('pzVisitorErase', { numberOfKeys: 3, lua: ERASE_LUA });
+    scripted.add(client);
+  }
+  return client as ScriptedRedis;
+};
+
+const parseProfile = (raw: string | null): VisitorProfile | null => {
+  if (!raw) return null;
+  try {
+    const value = JSON.parse(raw) as VisitorProfile;
+    return value && typeof value === 'object' && value.v === 1 ? value : null;
+  } catch {
+    return null;
+  }
+};
+
+export interface RedisStoreDeps {
+  prefix: () => string;
+  /**
+   * Runs a command on the ready connection; resolves to `fallback` when Redis is not configured,
+   * not connected or fails (the redis service's `attempt`, which logs an outage once).
+   */
+  attempt<T>(operation: (connection: Redis) => Promise<T>, fallback: T): Promise<T>;
+}
+
+const UNAVAILABLE = Symbol('unavailable');
+
+/**
+ * The Redis store (`events.transport: redis`): a profile is one JSON value per visitor, read with
+ * one GET; a batch is applied by one script per attempt that compare-and-sets the profile computed
+ * by the engine's `applyEvents` (see store.ts), de-duplicates the batchId and appends to the stream.
+ */
+export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorStore => {
+  const run = async <T>(operation: (connection: ScriptedRedis) => Promise<T>): Promise<T> => {
+    const result = await attempt<T | typeof UNAVAILABLE>((connection) => operation(withScripts(connection)), UNAVAILABLE);
+    if (result === UNAVAILABLE) throw new StoreUnavailableError();
+    return result;
+  };
+
+  const snapshotFrom = (raw: string | null, sha: string | null, marker: string | null, seen: boolean): Snapshot => {
+    // A value that does not parse is still versioned, so the next write replaces it.
+    return { profile: parseProfile(raw), token: raw === null ? null : sha, marker, seen };
+  };
+
+  return {
+    kind: 'redis',
+
+    async read(hash) {
+      return parseProfile(await run((connection) => connection.get(visitorKeys(prefix(), hash).profile)));
+    },
+
+    async snapshot(hash, batchId) {
+      const keys = visitorKeys(prefix(), hash);
+      const [raw, sha, marker, seen] = await run((connection) =>
+        connection.pzVisitorSnapshot(keys.profile, keys.batches, keys.marker, batchId ?? '')
+      );
+      return snapshotFrom(raw, sha, marker, seen === 1);
+    },
+
+    async commit({ hash, expected, next, ttlMs, batch }: Commit): Promise<CommitResult> {
+      const keys = visitorKeys(prefix(), hash);
+      const reply = await run((connection) =>
+        connection.pzVisitorCommit(
+          keys.profile,
+          keys.batches,
+          keys.marker,
+          streamKey(prefix()),
+          expected.token ?? '',
+          expected.marker ?? '',
+          JSON.stringify(next),
+          String(Math.max(1, Math.ceil(ttlMs))),
+          batch?.id ?? '',
+          String(Math.max(1, Math.ceil(batch?.dedupMs ?? 1))),
+          String(Math.floor(batch?.receivedAt ?? 0)),
+          String(STREAM_MAX_LENGTH),
+          hash,
+          batch?.streamEvents ?? '',
+          String(MAX_BATCH_IDS)
+        )
+      );
+      if (reply[0] === 'ok') return { ok: true };
+      if (reply[0] === 'duplicate') return { ok: false, duplicate: true };
+      const [, raw, sha, marker] = reply as [string, string | null, string | null, string | null];
+      return { ok: false, snapshot: snapshotFrom(raw, sha, marker, false) };
+    },
+
+    async erase(hash, marker: SuppressionMarker, markerTtlMs) {
+      const keys = visitorKeys(prefix(), hash);
+      await run((connection) =>
+        connection.pzVisitorErase(
+          keys.profile,
+          keys.batches,
+          keys.marker,
+          formatMarker(marker),
+          String(Math.max(1, Math.ceil(markerTtlMs)))
+        )
+      );
+    },
+
+    async marker(hash) {
+      return parseMarker(await run((connection) => connection.get(visitorKeys(prefix(), hash).marker)));
+    },
+  };
+};
