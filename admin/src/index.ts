@@ -5,7 +5,7 @@ import { Initializer } from './components/Initializer';
 import { PluginIcon } from './components/PluginIcon';
 import { PreviewAction } from './components/PreviewAction';
 import { PLUGIN_ID } from './pluginId';
-import { PERMISSIONS } from './utils/api';
+import { MENU_PERMISSIONS, PERMISSIONS } from './utils/api';
 import { getTranslation } from './utils/getTranslation';
 
 interface ContentManagerApis {
@@ -18,7 +18,7 @@ export default {
       to: `plugins/${PLUGIN_ID}`,
       icon: PluginIcon,
       intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Personalize' },
-      permissions: PERMISSIONS.read,
+      permissions: MENU_PERMISSIONS,
       Component: () => import('./pages/App').then((module) => ({ default: module.App })),
     });
 

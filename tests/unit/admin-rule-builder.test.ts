@@ -1,12 +1,16 @@
 import fc from 'fast-check';
 import { createIntl } from 'react-intl';
 
+import { getSignalVocabulary } from '../../contracts/src/signals/vocabulary';
 import { compile, evaluate } from '../../engine/src';
+import { buildEntries, entryFor } from '../../admin/src/rules/fields';
 import { fromJsonLogic, stripIds, toJsonLogic } from '../../admin/src/rules/jsonLogic';
 import { describeCondition } from '../../admin/src/rules/summary';
 import type { RuleGroupType, RuleType } from '../../admin/src/rules/types';
+import { signalLabel } from '../../admin/src/rules/signalLabels';
 import { checkCondition, describeProblem } from '../../admin/src/rules/validate';
 import en from '../../admin/src/translations/en.json';
+import frMessages from '../../admin/src/translations/fr.json';
 import { getTranslation } from '../../admin/src/utils/getTranslation';
 
 /** The admin's English, as registerTrads hands it to react-intl (keys prefixed with the plugin id). */
@@ -183,5 +187,75 @@ describe('the rule builder checks signals as a save would', () => {
     expect(problem).toMatchObject({ path: ['<', 0, 'var'], signal: 'behavior.dwelSec', suggestion: 'behavior.dwellSec' });
     expect(describeProblem(problem!, formatMessage)).toBe('Unknown signal "behavior.dwelSec"; did you mean "behavior.dwellSec"? (at /</0/var)');
     expect(checkCondition({ '<': [{ var: 'behavior.dwellSec' }, 10] }, {})).toBeNull();
+  });
+});
+
+describe('signal labels follow the current vocabulary', () => {
+  const vocabulary = getSignalVocabulary();
+  const messages = en as Record<string, string>;
+  const fr = createIntl({
+    locale: 'fr',
+    messages: Object.fromEntries(Object.entries(frMessages as Record<string, string>).map(([key, value]) => [getTranslation(key), value])),
+  });
+
+  it('has words, in every locale, for every signal the server serves', () => {
+    const unlabelled = vocabulary.signals
+      .filter((signal) => !signal.keyed)
+      .map((signal) => signal.path)
+      .filter((path) => !(`signals.${path}` in messages) || !(`signals.${path}` in (frMessages as Record<string, string>)));
+    expect(unlabelled).toEqual([]);
+  });
+
+  it('no longer knows profile.segments, which the vocabulary dropped', () => {
+    expect(vocabulary.signals.some((signal) => signal.path === 'profile.segments')).toBe(false);
+    expect(Object.keys(messages).filter((key) => key.startsWith('signals.profile.segments'))).toEqual([]);
+  });
+
+  it.each([
+    ['profile.visits', 'visits', 'nombre de visites'],
+    ['profile.firstSeenDays', 'days since first visit', 'jours depuis la première visite'],
+    ['profile.daysSinceLastVisit', 'days since last visit', 'jours depuis la dernière visite'],
+    ['profile.interests.travel', 'interest in travel', 'intérêt pour travel'],
+    ['profile.topInterests', 'top interests', 'intérêts principaux'],
+    ['profile.quickExits', 'quick exits (profile)', 'départs rapides (profil)'],
+    ['profile.recentlyViewed', 'recently viewed (profile)', 'historique récent (profil)'],
+    ['behavior.recentlyViewed', 'recently viewed', 'historique récent'],
+    ['context.network', 'connection speed', 'débit de connexion'],
+    ['context.saveData', 'data saver', 'économiseur de données'],
+  ])('%s reads "%s" ("%s" in French)', (path, english, french) => {
+    expect(signalLabel(path, formatMessage)).toBe(english);
+    expect(signalLabel(path, fr.formatMessage)).toBe(french);
+  });
+
+  it('labels the rule builder’s picker from the vocabulary, with fitting controls', () => {
+    const entries = buildEntries(vocabulary, formatMessage);
+    const entry = (name: string) => entries.find((candidate) => candidate.name === name);
+    expect(entries.filter((candidate) => candidate.group === 'profile').map((candidate) => candidate.label)).toEqual([
+      'visits',
+      'days since first visit',
+      'days since last visit',
+      'interest',
+      'top interests',
+      'quick exits (profile)',
+      'recently viewed (profile)',
+    ]);
+    expect(entry('profile.interests')).toMatchObject({ keyed: true, kind: 'number' });
+    expect(entry('profile.topInterests')).toMatchObject({ kind: 'array' });
+    expect(entry('profile.firstSeenDays')).toMatchObject({ kind: 'number' });
+    expect(entry('context.network')).toMatchObject({ kind: 'enum', values: ['slow-2g', '2g', '3g', '4g'] });
+    expect(entry('context.saveData')).toMatchObject({ kind: 'boolean' });
+    expect(entryFor(entries, 'profile.interests.travel')?.name).toBe('profile.interests');
+  });
+
+  it.each([
+    [{ '>=': [{ var: 'profile.visits' }, 3] }, 'visits ≥ 3'],
+    [{ '>': [{ var: 'profile.daysSinceLastVisit' }, 30] }, 'days since last visit > 30'],
+    [{ in: ['pricing', { var: 'profile.recentlyViewed' }] }, 'recently viewed (profile) contains pricing'],
+    [{ in: ['travel', { var: 'profile.topInterests' }] }, 'top interests contains travel'],
+    [{ '==': [{ var: 'context.network' }, '3g'] }, 'connection speed is 3g'],
+    [{ '==': [{ var: 'context.saveData' }, true] }, 'data saver is true'],
+  ])('%j reads "%s"', (condition, words) => {
+    expect(describeCondition(condition, { formatMessage })).toBe(words);
+    expect(toJsonLogic(fromJsonLogic(condition))).toEqual(condition);
   });
 });

@@ -10,5 +10,6 @@ export const usePluginPermissions = () => {
     canRead: Boolean(allowedActions.canRead),
     canManage: Boolean(allowedActions.canManage),
     canSettings: Boolean(allowedActions.canSettings),
+    canVisitors: Boolean(allowedActions.canVisitors),
   };
 };

@@ -98,7 +98,7 @@ export const AudiencesPage = () => {
   if (!audiences) return <Page.Loading />;
 
   return (
-    <Layouts.Root>
+    <>
       <Page.Title>{formatMessage({ id: getTranslation('audiences.title'), defaultMessage: 'Audiences' })}</Page.Title>
       <Page.Main>
         <Layouts.Header
@@ -280,7 +280,7 @@ export const AudiencesPage = () => {
           </Dialog.Footer>
         </Dialog.Content>
       </Dialog.Root>
-    </Layouts.Root>
+    </>
   );
 };
 

@@ -5,6 +5,7 @@ import { ArrowClockwise, Database, Lightning, Server, Trash } from '@strapi/icon
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import { Card, Code, Figure, type FigureProps } from '../components/Figure';
 import { adminApi, errorMessage, PERMISSIONS, type SettingsData } from '../utils/api';
 import { getTranslation } from '../utils/getTranslation';
 import {
@@ -85,74 +86,6 @@ const SECTION_TITLES: Record<string, string> = {
 const labelKey = (path: string) => `config.${path}`;
 
 /* ---------------------------------------------------------------------------------------------- */
-
-const Card = ({ children, testId }: { children: React.ReactNode; testId?: string }) => (
-  <Flex
-    direction="column"
-    alignItems="stretch"
-    gap={4}
-    hasRadius
-    background="neutral0"
-    shadow="tableShadow"
-    paddingTop={6}
-    paddingBottom={6}
-    paddingLeft={7}
-    paddingRight={7}
-    data-testid={testId}
-  >
-    {children}
-  </Flex>
-);
-
-interface FigureProps {
-  icon: React.ReactNode;
-  tone: 'primary' | 'success' | 'danger' | 'neutral' | 'secondary' | 'alternative';
-  label: string;
-  value: React.ReactNode;
-  caption: string;
-  testId: string;
-}
-
-/** One number (or state) read at a glance: icon, label, the figure, a line of context. */
-const Figure = ({ icon, tone, label, value, caption, testId }: FigureProps) => (
-  <Flex
-    direction="column"
-    alignItems="stretch"
-    gap={3}
-    hasRadius
-    background="neutral0"
-    shadow="tableShadow"
-    padding={5}
-    height="100%"
-    width="100%"
-    data-testid={testId}
-  >
-    <Flex gap={3}>
-      <Flex
-        aria-hidden
-        background={`${tone}100`}
-        color={`${tone}600`}
-        hasRadius
-        justifyContent="center"
-        alignItems="center"
-        width="3.2rem"
-        height="3.2rem"
-        shrink={0}
-      >
-        {icon}
-      </Flex>
-      <Typography variant="sigma" textColor="neutral600" tag="h3">
-        {label}
-      </Typography>
-    </Flex>
-    <Typography variant="alpha" tag="p" textColor="neutral800" data-testid={`${testId}-value`}>
-      {value}
-    </Typography>
-    <Typography variant="pi" textColor="neutral600">
-      {caption}
-    </Typography>
-  </Flex>
-);
 
 const REDIS_TONE: Record<RedisState, FigureProps['tone']> = {
   connected: 'success',
@@ -325,17 +258,6 @@ const TierTable = ({ cache, compiledConditions, t }: { cache: CacheStatsView; co
     </Card>
   );
 };
-
-const Code = ({ children }: { children: React.ReactNode }) => (
-  <Typography
-    tag="code"
-    variant="pi"
-    textColor="neutral800"
-    style={{ fontFamily: 'SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace', overflowWrap: 'anywhere' }}
-  >
-    {children}
-  </Typography>
-);
 
 const SettingValue = ({ row, t }: { row: ConfigRow; t: T }) => {
   const { formatNumber } = useIntl();

@@ -3,6 +3,8 @@ import type { Audience, AudienceUsage, UsageReport } from '../../../contracts/sr
 import type { ConditionEvaluation, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
 import type { SignalDescriptor, SignalType } from '../../../contracts/src/signals/vocabulary';
 import type { ReasonEntry } from '../../../contracts/src/reason';
+import type { ProfileSignals } from '../../../engine/src/profile/signals';
+import type { CapCounters, VisitorProfile } from '../../../engine/src/profile/types';
 
 import { PLUGIN_ID } from '../pluginId';
 
@@ -27,13 +29,34 @@ export const adminApi = {
   settings: `/${PLUGIN_ID}/settings`,
   purge: `/${PLUGIN_ID}/cache/purge`,
   signals: `/${PLUGIN_ID}/signals`,
+  visitor: (visitorId: string) => `/${PLUGIN_ID}/visitors/${encodeURIComponent(visitorId)}`,
 };
 
 export const PERMISSIONS = {
   read: [{ action: 'plugin::personalize.read', subject: null }],
   manage: [{ action: 'plugin::personalize.audiences.manage', subject: null }],
   settings: [{ action: 'plugin::personalize.settings', subject: null }],
+  visitors: [{ action: 'plugin::personalize.visitors', subject: null }],
 };
+
+/** The plugin's menu link: shown to whoever may read audiences or look up visitors. */
+export const MENU_PERMISSIONS = [...PERMISSIONS.read, ...PERMISSIONS.visitors];
+
+/**
+ * `GET /personalize/visitors/:visitorId` (the same as `GET /api/personalize/me`): everything stored
+ * for a visitor. `profile` is as stored (interest scores as (score, at) pairs); `decayed` is its
+ * signals now; `suppressed` a marker left by an erasure or an opt-out.
+ */
+export interface VisitorExport {
+  visitor: { hash: string };
+  profile: VisitorProfile | null;
+  decayed: (ProfileSignals & { at: number }) | null;
+  events: unknown[];
+  caps: Record<string, CapCounters>;
+  consent: VisitorProfile['consent'] | null;
+  exposures: VisitorProfile['exposures'];
+  suppressed: { kind: 'erased' | 'optout'; at: number } | null;
+}
 
 export interface SignalVocabulary {
   groups: string[];
@@ -52,11 +75,17 @@ export interface ErrorDetail {
 }
 
 interface ErrorBody {
-  error?: { message?: string; details?: { errors?: ErrorDetail[] } & Record<string, unknown> };
+  error?: { status?: number; message?: string; details?: { errors?: ErrorDetail[] } & Record<string, unknown> };
 }
 
 const errorBody = (error: unknown): ErrorBody | undefined =>
   (error as { response?: { data?: ErrorBody } }).response?.data;
+
+/** The HTTP status of a failed request (useFetchClient's FetchError carries it), or undefined. */
+export const errorStatus = (error: unknown): number | undefined => {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : errorBody(error)?.error?.status;
+};
 
 /** The message of a Strapi error response (useFetchClient throws with `response.data`). */
 export const errorMessage = (error: unknown): string =>

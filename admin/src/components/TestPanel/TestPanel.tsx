@@ -10,16 +10,20 @@ import {
   JSONInput,
   SingleSelect,
   SingleSelectOption,
+  TextInput,
   Typography,
 } from '@strapi/design-system';
 import { Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import { describeCapped, describeMissing, describeReason, type ReasonContext } from '../../rules/reasons';
 import { adminApi, errorDetails, errorMessage, type VariantOutcome, type VariantsEvaluation } from '../../utils/api';
 import { getTranslation, type FormatMessage } from '../../utils/getTranslation';
+import { describeVisitorIdProblem, visitorIdProblem } from '../../utils/visitorId';
 import { ExplainTree } from './ExplainTree';
 import { SIGNAL_PRESETS } from './presets';
+import { VisitorSummary } from './VisitorSummary';
 
 export interface TestRequest {
   uid?: string;
@@ -28,34 +32,64 @@ export interface TestRequest {
   variants: unknown[];
 }
 
+export interface TestPanelProps {
+  request: TestRequest;
+  /** Audience key → rule and → name, to read tests inside audiences in words. */
+  audiences?: Record<string, unknown> | null;
+  audienceNames?: Record<string, string>;
+}
+
+type BadgeTone = 'success' | 'danger' | 'secondary' | 'warning';
+
 const statusOf = (
   outcome: VariantOutcome,
   formatMessage: FormatMessage
-): { label: string; variant: 'success' | 'danger' | 'secondary' | 'warning' } => {
+): { label: string; variant: BadgeTone } => {
   if (outcome.matched === null) {
     return { label: formatMessage({ id: getTranslation('testPanel.status.disabled'), defaultMessage: 'disabled' }), variant: 'secondary' };
   }
   if (outcome.error) return { label: formatMessage({ id: getTranslation('testPanel.status.error'), defaultMessage: 'error' }), variant: 'warning' };
+  if (outcome.capped) return { label: formatMessage({ id: getTranslation('testPanel.status.capped'), defaultMessage: 'capped' }), variant: 'warning' };
   return outcome.matched
     ? { label: formatMessage({ id: getTranslation('testPanel.status.matches'), defaultMessage: 'matches' }), variant: 'success' }
     : { label: formatMessage({ id: getTranslation('testPanel.status.noMatch'), defaultMessage: 'no match' }), variant: 'danger' };
 };
 
+const BADGE_VARIANT: Record<BadgeTone, 'success' | 'neutral' | 'secondary' | 'warning'> = {
+  success: 'success',
+  danger: 'neutral',
+  secondary: 'secondary',
+  warning: 'warning',
+};
+
+const conditionsOf = (variants: unknown[]): Record<string, unknown> =>
+  Object.fromEntries(
+    variants
+      .filter((variant): variant is { id: string; condition?: unknown } => typeof (variant as { id?: unknown })?.id === 'string')
+      .map((variant) => [variant.id, variant.condition ?? null])
+  );
+
 /**
- * The live test panel: sample signals (typed or from a preset) → which variant wins and why,
- * computed by the server with the variants on screen, without saving anything.
+ * The live test panel: sample signals (typed or from a preset) and, optionally, a visitor id →
+ * which variant wins and why, computed by the server with the variants on screen, without saving
+ * anything. With a visitor id, that visitor's stored profile and caps take part, as in delivery.
  */
-export const TestPanel = ({ request }: { request: TestRequest }) => {
+export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps) => {
   const { post } = useFetchClient();
   const { formatMessage } = useIntl();
   const [preset, setPreset] = useState(SIGNAL_PRESETS[0].id);
   const [text, setText] = useState(JSON.stringify(SIGNAL_PRESETS[0].signals, null, 2));
+  const [visitorId, setVisitorId] = useState('');
   const [result, setResult] = useState<VariantsEvaluation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
 
+  const trimmedVisitorId = visitorId.trim();
+  const visitorProblem = visitorIdProblem(trimmedVisitorId);
+
   const run = async () => {
     setError(null);
+    if (visitorProblem) return;
     let signals: unknown;
     try {
       signals = text.trim() ? JSON.parse(text) : {};
@@ -70,7 +104,8 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
     }
     setRunning(true);
     try {
-      const { data } = await post<{ data: VariantsEvaluation }>(adminApi.evaluate, { ...request, signals });
+      const body = { ...request, signals, ...(trimmedVisitorId ? { visitorId: trimmedVisitorId } : {}) };
+      const { data } = await post<{ data: VariantsEvaluation }>(adminApi.evaluate, body);
       setResult(data.data);
     } catch (reason) {
       const details = errorDetails(reason);
@@ -82,6 +117,14 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
   };
 
   const winner = result?.variants.find((outcome) => outcome.id === result.variant);
+  const context: ReasonContext = {
+    formatMessage,
+    variantNames: Object.fromEntries((result?.variants ?? []).map((outcome) => [outcome.id, outcome.name])),
+    conditions: conditionsOf(request.variants),
+    audiences,
+    audienceNames,
+  };
+  const reasons = result ? result.reason.map((entry) => describeReason(entry, result.variant, context)) : [];
 
   return (
     <Box background="neutral100" padding={4} hasRadius data-testid="test-panel">
@@ -95,23 +138,48 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
             defaultMessage: 'Try the variants on screen against a sample visitor. Nothing is saved.',
           })}
         </Typography>
-        <Field.Root name="test-preset">
-          <Field.Label>{formatMessage({ id: getTranslation('testPanel.sample'), defaultMessage: 'Sample visitor' })}</Field.Label>
-          <SingleSelect
-            value={preset}
-            onChange={(next: string | number) => {
-              const chosen = SIGNAL_PRESETS.find((candidate) => candidate.id === next);
-              setPreset(String(next));
-              if (chosen) setText(JSON.stringify(chosen.signals, null, 2));
-            }}
-          >
-            {SIGNAL_PRESETS.map((candidate) => (
-              <SingleSelectOption key={candidate.id} value={candidate.id}>
-                {formatMessage(candidate.label)}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        </Field.Root>
+        <Flex gap={4} alignItems="flex-start" wrap="wrap">
+          <Box flex="1" minWidth="24rem">
+            <Field.Root name="test-preset">
+              <Field.Label>{formatMessage({ id: getTranslation('testPanel.sample'), defaultMessage: 'Sample visitor' })}</Field.Label>
+              <SingleSelect
+                value={preset}
+                onChange={(next: string | number) => {
+                  const chosen = SIGNAL_PRESETS.find((candidate) => candidate.id === next);
+                  setPreset(String(next));
+                  if (chosen) setText(JSON.stringify(chosen.signals, null, 2));
+                }}
+              >
+                {SIGNAL_PRESETS.map((candidate) => (
+                  <SingleSelectOption key={candidate.id} value={candidate.id}>
+                    {formatMessage(candidate.label)}
+                  </SingleSelectOption>
+                ))}
+              </SingleSelect>
+            </Field.Root>
+          </Box>
+          <Box flex="1" minWidth="24rem">
+            <Field.Root
+              name="test-visitor"
+              error={visitorProblem ? describeVisitorIdProblem(visitorProblem, formatMessage) : undefined}
+              hint={formatMessage({
+                id: getTranslation('testPanel.visitor.hint'),
+                defaultMessage: "Optional. The SDK's visitor id (the pz_vid cookie): their stored profile and caps then take part, as in delivery.",
+              })}
+            >
+              <Field.Label>{formatMessage({ id: getTranslation('testPanel.visitor'), defaultMessage: 'Visitor id' })}</Field.Label>
+              <TextInput
+                value={visitorId}
+                autoComplete="off"
+                spellCheck={false}
+                placeholder={formatMessage({ id: getTranslation('testPanel.visitor.placeholder'), defaultMessage: 'none: an anonymous visitor' })}
+                onChange={(event: React.ChangeEvent<HTMLInputElement>) => setVisitorId(event.target.value)}
+              />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+          </Box>
+        </Flex>
         <Field.Root
           name="test-signals"
           hint={formatMessage(
@@ -133,7 +201,7 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
           <Field.Hint />
         </Field.Root>
         <Flex>
-          <Button startIcon={<Play />} loading={running} onClick={run}>
+          <Button startIcon={<Play />} loading={running} disabled={visitorProblem !== null} onClick={run}>
             {formatMessage({ id: getTranslation('testPanel.run'), defaultMessage: 'Run test' })}
           </Button>
         </Flex>
@@ -162,21 +230,51 @@ export const TestPanel = ({ request }: { request: TestRequest }) => {
                 ? `${winner.name} (${winner.id})`
                 : formatMessage({ id: getTranslation('testPanel.unchanged'), defaultMessage: 'the entry is served unchanged.' })}
             </Alert>
+            {result.visitor ? <VisitorSummary visitor={result.visitor} visitorId={trimmedVisitorId} /> : null}
+            {reasons.length ? (
+              <Box data-testid="test-reasons">
+                <Typography variant="sigma" textColor="neutral600" tag="h4">
+                  {formatMessage({ id: getTranslation('testPanel.why'), defaultMessage: 'Why' })}
+                </Typography>
+                <Box tag="ul" paddingTop={1}>
+                  {reasons.map((line, index) => (
+                    <Typography key={`${index}:${line}`} tag="li" variant="omega" style={{ listStyle: 'disc', marginLeft: '2rem' }}>
+                      {line}
+                    </Typography>
+                  ))}
+                </Box>
+              </Box>
+            ) : null}
             <Box tag="ol">
               {result.variants.map((outcome, index) => {
                 const status = statusOf(outcome, formatMessage);
+                const missing = outcome.matched === false ? describeMissing(outcome.missing, outcome.explain, context.conditions?.[outcome.id], context) : [];
                 return (
-                  <Box tag="li" key={outcome.id} paddingTop={2} style={{ listStyle: 'none' }}>
+                  <Box tag="li" key={outcome.id} paddingTop={2} style={{ listStyle: 'none' }} data-testid={`test-variant-${outcome.id}`}>
                     <Flex gap={2}>
                       <Typography variant="pi">{index + 1}.</Typography>
                       <Typography fontWeight="bold">{outcome.name}</Typography>
-                      <Badge active={status.variant === 'success'}>{status.label}</Badge>
+                      <Badge variant={BADGE_VARIANT[status.variant]}>{status.label}</Badge>
                     </Flex>
                     {outcome.error ? (
                       <Typography variant="pi" textColor="danger600">
                         {outcome.error}
                       </Typography>
                     ) : null}
+                    {outcome.capped ? (
+                      <Box paddingTop={1}>
+                        <Typography variant="omega" textColor="warning700" data-testid="test-capped">
+                          {describeCapped(outcome.capped, context)}
+                        </Typography>
+                      </Box>
+                    ) : null}
+                    {missing.map((line) => (
+                      <Box key={line} paddingTop={1}>
+                        <Typography variant="omega" textColor="neutral700" data-testid="test-missing">
+                          {line}
+                        </Typography>
+                      </Box>
+                    ))}
                     {outcome.explain ? (
                       <Box tag="ul" paddingTop={1}>
                         <ExplainTree node={outcome.explain} />

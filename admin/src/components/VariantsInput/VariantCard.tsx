@@ -5,6 +5,7 @@ import { ArrowDown, ArrowUp, Drag, Duplicate, Pencil, Trash } from '@strapi/icon
 import { useIntl } from 'react-intl';
 
 import type { Variant } from '../../../../contracts/src/variants/schema';
+import { capsSummary } from '../../rules/caps';
 import { describeCondition } from '../../rules/summary';
 import { getTranslation } from '../../utils/getTranslation';
 import type { VariantIssue } from '../../utils/validateVariants';
@@ -138,6 +139,11 @@ export const VariantCard = ({
               ? t('overrides', 'Overrides: {fields}', { fields: overridden.join(', ') })
               : t('overridesNothing', 'Overrides nothing yet')}
           </Typography>
+          {variant.caps?.length ? (
+            <Typography variant="pi" textColor="neutral600" data-testid="variant-caps">
+              {t('caps', 'Caps: {caps}', { caps: capsSummary(variant.caps, formatMessage) })}
+            </Typography>
+          ) : null}
           {issues?.map((issue) => (
             <Typography key={`${issue.path.join('.')}:${issue.message}`} variant="pi" textColor="danger600" role="alert">
               {t('issue', '{path}: {message}', { path: issue.path.join('.') || t('issueVariant', 'variant'), message: issue.message })}

@@ -9,6 +9,8 @@ import type { Audience } from '../../utils/api';
 import { getTranslation } from '../../utils/getTranslation';
 import { issuesAt, type VariantIssue } from '../../utils/validateVariants';
 import { RuleBuilder } from '../RuleBuilder/RuleBuilder';
+import { capMaxProblem, withCaps } from '../../rules/caps';
+import { CapsEditor } from './CapsEditor';
 import { OverridesEditor } from './OverridesEditor';
 import { variantIdFrom } from './ids';
 
@@ -40,7 +42,8 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
     ? formatMessage({ id: getTranslation('variantModal.id.taken'), defaultMessage: '"{id}" is already used by another variant' }, { id: draft.id })
     : issuesAt(issues, 'id').join('; ') || undefined;
   const conditionError = issuesAt(issues, 'condition').join('; ');
-  const canSave = !nameError && !idError && conditionValid && issues.length === 0;
+  const capsValid = (draft.caps ?? []).every((cap) => capMaxProblem(cap.max, formatMessage) === null);
+  const canSave = !nameError && !idError && conditionValid && capsValid && issues.length === 0;
 
   return (
     <Modal.Root open onOpenChange={(open: boolean) => (open ? undefined : onClose())}>
@@ -115,6 +118,19 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
                   {conditionError}
                 </Typography>
               ) : null}
+            </Flex>
+            <Flex direction="column" alignItems="stretch" gap={2}>
+              <Typography variant="delta" tag="h3">
+                {formatMessage({ id: getTranslation('variantModal.caps'), defaultMessage: 'Frequency caps' })}
+              </Typography>
+              <Typography variant="pi" textColor="neutral600">
+                {formatMessage({
+                  id: getTranslation('variantModal.caps.hint'),
+                  defaultMessage:
+                    'How often one visitor may get this variant. When a cap is reached, the variant is passed over and the next one is tried. Caps need the visitor id; without it, they do not apply.',
+                })}
+              </Typography>
+              <CapsEditor caps={draft.caps ?? []} issues={issues} onChange={(caps) => setDraft(withCaps(draft, caps))} />
             </Flex>
             <Flex direction="column" alignItems="stretch" gap={2}>
               <Typography variant="delta" tag="h3">

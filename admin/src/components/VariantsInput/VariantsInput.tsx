@@ -172,80 +172,85 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
   const fieldError = field.error ?? (check.general.length ? check.general.join('; ') : undefined);
 
   return (
-    <Field.Root name={name} hint={hint} error={fieldError} required={required} ref={ref}>
-      <Flex direction="column" alignItems="stretch" gap={3}>
-        <Field.Label action={labelAction}>{label}</Field.Label>
-        <Typography variant="pi" textColor="neutral600">
-          {formatMessage({
-            id: getTranslation('variants.orderHint'),
-            defaultMessage:
-              'Order is priority: the first enabled variant whose condition matches the visitor is served. Otherwise the entry is served as is. Drag a card by its handle, or use its arrows, to change the order.',
-          })}
-        </Typography>
-        {unreadable ? (
-          <Typography textColor="danger600" role="alert">
-            {formatMessage(
-              {
-                id: getTranslation('variants.unreadable'),
-                defaultMessage: 'The stored value is not a valid variants list: {value}. Adding a variant replaces it.',
-              },
-              { value: JSON.stringify(field.value).slice(0, 200) }
-            )}
+    <>
+      <Field.Root name={name} hint={hint} error={fieldError} required={required} ref={ref}>
+        <Flex direction="column" alignItems="stretch" gap={3}>
+          <Field.Label action={labelAction}>{label}</Field.Label>
+          <Typography variant="pi" textColor="neutral600">
+            {formatMessage({
+              id: getTranslation('variants.orderHint'),
+              defaultMessage:
+                'Order is priority: the first enabled variant whose condition matches the visitor is served. Otherwise the entry is served as is. Drag a card by its handle, or use its arrows, to change the order.',
+            })}
           </Typography>
-        ) : null}
-        {variants.length ? (
-          <Flex ref={listRef} tag="ol" direction="column" alignItems="stretch" gap={2} padding={0} margin={0} {...listDrag}>
-            {variants.map((variant, index) => (
-              <VariantCard
-                key={keys[index]}
-                drag={dragFor(index)}
-                variant={variant}
-                index={index}
-                count={variants.length}
-                issues={check.byVariant[index]}
-                audienceNames={audienceNames}
-                disabled={disabled}
-                onToggle={(enabled) => update(index, { ...variant, enabled })}
-                onMove={(offset) => move(index, offset)}
-                onEdit={() => setEditing({ index, variant, isNew: false })}
-                onDuplicate={() => duplicate(index)}
-                onDelete={() => commit(variants.filter((_, i) => i !== index))}
-              />
-            ))}
-          </Flex>
-        ) : (
-          <Box background="neutral100" padding={4} hasRadius>
-            <Typography textColor="neutral600">
-              {formatMessage({ id: getTranslation('variants.empty'), defaultMessage: 'No variant yet: everyone gets this entry as it is.' })}
+          {unreadable ? (
+            <Typography textColor="danger600" role="alert">
+              {formatMessage(
+                {
+                  id: getTranslation('variants.unreadable'),
+                  defaultMessage: 'The stored value is not a valid variants list: {value}. Adding a variant replaces it.',
+                },
+                { value: JSON.stringify(field.value).slice(0, 200) }
+              )}
             </Typography>
-          </Box>
-        )}
-        <Flex gap={2}>
-          <Button variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={startNew}>
-            {formatMessage({ id: getTranslation('variants.add'), defaultMessage: 'Add a variant' })}
-          </Button>
-          {canRead ? (
-            <Button variant="tertiary" onClick={() => setTesting(!testing)} aria-expanded={testing}>
-              {testing
-                ? formatMessage({ id: getTranslation('variants.test.hide'), defaultMessage: 'Hide the live test' })
-                : formatMessage({ id: getTranslation('variants.test.show'), defaultMessage: 'Test variants' })}
-            </Button>
           ) : null}
+          {variants.length ? (
+            <Flex ref={listRef} tag="ol" direction="column" alignItems="stretch" gap={2} padding={0} margin={0} {...listDrag}>
+              {variants.map((variant, index) => (
+                <VariantCard
+                  key={keys[index]}
+                  drag={dragFor(index)}
+                  variant={variant}
+                  index={index}
+                  count={variants.length}
+                  issues={check.byVariant[index]}
+                  audienceNames={audienceNames}
+                  disabled={disabled}
+                  onToggle={(enabled) => update(index, { ...variant, enabled })}
+                  onMove={(offset) => move(index, offset)}
+                  onEdit={() => setEditing({ index, variant, isNew: false })}
+                  onDuplicate={() => duplicate(index)}
+                  onDelete={() => commit(variants.filter((_, i) => i !== index))}
+                />
+              ))}
+            </Flex>
+          ) : (
+            <Box background="neutral100" padding={4} hasRadius>
+              <Typography textColor="neutral600">
+                {formatMessage({ id: getTranslation('variants.empty'), defaultMessage: 'No variant yet: everyone gets this entry as it is.' })}
+              </Typography>
+            </Box>
+          )}
+          <Flex gap={2}>
+            <Button variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={startNew}>
+              {formatMessage({ id: getTranslation('variants.add'), defaultMessage: 'Add a variant' })}
+            </Button>
+            {canRead ? (
+              <Button variant="tertiary" onClick={() => setTesting(!testing)} aria-expanded={testing}>
+                {testing
+                  ? formatMessage({ id: getTranslation('variants.test.hide'), defaultMessage: 'Hide the live test' })
+                  : formatMessage({ id: getTranslation('variants.test.show'), defaultMessage: 'Test variants' })}
+              </Button>
+            ) : null}
+          </Flex>
+          {testing && canRead ? (
+            <TestPanel
+              request={{
+                uid: cm.model,
+                documentId: cm.id && cm.id !== 'create' ? cm.id : undefined,
+                locale: query.plugins?.i18n?.locale,
+                variants,
+              }}
+              audiences={library}
+              audienceNames={audienceNames}
+            />
+          ) : null}
+          <Field.Hint />
+          <Field.Error />
+          <VisuallyHidden aria-live="polite">{announcement}</VisuallyHidden>
         </Flex>
-        {testing && canRead ? (
-          <TestPanel
-            request={{
-              uid: cm.model,
-              documentId: cm.id && cm.id !== 'create' ? cm.id : undefined,
-              locale: query.plugins?.i18n?.locale,
-              variants,
-            }}
-          />
-        ) : null}
-        <Field.Hint />
-        <Field.Error />
-        <VisuallyHidden aria-live="polite">{announcement}</VisuallyHidden>
-      </Flex>
+      </Field.Root>
+      {/* Outside the field: the dialog's controls are named by their own labels, not by this field's. */}
       {editing ? (
         <VariantModal
           initial={editing.variant}
@@ -263,7 +268,7 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
           }}
         />
       ) : null}
-    </Field.Root>
+    </>
   );
 });
 
