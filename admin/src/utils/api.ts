@@ -3,8 +3,7 @@ import type { Audience, AudienceUsage, UsageReport } from '../../../contracts/sr
 import type { ConditionEvaluation, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
 import type { SignalDescriptor, SignalType } from '../../../contracts/src/signals/vocabulary';
 import type { ReasonEntry } from '../../../contracts/src/reason';
-import type { ProfileSignals } from '../../../engine/src/profile/signals';
-import type { CapCounters, VisitorProfile } from '../../../engine/src/profile/types';
+import type { VisitorExport } from '../../../contracts/src/visitors';
 
 import { PLUGIN_ID } from '../pluginId';
 
@@ -18,6 +17,7 @@ export type {
   UsageReport,
   VariantOutcome,
   VariantsEvaluation,
+  VisitorExport,
 };
 
 /** Admin routes of the plugin (under the admin's auth and its RBAC actions). */
@@ -47,17 +47,6 @@ export const MENU_PERMISSIONS = [...PERMISSIONS.read, ...PERMISSIONS.visitors];
  * for a visitor. `profile` is as stored (interest scores as (score, at) pairs); `decayed` is its
  * signals now; `suppressed` a marker left by an erasure or an opt-out.
  */
-export interface VisitorExport {
-  visitor: { hash: string };
-  profile: VisitorProfile | null;
-  decayed: (ProfileSignals & { at: number }) | null;
-  events: unknown[];
-  caps: Record<string, CapCounters>;
-  consent: VisitorProfile['consent'] | null;
-  exposures: VisitorProfile['exposures'];
-  suppressed: { kind: 'erased' | 'optout'; at: number } | null;
-}
-
 export interface SignalVocabulary {
   groups: string[];
   signals: SignalDescriptor[];

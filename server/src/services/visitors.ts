@@ -10,6 +10,7 @@ import type { AcceptedEvent } from '../../../engine/src/profile/events';
 import { profileSignals, type ProfileSignals } from '../../../engine/src/profile/signals';
 import type { VisitorProfile } from '../../../engine/src/profile/types';
 import { EVENT_LIMITS } from '../../../contracts/src/events';
+import type { VisitorExport } from '../../../contracts/src/visitors';
 import { getService } from '../utils/get-service';
 import { createEmbeddedStore } from '../visitors/embedded-store';
 import { createVisitorHasher, isVisitorId, visitorSecret } from '../visitors/identity';
@@ -49,22 +50,9 @@ export type IngestOutcome =
   | { status: 'suppressed' }
   | { status: 'unavailable' };
 
-export type ReadResult = { profile: VisitorProfile | null } | { unavailable: true };
+export type { VisitorExport };
 
-/** Everything stored for a visitor (GET /me, the admin's visitor view, exports). */
-export interface VisitorExport {
-  visitor: { hash: string };
-  /** The profile as stored (scores as (score, at) pairs), or null. */
-  profile: VisitorProfile | null;
-  /** The profile's signals now: interests and quick exits decayed to `at`. */
-  decayed: (ProfileSignals & { at: number }) | null;
-  events: unknown[];
-  caps: VisitorProfile['caps'];
-  consent: VisitorProfile['consent'] | null;
-  exposures: VisitorProfile['exposures'];
-  /** A suppression marker in force (erased or opted out), if any. */
-  suppressed: SuppressionMarker | null;
-}
+export type ReadResult = { profile: VisitorProfile | null } | { unavailable: true };
 
 /**
  * Visitors: identity (HMAC of the visitor id, the only form stored), the profile store (in-process

@@ -3,6 +3,7 @@
  * so the in-process store and Redis have the same semantics by construction: every new profile is
  * computed by the engine's pure `applyEvents`/`applyServe`, then compare-and-set).
  */
+import type { SuppressionMarker } from '../../../contracts/src/visitors';
 import type { VisitorProfile } from '../../../engine/src/profile/types';
 
 /** Thrown by a store that cannot be reached (Redis down): callers answer "unavailable". */
@@ -18,10 +19,7 @@ export class StoreUnavailableError extends Error {
  * admin's erase, a withdrawn consent) drops what happened up to `at` (events still in flight);
  * `optout` drops everything for the retention period.
  */
-export interface SuppressionMarker {
-  kind: 'erased' | 'optout';
-  at: number;
-}
+export type { SuppressionMarker };
 
 export const formatMarker = (marker: SuppressionMarker) => `${marker.kind}:${Math.floor(marker.at)}`;
 
