@@ -1,0 +1,302 @@
+import { z } from 'zod';
+
+import type { AssignmentReason, ExperimentStatus } from '../../engine/src/experiments';
+import { TRACK_NAME_PATTERN } from './events';
+import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema } from './ids';
+import { jsonValueSchema } from './json';
+import { DEFAULT_LIMITS } from './limits';
+
+/**
+ * Experiments (DESIGN "Experiments"): the shape of `plugin::personalize.experiment` as the admin sends
+ * it (`POST`/`PUT /personalize/experiments`), with issue paths for 400s, and the results response.
+ * Variant ids existing on the target entry is the server's check (`unknownArmVariants` finds them).
+ */
+
+export const EXPERIMENT_KEY_PATTERN = /^[a-z0-9_-]{1,64}$/;
+export const ARM_KEY_PATTERN = /^[a-z0-9_-]{1,64}$/;
+
+export const EXPERIMENT_LIMITS = {
+  minArms: 2,
+  maxArms: 20,
+  maxSecondaryGoals: 10,
+  /** Longest conversion window: 90 days. */
+  maxWindowHours: 2160,
+  /** Tolerance of the weights' sum. */
+  weightsTolerance: 1e-9,
+} as const;
+
+export const EXPERIMENT_STATUSES = ['draft', 'running', 'paused', 'stopped'] as const;
+export const EXPERIMENT_MODES = ['ab', 'bandit'] as const;
+export const GOAL_KINDS = ['conversion', 'mean'] as const;
+
+export const experimentKeySchema = z
+  .string()
+  .regex(EXPERIMENT_KEY_PATTERN, 'must be an experiment key: 1–64 characters of a-z, 0-9, "_" or "-"');
+export const armKeySchema = z.string().regex(ARM_KEY_PATTERN, 'must be an arm key: 1–64 characters of a-z, 0-9, "_" or "-"');
+export const experimentStatusSchema = z.enum(EXPERIMENT_STATUSES);
+export const experimentModeSchema = z.enum(EXPERIMENT_MODES);
+
+export const goalSchema = z
+  .object({
+    /** A `track` event name (DESIGN "Visitors and events"). */
+    event: z
+      .string()
+      .regex(TRACK_NAME_PATTERN, 'must be a track event name: a letter, then up to 63 of a-z, A-Z, 0-9, "_", ".", ":" or "-"'),
+    kind: z.enum(GOAL_KINDS),
+    windowHours: z
+      .number()
+      .int('must be a whole number of hours')
+      .min(1)
+      .max(EXPERIMENT_LIMITS.maxWindowHours, `at most ${EXPERIMENT_LIMITS.maxWindowHours} hours (90 days)`)
+      .default(72),
+  })
+  .strict();
+
+export const experimentTargetSchema = z
+  .object({ uid: contentTypeUidSchema, documentId: documentIdSchema, locale: localeSchema.nullable().optional() })
+  .strict();
+
+export const armSchema = z
+  .object({
+    key: armKeySchema,
+    name: z.string().trim().max(120).nullable().optional(),
+    weight: z.number().finite().min(0).max(1),
+    /** Variant ids of the target entry, in order (first match wins); `[]` for the control arm. */
+    variants: z.array(variantIdSchema).max(DEFAULT_LIMITS.variantsPerEntry).default([]),
+  })
+  .strict();
+
+/** `bandit` overrides of `experiments.bandit` (DESIGN "Configuration"). */
+export const banditOverridesSchema = z
+  .object({
+    cadenceMinutes: z.number().int().min(15, 'at least 15 minutes').max(43200).optional(),
+    burnInMinutes: z.number().int().min(0).max(43200).optional(),
+    minUnitsPerArm: z.number().int().min(1).max(1_000_000).optional(),
+    minWeight: z.number().finite().min(0).max(0.5).optional(),
+  })
+  .strict();
+
+/** The fields, without defaults (a PUT must not reset what it does not send). */
+const fields = {
+  key: experimentKeySchema,
+  name: z.string().trim().min(1, 'must not be empty').max(120),
+  hypothesis: z.string().max(2000).nullable().optional(),
+  status: experimentStatusSchema,
+  mode: experimentModeSchema,
+  target: experimentTargetSchema.nullable().optional(),
+  arms: z
+    .array(armSchema)
+    .min(EXPERIMENT_LIMITS.minArms, `at least ${EXPERIMENT_LIMITS.minArms} arms`)
+    .max(EXPERIMENT_LIMITS.maxArms, `at most ${EXPERIMENT_LIMITS.maxArms} arms`),
+  /** Share of eligible visitors in the experiment. */
+  traffic: z.number().finite().min(0).max(1),
+  /** Eligibility (JSON-logic, audiences allowed); the server compiles it and checks its signals. */
+  condition: jsonValueSchema.nullable().optional(),
+  goal: goalSchema,
+  secondary: z.array(goalSchema).max(EXPERIMENT_LIMITS.maxSecondaryGoals).optional(),
+  bandit: banditOverridesSchema.nullable().optional(),
+};
+
+type Checked = {
+  arms?: { key: string; weight: number; variants?: string[] }[];
+  target?: unknown;
+  bandit?: { minWeight?: number } | null;
+  goal?: { event: string };
+  secondary?: { event: string }[];
+};
+
+/** The checks across fields, on whatever of them a body has (a PUT may send some only). */
+const crossCheck = (body: Checked, ctx: z.RefinementCtx, hasTarget: boolean | undefined) => {
+  const { arms } = body;
+  if (arms) {
+    const total = arms.reduce((sum, arm) => sum + arm.weight, 0);
+    if (Math.abs(total - 1) > EXPERIMENT_LIMITS.weightsTolerance) {
+      ctx.addIssue({ code: 'custom', path: ['arms'], message: `the arms' weights must sum to 1 (they sum to ${total})` });
+    }
+    const seen = new Set<string>();
+    arms.forEach((arm, index) => {
+      if (seen.has(arm.key))
+        ctx.addIssue({ code: 'custom', path: ['arms', index, 'key'], message: `duplicate arm key "${arm.key}"` });
+      seen.add(arm.key);
+      const variants = arm.variants ?? [];
+      const inArm = new Set<string>();
+      variants.forEach((variant, position) => {
+        if (inArm.has(variant)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['arms', index, 'variants', position],
+            message: `variant "${variant}" is listed twice`,
+          });
+        }
+        inArm.add(variant);
+      });
+      if (hasTarget === false && variants.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms', index, 'variants'],
+          message: 'without a "target", arms are names that variant conditions reference: leave "variants" empty',
+        });
+      }
+    });
+    const minWeight = body.bandit?.minWeight;
+    if (typeof minWeight === 'number' && minWeight * arms.length >= 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bandit', 'minWeight'],
+        message: `must be below 1/${arms.length} with ${arms.length} arms (every arm gets at least this weight)`,
+      });
+    }
+  }
+  if (body.goal && body.secondary) {
+    const events = new Set([body.goal.event]);
+    body.secondary.forEach((goal, index) => {
+      if (events.has(goal.event)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secondary', index, 'event'],
+          message: `"${goal.event}" is already a goal of this experiment`,
+        });
+      }
+      events.add(goal.event);
+    });
+  }
+};
+
+/** `POST /personalize/experiments`. */
+export const experimentInputSchema = z
+  .object({
+    ...fields,
+    status: fields.status.default('draft'),
+    mode: fields.mode.default('ab'),
+    traffic: fields.traffic.default(1),
+  })
+  .strict()
+  .superRefine((body, ctx) => crossCheck(body, ctx, body.target != null));
+
+/**
+ * `PUT /personalize/experiments/:documentId`: any of the fields. Checks across fields apply to those
+ * sent (arms without `target` in the same body are not checked against the stored target: the server
+ * merges and checks with `experimentInputSchema`).
+ */
+export const experimentUpdateSchema = z
+  .object(fields)
+  .partial()
+  .strict()
+  .superRefine((body, ctx) => crossCheck(body, ctx, 'target' in body ? body.target != null : undefined));
+
+export type ExperimentInput = z.input<typeof experimentInputSchema>;
+export type ExperimentData = z.infer<typeof experimentInputSchema>;
+export type ExperimentUpdate = z.infer<typeof experimentUpdateSchema>;
+export type ExperimentGoal = z.infer<typeof goalSchema>;
+export type ExperimentArm = z.infer<typeof armSchema>;
+export type ExperimentTarget = z.infer<typeof experimentTargetSchema>;
+export type BanditOverrides = z.infer<typeof banditOverridesSchema>;
+export type ExperimentMode = z.infer<typeof experimentModeSchema>;
+export type { ExperimentStatus };
+
+// The contract's statuses and the engine's must stay the same.
+const _sameStatus: (status: z.infer<typeof experimentStatusSchema>) => ExperimentStatus = (status) => status;
+void _sameStatus;
+
+/** A stored experiment, as the admin routes return it. */
+export interface Experiment extends ExperimentData {
+  documentId: string;
+  /** ISO 8601; set by start, kept by pause. */
+  startedAt: string | null;
+  stoppedAt: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** An arm's variant that the target entry does not have: an issue for the server's 400. */
+export interface UnknownArmVariant {
+  path: ['arms', number, 'variants', number];
+  arm: string;
+  variant: string;
+}
+
+/** The arms' variants that are not among `variantIds` (the target entry's variants), in order. */
+export const unknownArmVariants = (
+  experiment: { arms: readonly { key: string; variants?: readonly string[] }[] },
+  variantIds: Iterable<string>
+): UnknownArmVariant[] => {
+  const known = new Set(variantIds);
+  const unknown: UnknownArmVariant[] = [];
+  experiment.arms.forEach((arm, index) => {
+    (arm.variants ?? []).forEach((variant, position) => {
+      if (!known.has(variant)) unknown.push({ path: ['arms', index, 'variants', position], arm: arm.key, variant });
+    });
+  });
+  return unknown;
+};
+
+/** `meta.personalize.experiments[key]` of a resolve (DESIGN "Delivery"). */
+export interface ExperimentMeta {
+  arm?: string;
+  reason: Exclude<AssignmentReason, 'not-running'>;
+  bucket: number | null;
+}
+
+// ---- GET /personalize/experiments/:documentId/results ----
+
+export interface ExperimentResultsArm {
+  key: string;
+  weight: number;
+  units: number;
+  conversions: number;
+  sum: number;
+  sumSquares: number;
+  /** null while the arm has no units. */
+  mean: number | null;
+}
+
+export interface ResultLift {
+  lift: number;
+  ci: [number, number];
+  pValue: number;
+}
+
+/** One arm against the baseline on one goal; the estimates are null (no result, not an error) while an arm has no units or the baseline mean is 0. */
+export interface ExperimentResult {
+  /** The goal's event name. */
+  goal: string;
+  arm: string;
+  /** The control arm's key. */
+  baseline: string;
+  relative: ResultLift | null;
+  absolute: ResultLift | null;
+  sequential: { ci: [number, number]; pValue: number } | null;
+  chanceToWin: number | null;
+}
+
+export interface BanditHistoryEntry {
+  /** ISO 8601. */
+  at: string;
+  weights: number[];
+  pBest: number[];
+}
+
+export interface ExperimentResults {
+  key: string;
+  status: ExperimentStatus;
+  mode: ExperimentMode;
+  /** ISO 8601: when the counts were read. */
+  updatedAt: string;
+  /** Sample-ratio mismatch: Pearson χ² of units against the weights (per period for bandits), flagged at p < 0.001. */
+  srm: { pValue: number | null; ok: boolean };
+  arms: ExperimentResultsArm[];
+  results: ExperimentResult[];
+  bandit?: {
+    weights: number[];
+    pBest: number[];
+    history: BanditHistoryEntry[];
+    /** ISO 8601; null when no update is scheduled (not running). */
+    nextUpdateAt: string | null;
+  };
+  /** Per day (`YYYY-MM-DD`, UTC), oldest first. */
+  daily: { date: string; arms: { key: string; units: number; conversions: number }[] }[];
+}
+
+export interface ExperimentResultsResponse {
+  data: ExperimentResults;
+}

@@ -1,0 +1,24 @@
+/** Experiments (DESIGN "Experiments"): assignment and bandit weights, pure. */
+export { assignExperiment, bucketRanges, chooseArm, experimentBucket, roundBucket } from './assign';
+export type {
+  AssignableArm,
+  AssignableExperiment,
+  Assignment,
+  AssignmentInput,
+  AssignmentReason,
+  BucketRange,
+  ExperimentStatus,
+} from './assign';
+export {
+  armPosterior,
+  BANDIT_PRIOR,
+  DEFAULT_BANDIT_CONFIG,
+  floorWeights,
+  nextBanditWeights,
+  periodWeights,
+  probabilityBest,
+} from './bandit';
+export type { ArmPosterior, BanditArm, BanditConfig, BanditInput, BanditPeriod, BanditSkipReason, BanditUpdate } from './bandit';
+export { erfc, normalCdf, normalPdf } from './normal';
+export { gaussHermite, gaussHermite128, gaussLegendre, hermiteOrthonormal } from './quadrature';
+export type { QuadratureRule } from './quadrature';
