@@ -1,9 +1,11 @@
 'use strict';
 
+const { seedDemo } = require('./demo');
+
 /**
  * Demo content for the playground: public read access to articles, a French locale, a dev-only
  * admin user, an audience, and two articles with realistic variants. Runs once: it does nothing
- * when articles already exist.
+ * when articles already exist. The demo site's article (./demo.js) is added on its own, once.
  */
 
 const PUBLIC_ACTIONS = [
@@ -175,7 +177,8 @@ const seed = async (strapi) => {
 
   await seedHomepage(strapi);
   const articles = strapi.documents('api::article.article');
-  if ((await articles.count({})) > 0) return;
+  // The demo site's article (/demo/) comes last, and is added to a playground seeded before it existed.
+  if ((await articles.count({})) > 0) return seedDemo(strapi);
 
   const author = await strapi.documents('api::author.author').create({
     data: { name: 'Camille Martin', bio: 'Travel editor.' },
@@ -206,6 +209,7 @@ const seed = async (strapi) => {
     }
   }
   strapi.log.info(`[playground] seeded ${ARTICLES.length} demo articles with variants`);
+  await seedDemo(strapi);
 };
 
 module.exports = { seed };
