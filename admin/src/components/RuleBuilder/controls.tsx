@@ -3,7 +3,7 @@ import { Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { ActionProps, CombinatorSelectorProps, NotToggleProps, OperatorSelectorProps } from 'react-querybuilder';
 
-import { getTranslation } from '../../utils/getTranslation';
+import { getTranslation, type MessageDescriptor } from '../../utils/getTranslation';
 import type { BuilderContext } from './context';
 
 export const CombinatorSelector = ({ value, handleOnChange, disabled }: CombinatorSelectorProps) => {
@@ -56,35 +56,27 @@ export const OperatorSelector = ({ value, options, handleOnChange, disabled }: O
   );
 };
 
-export const AddRuleAction = ({ handleOnClick, disabled }: ActionProps) => {
-  const { formatMessage } = useIntl();
-  return (
-    <Button
-      variant="tertiary"
-      size="S"
-      startIcon={<Plus />}
-      disabled={disabled}
-      onClick={(event: React.MouseEvent) => handleOnClick(event)}
-    >
-      {formatMessage({ id: getTranslation('rules.addRule'), defaultMessage: 'Condition' })}
-    </Button>
-  );
+/** The builder's "+ Condition" / "+ Group" buttons: one look, their own label. */
+const addAction = (label: MessageDescriptor) => {
+  const AddAction = ({ handleOnClick, disabled }: ActionProps) => {
+    const { formatMessage } = useIntl();
+    return (
+      <Button
+        variant="tertiary"
+        size="S"
+        startIcon={<Plus />}
+        disabled={disabled}
+        onClick={(event: React.MouseEvent) => handleOnClick(event)}
+      >
+        {formatMessage(label)}
+      </Button>
+    );
+  };
+  return AddAction;
 };
 
-export const AddGroupAction = ({ handleOnClick, disabled }: ActionProps) => {
-  const { formatMessage } = useIntl();
-  return (
-    <Button
-      variant="tertiary"
-      size="S"
-      startIcon={<Plus />}
-      disabled={disabled}
-      onClick={(event: React.MouseEvent) => handleOnClick(event)}
-    >
-      {formatMessage({ id: getTranslation('rules.addGroup'), defaultMessage: 'Group' })}
-    </Button>
-  );
-};
+export const AddRuleAction = addAction({ id: getTranslation('rules.addRule'), defaultMessage: 'Condition' });
+export const AddGroupAction = addAction({ id: getTranslation('rules.addGroup'), defaultMessage: 'Group' });
 
 export const RemoveAction = ({ handleOnClick, disabled, ruleOrGroup, context }: ActionProps) => {
   const { formatMessage } = useIntl();
