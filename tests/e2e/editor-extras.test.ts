@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 
 import type { Locator, Page } from 'playwright-core';
 
-import { assertChromium, ensureAdminBuild, launchBrowser, snap, startStrapi, type Browser, type RunningStrapi } from './helpers';
+import { assertChromium, ensureAdminBuild, launchBrowser, snap, startStrapi, withFailureSnapshot, type Browser, type RunningStrapi } from './helpers';
 
 const ADMIN = { email: 'admin@example.com', password: 'Playground123!' };
 const FILE_NAME = 'pz-hero-variant.png';
@@ -137,12 +137,7 @@ describe('variants editor extras and the settings page, in a real browser', () =
   });
 
   it('picks a media override in the media library, copies relations, reorders cards by drag and drop, and shows the settings', async () => {
-    try {
-      await flow();
-    } catch (error) {
-      await snap(page, 'extras-failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureSnapshot(page, 'extras-failure', flow);
   });
 
   async function flow() {

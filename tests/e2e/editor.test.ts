@@ -10,7 +10,8 @@ import {
   ensureAdminBuild,
   launchBrowser,
   ROOT,
-  setInterfaceLanguage,
+  inFrench,
+  withFailureSnapshot,
   snap,
   startStrapi,
   type Browser,
@@ -59,26 +60,12 @@ describe('the editor’s experience, in a real browser', () => {
   });
 
   it('logs in, builds a variant, tests it, publishes it, and the delivery API serves it', async () => {
-    try {
-      await editorFlow();
-    } catch (error) {
-      await snap(page, 'failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureSnapshot(page, 'failure', editorFlow);
   });
 
   it('shows the plugin in French when the admin user picks French as interface language', async () => {
     const token = await adminToken(strapi.url);
-    await setInterfaceLanguage(strapi.url, token, 'fr');
-    try {
-      await frenchFlow();
-    } catch (error) {
-      await snap(page, 'failure-fr').catch(() => undefined);
-      throw error;
-    } finally {
-      await setInterfaceLanguage(strapi.url, token, 'en');
-      await page.evaluate(() => window.localStorage.setItem('strapi-admin-language', 'en')).catch(() => undefined);
-    }
+    await inFrench(strapi.url, token, page, () => withFailureSnapshot(page, 'failure-fr', frenchFlow));
   });
 
   /** The audience library and its editor, in French (the first test created the audience and used it). */

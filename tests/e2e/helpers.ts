@@ -184,3 +184,24 @@ export const snap = async (page: Page, name: string) => {
   step += 1;
   await page.screenshot({ path: path.join(SCREENSHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
 };
+
+/** Runs a browser flow; when it fails, a screenshot of where it stood is kept as `<name>` before the error goes on. */
+export const withFailureSnapshot = async (page: Page, name: string, flow: () => Promise<void>) => {
+  try {
+    await flow();
+  } catch (error) {
+    await snap(page, name).catch(() => undefined);
+    throw error;
+  }
+};
+
+/** Runs a flow with the admin user's interface in French, and puts English back afterwards, whatever happens. */
+export const inFrench = async (url: string, token: string, page: Page, flow: () => Promise<void>) => {
+  await setInterfaceLanguage(url, token, 'fr');
+  try {
+    await flow();
+  } finally {
+    await setInterfaceLanguage(url, token, 'en');
+    await page.evaluate(() => window.localStorage.setItem('strapi-admin-language', 'en')).catch(() => undefined);
+  }
+};

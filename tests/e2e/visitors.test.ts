@@ -17,7 +17,8 @@ import {
   ensureAdminBuild,
   launchBrowser,
   ROOT,
-  setInterfaceLanguage,
+  inFrench,
+  withFailureSnapshot,
   snap,
   startStrapi,
   type Browser,
@@ -110,25 +111,11 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
   });
 
   it('caps a variant, sees it capped in the live test, looks the visitor up and erases them', async () => {
-    try {
-      await flow();
-    } catch (error) {
-      await snap(page, 'visitors-failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureSnapshot(page, 'visitors-failure', flow);
   });
 
   it('shows the Visitors page in French', async () => {
-    await setInterfaceLanguage(strapi.url, token, 'fr');
-    try {
-      await frenchFlow();
-    } catch (error) {
-      await snap(page, 'visitors-failure-fr').catch(() => undefined);
-      throw error;
-    } finally {
-      await setInterfaceLanguage(strapi.url, token, 'en');
-      await page.evaluate(() => window.localStorage.setItem('strapi-admin-language', 'en')).catch(() => undefined);
-    }
+    await inFrench(strapi.url, token, page, () => withFailureSnapshot(page, 'visitors-failure-fr', frenchFlow));
   });
 
   async function flow() {
