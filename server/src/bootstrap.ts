@@ -20,6 +20,18 @@ export const RBAC_ACTIONS = [
   },
   {
     section: 'plugins',
+    displayName: 'Read experiments and their results',
+    uid: 'experiments.read',
+    pluginName: 'personalize',
+  },
+  {
+    section: 'plugins',
+    displayName: 'Manage experiments (create, edit, start, pause, stop, delete)',
+    uid: 'experiments.manage',
+    pluginName: 'personalize',
+  },
+  {
+    section: 'plugins',
     displayName: 'Settings and cache',
     uid: 'settings',
     pluginName: 'personalize',

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 
 import { VARIANTS_CUSTOM_FIELD_UID } from '../../contracts/src/variants/schema';
 import { audiencesMiddleware } from './document-middlewares/audiences';
+import { experimentsMiddleware } from './document-middlewares/experiments';
 import { invalidateMiddleware } from './document-middlewares/invalidate';
 import { validateVariantsMiddleware } from './document-middlewares/validate-variants';
 
@@ -16,6 +17,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   hideVariantsFields(strapi);
   strapi.documents.use(validateVariantsMiddleware(strapi));
   strapi.documents.use(audiencesMiddleware(strapi));
+  strapi.documents.use(experimentsMiddleware(strapi));
   strapi.documents.use(invalidateMiddleware(strapi));
 };
 

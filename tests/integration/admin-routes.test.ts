@@ -17,11 +17,19 @@ const ROUTES: { method: Method; path: string; action: string; body?: object }[] 
   { method: 'post', path: '/personalize/audiences', action: 'audiences.manage', body: {} },
   { method: 'put', path: '/personalize/audiences/some-id', action: 'audiences.manage', body: {} },
   { method: 'delete', path: '/personalize/audiences/some-id', action: 'audiences.manage' },
+  { method: 'get', path: '/personalize/experiments', action: 'experiments.read' },
+  { method: 'get', path: '/personalize/experiments/some-id', action: 'experiments.read' },
+  { method: 'post', path: '/personalize/experiments', action: 'experiments.manage', body: {} },
+  { method: 'put', path: '/personalize/experiments/some-id', action: 'experiments.manage', body: {} },
+  { method: 'delete', path: '/personalize/experiments/some-id', action: 'experiments.manage' },
+  { method: 'post', path: '/personalize/experiments/some-id/start', action: 'experiments.manage' },
+  { method: 'post', path: '/personalize/experiments/some-id/pause', action: 'experiments.manage' },
+  { method: 'post', path: '/personalize/experiments/some-id/stop', action: 'experiments.manage' },
   { method: 'get', path: '/personalize/settings', action: 'settings' },
   { method: 'post', path: '/personalize/cache/purge', action: 'settings' },
 ];
 
-const ACTIONS = ['read', 'audiences.manage', 'settings'];
+const ACTIONS = ['read', 'audiences.manage', 'experiments.read', 'experiments.manage', 'settings'];
 
 const createRole = async (strapi: Core.Strapi, name: string, actions: string[]): Promise<number> => {
   const role = await strapi.service('admin::role').create({ name, description: `test role: ${actions.join(', ') || 'nothing'}` });

@@ -4,6 +4,7 @@ import adminUsage from './admin-usage';
 import adminVisitors from './admin-visitors';
 import audiences from './audiences';
 import events from './events';
+import experiments from './experiments';
 import invalidate from './invalidate';
 import privacy from './privacy';
 import resolve from './resolve';
@@ -15,5 +16,6 @@ export default {
   'admin-usage': adminUsage,
   'admin-visitors': adminVisitors,
   events,
+  experiments,
   privacy,
   audiences, invalidate, resolve, signals };

@@ -5,6 +5,8 @@ const can = (action: string) => ({
 
 const readPolicies = ['admin::isAuthenticatedAdmin', can('read')];
 const managePolicies = ['admin::isAuthenticatedAdmin', can('audiences.manage')];
+const experimentsReadPolicies = ['admin::isAuthenticatedAdmin', can('experiments.read')];
+const experimentsManagePolicies = ['admin::isAuthenticatedAdmin', can('experiments.manage')];
 const settingsPolicies = ['admin::isAuthenticatedAdmin', can('settings')];
 const visitorsPolicies = ['admin::isAuthenticatedAdmin', can('visitors')];
 
@@ -16,6 +18,14 @@ export default {
     { method: 'POST', path: '/audiences', handler: 'audiences.create', config: { policies: managePolicies } },
     { method: 'PUT', path: '/audiences/:documentId', handler: 'audiences.update', config: { policies: managePolicies } },
     { method: 'DELETE', path: '/audiences/:documentId', handler: 'audiences.delete', config: { policies: managePolicies } },
+    { method: 'GET', path: '/experiments', handler: 'experiments.find', config: { policies: experimentsReadPolicies } },
+    { method: 'GET', path: '/experiments/:documentId', handler: 'experiments.findOne', config: { policies: experimentsReadPolicies } },
+    { method: 'POST', path: '/experiments', handler: 'experiments.create', config: { policies: experimentsManagePolicies } },
+    { method: 'PUT', path: '/experiments/:documentId', handler: 'experiments.update', config: { policies: experimentsManagePolicies } },
+    { method: 'DELETE', path: '/experiments/:documentId', handler: 'experiments.delete', config: { policies: experimentsManagePolicies } },
+    { method: 'POST', path: '/experiments/:documentId/start', handler: 'experiments.start', config: { policies: experimentsManagePolicies } },
+    { method: 'POST', path: '/experiments/:documentId/pause', handler: 'experiments.pause', config: { policies: experimentsManagePolicies } },
+    { method: 'POST', path: '/experiments/:documentId/stop', handler: 'experiments.stop', config: { policies: experimentsManagePolicies } },
     // The vocabulary for the rule builder, under the admin's auth: visitors' traffic on the public,
     // rate-limited /api/personalize/signals never leaves an editor without it.
     { method: 'GET', path: '/signals', handler: 'signals.vocabulary', config: { policies: readPolicies } },

@@ -83,8 +83,12 @@ export interface VisitorStore {
 /** batchIds remembered per visitor at most (the newest), within the de-duplication window. */
 export const MAX_BATCH_IDS = 1000;
 
-/** Attempts of one compare-and-set loop before giving up (a visitor's own traffic never gets near). */
-export const MAX_ATTEMPTS = 16;
+/**
+ * Attempts of one compare-and-set loop before giving up. Each conflict means another write of the
+ * same visitor committed, so n concurrent batches need at most n attempts; a visitor's own traffic
+ * never gets near.
+ */
+export const MAX_ATTEMPTS = 64;
 
 /**
  * Runs `update` on the visitor's current state and commits it, retrying on a concurrent change.

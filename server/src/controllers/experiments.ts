@@ -1,0 +1,103 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+
+import { experimentInputSchema, experimentUpdateSchema, type ExperimentStatus } from '../../../contracts/src/experiments';
+import { EXPERIMENT_FIELDS, EXPERIMENT_UID, TRANSITIONS } from '../document-middlewares/experiments';
+import { parseOrThrow } from '../utils/errors';
+
+const FIELDS = ['documentId', ...EXPERIMENT_FIELDS, 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt'];
+
+/** What each lifecycle route moves an experiment to, and from where. */
+const LIFECYCLE: Record<'start' | 'pause' | 'stop', ExperimentStatus> = { start: 'running', pause: 'paused', stop: 'stopped' };
+
+type Stored = Record<string, unknown> & { documentId: string; key: string; status: ExperimentStatus };
+
+/** Stored nulls of optional fields are left out, as the contract's `Experiment` has them. */
+const present = (experiment: Record<string, unknown>) => {
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(experiment)) {
+    if (value === null && field !== 'startedAt' && field !== 'stoppedAt') continue;
+    out[field] = value;
+  }
+  return out;
+};
+
+/**
+ * Admin CRUD and lifecycle of experiments. Bodies are checked against the contract here (paths of
+ * the body); the whole experiment (merged with what is stored) is checked by the document
+ * middleware on every write, wherever it comes from.
+ */
+const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
+  const documents = () => strapi.documents(EXPERIMENT_UID as never);
+
+  const findOrThrow = async (documentId: string): Promise<Stored> => {
+    const experiment = await documents().findOne({ documentId, fields: FIELDS } as never);
+    if (!experiment) throw new errors.NotFoundError('Experiment not found');
+    return experiment as unknown as Stored;
+  };
+
+  const body = (ctx: Context) => (ctx.request as { body?: unknown }).body ?? {};
+
+  const lifecycle = (route: keyof typeof LIFECYCLE) => async (ctx: Context) => {
+    const experiment = await findOrThrow(ctx.params.documentId);
+    const to = LIFECYCLE[route];
+    if (!TRANSITIONS[experiment.status].includes(to)) {
+      const allowed = (Object.keys(LIFECYCLE) as (keyof typeof LIFECYCLE)[]).filter((name) =>
+        TRANSITIONS[experiment.status].includes(LIFECYCLE[name])
+      );
+      ctx.status = 409;
+      ctx.body = {
+        data: null,
+        error: {
+          status: 409,
+          name: 'ConflictError',
+          message: `Cannot ${route} experiment "${experiment.key}": it is ${experiment.status}${
+            allowed.length > 0 ? ` (it can ${allowed.join(' or ')})` : ' (a stopped experiment is final)'
+          }`,
+          details: { status: experiment.status, allowed },
+        },
+      };
+      return;
+    }
+    const updated = await documents().update({ documentId: experiment.documentId, data: { status: to }, fields: FIELDS } as never);
+    ctx.body = { data: present(updated as unknown as Record<string, unknown>) };
+  };
+
+  return {
+    async find(ctx: Context) {
+      const experiments = await documents().findMany({ fields: FIELDS, sort: 'name:asc' } as never);
+      ctx.body = { data: (experiments as unknown as Record<string, unknown>[]).map(present) };
+    },
+
+    async findOne(ctx: Context) {
+      ctx.body = { data: present(await findOrThrow(ctx.params.documentId)) };
+    },
+
+    async create(ctx: Context) {
+      const data = parseOrThrow(experimentInputSchema, body(ctx), 'Invalid experiment');
+      const created = await documents().create({ data, fields: FIELDS } as never);
+      ctx.status = 201;
+      ctx.body = { data: present(created as unknown as Record<string, unknown>) };
+    },
+
+    async update(ctx: Context) {
+      const data = parseOrThrow(experimentUpdateSchema, body(ctx), 'Invalid experiment');
+      await findOrThrow(ctx.params.documentId);
+      const updated = await documents().update({ documentId: ctx.params.documentId, data, fields: FIELDS } as never);
+      ctx.body = { data: present(updated as unknown as Record<string, unknown>) };
+    },
+
+    async delete(ctx: Context) {
+      const experiment = await findOrThrow(ctx.params.documentId);
+      await documents().delete({ documentId: ctx.params.documentId } as never);
+      ctx.body = { data: present(experiment) };
+    },
+
+    start: lifecycle('start'),
+    pause: lifecycle('pause'),
+    stop: lifecycle('stop'),
+  };
+};
+
+export default createExperimentsController;
