@@ -5,9 +5,9 @@
  */
 import zlib from 'node:zlib';
 
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { assertChromium, ensureAdminBuild, launchBrowser, snap, startStrapi, withFailureSnapshot, type Browser, type RunningStrapi } from './helpers';
+import { assertChromium, ensureAdminBuild, expectText, launchBrowser, logIn, snap, startStrapi, withFailureSnapshot, type Browser, type RunningStrapi } from './helpers';
 
 const ADMIN = { email: 'admin@example.com', password: 'Playground123!' };
 const FILE_NAME = 'pz-hero-variant.png';
@@ -57,19 +57,6 @@ const gradientPng = (width: number, height: number) => {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 };
-
-/** Waits until the locator's text matches (the UI updates asynchronously); fails with what it saw. */
-async function expectText(locator: Locator, text: string | RegExp) {
-  await locator.waitFor();
-  const deadline = Date.now() + 10_000;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.textContent()) ?? '';
-    if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  expect(seen).toMatch(text);
-}
 
 /** Retries `read` until it equals `expected` (deep), or fails with the last value read. */
 async function poll<T>(read: () => Promise<T>, expected: T, timeout = 10_000) {
@@ -141,11 +128,7 @@ describe('variants editor extras and the settings page, in a real browser', () =
   });
 
   async function flow() {
-    await page.goto(`${strapi.url}/admin/auth/login`);
-    await page.getByLabel(/email/i).fill(ADMIN.email);
-    await page.getByLabel(/^password/i).fill(ADMIN.password);
-    await page.getByRole('button', { name: /login/i }).click();
-    await page.waitForURL((url) => !url.pathname.includes('/auth/'));
+    await logIn(page, strapi.url);
 
     // 1. The "pricing" article, with its weekend variant; a new variant overrides the hero and the author.
     await page.goto(`${strapi.url}/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);

@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 import {
-  ADMIN,
   adminToken,
   assertChromium,
   ensureAdminBuild,
@@ -16,6 +15,8 @@ import {
   startStrapi,
   type Browser,
   type RunningStrapi,
+  expectText,
+  logIn,
 } from './helpers';
 
 const IPHONE_UA =
@@ -122,12 +123,7 @@ describe('the editor’s experience, in a real browser', () => {
 
   async function editorFlow() {
     // 1. Log in with the playground's dev admin.
-    await page.goto(`${strapi.url}/admin/auth/login`);
-    await page.getByLabel(/email/i).fill(ADMIN.email);
-    await page.getByLabel(/^password/i).fill(ADMIN.password);
-    await snap(page, 'login');
-    await page.getByRole('button', { name: /login/i }).click();
-    await page.waitForURL((url) => !url.pathname.includes('/auth/'));
+    await logIn(page, strapi.url, { snapshot: 'login' });
     await page.waitForURL((url) => !url.pathname.includes('/auth/'));
 
     // 2. Create an audience in the library, with the same rule builder (it starts as "device is mobile").
@@ -241,16 +237,3 @@ describe('the editor’s experience, in a real browser', () => {
     expect(body.data.cta).toBe(NEW_CTA);
   }
 });
-
-/** Waits until the locator's text matches (the UI updates asynchronously); fails with what it saw. */
-async function expectText(locator: Locator, text: string | RegExp) {
-  await locator.waitFor();
-  const deadline = Date.now() + 10_000;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.textContent()) ?? '';
-    if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  expect(seen).toMatch(text);
-}

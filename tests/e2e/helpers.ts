@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const PLAYGROUND = path.join(ROOT, 'playground');
@@ -204,4 +204,27 @@ export const inFrench = async (url: string, token: string, page: Page, flow: () 
     await setInterfaceLanguage(url, token, 'en');
     await page.evaluate(() => window.localStorage.setItem('strapi-admin-language', 'en')).catch(() => undefined);
   }
+};
+
+/** Logs in to the admin as the playground's dev admin, through the real login form. */
+export const logIn = async (page: Page, url: string, options: { snapshot?: string } = {}) => {
+  await page.goto(`${url}/admin/auth/login`);
+  await page.getByLabel(/email/i).fill(ADMIN.email);
+  await page.getByLabel(/^password/i).fill(ADMIN.password);
+  if (options.snapshot) await snap(page, options.snapshot);
+  await page.getByRole('button', { name: /login/i }).click();
+  await page.waitForURL((target) => !target.pathname.includes('/auth/'));
+};
+
+/** Waits until the locator's text matches (the UI updates asynchronously); fails with what it saw. */
+export const expectText = async (locator: Locator, text: string | RegExp) => {
+  await locator.waitFor();
+  const deadline = Date.now() + 10_000;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = (await locator.textContent()) ?? '';
+    if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(seen).toMatch(text);
 };

@@ -11,7 +11,6 @@ import type { Locator, Page } from 'playwright-core';
 
 import { batchOf, BROWSER_UA, newId, newVisitorId, pageEvent, viewEvent } from '../helpers/events';
 import {
-  ADMIN,
   adminToken,
   assertChromium,
   ensureAdminBuild,
@@ -23,6 +22,8 @@ import {
   startStrapi,
   type Browser,
   type RunningStrapi,
+  expectText,
+  logIn,
 } from './helpers';
 
 const VARIANT_NAME = 'Returning reader';
@@ -32,19 +33,6 @@ const UID = 'api::article.article';
 
 /** The plugin's French, for labels built from the same keys. */
 const FR = JSON.parse(fs.readFileSync(path.join(ROOT, 'admin/src/translations/fr.json'), 'utf8')) as Record<string, string>;
-
-/** Waits until the locator's text matches (the UI updates asynchronously); fails with what it saw. */
-async function expectText(locator: Locator, text: string | RegExp) {
-  await locator.waitFor();
-  const deadline = Date.now() + 10_000;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.textContent()) ?? '';
-    if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  expect(seen).toMatch(text);
-}
 
 /** Picks an option of a design-system select (a Radix combobox rendered in a portal). */
 const choose = async (page: Page, combobox: Locator, option: string | RegExp) => {
@@ -119,11 +107,7 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
   });
 
   async function flow() {
-    await page.goto(`${strapi.url}/admin/auth/login`);
-    await page.getByLabel(/email/i).fill(ADMIN.email);
-    await page.getByLabel(/^password/i).fill(ADMIN.password);
-    await page.getByRole('button', { name: /login/i }).click();
-    await page.waitForURL((url) => !url.pathname.includes('/auth/'));
+    await logIn(page, strapi.url);
 
     // 1. A variant for returning visitors (profile.visits ≥ 1), capped at one view ever.
     await page.goto(`${strapi.url}/admin/content-manager/collection-types/${UID}/${documentId}?plugins[i18n][locale]=en`);
