@@ -201,6 +201,8 @@ void _sameStatus;
 /** A stored experiment, as the admin routes return it. */
 export interface Experiment extends ExperimentData {
   documentId: string;
+  /** Every bandit update, oldest first (written by the server only). */
+  banditHistory?: BanditHistoryEntry[] | null;
   /** ISO 8601; set by start, kept by pause. */
   startedAt: string | null;
   stoppedAt: string | null;
@@ -299,4 +301,22 @@ export interface ExperimentResults {
 
 export interface ExperimentResultsResponse {
   data: ExperimentResults;
+}
+
+/** Why a bandit update kept the weights (`POST .../bandit/update` and the cron job). */
+export type BanditUpdateSkip = 'not-running' | 'not-bandit' | 'not-started' | 'burn-in' | 'not-enough-units' | 'locked' | 'not-due';
+
+/** `POST /personalize/experiments/:documentId/bandit/update`. */
+export interface BanditUpdateResponse {
+  data: {
+    updated: boolean;
+    /** Why the weights were kept, when `updated` is false. */
+    reason?: BanditUpdateSkip;
+    /** The arms' weights in force after the call, in arm order. */
+    weights: number[];
+    /** P(best) per arm, when an update was computed. */
+    pBest: number[] | null;
+    /** ISO 8601; null when the experiment is not a running bandit. */
+    nextUpdateAt: string | null;
+  };
 }

@@ -5,7 +5,24 @@ import type { ExplainNode } from '../../engine/src';
  * over. Either a test of the chosen variant's condition, or a variant passed over because signals its
  * ordering comparisons read were missing (`isMissingSignalReason` tells them apart).
  */
-export type ReasonEntry = ConditionReason | MissingSignalReason | CappedReason | FatigueReason | ProfileUnavailableReason;
+export type ReasonEntry =
+  | ConditionReason
+  | MissingSignalReason
+  | CappedReason
+  | FatigueReason
+  | ProfileUnavailableReason
+  | ExperimentReason;
+
+/**
+ * The visitor is in an experiment that targets this entry: only their arm's variants were candidates
+ * (in the arm's order; none for the control arm, which gets the entry as published).
+ */
+export interface ExperimentReason {
+  rule: 'experiment';
+  experiment: string;
+  arm: string;
+  variants: string[];
+}
 
 /** A variant whose condition matched, passed over because one of its frequency caps is used up for this visitor. */
 export interface CappedReason {

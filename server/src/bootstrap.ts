@@ -53,6 +53,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'redis').connect();
   getService(strapi, 'cache').init();
   await getService(strapi, 'audiences').reload();
+  await getService(strapi, 'experiments').reload();
+  getService(strapi, 'bandit').schedule();
 
   // The public role's ability and callers' credentials are cached for delivery; any change to
   // roles or permissions drops them (here and, by pub/sub, on every instance).

@@ -33,6 +33,11 @@ const appDir = path.join(root, 'playground');
       await strapi.destroy();
       process.exit(0);
     }
+    // One tick of the plugin's bandit cron job, now (multi-instance tests).
+    if (message && message.type === 'bandit-tick') {
+      await strapi.plugin('personalize').service('bandit').tick();
+      process.send({ type: 'bandit-tick-done' });
+    }
     // An API token for the parent (benchmarks call as a site's server does, with a read-only token).
     if (message && message.type === 'api-token') {
       const token = await strapi.service('admin::api-token').create({

@@ -7,6 +7,8 @@ export interface StrapiProcess {
   child: ChildProcess;
   /** Creates an API token in that Strapi and returns its secret. */
   createApiToken(kind: 'read-only' | 'full-access'): Promise<string>;
+  /** Runs one tick of the plugin's bandit cron job in that Strapi. */
+  banditTick(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,16 @@ export const startStrapiProcess = async (env: Record<string, string>, execArgv: 
         };
         child.on('message', onMessage);
         child.send({ type: 'api-token', kind });
+      }),
+    banditTick: () =>
+      new Promise<void>((resolve) => {
+        const onMessage = (message: { type: string }) => {
+          if (message.type !== 'bandit-tick-done') return;
+          child.off('message', onMessage);
+          resolve();
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'bandit-tick' });
       }),
     stop: () =>
       new Promise<void>((resolve) => {

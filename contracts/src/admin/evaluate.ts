@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ExplainNode } from '../../../engine/src';
 import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema, visitorIdSchema } from '../ids';
 import { jsonValueSchema } from '../json';
+import type { ExperimentMeta } from '../experiments';
 import type { CappedReason, ReasonEntry } from '../reason';
 import { signalsSchema } from '../signals/schema';
 
@@ -72,6 +73,12 @@ export interface VariantsEvaluation {
   variants: VariantOutcome[];
   /** With a visitor id: whether a profile is stored for it, what its consent allows, whether the store answered. */
   visitor?: { found: boolean; consent: { events: boolean; profiling: boolean }; unavailable: boolean };
+  /**
+   * Running experiments that target this entry or that its variants' conditions reference, and where
+   * the visitor tested falls in each (`meta.personalize.experiments` of delivery, plus the name).
+   * Present with a uid and documentId; empty without running experiments.
+   */
+  experiments?: Record<string, ExperimentMeta & { name: string }>;
   entry?: Record<string, unknown>;
   previewUrl?: string | null;
 }

@@ -22,3 +22,13 @@ export type { ArmPosterior, BanditArm, BanditConfig, BanditInput, BanditPeriod, 
 export { erfc, normalCdf, normalPdf } from './normal';
 export { gaussHermite, gaussHermite128, gaussLegendre, hermiteOrthonormal } from './quadrature';
 export type { QuadratureRule } from './quadrature';
+export { applyConversions, applyExposures } from './exposure';
+export type {
+  ConversionGoal,
+  ConversionIncrement,
+  ConvertingExperiment,
+  ExposureMap,
+  ExposureRequest,
+  UnitIncrement,
+} from './exposure';
+export { referencedExperiments } from './references';

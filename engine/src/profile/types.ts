@@ -17,6 +17,17 @@ export interface StoredScore {
   at: number;
 }
 
+/** A visitor's first exposure to an experiment: their arm for good (sticky), and what they converted. */
+export interface ExposureRecord {
+  arm: string;
+  /** Server time (ms) of the first exposure: the conversion window starts here. */
+  at: number;
+  /** The bandit period in force at the first exposure (absent: 0). */
+  p?: number;
+  /** Per goal event name, the visitor's value so far (1 for a `conversion` goal); absent: not converted. */
+  y?: Record<string, number>;
+}
+
 export interface VisitorProfile {
   v: 1;
   firstSeen: number;
@@ -31,8 +42,8 @@ export interface VisitorProfile {
   recentlyViewed: string[];
   /** key: `${uid}:${documentId}:${variantId}` */
   caps: Record<string, CapCounters>;
-  /** Experiment first exposures. */
-  exposures: Record<string, { arm: string; at: number }>;
+  /** Experiment first exposures, by experiment key. */
+  exposures: Record<string, ExposureRecord>;
   consent: { events: boolean | null; profiling: boolean | null; gpc?: boolean; at: number };
   /** Last 50 accepted events as received. */
   events: unknown[];

@@ -96,6 +96,32 @@ const capsSchema = z
   .strict()
   .default({});
 
+const banditConfigSchema = z
+  .object({
+    cadenceMinutes: z.number().int().min(15, 'at least 15 minutes').max(43200).default(1440),
+    burnInMinutes: z.number().int().min(0).max(43200).default(1440),
+    minUnitsPerArm: z.number().int().min(1).max(1_000_000).default(100),
+    minWeight: z.number().min(0).max(0.5).default(0.01),
+  })
+  .strict()
+  .default({ cadenceMinutes: 1440, burnInMinutes: 1440, minUnitsPerArm: 100, minWeight: 0.01 });
+
+const experimentsSchema = z
+  .object({
+    // GrowthBook's default N* (the sample size where the sequential interval is tightest).
+    sequentialNStar: z.number().int().positive().max(100_000_000).default(5000),
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    srmThreshold: z.number().gt(0).lt(0.5).default(0.001),
+    bandit: banditConfigSchema,
+  })
+  .strict()
+  .default({
+    sequentialNStar: 5000,
+    alpha: 0.05,
+    srmThreshold: 0.001,
+    bandit: { cadenceMinutes: 1440, burnInMinutes: 1440, minUnitsPerArm: 100, minWeight: 0.01 },
+  });
+
 /** The plugin's configuration (`config/plugins.ts` → `personalize.config`), validated at startup. */
 export const pluginConfigSchema = z
   .object({
@@ -138,6 +164,7 @@ export const pluginConfigSchema = z
     events: eventsSchema,
     profiles: profilesSchema,
     caps: capsSchema,
+    experiments: experimentsSchema,
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -2,11 +2,21 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
-import { experimentInputSchema, experimentUpdateSchema, type ExperimentStatus } from '../../../contracts/src/experiments';
-import { EXPERIMENT_FIELDS, EXPERIMENT_UID, TRANSITIONS } from '../document-middlewares/experiments';
+import {
+  experimentInputSchema,
+  experimentUpdateSchema,
+  type ExperimentResults,
+  type ExperimentStatus,
+} from '../../../contracts/src/experiments';
+import { EXPERIMENT_FIELDS, EXPERIMENT_UID, SERVER_FIELDS, TRANSITIONS } from '../document-middlewares/experiments';
+import { cellsOf } from '../experiments/counts';
+import { buildResults, type ResultsExperiment } from '../experiments/results';
+import type { BanditService } from '../services/bandit';
 import { parseOrThrow } from '../utils/errors';
+import { getService } from '../utils/get-service';
+import { sendUnavailable } from '../visitors/respond';
 
-const FIELDS = ['documentId', ...EXPERIMENT_FIELDS, 'startedAt', 'stoppedAt', 'createdAt', 'updatedAt'];
+const FIELDS = ['documentId', ...EXPERIMENT_FIELDS, ...SERVER_FIELDS, 'createdAt', 'updatedAt'];
 
 /** What each lifecycle route moves an experiment to, and from where. */
 const LIFECYCLE: Record<'start' | 'pause' | 'stop', ExperimentStatus> = { start: 'running', pause: 'paused', stop: 'stopped' };
@@ -39,6 +49,23 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const body = (ctx: Context) => (ctx.request as { body?: unknown }).body ?? {};
 
+  const conflict = (ctx: Context, message: string, details: Record<string, unknown>) => {
+    ctx.status = 409;
+    ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message, details } };
+  };
+
+  /** Another running or paused experiment on the same entry: a visitor cannot be in both. */
+  const sameTarget = async (experiment: Stored) => {
+    const target = experiment.target as { uid: string; documentId: string } | null;
+    if (!target) return null;
+    const others = (await documents().findMany({
+      filters: { status: { $in: ['running', 'paused'] }, documentId: { $ne: experiment.documentId } },
+      fields: ['key', 'target'],
+      limit: -1,
+    } as never)) as unknown as { key: string; target: { uid: string; documentId: string } | null }[];
+    return others.find((other) => other.target?.uid === target.uid && other.target?.documentId === target.documentId) ?? null;
+  };
+
   const lifecycle = (route: keyof typeof LIFECYCLE) => async (ctx: Context) => {
     const experiment = await findOrThrow(ctx.params.documentId);
     const to = LIFECYCLE[route];
@@ -59,6 +86,14 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
         },
       };
       return;
+    }
+    if (to === 'running') {
+      const other = await sameTarget(experiment);
+      if (other) {
+        return conflict(ctx, `Cannot start experiment "${experiment.key}": experiment "${other.key}" already runs on this entry`, {
+          experiment: other.key,
+        });
+      }
     }
     const updated = await documents().update({ documentId: experiment.documentId, data: { status: to }, fields: FIELDS } as never);
     ctx.body = { data: present(updated as unknown as Record<string, unknown>) };
@@ -92,6 +127,31 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const experiment = await findOrThrow(ctx.params.documentId);
       await documents().delete({ documentId: ctx.params.documentId } as never);
       ctx.body = { data: present(experiment) };
+    },
+
+    /** `GET /personalize/experiments/:documentId/results`: the counts read now, with their statistics. */
+    async results(ctx: Context) {
+      const experiment = await findOrThrow(ctx.params.documentId);
+      const counters = await getService(strapi, 'visitors').experimentCounters(experiment.key);
+      if ('unavailable' in counters) return sendUnavailable(ctx);
+      const { experiments } = getService(strapi, 'settings').get();
+      const next = getService(strapi, 'bandit').nextUpdateAt(experiment as unknown as Parameters<BanditService['nextUpdateAt']>[0]);
+      const data: ExperimentResults = buildResults({
+        experiment: experiment as unknown as ResultsExperiment,
+        cells: cellsOf(counters),
+        options: { alpha: experiments.alpha, sequentialNStar: experiments.sequentialNStar, srmThreshold: experiments.srmThreshold },
+        now: Date.now(),
+        nextBanditUpdateAt: next === null ? null : new Date(next).toISOString(),
+      });
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { data };
+    },
+
+    /** `POST /personalize/experiments/:documentId/bandit/update`: a bandit update now, under the same rules. */
+    async banditUpdate(ctx: Context) {
+      const result = await getService(strapi, 'bandit').update(ctx.params.documentId);
+      if (!result) throw new errors.NotFoundError('Experiment not found');
+      ctx.body = { data: result };
     },
 
     start: lifecycle('start'),

@@ -36,9 +36,9 @@ const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
     );
     sendPersonalized(ctx, outcome.rendered, {
       cacheControl: 'private, no-cache',
-      meta: { personalize: { variant: outcome.variant, reason: outcome.reason } },
+      meta: { personalize: delivery.outcomeOf(outcome.served.choice) },
     });
-    delivery.count(visitor, outcome.served.target, outcome.served.variant);
+    delivery.count(visitor, outcome.served.target, outcome.served.choice);
   },
 });
 

@@ -2,7 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
+import type { ExperimentMeta } from '../../../contracts/src/experiments';
 import type { ReasonEntry } from '../../../contracts/src/reason';
+import type { ExposureRequest } from '../../../engine/src/experiments';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
 import type { Signals } from '../../../contracts/src/signals/schema';
 import type { Variant } from '../../../contracts/src/variants/schema';
@@ -16,7 +18,8 @@ import { evaluationContext } from './context';
 import type { Entry, Sanitize } from './overrides';
 import { etagOf, type RenderedResponse } from './respond';
 import { selectFixed, selectVariant, type Selection } from './select';
-import { capsRule, countServe, fatigue, loadVisitor, visitorReasons, withProfile, type VisitorState } from './visitor';
+import { capsRule, countExposures, countServe, fatigue, loadVisitor, visitorReasons, withProfile, type VisitorState } from './visitor';
+import { experimentStage } from './experiments';
 
 /**
  * The delivery pipeline, one for every route: request → evaluation context → variant selection →
@@ -40,6 +43,15 @@ export interface VisitorRequest {
 export interface EntryOutcome {
   variant: string | null;
   reason: ReasonEntry[];
+  /** `meta.personalize.experiments`: present when an experiment took part. */
+  experiments?: Record<string, ExperimentMeta>;
+}
+
+/** Selection for one entry, with what the experiments stage decided. */
+export interface Choice extends Selection {
+  experiments?: Record<string, ExperimentMeta>;
+  /** First exposures for the counting stage. */
+  exposures?: ExposureRequest[];
 }
 
 export interface ResolveEntryRequest {
@@ -54,7 +66,7 @@ export interface ResolveEntryRequest {
 export interface ResolvedEntry extends EntryOutcome {
   rendered: RenderedResponse;
   /** What was served, for the counting stage. */
-  served: { target: { uid: string; documentId: string }; variant: Variant | null };
+  served: { target: { uid: string; documentId: string }; choice: Choice };
 }
 
 /** `fields` as Strapi accepts it (a comma list or an array) → the names, or null for "all". */
@@ -79,19 +91,27 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
    * context that the visitor's caps do not pass over; nothing once the session's fatigue limit
    * is reached.
    */
-  const choose = (program: CachedProgram, target: { uid: string; documentId: string }, visitor: VisitorRequest): Selection => {
+  const choose = (program: CachedProgram, target: { uid: string; documentId: string }, visitor: VisitorRequest): Choice => {
     const compiled = service('programs').compiled(program);
     if (visitor.variantId !== undefined) return selectFixed(compiled, visitor.variantId);
+    const context = evaluationContext(visitor.signals, target, visitor.visitorId);
+    const stage = experimentStage(service('experiments'), compiled, target, visitor, context);
+    const experiments = stage ? { experiments: stage.meta, exposures: stage.exposures } : {};
     const before = visitorReasons(visitor.state);
+    if (stage?.reason) before.push(stage.reason);
     const tired = fatigue(visitor.state, maxPerSession());
-    if (tired) return { variant: null, reason: [...before, tired] };
+    if (tired) return { variant: null, reason: [...before, tired], ...experiments };
     const conditions = service('conditions');
-    const selection = selectVariant(compiled, evaluationContext(visitor.signals, target, visitor.visitorId), {
+    const data = stage && Object.keys(stage.arms).length > 0 ? { ...context, experiments: stage.arms } : context;
+    const selection = selectVariant(stage?.program ?? compiled, data, {
       explain: conditions.explainMatch,
       onConditionError: conditions.logConditionError,
       passOver: [capsRule(visitor.state, target)],
     });
-    return before.length > 0 ? { ...selection, reason: [...before, ...selection.reason] } : selection;
+    return {
+      ...(before.length > 0 ? { ...selection, reason: [...before, ...selection.reason] } : selection),
+      ...experiments,
+    };
   };
 
   /** Response cache key: entry (or list), variant(s), the caller's permissions and the query shape. */
@@ -105,10 +125,16 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
     return [...tags, ...[...embedded].map(typeTag)];
   };
 
-  const outcomeOf = (selection: Selection): EntryOutcome => ({ variant: selection.variant?.id ?? null, reason: selection.reason });
+  /** What `meta.personalize` says of one entry. */
+  const outcomeOf = (choice: Choice): EntryOutcome => ({
+    variant: choice.variant?.id ?? null,
+    reason: choice.reason,
+    ...(choice.experiments && Object.keys(choice.experiments).length > 0 ? { experiments: choice.experiments } : {}),
+  });
 
   return {
     choose,
+    outcomeOf,
 
     /**
      * Stage 1, per request: the visitor's signals (the client's merged with the server's by the
@@ -126,8 +152,9 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The counting stage, after the response: never awaited by it, never failing it. */
-    count(visitor: VisitorRequest, target: { uid: string; documentId: string }, variant: Variant | null) {
-      countServe(strapi, visitor.state, target, variant, maxPerSession());
+    count(visitor: VisitorRequest, target: { uid: string; documentId: string }, choice: Pick<Choice, 'variant' | 'exposures'>) {
+      countServe(strapi, visitor.state, target, choice.variant, maxPerSession());
+      countExposures(strapi, visitor.state, choice.exposures);
     },
 
     responseKey,
@@ -177,7 +204,7 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
       const outcome = outcomeOf(selection);
 
       const key = responseKey(programs.key(ref), outcome.variant ?? '-', auth, stableJson({ populate: request.populate, fields: request.fields }));
-      const served = { target: { uid: request.uid, documentId }, variant: selection.variant };
+      const served = { target: { uid: request.uid, documentId }, choice: selection };
       const cached = await cache.responses().get(key, programs.tags(ref));
       if (cached) return { ...outcome, rendered: cached, served };
 

@@ -5,7 +5,6 @@ import type { Context, Next } from 'koa';
 import { personalizeQuerySchema, SIGNALS_HEADER, VARIANT_HEADER, VISITOR_HEADER } from '../../../contracts/src/delivery';
 import { variantIdSchema, visitorIdSchema } from '../../../contracts/src/ids';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
-import type { Variant } from '../../../contracts/src/variants/schema';
 import type { Signals } from '../../../contracts/src/signals/schema';
 import type { ContentApiAuth } from '../services/access';
 import { typeTag, type CachedProgram, type CachedResponse } from '../services/cache';
@@ -17,7 +16,7 @@ import { restPrefix } from '../utils/rest-prefix';
 import { stableJson } from '../utils/stable-json';
 import { requestSignals } from './context';
 import type { Entry } from './overrides';
-import { toFieldList, type EntryOutcome, type VisitorRequest } from './pipeline';
+import { toFieldList, type Choice, type EntryOutcome, type VisitorRequest } from './pipeline';
 import { etagOf, sendPersonalized } from './respond';
 
 /**
@@ -196,8 +195,8 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
       const key = delivery.responseKey(`rest:${programs.key(ref)}`, selection.variant?.id ?? '-', auth, query.shape);
       const cached = await responses.get(key, programs.tags(ref));
       if (!cached) return false;
-      respond(ctx, request, cached, { variant: selection.variant?.id ?? null, reason: selection.reason });
-      delivery.count(visitor, { uid, documentId: program.documentId }, selection.variant);
+      respond(ctx, request, cached, delivery.outcomeOf(selection));
+      delivery.count(visitor, { uid, documentId: program.documentId }, selection);
       return true;
     }
 
@@ -206,19 +205,19 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     if (!skeleton?.entries) return false;
     const outcomes: Record<string, EntryOutcome> = {};
     const chosen: string[] = [];
-    const served: [string, Variant | null][] = [];
+    const served: [string, Choice][] = [];
     for (const entry of skeleton.entries) {
       const program = await programs.get(listRef(uid, query.status)(entry));
       if (!program) return false;
       const selection = delivery.choose(program, { uid, documentId: entry.documentId }, visitor);
-      outcomes[entry.documentId] = { variant: selection.variant?.id ?? null, reason: selection.reason };
+      outcomes[entry.documentId] = delivery.outcomeOf(selection);
       chosen.push(selection.variant?.id ?? '-');
-      served.push([entry.documentId, selection.variant]);
+      served.push([entry.documentId, selection]);
     }
     const cached = await responses.get(delivery.responseKey(listScope(uid), chosen.join(','), auth, query.shape), tags);
     if (!cached) return false;
     respond(ctx, request, cached, { entries: outcomes });
-    for (const [documentId, variant] of served) delivery.count(visitor, { uid, documentId }, variant);
+    for (const [documentId, choice] of served) delivery.count(visitor, { uid, documentId }, choice);
     return true;
   };
 
@@ -250,14 +249,14 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     const outcomes: Record<string, EntryOutcome> = {};
     const rendered: Record<string, unknown>[] = [];
     const chosen: string[] = [];
-    const served: [string, Variant | null][] = [];
+    const served: [string, Choice][] = [];
     for (const entry of entries) {
       const program = programByEntry.get(entry) as CachedProgram;
       const selection = delivery.choose(program, { uid: target.uid, documentId: entry.documentId }, visitor);
       if (selection.fixedMissing && !list) throw new errors.NotFoundError(`Variant "${request.variantId}" not found on this entry`);
-      outcomes[entry.documentId] = { variant: selection.variant?.id ?? null, reason: selection.reason };
+      outcomes[entry.documentId] = delivery.outcomeOf(selection);
       chosen.push(selection.variant?.id ?? '-');
-      served.push([entry.documentId, selection.variant]);
+      served.push([entry.documentId, selection]);
       rendered.push(await delivery.render(entry, selection.variant, { schema, fieldName, requestedFields, auth }));
     }
 
@@ -277,7 +276,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
         await responses.set(delivery.responseKey(listScope(target.uid), chosen.join(','), auth, query.shape), cached, tags);
       }
       respond(ctx, request, cached, { entries: outcomes });
-      for (const [documentId, variant] of served) delivery.count(visitor, { uid: target.uid, documentId }, variant);
+      for (const [documentId, choice] of served) delivery.count(visitor, { uid: target.uid, documentId }, choice);
       return;
     }
     const entry = entries[0];
@@ -287,7 +286,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
       await responses.set(key, cached, delivery.responseTags(schema, programs.tags(ref), rendered));
     }
     respond(ctx, request, cached, outcomes[entry?.documentId ?? ''] ?? { variant: null, reason: [] });
-    for (const [documentId, variant] of served) delivery.count(visitor, { uid: target.uid, documentId }, variant);
+    for (const [documentId, choice] of served) delivery.count(visitor, { uid: target.uid, documentId }, choice);
   };
 
   return async (ctx: Context, next: Next) => {

@@ -10,6 +10,7 @@ import { variantsValueSchema, type Variant } from '../../../contracts/src/varian
 import type { ExplainNode } from '../../../engine/src';
 import type { CompiledVariant } from '../services/conditions';
 import { parseOrThrow } from '../utils/errors';
+import { experimentStage, type ExperimentStage } from './experiments';
 import { getService } from '../utils/get-service';
 import { evaluationContext, sampleSignals } from './context';
 import { matchVariant, selectFixed, selectVariant } from './select';
@@ -165,6 +166,12 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
      * `variant`, that variant is forced (the preview action). `ability` is the editor's.
      */
     async evaluateVariants(body: EvaluateBody, ability: Ability): Promise<VariantsEvaluation> {
+      const experimentsOf = (stage: ExperimentStage | null): NonNullable<VariantsEvaluation['experiments']> => {
+        const named: NonNullable<VariantsEvaluation['experiments']> = {};
+        const live = getService(strapi, 'experiments');
+        for (const [key, meta] of Object.entries(stage?.meta ?? {})) named[key] = { ...meta, name: live.running(key)?.name ?? key };
+        return named;
+      };
       const contentTypes = getService(strapi, 'content-types');
       let schema: SchemaLike | undefined;
       let fieldName: string | null = null;
@@ -185,6 +192,12 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
       const samples = samplesOf(body);
       const stored = withProfile(strapi, samples, state).profile;
       const data = evaluationContext({ ...samples, ...(stored ? { profile: { ...stored, ...samples.profile } } : {}) }, target, body.visitorId);
+      // The experiments the visitor takes part in: an arm of one that targets the entry narrows the candidates.
+      const stage =
+        target.uid && target.documentId
+          ? experimentStage(getService(strapi, 'experiments'), program, target, { visitorId: body.visitorId, state }, data)
+          : null;
+      const selectionData = stage && Object.keys(stage.arms).length > 0 ? { ...data, experiments: stage.arms } : data;
       const capped = capsRule(state, target);
       const outcomes = program.map((candidate) => {
         const outcome = outcomeOf(candidate, data);
@@ -196,7 +209,11 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
         ? selectFixed(program, body.variant, { includeDisabled: true })
         : tired
           ? { variant: null, reason: [tired] }
-          : selectVariant(program, data, { explain: conditions().explainMatch, onConditionError: () => undefined, passOver: [capped] });
+          : selectVariant(stage?.program ?? program, selectionData, {
+              explain: conditions().explainMatch,
+              onConditionError: () => undefined,
+              passOver: [capped],
+            });
       if (selection.fixedMissing) {
         throw new errors.NotFoundError(`No variant "${body.variant}" in this entry`, {
           errors: [{ path: ['variant'], message: 'unknown variant', name: 'NotFoundError' }],
@@ -208,11 +225,13 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
         forced: Boolean(body.variant),
         reason: [
           ...visitorReasons(state),
+          ...(stage?.reason && !body.variant ? [stage.reason] : []),
           ...(tired ? [tired] : []),
           ...(winner ? (outcomes.find((outcome) => outcome.id === winner.id)?.reason ?? []) : []),
         ],
         variants: outcomes,
         ...(state ? { visitor: { found: state.profile !== null, consent: state.consent, unavailable: state.unavailable } } : {}),
+        ...(target.uid && target.documentId ? { experiments: experimentsOf(stage) } : {}),
       };
 
       if (entry && schema && fieldName) {

@@ -5,6 +5,7 @@ import type { Signals } from '../../../contracts/src/signals/schema';
 import type { Variant } from '../../../contracts/src/variants/schema';
 import { capKey, exhaustedCap, type VisitorProfile } from '../../../engine/src';
 import { currentSession } from '../../../engine/src/caps';
+import type { ExposureRequest } from '../../../engine/src/experiments';
 import type { EffectiveConsent } from '../../../engine/src/profile/consent';
 import { getService } from '../utils/get-service';
 import type { DeliveryTarget } from './context';
@@ -85,4 +86,16 @@ export const countServe = (
   getService(strapi, 'visitors')
     .recordServe(state.visitorId, capKey(target.uid, target.documentId, variant.id), state.now)
     .catch((error: Error) => strapi.log.warn(`[personalize] could not count a serve: ${error.message}`));
+};
+
+/**
+ * The counting stage for experiments: the visitor's first exposures, recorded with their arm (sticky
+ * from now on) and counted once, atomically, after the response. Only for visitors who allow
+ * storing events (assignment already required it).
+ */
+export const countExposures = (strapi: Core.Strapi, state: VisitorState | undefined, exposures: ExposureRequest[] | undefined): void => {
+  if (!state || !exposures?.length || !state.consent.events) return;
+  getService(strapi, 'visitors')
+    .recordExposures(state.visitorId, exposures, state.now)
+    .catch((error: Error) => strapi.log.warn(`[personalize] could not count an exposure: ${error.message}`));
 };

@@ -41,7 +41,10 @@ export const TRANSITIONS: Record<ExperimentStatus, readonly ExperimentStatus[]> 
 
 export const canTransition = (from: ExperimentStatus, to: ExperimentStatus) => from === to || TRANSITIONS[from].includes(to);
 
-type Stored = Partial<Record<(typeof EXPERIMENT_FIELDS)[number] | 'startedAt' | 'stoppedAt' | 'documentId', unknown>>;
+/** Fields only the server writes: the lifecycle's times and the bandit's updates. */
+export const SERVER_FIELDS = ['startedAt', 'stoppedAt', 'banditHistory'] as const;
+
+type Stored = Partial<Record<(typeof EXPERIMENT_FIELDS)[number] | (typeof SERVER_FIELDS)[number] | 'documentId', unknown>>;
 
 interface ExperimentParams {
   documentId?: string;
@@ -71,10 +74,28 @@ const pick = (source: Record<string, unknown>) => {
 export const experimentsMiddleware =
   (strapi: Core.Strapi): DocumentMiddleware =>
   async (context, next) => {
-    if (context.uid !== EXPERIMENT_UID || (context.action !== 'create' && context.action !== 'update')) return next();
+    if (context.uid !== EXPERIMENT_UID) return next();
     const params = context.params as ExperimentParams;
-    params.data = await validateExperimentWrite(strapi, context.action, params);
-    return next();
+    if (context.action === 'create' || context.action === 'update') {
+      params.data = await validateExperimentWrite(strapi, context.action, params);
+    }
+    const deleted =
+      context.action === 'delete' && params.documentId
+        ? ((await strapi.documents(EXPERIMENT_UID as never).findOne({ documentId: params.documentId, fields: ['key'] } as never)) as {
+            key: string;
+          } | null)
+        : null;
+    const result = await next();
+    if (context.action !== 'create' && context.action !== 'update' && context.action !== 'delete') return result;
+    // After the write commits: every instance serves the experiments as they are now.
+    try {
+      await getService(strapi, 'experiments').reload();
+      await getService(strapi, 'cache').announceExperimentsChanged();
+      if (deleted) await getService(strapi, 'visitors').store().dropCounters(deleted.key);
+    } catch (error) {
+      strapi.log.warn(`[personalize] experiments reload failed: ${(error as Error).message}`);
+    }
+    return result;
   };
 
 export const validateExperimentWrite = async (
@@ -89,7 +110,7 @@ export const validateExperimentWrite = async (
       : null;
 
   const unknownField = Object.keys(data).find(
-    (field) => !(EXPERIMENT_FIELDS as readonly string[]).includes(field) && field !== 'startedAt' && field !== 'stoppedAt'
+    (field) => !(EXPERIMENT_FIELDS as readonly string[]).includes(field) && !(SERVER_FIELDS as readonly string[]).includes(field)
   );
   if (unknownField) fail([unknownField], 'is not a field of an experiment');
 
@@ -125,8 +146,14 @@ export const validateExperimentWrite = async (
   const startedAt = data.startedAt !== undefined ? data.startedAt : ((previous?.startedAt as string | null | undefined) ?? (to === 'running' ? now : null));
   const stoppedAt = data.stoppedAt !== undefined ? data.stoppedAt : ((previous?.stoppedAt as string | null | undefined) ?? (to === 'stopped' ? now : null));
 
+  // A bandit's history starts with the weights it starts with: period p runs under history[p].weights.
+  let banditHistory = data.banditHistory !== undefined ? data.banditHistory : (previous?.banditHistory ?? null);
+  if (experiment.mode === 'bandit' && to === 'running' && !Array.isArray(banditHistory)) {
+    banditHistory = [{ at: now, weights: experiment.arms.map((arm) => arm.weight), pBest: [] }];
+  }
+
   // Write the whole normalized experiment (defaults filled in), clearing what it no longer has.
-  const written: Record<string, unknown> = { startedAt, stoppedAt };
+  const written: Record<string, unknown> = { startedAt, stoppedAt, banditHistory };
   for (const field of EXPERIMENT_FIELDS) written[field] = (experiment as Record<string, unknown>)[field] ?? null;
   return written;
 };

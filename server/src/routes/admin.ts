@@ -26,6 +26,13 @@ export default {
     { method: 'POST', path: '/experiments/:documentId/start', handler: 'experiments.start', config: { policies: experimentsManagePolicies } },
     { method: 'POST', path: '/experiments/:documentId/pause', handler: 'experiments.pause', config: { policies: experimentsManagePolicies } },
     { method: 'POST', path: '/experiments/:documentId/stop', handler: 'experiments.stop', config: { policies: experimentsManagePolicies } },
+    { method: 'GET', path: '/experiments/:documentId/results', handler: 'experiments.results', config: { policies: experimentsReadPolicies } },
+    {
+      method: 'POST',
+      path: '/experiments/:documentId/bandit/update',
+      handler: 'experiments.banditUpdate',
+      config: { policies: experimentsManagePolicies },
+    },
     // The vocabulary for the rule builder, under the admin's auth: visitors' traffic on the public,
     // rate-limited /api/personalize/signals never leaves an editor without it.
     { method: 'GET', path: '/signals', handler: 'signals.vocabulary', config: { policies: readPolicies } },

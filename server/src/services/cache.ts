@@ -30,7 +30,7 @@ export const documentTag = (uid: string, documentId: string) => `doc:${uid}|${do
 export const typeTag = (uid: string) => `type:${uid}`;
 
 interface PurgeMessage {
-  type: 'purge' | 'purge-all' | 'audiences' | 'permissions';
+  type: 'purge' | 'purge-all' | 'audiences' | 'permissions' | 'experiments';
   origin: string;
   tags?: string[];
 }
@@ -75,6 +75,10 @@ const createCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
       } else if (message.type === 'permissions') {
         getService(strapi, 'access').forgetPublicAuth();
         getService(strapi, 'access').forgetCallers();
+      } else if (message.type === 'experiments') {
+        getService(strapi, 'experiments')
+          .reload()
+          .catch((error: Error) => strapi.log.warn(`[personalize] could not reload experiments: ${error.message}`));
       } else if (message.type === 'audiences') {
         getService(strapi, 'audiences')
           .reload()
@@ -84,6 +88,9 @@ const createCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     redis.onReconnect(() => {
       responses?.clearLocal();
       programs?.clearLocal();
+      getService(strapi, 'experiments')
+        .reload()
+        .catch(() => undefined);
       getService(strapi, 'audiences')
         .reload()
         .catch(() => undefined);
@@ -127,6 +134,11 @@ const createCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Tells other instances that users-permissions roles or permissions changed. */
     async announcePermissionsChanged() {
       await getService(strapi, 'redis').publish({ type: 'permissions', origin: instanceId } satisfies PurgeMessage);
+    },
+
+    /** Tells other instances to reload the experiments in force (a write, a bandit's new weights). */
+    async announceExperimentsChanged() {
+      await getService(strapi, 'redis').publish({ type: 'experiments', origin: instanceId } satisfies PurgeMessage);
     },
 
     /** Tells other instances to reload their audience library. */

@@ -109,6 +109,12 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
+    /** A condition compiled against the live audience library (cached), or why it does not compile. */
+    compileCondition(condition: unknown): { rule: CompiledRule } | { error: string } {
+      const result = compileCached(condition);
+      return result instanceof RuleError ? { error: `${result.message} at ${JSON.stringify(result.path)}` } : { rule: result.rule };
+    },
+
     compileVariants(variants: readonly Variant[]): CompiledVariant[] {
       return variants.map((variant) => {
         if (variant.condition === undefined || variant.condition === null) return { variant, evaluator: null };

@@ -1,8 +1,10 @@
 import access from './access';
 import audiences from './audiences';
+import bandit from './bandit';
 import cache from './cache';
 import conditions from './conditions';
 import contentTypes from './content-types';
+import experiments from './experiments';
 import invalidation from './invalidation';
 import overrides from '../delivery/overrides';
 import preview from '../delivery/preview';
@@ -17,9 +19,11 @@ import visitors from './visitors';
 const services = {
   access,
   audiences,
+  bandit,
   cache,
   conditions,
   'content-types': contentTypes,
+  experiments,
   invalidation,
   overrides,
   preview,

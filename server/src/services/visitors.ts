@@ -3,7 +3,8 @@ import { isbot } from 'isbot';
 import { LRUCache } from 'lru-cache';
 import type { Context } from 'koa';
 
-import { applyEvents, applyServe } from '../../../engine/src/profile/apply';
+import { applyConversions, applyExposures, type ExposureRequest } from '../../../engine/src/experiments';
+import { applyEvents, applyServe, emptyProfile } from '../../../engine/src/profile/apply';
 import { consentRecord, effectiveConsent, type ConsentChoice, type EffectiveConsent } from '../../../engine/src/profile/consent';
 import { DAY_MS } from '../../../engine/src/profile/decay';
 import type { AcceptedEvent } from '../../../engine/src/profile/events';
@@ -11,6 +12,7 @@ import { profileSignals, type ProfileSignals } from '../../../engine/src/profile
 import type { VisitorProfile } from '../../../engine/src/profile/types';
 import { EVENT_LIMITS } from '../../../contracts/src/events';
 import type { VisitorExport } from '../../../contracts/src/visitors';
+import { counterIncrements } from '../experiments/counts';
 import { getService } from '../utils/get-service';
 import { createEmbeddedStore } from '../visitors/embedded-store';
 import { createVisitorHasher, isVisitorId, visitorSecret } from '../visitors/identity';
@@ -198,7 +200,7 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
             dropped = input.events.filter((event) => suppresses(marker, event.at));
             if (accepted.length === 0) return { stop: { status: 'suppressed' } };
             const { visitors } = config();
-            const next = applyEvents(snapshot.profile, accepted, {
+            const applied = applyEvents(snapshot.profile, accepted, {
               ...options,
               now: receivedAt,
               profiling: consent.profiling,
@@ -213,11 +215,15 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
                 receivedAt
               ),
             });
+            // Goal events of experiments the visitor was exposed to convert, in the same atomic write.
+            const converted = applyConversions(applied.exposures, accepted, getService(strapi, 'experiments').converting());
+            const next = converted.increments.length > 0 ? { ...applied, exposures: converted.exposures } : applied;
             return {
               write: {
                 next,
                 ttlMs: ttlOf(next, receivedAt),
                 batch: { id: input.batchId, receivedAt, dedupMs: DEDUP_MS, streamEvents: JSON.stringify(accepted) },
+                ...(converted.increments.length > 0 ? { counters: counterIncrements(converted.increments) } : {}),
               },
             };
           },
@@ -256,6 +262,45 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
         return outcome.written;
       } catch (error) {
         if (error instanceof StoreUnavailableError) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Records the visitor's first exposure to each experiment not already in their profile (their
+     * arm from then on) and counts one unit for its arm and cohort, in one atomic write: a visitor is
+     * counted once per experiment whatever the concurrent requests. Creates the profile if there is
+     * none, so call it only when the visitor allows storing events. False when nothing was counted.
+     */
+    async recordExposures(visitorId: string, requests: readonly ExposureRequest[], now = Date.now()): Promise<boolean> {
+      try {
+        const outcome = await compareAndSet<false>(
+          getStore(),
+          hash(visitorId),
+          undefined,
+          (snapshot) => {
+            if (suppresses(parseMarker(snapshot.marker), now)) return { stop: false };
+            const current = snapshot.profile ?? emptyProfile(now);
+            const { exposures, units } = applyExposures(current.exposures, requests, now);
+            if (units.length === 0) return { stop: false };
+            const next = { ...current, exposures };
+            return { write: { next, ttlMs: ttlOf(next, now), counters: counterIncrements(units) } };
+          },
+          () => false
+        );
+        return outcome.written;
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) return false;
+        throw error;
+      }
+    },
+
+    /** An experiment's counters (field → value), or `{ unavailable: true }` when the store cannot be read. */
+    async experimentCounters(experiment: string): Promise<Record<string, number> | { unavailable: true }> {
+      try {
+        return await getStore().counters(experiment);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) return { unavailable: true };
         throw error;
       }
     },

@@ -70,6 +70,8 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
   // The recently used profiles, parsed (and frozen), by version token.
   const parsed = new LRUCache<string, VisitorProfile>({ max: 2_000 });
   let version = 0;
+  // Experiment counters: experiment key → field → value (never evicted: a few fields per cohort and arm).
+  const counters = new Map<string, Map<string, number>>();
 
   const profileOf = (entry: Entry | undefined): VisitorProfile | null => {
     if (!entry) return null;
@@ -100,7 +102,7 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
       return snapshotOf(hash, batchId);
     },
 
-    async commit({ hash, expected, next, ttlMs, batch }: Commit): Promise<CommitResult> {
+    async commit({ hash, expected, next, ttlMs, batch, counters: increments }: Commit): Promise<CommitResult> {
       const entry = entries.get(hash);
       if (batch && entry?.batches.has(batch.id)) return { ok: false, duplicate: true };
       if ((entry?.token ?? null) !== expected.token || (markers.get(hash) ?? null) !== expected.marker) {
@@ -121,6 +123,11 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
       const token = String(version);
       entries.set(hash, { json: JSON.stringify(next), token, batches }, { ttl: Math.max(1, Math.ceil(ttlMs)) });
       parsed.set(token, freezeProfile(next));
+      for (const { experiment, increments: fields } of increments ?? []) {
+        let values = counters.get(experiment);
+        if (!values) counters.set(experiment, (values = new Map()));
+        for (const { field, by } of fields) values.set(field, (values.get(field) ?? 0) + by);
+      }
       return { ok: true };
     },
 
@@ -135,9 +142,18 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
       return parseMarker(markers.get(hash));
     },
 
+    async counters(experiment) {
+      return Object.fromEntries(counters.get(experiment) ?? []);
+    },
+
+    async dropCounters(experiment) {
+      counters.delete(experiment);
+    },
+
     close() {
       entries.clear();
       markers.clear();
+      counters.clear();
     },
   };
 };

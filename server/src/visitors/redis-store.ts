@@ -29,6 +29,12 @@ export const visitorKeys = (prefix: string, hash: string) => ({
   marker: `${prefix}v:{${hash}}:x`,
 });
 
+/**
+ * An experiment's counters: one hash (field → value, see experiments/counts.ts), under the
+ * experiment's own hash tag. No visitor data: erasing a visitor leaves the aggregate counts.
+ */
+export const experimentCountersKey = (prefix: string, experiment: string) => `${prefix}x:{${experiment}}:c`;
+
 /** The capped stream of accepted batches (`v`: visitor hash, `b`: batchId, `at`, `events`: JSON). */
 export const streamKey = (prefix: string) => `${prefix}stream:events`;
 
@@ -47,10 +53,10 @@ return { v, sha, redis.call('GET', KEYS[3]), seen }
  * marker are what the caller computed from, and the batch was not applied already; then records
  * the batchId and appends the batch to the stream. On a conflict, returns the current state so the
  * caller recomputes without another round trip.
- * KEYS: profile, batches, marker, stream.
+ * KEYS: profile, batches, marker, stream, then one per experiment whose counters change.
  * ARGV: expected sha ('' none), expected marker ('' none), new profile, ttl ms, batchId ('' none),
  *       dedup ms, received at (ms), stream max length, visitor hash, events JSON ('' no stream entry),
- *       batchIds kept at most.
+ *       batchIds kept at most, then triples (index in KEYS, field, increment) of counter increments.
  */
 const COMMIT_LUA = `
 if ARGV[5] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[5]) then return { 'duplicate' } end
@@ -73,6 +79,11 @@ if ARGV[5] ~= '' then
 end
 if ARGV[10] ~= '' then
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'v', ARGV[9], 'b', ARGV[5], 'at', ARGV[7], 'events', ARGV[10])
+end
+local i = 12
+while ARGV[i] do
+  redis.call('HINCRBYFLOAT', KEYS[tonumber(ARGV[i])], ARGV[i + 1], ARGV[i + 2])
+  i = i + 3
 end
 return { 'ok' }
 `;
@@ -102,7 +113,8 @@ const scripted = new WeakSet<Redis>();
 const withScripts = (client: Redis): ScriptedRedis => {
   if (!scripted.has(client)) {
     client.defineCommand('pzVisitorSnapshot', { numberOfKeys: 3, lua: SNAPSHOT_LUA });
-    client.defineCommand('pzVisitorCommit', { numberOfKeys: 4, lua: COMMIT_LUA });
+    // The number of keys varies with the experiments counted: it is the call's first argument.
+    client.defineCommand('pzVisitorCommit', { lua: COMMIT_LUA });
     client.defineCommand('pzVisitorErase', { numberOfKeys: 3, lua: ERASE_LUA });
     scripted.add(client);
   }
@@ -162,14 +174,25 @@ export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorSt
       return snapshotFrom(raw, sha, marker, seen === 1);
     },
 
-    async commit({ hash, expected, next, ttlMs, batch }: Commit): Promise<CommitResult> {
+    async commit({ hash, expected, next, ttlMs, batch, counters }: Commit): Promise<CommitResult> {
       const keys = visitorKeys(prefix(), hash);
+      const counterKeys: string[] = [];
+      const counterArgs: string[] = [];
+      for (const { experiment, increments } of counters ?? []) {
+        if (increments.length === 0) continue;
+        counterKeys.push(experimentCountersKey(prefix(), experiment));
+        // Lua indexes KEYS from 1; the four fixed keys come first.
+        const keyIndex = String(4 + counterKeys.length);
+        for (const { field, by } of increments) counterArgs.push(keyIndex, field, String(by));
+      }
       const reply = await run((connection) =>
         connection.pzVisitorCommit(
+          String(4 + counterKeys.length),
           keys.profile,
           keys.batches,
           keys.marker,
           streamKey(prefix()),
+          ...counterKeys,
           expected.token ?? '',
           expected.marker ?? '',
           JSON.stringify(next),
@@ -180,7 +203,8 @@ export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorSt
           String(STREAM_MAX_LENGTH),
           hash,
           batch?.streamEvents ?? '',
-          String(MAX_BATCH_IDS)
+          String(MAX_BATCH_IDS),
+          ...counterArgs
         )
       );
       if (reply[0] === 'ok') return { ok: true };
@@ -204,6 +228,17 @@ export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorSt
 
     async marker(hash) {
       return parseMarker(await run((connection) => connection.get(visitorKeys(prefix(), hash).marker)));
+    },
+
+    async counters(experiment) {
+      const raw = await run((connection) => connection.hgetall(experimentCountersKey(prefix(), experiment)));
+      const values: Record<string, number> = {};
+      for (const [field, value] of Object.entries(raw)) values[field] = Number(value);
+      return values;
+    },
+
+    async dropCounters(experiment) {
+      await run((connection) => connection.del(experimentCountersKey(prefix(), experiment)));
     },
   };
 };

@@ -4,6 +4,7 @@
  * computed by the engine's pure `applyEvents`/`applyServe`, then compare-and-set).
  */
 import type { SuppressionMarker } from '../../../contracts/src/visitors';
+import type { CounterIncrement } from '../experiments/counts';
 import type { VisitorProfile } from '../../../engine/src/profile/types';
 
 /** Thrown by a store that cannot be reached (Redis down): callers answer "unavailable". */
@@ -54,6 +55,12 @@ export interface CommitBatch {
   streamEvents?: string;
 }
 
+/** Increments of one experiment's counters (server/src/experiments/counts.ts), committed with the profile. */
+export interface ExperimentCounters {
+  experiment: string;
+  increments: CounterIncrement[];
+}
+
 export interface Commit {
   hash: string;
   expected: Snapshot;
@@ -61,6 +68,8 @@ export interface Commit {
   /** Time to live of the profile (retention after the visitor's last event). */
   ttlMs: number;
   batch?: CommitBatch;
+  /** Applied in the same atomic write as the profile (exposures and conversions count exactly once). */
+  counters?: ExperimentCounters[];
 }
 
 export type CommitResult = { ok: true } | { ok: false; duplicate: true } | { ok: false; duplicate?: false; snapshot: Snapshot };
@@ -77,6 +86,10 @@ export interface VisitorStore {
   erase(hash: string, marker: SuppressionMarker, markerTtlMs: number): Promise<void>;
   /** The marker in force, if any. */
   marker(hash: string): Promise<SuppressionMarker | null>;
+  /** An experiment's counters (field → value), in one round trip. Throws StoreUnavailableError. */
+  counters(experiment: string): Promise<Record<string, number>>;
+  /** Deletes an experiment's counters (the experiment was deleted). */
+  dropCounters(experiment: string): Promise<void>;
   close?(): void;
 }
 

@@ -1,0 +1,133 @@
+/**
+ * Exposure and conversion counting (DESIGN "Experiments", Exposure and Conversion), pure: what a
+ * first exposure or a batch of `track` events changes in a visitor's stored exposures, and the
+ * increments of the experiment's counters that go with it. The server commits both in one atomic
+ * write, so a visitor is counted once per experiment (intent to treat) and a conversion once per
+ * visitor (`conversion`) or as the change of the visitor's summed value (`mean`: Σy and Σy² move by
+ * `y' − y` and `y'² − y²`), whatever the retries and concurrent requests.
+ */
+import type { AcceptedEvent } from '../profile/events';
+import type { ExposureRecord } from '../profile/types';
+
+export type ExposureMap = Record<string, ExposureRecord>;
+
+export interface ExposureRequest {
+  key: string;
+  arm: string;
+  /** The bandit period in force (0 for A/B tests). */
+  period: number;
+}
+
+/** One arm's cohort gets one more unit. */
+export interface UnitIncrement {
+  experiment: string;
+  arm: string;
+  /** The cohort: first exposure time and period. */
+  at: number;
+  period: number;
+}
+
+export interface ConversionGoal {
+  event: string;
+  kind: 'conversion' | 'mean';
+  windowHours: number;
+}
+
+/** An experiment whose exposed visitors' `track` events may convert. */
+export interface ConvertingExperiment {
+  key: string;
+  goals: readonly ConversionGoal[];
+}
+
+/** The change of one goal's counters in one arm's cohort. */
+export interface ConversionIncrement extends UnitIncrement {
+  goal: string;
+  conversions: number;
+  sum: number;
+  sumSquares: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Records the exposures the visitor does not have yet (at `now`); an experiment already in the
+ * profile keeps its first arm and time. Returns the new exposure map (a copy) and the units to
+ * count, empty when every exposure was already recorded.
+ */
+export const applyExposures = (
+  exposures: ExposureMap,
+  requests: readonly ExposureRequest[],
+  now: number
+): { exposures: ExposureMap; units: UnitIncrement[] } => {
+  const next: ExposureMap = { ...exposures };
+  const units: UnitIncrement[] = [];
+  for (const request of requests) {
+    if (Object.prototype.hasOwnProperty.call(next, request.key)) continue;
+    const record: ExposureRecord = { arm: request.arm, at: now };
+    if (request.period > 0) record.p = request.period;
+    next[request.key] = record;
+    units.push({ experiment: request.key, arm: request.arm, at: now, period: request.period });
+  }
+  return { exposures: next, units };
+};
+
+/**
+ * Applies `track` events to the visitor's exposures: an event named by a goal of an experiment the
+ * visitor was exposed to, at or after the first exposure and within the goal's `windowHours`,
+ * converts. `conversion` counts the visitor once; `mean` adds `value` (0 when absent) to the
+ * visitor's sum. Events before the exposure, after the window, or of experiments not listed
+ * (stopped, deleted) change nothing. Events are applied in time order.
+ */
+export const applyConversions = (
+  exposures: ExposureMap,
+  events: readonly AcceptedEvent[],
+  experiments: readonly ConvertingExperiment[]
+): { exposures: ExposureMap; increments: ConversionIncrement[] } => {
+  const tracks = events.filter((event): event is Extract<AcceptedEvent, { type: 'track' }> => event.type === 'track');
+  if (tracks.length === 0 || experiments.length === 0) return { exposures, increments: [] };
+  const sorted = [...tracks].sort((a, b) => a.at - b.at);
+  let next: ExposureMap | null = null;
+  const increments: ConversionIncrement[] = [];
+  for (const experiment of experiments) {
+    if (!Object.prototype.hasOwnProperty.call(exposures, experiment.key)) continue;
+    const exposure = exposures[experiment.key];
+    let values: Record<string, number> | null = null;
+    for (const goal of experiment.goals) {
+      const end = exposure.at + goal.windowHours * HOUR_MS;
+      for (const event of sorted) {
+        if (event.name !== goal.event || event.at < exposure.at || event.at > end) continue;
+        values ??= { ...(exposure.y ?? {}) };
+        const before = Object.prototype.hasOwnProperty.call(values, goal.event) ? values[goal.event] : undefined;
+        if (goal.kind === 'conversion') {
+          if (before !== undefined) continue;
+          values[goal.event] = 1;
+          increments.push({ ...cohortOf(experiment.key, exposure), goal: goal.event, conversions: 1, sum: 1, sumSquares: 1 });
+          continue;
+        }
+        const value = typeof event.value === 'number' && Number.isFinite(event.value) ? event.value : 0;
+        const previous = before ?? 0;
+        const after = previous + value;
+        values[goal.event] = after;
+        increments.push({
+          ...cohortOf(experiment.key, exposure),
+          goal: goal.event,
+          conversions: before === undefined ? 1 : 0,
+          sum: value,
+          sumSquares: after * after - previous * previous,
+        });
+      }
+    }
+    if (values) {
+      next ??= { ...exposures };
+      next[experiment.key] = { ...exposure, y: values };
+    }
+  }
+  return { exposures: next ?? exposures, increments };
+};
+
+const cohortOf = (experiment: string, exposure: ExposureRecord): UnitIncrement => ({
+  experiment,
+  arm: exposure.arm,
+  at: exposure.at,
+  period: exposure.p ?? 0,
+});

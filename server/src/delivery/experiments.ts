@@ -1,0 +1,106 @@
+import type { ExperimentMeta } from '../../../contracts/src/experiments';
+import type { ExperimentReason } from '../../../contracts/src/reason';
+import { assignExperiment, type Assignment, type ExposureRequest } from '../../../engine/src/experiments';
+import type { CompiledVariant } from '../services/conditions';
+import type { ExperimentsService, LiveExperiment } from '../services/experiments';
+import type { VisitorState } from './visitor';
+
+/**
+ * The experiments stage of delivery (DESIGN "Experiments"), between the evaluation context and
+ * selection: for each running experiment that targets the entry or that its variants reference,
+ * where the visitor falls (sticky arm, eligibility, hash bucket), then
+ * - a visitor in an experiment that targets the entry is resolved with only their arm's variants,
+ *   in the arm's order (the control arm's none: the entry as published);
+ * - `experiments.<key>` carries the visitor's arm for conditions that reference a site-wide one;
+ * - first exposures are handed to the counting stage (after the response).
+ * A visitor not in an experiment is resolved as if it did not exist, and not counted.
+ */
+
+export interface ExperimentStage {
+  /** The candidates of selection. */
+  program: readonly CompiledVariant[];
+  /** `meta.personalize.experiments`. */
+  meta: Record<string, ExperimentMeta>;
+  /** `experiments.<key>` signals: the arm of each experiment the visitor is in. */
+  arms: Record<string, string>;
+  /** Set when the candidates are an arm's variants. */
+  reason: ExperimentReason | null;
+  /** Experiments to record a first exposure for (the counting stage skips those already recorded). */
+  exposures: ExposureRequest[];
+}
+
+/** The arm's variants of the program, in the arm's order (ids the entry no longer has are skipped). */
+const armProgram = (program: readonly CompiledVariant[], variantIds: readonly string[]): CompiledVariant[] => {
+  const byId = new Map(program.map((candidate) => [candidate.variant.id, candidate]));
+  return variantIds.map((id) => byId.get(id)).filter((candidate): candidate is CompiledVariant => candidate !== undefined);
+};
+
+const metaOf = (assignment: Assignment): ExperimentMeta => ({
+  ...(assignment.arm !== undefined ? { arm: assignment.arm } : {}),
+  reason: assignment.reason === 'not-running' ? 'holdout' : assignment.reason,
+  bucket: assignment.bucket,
+});
+
+export const experimentStage = (
+  experiments: ExperimentsService,
+  program: readonly CompiledVariant[],
+  target: { uid: string; documentId: string },
+  visitor: { visitorId?: string; state?: VisitorState },
+  context: unknown
+): ExperimentStage | null => {
+  if (!experiments.anyRunning()) return null;
+  const targeting = experiments.targeting(target.uid, target.documentId);
+  const referenced = experiments.referencedBy(program);
+  if (targeting.length === 0 && referenced.length === 0) return null;
+
+  const stage: ExperimentStage = { program, meta: {}, arms: {}, reason: null, exposures: [] };
+  const consent = visitor.state?.consent.events === true;
+  const exposures = visitor.state?.profile?.exposures;
+
+  const assign = (experiment: LiveExperiment, blocked: boolean): Assignment => {
+    const stored = exposures && Object.prototype.hasOwnProperty.call(exposures, experiment.key) ? exposures[experiment.key] : undefined;
+    const eligible = () => {
+      // A second experiment on an entry already under one: the visitor cannot be in both.
+      if (blocked) return false;
+      const rule = experiments.eligibility(experiment);
+      if (rule === null) return true;
+      if (rule === 'broken') return false;
+      try {
+        return rule.matches(context);
+      } catch {
+        return false;
+      }
+    };
+    return assignExperiment({
+      experiment,
+      visitorId: visitor.visitorId,
+      consent,
+      sticky: stored?.arm,
+      // Evaluated only when it decides (not for a sticky visitor).
+      eligible: stored ? true : eligible(),
+    });
+  };
+
+  const take = (experiment: LiveExperiment, assignment: Assignment) => {
+    stage.meta[experiment.key] = metaOf(assignment);
+    if (!assignment.inExperiment || assignment.arm === undefined) return;
+    stage.arms[experiment.key] = assignment.arm;
+    if (assignment.reason === 'hash') stage.exposures.push({ key: experiment.key, arm: assignment.arm, period: experiment.period });
+  };
+
+  for (const experiment of targeting) {
+    const assignment = assign(experiment, stage.reason !== null);
+    take(experiment, assignment);
+    if (stage.reason === null && assignment.inExperiment && assignment.arm !== undefined) {
+      const arm = experiment.arms.find((candidate) => candidate.key === assignment.arm);
+      const variants = arm?.variants ?? [];
+      stage.program = armProgram(program, variants);
+      stage.reason = { rule: 'experiment', experiment: experiment.key, arm: assignment.arm, variants: [...variants] };
+    }
+  }
+  for (const experiment of referenced) {
+    if (stage.meta[experiment.key]) continue;
+    take(experiment, assign(experiment, false));
+  }
+  return stage;
+};

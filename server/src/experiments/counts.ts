@@ -1,0 +1,117 @@
+/**
+ * The exact counts of an experiment (DESIGN "Experiments", Counting): per cohort (the UTC day and
+ * the bandit period of the visitors' first exposure) and arm, the units exposed and, per goal, the
+ * visitors who converted and the sums Σy and Σy² of their per-visitor values. Conversions are
+ * attributed to the converting visitor's cohort, so every cell is the sufficient statistics of one
+ * group of visitors: per-day charts, per-period bandit means and per-period SRM all read the same
+ * cells. Stored as one flat map of counters per experiment (a Redis hash, or a Map in-process),
+ * incremented atomically with the visitor's profile; no sampling.
+ */
+
+/** The cohort of a visitor: the UTC day and the bandit period (0 before the first update) of their first exposure. */
+export interface Cohort {
+  /** `YYYY-MM-DD`, UTC. */
+  date: string;
+  /** Index of the bandit weights in force (0: the starting weights; A/B tests are always 0). */
+  period: number;
+}
+
+export interface GoalCounts {
+  /** Visitors with at least one goal event in the window. */
+  conversions: number;
+  /** Σ of per-visitor values (`conversion`: 1 per converting visitor; `mean`: the visitor's summed `value`). */
+  sum: number;
+  /** Σ of squared per-visitor values. */
+  sumSquares: number;
+}
+
+/** One cell: one cohort, one arm. */
+export interface CountsCell extends Cohort {
+  arm: string;
+  units: number;
+  /** By goal event name. */
+  goals: Record<string, GoalCounts>;
+}
+
+/** An increment of one counter, as the stores apply it. */
+export interface CounterIncrement {
+  field: string;
+  by: number;
+}
+
+const SEPARATOR = '|';
+
+/** Counter field names: `<date>|<period>|<arm>|u` and `<date>|<period>|<arm>|<goal>|c|s|q`. */
+export const counterField = {
+  units: (cohort: Cohort, arm: string) => [cohort.date, cohort.period, arm, 'u'].join(SEPARATOR),
+  conversions: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'c'].join(SEPARATOR),
+  sum: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 's'].join(SEPARATOR),
+  sumSquares: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'q'].join(SEPARATOR),
+};
+
+/** `YYYY-MM-DD` (UTC) of an epoch-ms time. */
+export const utcDate = (at: number): string => new Date(at).toISOString().slice(0, 10);
+
+/**
+ * The cells of a flat counter map (as read from the store), sorted by date, period, then arm.
+ * Fields that do not parse are ignored. Arm keys and goal names cannot hold `|` (their patterns
+ * exclude it), so the split is unambiguous.
+ */
+export const cellsOf = (counters: Record<string, number | string>): CountsCell[] => {
+  const cells = new Map<string, CountsCell>();
+  for (const [field, raw] of Object.entries(counters)) {
+    const value = Number(raw);
+    if (!Number.isFinite(value)) continue;
+    const parts = field.split(SEPARATOR);
+    if (parts.length !== 4 && parts.length !== 5) continue;
+    const [date, periodText, arm] = parts;
+    const period = /^\d+$/.test(periodText) ? Number(periodText) : -1;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !Number.isInteger(period) || period < 0) continue;
+    const id = `${date}${SEPARATOR}${period}${SEPARATOR}${arm}`;
+    let cell = cells.get(id);
+    if (!cell) cells.set(id, (cell = { date, period, arm, units: 0, goals: {} }));
+    if (parts.length === 4) {
+      if (parts[3] === 'u') cell.units += value;
+      continue;
+    }
+    const [, , , goal, measure] = parts;
+    const counts = (cell.goals[goal] ??= { conversions: 0, sum: 0, sumSquares: 0 });
+    if (measure === 'c') counts.conversions += value;
+    else if (measure === 's') counts.sum += value;
+    else if (measure === 'q') counts.sumSquares += value;
+  }
+  return [...cells.values()].sort(
+    (a, b) => a.date.localeCompare(b.date) || a.period - b.period || a.arm.localeCompare(b.arm)
+  );
+};
+
+/** An exposure or a conversion, as the engine reports it (engine/src/experiments/exposure.ts). */
+interface CohortIncrement {
+  experiment: string;
+  arm: string;
+  /** First exposure time (ms): the cohort's day. */
+  at: number;
+  period: number;
+  goal?: string;
+  conversions?: number;
+  sum?: number;
+  sumSquares?: number;
+}
+
+/** The counter increments of exposures (units) and conversions, grouped by experiment. */
+export const counterIncrements = (changes: readonly CohortIncrement[]): { experiment: string; increments: CounterIncrement[] }[] => {
+  const byExperiment = new Map<string, CounterIncrement[]>();
+  for (const change of changes) {
+    let increments = byExperiment.get(change.experiment);
+    if (!increments) byExperiment.set(change.experiment, (increments = []));
+    const cohort: Cohort = { date: utcDate(change.at), period: change.period };
+    if (change.goal === undefined) {
+      increments.push({ field: counterField.units(cohort, change.arm), by: 1 });
+      continue;
+    }
+    if (change.conversions) increments.push({ field: counterField.conversions(cohort, change.arm, change.goal), by: change.conversions });
+    if (change.sum) increments.push({ field: counterField.sum(cohort, change.arm, change.goal), by: change.sum });
+    if (change.sumSquares) increments.push({ field: counterField.sumSquares(cohort, change.arm, change.goal), by: change.sumSquares });
+  }
+  return [...byExperiment].map(([experiment, increments]) => ({ experiment, increments }));
+};
