@@ -21,7 +21,7 @@ import {
   probabilityBest,
   type BanditArm,
 } from '../../engine/src/experiments';
-import { erfc, normalCdf, normalPdf } from '../../engine/src/experiments/normal';
+import { erfc, normalCdf, normalPdf } from '../../engine/src/stats/normal';
 import { gaussHermite, gaussHermite128, gaussLegendre, hermiteOrthonormal } from '../../engine/src/experiments/quadrature';
 
 const DAY = 86_400_000;

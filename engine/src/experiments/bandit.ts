@@ -25,7 +25,7 @@
  * - **Rules** (DESIGN): an update only after the burn-in and when every arm has ≥ `minUnitsPerArm`
  *   units (gbstats: 100 per variation); otherwise the current weights are kept, with the reason.
  */
-import { normalCdf, normalPdf } from './normal';
+import { normalCdf, normalPdf } from '../stats/normal';
 import { gaussHermite128, gaussLegendre, type QuadratureRule } from './quadrature';
 
 export interface BanditConfig {

@@ -19,7 +19,7 @@ export {
   probabilityBest,
 } from './bandit';
 export type { ArmPosterior, BanditArm, BanditConfig, BanditInput, BanditPeriod, BanditSkipReason, BanditUpdate } from './bandit';
-export { erfc, normalCdf, normalPdf } from './normal';
+export { erfc, normalCdf, normalPdf } from '../stats/normal';
 export { gaussHermite, gaussHermite128, gaussLegendre, hermiteOrthonormal } from './quadrature';
 export type { QuadratureRule } from './quadrature';
 export { applyConversions, applyExposures } from './exposure';

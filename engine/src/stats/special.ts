@@ -7,9 +7,10 @@
  * Methods: Lanczos (g = 7, 9 terms) for log Γ of small arguments and Stirling's series for the correction
  * term of large ones (as R's lbeta does, so log B(a, b) keeps its precision when a is in the thousands);
  * Lentz's modified continued fraction for I_x(a, b) (Numerical Recipes §6.4) and for Q(a, x) (§6.2), the
- * power series for P(a, x); Φ through the incomplete gamma (erfc(z) = Q(½, z²)), so both tails keep their
- * relative precision; quantiles by Halley/Newton steps from a rough start, safeguarded by bisection.
+ * power series for P(a, x); Φ and φ from normal.ts (erf series and erfc continued fraction), whose tails keep
+ * their relative precision; quantiles by Halley/Newton steps from a rough start, safeguarded by bisection.
  */
+import { normalCdf, normalPdf } from './normal';
 
 // Local aliases: global lookups are slow inside sandboxes such as Node's vm (Jest), and these run in loops.
 const { PI, abs, exp, log, log1p, max, min, sin, sqrt, tan } = Math;
@@ -178,16 +179,8 @@ export const regularizedGammaQ = (a: number, x: number): number => {
   return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
 };
 
-/** Standard normal density φ(x). */
-export const normalPdf = (x: number): number => exp(-0.5 * x * x - LN_SQRT_2PI);
-
-/** Standard normal CDF Φ(x) (relative precision kept in both tails). */
-export const normalCdf = (x: number): number => {
-  if (Number.isNaN(x)) return NaN;
-  if (x === 0) return 0.5;
-  // Φ(−|x|) = ½ erfc(|x|/√2) = ½ Q(½, x²/2); Φ(|x|) = ½ + ½ P(½, x²/2).
-  return x < 0 ? 0.5 * regularizedGammaQ(0.5, 0.5 * x * x) : 0.5 + 0.5 * regularizedGammaP(0.5, 0.5 * x * x);
-};
+// Φ and φ: one implementation for the whole engine (normal.ts, accurate in both tails).
+export { normalCdf, normalPdf };
 
 /** Standard normal quantile Φ⁻¹(p), 0 < p < 1 (−∞ at 0, +∞ at 1). */
 export const normalQuantile = (p: number): number => {
