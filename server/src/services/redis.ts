@@ -127,7 +127,13 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
       const connections = [client, subscriber].filter((connection): connection is Redis => connection !== null);
       client = null;
       subscriber = null;
-      await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+      // QUIT on a live connection; a connection that is down is dropped at once, which also cancels
+      // its pending reconnect (a queued QUIT would keep the process alive until the next attempt).
+      await Promise.all(
+        connections.map((connection) =>
+          connection.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection.disconnect()
+        )
+      );
     },
   };
 };
