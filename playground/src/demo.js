@@ -148,13 +148,40 @@ const DEMO_ARTICLE = {
   },
 };
 
-/** Seeds the demo article once (by slug), also into a playground seeded before the demo existed. */
+/**
+ * A draft experiment on the demo article, for editors to try (Personalize → Experiments → Start):
+ * does the free route map for hesitant visitors get more of them to the booking button? The demo
+ * page sends `book_huts` when the button is clicked.
+ */
+const DEMO_EXPERIMENT = {
+  key: 'demo-route-map',
+  name: 'Free route map for hesitant visitors',
+  hypothesis: 'Hesitant visitors who are offered the free route map click "Book the three huts" more often.',
+  status: 'draft',
+  mode: 'ab',
+  arms: [
+    { key: 'control', name: 'As published', weight: 0.5, variants: [] },
+    { key: 'route-map', name: 'Route map offer', weight: 0.5, variants: ['v_hesitant'] },
+  ],
+  traffic: 1,
+  goal: { event: 'book_huts', kind: 'conversion', windowHours: 72 },
+};
+
+/** Seeds the demo article once (by slug), also into a playground seeded before the demo existed, and its draft experiment. */
 const seedDemo = async (strapi) => {
   const articles = strapi.documents('api::article.article');
-  if (await articles.findFirst({ locale: 'en', filters: { slug: DEMO_SLUG } })) return;
-  const created = await articles.create({ locale: 'en', data: DEMO_ARTICLE });
-  await articles.publish({ documentId: created.documentId, locale: 'en' });
-  strapi.log.info('[playground] seeded the demo article of the demo site (/demo/)');
+  let article = await articles.findFirst({ locale: 'en', filters: { slug: DEMO_SLUG } });
+  if (!article) {
+    article = await articles.create({ locale: 'en', data: DEMO_ARTICLE });
+    await articles.publish({ documentId: article.documentId, locale: 'en' });
+    strapi.log.info('[playground] seeded the demo article of the demo site (/demo/)');
+  }
+  const experiments = strapi.documents('plugin::personalize.experiment');
+  if (await experiments.findFirst({ filters: { key: DEMO_EXPERIMENT.key } })) return;
+  await experiments.create({
+    data: { ...DEMO_EXPERIMENT, target: { uid: 'api::article.article', documentId: article.documentId, locale: 'en' } },
+  });
+  strapi.log.info('[playground] seeded a draft experiment on the demo article');
 };
 
 module.exports = { serveDemoSdk, seedDemo, DEMO_SLUG };

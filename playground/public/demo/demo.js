@@ -122,6 +122,8 @@ const renderArticle = (data, personalize) => {
 
 $('cta').addEventListener('click', (event) => {
   event.preventDefault(); // a click on the call to action still counts (behavior.clicks, a `click` event)
+  // The goal of the demo experiment ("book_huts", see playground/src/demo.js): kept only with consent.
+  pz.track('book_huts');
   $('cta-note').hidden = false;
 });
 
@@ -133,6 +135,11 @@ const reasonItem = (entry, chosen) => {
   if (entry.rule === 'capped') return `${name(entry.variant)} passed over: its frequency cap is used up.`;
   if (entry.rule === 'fatigue') return `Enough personalization for this session (${entry.served} of ${entry.max}).`;
   if (entry.rule === 'profile-unavailable') return 'Your profile could not be read: served without it.';
+  if (entry.rule === 'experiment') {
+    return entry.variants.length === 0
+      ? `You are in the control group of experiment “${entry.experiment}”: the article as published.`
+      : `You are in group “${entry.arm}” of experiment “${entry.experiment}”: only ${entry.variants.map(name).join(', ')} could apply.`;
+  }
   const seen = signalsText(entry.signals);
   return `${chosen ? `${name(chosen)}: ` : ''}the test “${entry.rule}” ${entry.result ? 'held' : 'did not hold'}${seen ? ` with ${seen}` : ''}.`;
 };
