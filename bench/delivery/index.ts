@@ -8,6 +8,12 @@
  *   (d) the plain API with x-personalize-signals and x-personalize-visitor, warm
  *   (e) (c) with the id of a visitor who has a stored profile (consented): the profile read, its
  *       signals and the caps rule on every request — compared with (c)
+ * then starts an A/B experiment on that entry through the admin API (control: no variants, 50 %;
+ * the entry's mobile variant, 50 %; traffic 1) and measures
+ *   (f) (e) under the running experiment: the visitor (consented) already exposed, in the variant's
+ *       arm (sticky): the experiments stage on every request — compared with (e) and (c)
+ *   (g) (f) with one request in ten from a consented visitor not yet exposed (hashed into an arm;
+ *       their exposure recorded and counted after the response)
  * and prints requests/s, p50 and p99 for each, with ratios to (a).
  */
 import fs from 'node:fs';
@@ -16,7 +22,9 @@ import path from 'node:path';
 
 import autocannon from 'autocannon';
 
+import { bucketRanges, chooseArm, experimentBucket } from '../../engine/src/experiments';
 import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
+import { ARTICLE_UID, createRunningExperiment, newVisitorId, registerAdmin, sendBatch, until } from '../helpers/experiments';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 10);
@@ -34,6 +42,13 @@ const permutations = <T>(items: T[]): T[][] =>
     : items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
 const SIGNALS = { behavior: { dwellSec: 4 } };
 const VISITOR_ID = 'bench-visitor-0000000001';
+/** The experiment of (f) and (g): control (the entry as published) against the mobile variant, 50/50. */
+const EXPERIMENT_ARMS = [
+  { key: 'control', weight: 0.5, variants: [] },
+  { key: 'quick-exit', weight: 0.5, variants: ['v_quick_exit'] },
+];
+/** (g): one request in this many is a visitor's first exposure. */
+const NEW_VISITOR_EVERY = 10;
 
 interface Scenario {
   name: string;
@@ -96,7 +111,8 @@ const measure = async (scenario: Scenario): Promise<Measured> => {
 
 const main = async () => {
   console.log(`connections ${CONNECTIONS}, ${DURATION_SEC}s per scenario after ${WARMUP_SEC}s warmup, ${os.cpus().length} CPUs`);
-  const warm = await startInstance('warm', {});
+  // The events rate limits would refuse (g)'s visitors' consent batches, all sent from here.
+  const warm = await startInstance('warm', { events: { rateLimit: { perVisitor: 0, perIp: 0 } } });
   // One cache entry, and every request a different response key (below): each response is built
   // from the database, while the entry's compiled variants are reused (they are compiled on publish).
   const cold = await startInstance('cold', { cache: { maxEntries: 1 } });
@@ -118,7 +134,12 @@ const main = async () => {
         batchId: `bench-batch-${now}`,
         sentAt: now,
         consent: { events: true, profiling: true },
-        events: [0, 1, 2].map((index) => ({ id: `bench-event-${now}-${index}`, ts: now - index * 1000, type: 'page', tags: ['travel'] })),
+        events: [0, 1, 2].map((index) => ({
+          id: `bench-event-${now}-${index}`,
+          ts: now - index * 1000,
+          type: 'page',
+          tags: ['travel'],
+        })),
       }),
     });
     if (events.status !== 202) throw new Error(`the bench visitor's events were refused: ${events.status}`);
@@ -130,7 +151,9 @@ const main = async () => {
       {
         name: '(a) Strapi GET /api/articles/:id',
         instance: warm.instance,
-        requests: [{ method: 'GET', path: `/api/articles/${warmId}?${populateQuery}`, headers: { ...warmAuth, 'user-agent': MOBILE_UA } }],
+        requests: [
+          { method: 'GET', path: `/api/articles/${warmId}?${populateQuery}`, headers: { ...warmAuth, 'user-agent': MOBILE_UA } },
+        ],
       },
       {
         name: '(b) resolve, cold response cache',
@@ -218,6 +241,100 @@ const main = async () => {
       results.push(measured);
       console.log(`  done ${scenario.name}: ${measured.rps.toFixed(0)} req/s`);
     }
+
+    // (f) and (g): an A/B experiment on the same entry, started through the admin API. Its key is
+    // the first of bench-delivery-0, -1, … that hashes the bench visitor into the variant's arm, so
+    // (f) serves what (e) serves (through the arm's rule set instead of all the entry's variants).
+    const variantArm = EXPERIMENT_ARMS.findIndex((arm) => arm.variants.length > 0);
+    const ranges = bucketRanges(EXPERIMENT_ARMS.map((arm) => arm.weight), 1);
+    let experimentKey = '';
+    for (let index = 0; !experimentKey; index += 1) {
+      const candidate = `bench-delivery-${index}`;
+      if (chooseArm(experimentBucket(candidate, VISITOR_ID), ranges) === variantArm) experimentKey = candidate;
+    }
+    const admin = await registerAdmin(warm.instance);
+    await createRunningExperiment(admin, {
+      key: experimentKey,
+      name: 'Bench: the mobile variant against the entry as published',
+      mode: 'ab',
+      traffic: 1,
+      target: { uid: ARTICLE_UID, documentId: warmId },
+      arms: EXPERIMENT_ARMS,
+      goal: { event: 'signup', kind: 'conversion', windowHours: 72 },
+    });
+    const experimentOf = async (visitorId: string) => {
+      const response = await fetch(`${warm.instance.url}/api/personalize/resolve`, {
+        method: 'POST',
+        headers: { ...json, ...warmAuth, 'user-agent': MOBILE_UA },
+        body: resolveBody(warmId, visitorId),
+      });
+      const body = (await response.json()) as {
+        meta?: { personalize?: { variant: string | null; experiments?: Record<string, { arm?: string; reason: string }> } };
+      };
+      return { variant: body.meta?.personalize?.variant ?? null, ...body.meta?.personalize?.experiments?.[experimentKey] };
+    };
+    // The bench visitor (consented above) is exposed once, then sticky.
+    await until("the bench visitor's exposure", async () => (await experimentOf(VISITOR_ID)).reason === 'sticky');
+    const sticky = await experimentOf(VISITOR_ID);
+    if (sticky.arm !== 'quick-exit' || sticky.variant !== 'v_quick_exit')
+      throw new Error(`(f): the bench visitor is not served the variant's arm: ${JSON.stringify(sticky)}`);
+
+    // (g)'s new visitors: consented (one events batch each), never exposed; as many as the run can
+    // use at (e)'s rate (a visitor used twice is sticky the second time: the share is counted below).
+    const eRate = results.find((result) => result.name.startsWith('(e)'))!.rps;
+    const newVisitors = Array.from({ length: Math.ceil(((eRate * (WARMUP_SEC + DURATION_SEC)) / NEW_VISITOR_EVERY) * 1.3) }, () =>
+      newVisitorId('new')
+    );
+    for (let index = 0; index < newVisitors.length; index += 16) {
+      await Promise.all(
+        newVisitors.slice(index, index + 16).map((visitorId) => sendBatch(warm.instance.url, visitorId, [], MOBILE_UA))
+      );
+    }
+    const firstOfNew = await experimentOf(newVisitors[0]);
+    if (firstOfNew.reason !== 'hash')
+      throw new Error(`(g): a new visitor is not hashed into the experiment: ${JSON.stringify(firstOfNew)}`);
+    const newSeen = new Set<string>([newVisitors[0]]);
+    let mixedRequests = 0;
+    let firstExposures = 0;
+    const resolveRequest = {
+      method: 'POST' as const,
+      path: '/api/personalize/resolve',
+      headers: { ...json, ...warmAuth, 'user-agent': MOBILE_UA },
+    };
+    const experimentScenarios: Scenario[] = [
+      {
+        name: '(f) resolve, warm, visitor, running experiment',
+        instance: warm.instance,
+        requests: [{ ...resolveRequest, body: resolveBody(warmId, VISITOR_ID) }],
+      },
+      {
+        name: `(g) (f) with 1 in ${NEW_VISITOR_EVERY} a first exposure`,
+        instance: warm.instance,
+        requests: [
+          {
+            ...resolveRequest,
+            setupRequest: (request) => {
+              mixedRequests += 1;
+              let visitorId = VISITOR_ID;
+              if (mixedRequests % NEW_VISITOR_EVERY === 0) {
+                visitorId = newVisitors[(mixedRequests / NEW_VISITOR_EVERY) % newVisitors.length];
+                if (!newSeen.has(visitorId)) {
+                  newSeen.add(visitorId);
+                  firstExposures += 1;
+                }
+              }
+              return { ...request, body: resolveBody(warmId, visitorId) };
+            },
+          },
+        ],
+      },
+    ];
+    for (const scenario of experimentScenarios) {
+      const measured = await measure(scenario);
+      results.push(measured);
+      console.log(`  done ${scenario.name}: ${measured.rps.toFixed(0)} req/s`);
+    }
+
     const baseline = results[0].rps;
     console.log('\n| scenario | req/s | p50 ms | p99 ms | ratio to (a) | errors | non-2xx |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -226,10 +343,17 @@ const main = async () => {
         `| ${result.name} | ${result.rps.toFixed(0)} | ${result.p50} | ${result.p99} | ${(result.rps / baseline).toFixed(2)}× | ${result.errors} | ${result.non2xx} |`
       );
     }
-    const withVisitor = results.find((result) => result.name.startsWith('(e)'))!;
-    const withoutVisitor = results.find((result) => result.name.startsWith('(c)'))!;
-    console.log(`\n(e) / (c): ${(withVisitor.rps / withoutVisitor.rps).toFixed(2)}× (a visitor's profile read and caps on every request)`);
-    console.log('Targets: (d) ≥ 3× (a); (c) ≥ 1.5× (a) with p99 < 25 ms; (b) ≥ 0.85× (a); (e) ≥ 0.8× (c); no 429 (non-2xx 0) with the token.');
+    const byLetter = (letter: string) => results.find((result) => result.name.startsWith(`(${letter})`))!;
+    const ratio = (over: string, under: string) => (byLetter(over).rps / byLetter(under).rps).toFixed(2);
+    console.log(`\n(e) / (c): ${ratio('e', 'c')}× (a visitor's profile read and caps on every request)`);
+    console.log(`(f) / (e): ${ratio('f', 'e')}× (the experiments stage: the visitor's sticky arm, the arm's rule set)`);
+    console.log(`(f) / (c): ${ratio('f', 'c')}×`);
+    console.log(
+      `(g) / (e): ${ratio('g', 'e')}× (${firstExposures} first exposures in ${mixedRequests} requests, ${((100 * firstExposures) / mixedRequests).toFixed(1)} %, warmup included)`
+    );
+    console.log(
+      'Targets: (d) ≥ 3× (a); (c) ≥ 1.5× (a) with p99 < 25 ms; (b) ≥ 0.85× (a); (e) ≥ 0.8× (c); (f) ≥ 0.8× (e); no 429 (non-2xx 0) with the token.'
+    );
   } finally {
     await warm.instance.stop();
     await cold.instance.stop();
