@@ -284,6 +284,8 @@ export interface ExperimentResults {
   mode: ExperimentMode;
   /** ISO 8601: when the counts were read. */
   updatedAt: string;
+  /** `experiments.alpha`: a p-value below it is significant (secondary goals' p-values are Holm-adjusted). */
+  alpha: number;
   /** Sample-ratio mismatch: Pearson χ² of units against the weights (per period for bandits), flagged at p < 0.001. */
   srm: { pValue: number | null; ok: boolean };
   arms: ExperimentResultsArm[];

@@ -42,7 +42,7 @@ const newestMtime = (dir: string): number => {
 export const ensureAdminBuild = () => {
   const pluginAdmin = path.join(ROOT, 'dist/admin');
   if (!fs.existsSync(pluginAdmin)) throw new Error('dist/admin is missing: run `npm run build` first');
-  const index = path.join(PLAYGROUND, 'dist/build/index.html');
+  const index = path.join(PLAYGROUND, 'build/index.html');
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs > newestMtime(pluginAdmin)) return;
   const result = spawnSync(path.join(ROOT, 'node_modules/.bin/strapi'), ['build'], {
     cwd: PLAYGROUND,

@@ -270,6 +270,7 @@ describe('results response type', () => {
         key: 'hero-test',
         status: 'running',
         mode: 'bandit',
+        alpha: 0.05,
         updatedAt: '2026-01-02T00:00:00.000Z',
         srm: { pValue: 0.42, ok: true },
         arms: [{ key: 'control', weight: 0.5, units: 100, conversions: 7, sum: 7, sumSquares: 7, mean: 0.07 }],

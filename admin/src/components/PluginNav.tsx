@@ -9,10 +9,17 @@ import { getTranslation } from '../utils/getTranslation';
 /** The plugin's side navigation (as the Content Manager's and the settings' own): its pages the admin may open. */
 export const PluginNav = () => {
   const { formatMessage } = useIntl();
-  const { canRead, canVisitors } = usePluginPermissions();
+  const { canRead, canVisitors, canExperiments } = usePluginPermissions();
   const title = formatMessage({ id: getTranslation('plugin.name'), defaultMessage: 'Personalize' });
   const links = [
     canRead ? { to: `/plugins/${PLUGIN_ID}`, end: true, label: formatMessage({ id: getTranslation('nav.audiences'), defaultMessage: 'Audiences' }) } : null,
+    canExperiments
+      ? {
+          to: `/plugins/${PLUGIN_ID}/experiments`,
+          end: false,
+          label: formatMessage({ id: getTranslation('nav.experiments'), defaultMessage: 'Experiments' }),
+        }
+      : null,
     canVisitors
       ? { to: `/plugins/${PLUGIN_ID}/visitors`, end: false, label: formatMessage({ id: getTranslation('nav.visitors'), defaultMessage: 'Visitors' }) }
       : null,

@@ -5,12 +5,16 @@ import { PluginNav } from '../components/PluginNav';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
 import { MENU_PERMISSIONS, PERMISSIONS } from '../utils/api';
 import { AudiencesPage } from './AudiencesPage';
+import { ExperimentEditorPage } from './experiments/ExperimentEditorPage';
+import { ExperimentResultsPage } from './experiments/ExperimentResultsPage';
+import { ExperimentsPage } from './experiments/ExperimentsPage';
 import { VisitorsPage } from './VisitorsPage';
 
-/** The plugin's landing page: the audiences, or the visitors for those who may only look up visitors. */
+/** The plugin's landing page: the audiences, or the first other page the admin may open. */
 const Landing = () => {
-  const { isLoading, canRead, canVisitors } = usePluginPermissions();
+  const { isLoading, canRead, canVisitors, canExperiments } = usePluginPermissions();
   if (isLoading) return <Page.Loading />;
+  if (!canRead && canExperiments) return <Navigate to="experiments" replace />;
   if (!canRead && canVisitors) return <Navigate to="visitors" replace />;
   return (
     <Page.Protect permissions={PERMISSIONS.read}>
@@ -29,6 +33,38 @@ export const App = () => (
           element={
             <Page.Protect permissions={PERMISSIONS.visitors}>
               <VisitorsPage />
+            </Page.Protect>
+          }
+        />
+        <Route
+          path="experiments"
+          element={
+            <Page.Protect permissions={PERMISSIONS.experimentsRead}>
+              <ExperimentsPage />
+            </Page.Protect>
+          }
+        />
+        <Route
+          path="experiments/new"
+          element={
+            <Page.Protect permissions={PERMISSIONS.experimentsManage}>
+              <ExperimentEditorPage />
+            </Page.Protect>
+          }
+        />
+        <Route
+          path="experiments/:documentId"
+          element={
+            <Page.Protect permissions={PERMISSIONS.experimentsRead}>
+              <ExperimentEditorPage />
+            </Page.Protect>
+          }
+        />
+        <Route
+          path="experiments/:documentId/results"
+          element={
+            <Page.Protect permissions={PERMISSIONS.experimentsRead}>
+              <ExperimentResultsPage />
             </Page.Protect>
           }
         />

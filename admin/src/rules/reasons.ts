@@ -1,5 +1,5 @@
 import type { ExplainNode } from '../../../engine/src';
-import type { CappedReason, ConditionReason, FatigueReason, MissingSignalReason, ReasonEntry } from '../../../contracts/src/reason';
+import type { CappedReason, ConditionReason, ExperimentReason, FatigueReason, MissingSignalReason, ReasonEntry } from '../../../contracts/src/reason';
 import { getTranslation, type FormatMessage } from '../utils/getTranslation';
 import { capEventCount, capSentence } from './caps';
 import { signalLabel } from './signalLabels';
@@ -127,6 +127,24 @@ export const describeConditionReason = (entry: ConditionReason, variant: string 
   );
 };
 
+/** The visitor's arm of an experiment on the entry decided which variants could take part. */
+export const describeExperimentReason = (entry: ExperimentReason, context: ReasonContext): string =>
+  entry.variants.length === 0
+    ? context.formatMessage(
+        {
+          id: getTranslation('reason.experiment.control'),
+          defaultMessage: 'In arm "{arm}" of experiment "{experiment}": no variant takes part, the entry is served as published.',
+        },
+        { arm: entry.arm, experiment: entry.experiment }
+      )
+    : context.formatMessage(
+        {
+          id: getTranslation('reason.experiment.arm'),
+          defaultMessage: 'In arm "{arm}" of experiment "{experiment}": only {variants} can be served.',
+        },
+        { arm: entry.arm, experiment: entry.experiment, variants: entry.variants.map((id) => `"${variantName(id, context)}"`).join(', ') }
+      );
+
 /**
  * One reason entry in words. `variant` is the variant the entry's condition tests belong to (the
  * chosen one, for the top-level reason); capped and missing-signal entries name their own.
@@ -145,6 +163,8 @@ export const describeReason = (entry: ReasonEntry, variant: string | null, conte
     case 'missing-signal':
       if (Array.isArray((entry as MissingSignalReason).signals)) return describeMissingSignalReason(entry as MissingSignalReason, context);
       break;
+    case 'experiment':
+      return describeExperimentReason(entry as ExperimentReason, context);
     default:
       break;
   }

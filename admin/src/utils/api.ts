@@ -1,6 +1,16 @@
 // The boundary types the server validates against, shared through contracts/.
 import type { Audience, AudienceUsage, UsageReport } from '../../../contracts/src/admin/audience';
 import type { ConditionEvaluation, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
+import type {
+  BanditUpdateResponse,
+  BanditUpdateSkip,
+  Experiment,
+  ExperimentInput,
+  ExperimentMeta,
+  ExperimentResult,
+  ExperimentResults,
+  ExperimentResultsResponse,
+} from '../../../contracts/src/experiments';
 import type { SignalDescriptor, SignalType } from '../../../contracts/src/signals/vocabulary';
 import type { ReasonEntry } from '../../../contracts/src/reason';
 import type { VisitorExport } from '../../../contracts/src/visitors';
@@ -9,6 +19,14 @@ import { PLUGIN_ID } from '../pluginId';
 
 export type {
   Audience,
+  BanditUpdateResponse,
+  BanditUpdateSkip,
+  Experiment,
+  ExperimentInput,
+  ExperimentMeta,
+  ExperimentResult,
+  ExperimentResults,
+  ExperimentResultsResponse,
   AudienceUsage,
   ConditionEvaluation,
   ReasonEntry,
@@ -30,6 +48,11 @@ export const adminApi = {
   purge: `/${PLUGIN_ID}/cache/purge`,
   signals: `/${PLUGIN_ID}/signals`,
   visitor: (visitorId: string) => `/${PLUGIN_ID}/visitors/${encodeURIComponent(visitorId)}`,
+  experiments: `/${PLUGIN_ID}/experiments`,
+  experiment: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}`,
+  experimentAction: (documentId: string, action: 'start' | 'pause' | 'stop') => `/${PLUGIN_ID}/experiments/${documentId}/${action}`,
+  experimentResults: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/results`,
+  banditUpdate: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/bandit/update`,
 };
 
 export const PERMISSIONS = {
@@ -37,10 +60,12 @@ export const PERMISSIONS = {
   manage: [{ action: 'plugin::personalize.audiences.manage', subject: null }],
   settings: [{ action: 'plugin::personalize.settings', subject: null }],
   visitors: [{ action: 'plugin::personalize.visitors', subject: null }],
+  experimentsRead: [{ action: 'plugin::personalize.experiments.read', subject: null }],
+  experimentsManage: [{ action: 'plugin::personalize.experiments.manage', subject: null }],
 };
 
-/** The plugin's menu link: shown to whoever may read audiences or look up visitors. */
-export const MENU_PERMISSIONS = [...PERMISSIONS.read, ...PERMISSIONS.visitors];
+/** The plugin's menu link: shown to whoever may read audiences, look up visitors or read experiments. */
+export const MENU_PERMISSIONS = [...PERMISSIONS.read, ...PERMISSIONS.visitors, ...PERMISSIONS.experimentsRead];
 
 /**
  * `GET /personalize/visitors/:visitorId` (the same as `GET /api/personalize/me`): everything stored

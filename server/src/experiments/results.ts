@@ -269,6 +269,7 @@ export const buildResults = ({ experiment, cells, options, now, nextBanditUpdate
     status: experiment.status,
     mode: experiment.mode,
     updatedAt: new Date(now).toISOString(),
+    alpha: options.alpha,
     srm: srmOf(experiment, armIndex, cells, primary, options.srmThreshold),
     arms,
     results,

@@ -21,6 +21,7 @@ import { describeCapped, describeMissing, describeReason, type ReasonContext } f
 import { adminApi, errorDetails, errorMessage, type VariantOutcome, type VariantsEvaluation } from '../../utils/api';
 import { getTranslation, type FormatMessage } from '../../utils/getTranslation';
 import { describeVisitorIdProblem, visitorIdProblem } from '../../utils/visitorId';
+import { ExperimentsSummary } from './ExperimentsSummary';
 import { ExplainTree } from './ExplainTree';
 import { SIGNAL_PRESETS } from './presets';
 import { VisitorSummary } from './VisitorSummary';
@@ -231,6 +232,7 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
                 : formatMessage({ id: getTranslation('testPanel.unchanged'), defaultMessage: 'the entry is served unchanged.' })}
             </Alert>
             {result.visitor ? <VisitorSummary visitor={result.visitor} visitorId={trimmedVisitorId} /> : null}
+            {result.experiments && Object.keys(result.experiments).length > 0 ? <ExperimentsSummary experiments={result.experiments} /> : null}
             {reasons.length ? (
               <Box data-testid="test-reasons">
                 <Typography variant="sigma" textColor="neutral600" tag="h4">

@@ -1,14 +1,16 @@
 import { forwardRef, useCallback, useMemo, useRef, useState } from 'react';
 
-import { Box, Button, Field, Flex, Typography, VisuallyHidden } from '@strapi/design-system';
-import { Plus } from '@strapi/icons';
-import { unstable_useContentManagerContext, useField, useForm, useQueryParams } from '@strapi/strapi/admin';
+import { Box, Button, Field, Flex, Tooltip, Typography, VisuallyHidden } from '@strapi/design-system';
+import { ChartPie, Plus } from '@strapi/icons';
+import { unstable_useContentManagerContext, unstable_useDocument, useField, useForm, useQueryParams } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
+import { useNavigate } from 'react-router-dom';
 
 import { variantsValueSchema, type Variant } from '../../../../contracts/src/variants/schema';
 import type { SchemaLike } from '../../../../contracts/src/schema-types';
 import { audienceRules, useAudiences } from '../../hooks/useAudiences';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
+import { newExperimentForEntry } from '../../experiments/paths';
 import { getTranslation } from '../../utils/getTranslation';
 import { checkVariants } from '../../utils/validateVariants';
 import { TestPanel } from '../TestPanel/TestPanel';
@@ -65,7 +67,8 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
   const cm = unstable_useContentManagerContext();
   const currentValues = useForm('VariantsInput', (state) => state.values) as Record<string, unknown>;
   const [{ query }] = useQueryParams<{ plugins?: { i18n?: { locale?: string } } }>();
-  const { canRead } = usePluginPermissions();
+  const { canRead, canManageExperiments } = usePluginPermissions();
+  const navigate = useNavigate();
   const { audiences } = useAudiences(canRead);
   const [editing, setEditing] = useState<Editing>(null);
   const [testing, setTesting] = useState(false);
@@ -168,6 +171,31 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
     commit([...variants.slice(0, index + 1), copy, ...variants.slice(index + 1)]);
   };
 
+  // A single type has no documentId in its URL: read it from the document itself (as the overrides do).
+  const { document } = unstable_useDocument(
+    { model: cm.model, collectionType: cm.collectionType, documentId: cm.id, params: query.plugins?.i18n?.locale ? { locale: query.plugins.i18n.locale } : {} },
+    { skip: !cm.isSingleType || !canManageExperiments }
+  );
+  const savedDocumentId = cm.id && cm.id !== 'create' ? cm.id : (document as { documentId?: string } | undefined)?.documentId;
+  const testVariants = () => {
+    if (!savedDocumentId) return;
+    const title = ['title', 'name', 'headline'].map((key) => currentValues[key]).find((value): value is string => typeof value === 'string' && value.trim() !== '');
+    navigate(
+      newExperimentForEntry({
+        uid: cm.model,
+        documentId: savedDocumentId,
+        locale: query.plugins?.i18n?.locale ?? null,
+        title: title ?? null,
+        variants: variants.filter((variant) => variant.enabled).map((variant) => variant.id),
+      })
+    );
+  };
+  const testButton = (
+    <Button variant="tertiary" startIcon={<ChartPie />} disabled={!savedDocumentId || variants.length === 0} onClick={testVariants}>
+      {formatMessage({ id: getTranslation('variants.experiment'), defaultMessage: 'Test these variants' })}
+    </Button>
+  );
+
   const keys = cardKeys(variants);
   const fieldError = field.error ?? (check.general.length ? check.general.join('; ') : undefined);
 
@@ -231,6 +259,22 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
                   ? formatMessage({ id: getTranslation('variants.test.hide'), defaultMessage: 'Hide the live test' })
                   : formatMessage({ id: getTranslation('variants.test.show'), defaultMessage: 'Test variants' })}
               </Button>
+            ) : null}
+            {canManageExperiments ? (
+              savedDocumentId && variants.length > 0 ? (
+                testButton
+              ) : (
+                <Tooltip
+                  label={
+                    savedDocumentId
+                      ? formatMessage({ id: getTranslation('variants.experiment.noVariants'), defaultMessage: 'Add and save a variant first: an experiment compares variants.' })
+                      : formatMessage({ id: getTranslation('variants.experiment.unsaved'), defaultMessage: 'Save the entry first: an experiment targets a saved entry.' })
+                  }
+                >
+                  {/* A disabled button gets no pointer events: the tooltip hangs on its wrapper. */}
+                  <span tabIndex={0}>{testButton}</span>
+                </Tooltip>
+              )
             ) : null}
           </Flex>
           {testing && canRead ? (

@@ -1,0 +1,198 @@
+import {
+  ARM_KEY_PATTERN,
+  EXPERIMENT_KEY_PATTERN,
+  EXPERIMENT_LIMITS,
+  type Experiment,
+  type ExperimentInput,
+  type ExperimentMode,
+  type ExperimentStatus,
+} from '../../../contracts/src/experiments';
+import { TRACK_NAME_PATTERN } from '../../../contracts/src/events';
+import { evenPercents, percentTotal, toPercent, weightsFromPercents } from './weights';
+
+/** An arm as the editor holds it: the weight as a percentage. */
+export interface ArmDraft {
+  key: string;
+  name: string;
+  percent: number | null;
+  variants: string[];
+}
+
+export interface TargetDraft {
+  uid: string;
+  documentId: string;
+  locale: string | null;
+}
+
+/** The experiment editor's state; numbers the editor types are null while empty. */
+export interface ExperimentDraft {
+  documentId?: string;
+  status: ExperimentStatus;
+  key: string;
+  name: string;
+  hypothesis: string;
+  mode: ExperimentMode;
+  target: TargetDraft | null;
+  arms: ArmDraft[];
+  trafficPercent: number | null;
+  /** null: every visitor is eligible. */
+  condition: unknown;
+  goal: { event: string; kind: 'conversion' | 'mean'; windowHours: number | null };
+  bandit: { cadenceMinutes: number | null; burnInMinutes: number | null; minUnitsPerArm: number | null; minWeightPercent: number | null };
+}
+
+export const slugify = (name: string, max = 64) =>
+  name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max);
+
+/** A key not among `taken`, from a name: `treatment`, `treatment-2`, ... */
+export const uniqueKey = (name: string, taken: readonly string[], fallback = 'arm') => {
+  const base = slugify(name, 60) || fallback;
+  let key = base;
+  for (let n = 2; taken.includes(key); n += 1) key = `${base}-${n}`;
+  return key;
+};
+
+const EMPTY_BANDIT = { cadenceMinutes: null, burnInMinutes: null, minUnitsPerArm: null, minWeightPercent: null };
+
+/** A new experiment: control and one treatment, half and half, every visitor, a conversion goal. */
+export const emptyDraft = (names: { control: string; treatment: string }): ExperimentDraft => {
+  const [a, b] = evenPercents(2);
+  return {
+    status: 'draft',
+    key: '',
+    name: '',
+    hypothesis: '',
+    mode: 'ab',
+    target: null,
+    arms: [
+      { key: 'control', name: names.control, percent: a, variants: [] },
+      { key: 'treatment', name: names.treatment, percent: b, variants: [] },
+    ],
+    trafficPercent: 100,
+    condition: null,
+    goal: { event: '', kind: 'conversion', windowHours: 72 },
+    bandit: { ...EMPTY_BANDIT },
+  };
+};
+
+/** The editor's state of a stored experiment. */
+export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => ({
+  documentId: experiment.documentId,
+  status: experiment.status,
+  key: experiment.key,
+  name: experiment.name,
+  hypothesis: experiment.hypothesis ?? '',
+  mode: experiment.mode,
+  target: experiment.target ? { uid: experiment.target.uid, documentId: experiment.target.documentId, locale: experiment.target.locale ?? null } : null,
+  arms: experiment.arms.map((arm) => ({ key: arm.key, name: arm.name ?? '', percent: toPercent(arm.weight), variants: [...(arm.variants ?? [])] })),
+  trafficPercent: toPercent(experiment.traffic),
+  condition: experiment.condition ?? null,
+  goal: { event: experiment.goal.event, kind: experiment.goal.kind, windowHours: experiment.goal.windowHours },
+  bandit: {
+    cadenceMinutes: experiment.bandit?.cadenceMinutes ?? null,
+    burnInMinutes: experiment.bandit?.burnInMinutes ?? null,
+    minUnitsPerArm: experiment.bandit?.minUnitsPerArm ?? null,
+    minWeightPercent: experiment.bandit?.minWeight === undefined ? null : toPercent(experiment.bandit.minWeight),
+  },
+});
+
+/** The body of `POST`/`PUT /personalize/experiments` (status is the lifecycle routes' business). */
+export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 'status'> => {
+  const weights = weightsFromPercents(draft.arms.map((arm) => arm.percent ?? 0));
+  const bandit = {
+    ...(draft.bandit.cadenceMinutes !== null ? { cadenceMinutes: draft.bandit.cadenceMinutes } : {}),
+    ...(draft.bandit.burnInMinutes !== null ? { burnInMinutes: draft.bandit.burnInMinutes } : {}),
+    ...(draft.bandit.minUnitsPerArm !== null ? { minUnitsPerArm: draft.bandit.minUnitsPerArm } : {}),
+    ...(draft.bandit.minWeightPercent !== null ? { minWeight: draft.bandit.minWeightPercent / 100 } : {}),
+  };
+  return {
+    key: draft.key.trim(),
+    name: draft.name.trim(),
+    hypothesis: draft.hypothesis.trim() || null,
+    mode: draft.mode,
+    target: draft.target ? { uid: draft.target.uid, documentId: draft.target.documentId, locale: draft.target.locale ?? null } : null,
+    arms: draft.arms.map((arm, index) => ({
+      key: arm.key.trim(),
+      name: arm.name.trim() || null,
+      weight: weights[index],
+      variants: draft.target ? arm.variants : [],
+    })),
+    traffic: Math.round((draft.trafficPercent ?? 0) * 100) / 10000,
+    condition: draft.condition ?? null,
+    goal: { event: draft.goal.event.trim(), kind: draft.goal.kind, windowHours: draft.goal.windowHours ?? 72 },
+    bandit: draft.mode === 'bandit' && Object.keys(bandit).length > 0 ? bandit : null,
+  };
+};
+
+/** What the editor finds wrong before sending (the server checks again and says more). */
+export type DraftProblem =
+  | 'required'
+  | 'key-pattern'
+  | 'duplicate-key'
+  | 'weights-sum'
+  | 'percent-range'
+  | 'too-few-arms'
+  | 'too-many-arms'
+  | 'event-pattern'
+  | 'window-range'
+  | 'target-variants'
+  | 'no-target-entry';
+
+/** Problems by the form field they belong to (`name`, `arms.1.key`, `arms`, `goal.event`, ...). */
+export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProblem> => {
+  const problems: Record<string, DraftProblem> = {};
+  if (!draft.name.trim()) problems.name = 'required';
+  if (!draft.key.trim()) problems.key = 'required';
+  else if (!EXPERIMENT_KEY_PATTERN.test(draft.key.trim())) problems.key = 'key-pattern';
+  if (draft.target && (!draft.target.uid || !draft.target.documentId)) problems.target = 'no-target-entry';
+  if (draft.arms.length < EXPERIMENT_LIMITS.minArms) problems.arms = 'too-few-arms';
+  else if (draft.arms.length > EXPERIMENT_LIMITS.maxArms) problems.arms = 'too-many-arms';
+  const seen = new Set<string>();
+  draft.arms.forEach((arm, index) => {
+    const key = arm.key.trim();
+    if (!key) problems[`arms.${index}.key`] = 'required';
+    else if (!ARM_KEY_PATTERN.test(key)) problems[`arms.${index}.key`] = 'key-pattern';
+    else if (seen.has(key)) problems[`arms.${index}.key`] = 'duplicate-key';
+    seen.add(key);
+    if (arm.percent === null) problems[`arms.${index}.weight`] = 'required';
+    else if (!(arm.percent >= 0 && arm.percent <= 100)) problems[`arms.${index}.weight`] = 'percent-range';
+  });
+  if (!problems.arms && percentTotal(draft.arms.map((arm) => arm.percent ?? 0)) !== 100) problems.arms = 'weights-sum';
+  if (draft.trafficPercent === null) problems.traffic = 'required';
+  else if (!(draft.trafficPercent >= 0 && draft.trafficPercent <= 100)) problems.traffic = 'percent-range';
+  if (!draft.goal.event.trim()) problems['goal.event'] = 'required';
+  else if (!TRACK_NAME_PATTERN.test(draft.goal.event.trim())) problems['goal.event'] = 'event-pattern';
+  const window = draft.goal.windowHours;
+  if (window === null) problems['goal.windowHours'] = 'required';
+  else if (!(Number.isInteger(window) && window >= 1 && window <= EXPERIMENT_LIMITS.maxWindowHours)) problems['goal.windowHours'] = 'window-range';
+  return problems;
+};
+
+/**
+ * The form field a server issue path belongs to: `condition.and.0` → `condition`, `arms.1.variants.0`
+ * → `arms.1.variants`, `target.uid` → `target`; `arms.1.weight`, `goal.event` and `key` stay as they are.
+ */
+export const fieldOfPath = (path: readonly (string | number)[]): string => {
+  const [head, second, third] = path;
+  if (head === 'condition' || head === 'target' || head === 'hypothesis') return String(head);
+  if (head === 'arms' && typeof second === 'number') return third === undefined ? 'arms' : `arms.${second}.${third}`;
+  if (head === 'arms') return 'arms';
+  if ((head === 'goal' || head === 'bandit') && second !== undefined) return `${head}.${second}`;
+  if (head === 'secondary') return 'form';
+  return path.length ? String(head) : 'form';
+};
+
+/** The server's 400 issues by form field; several on one field are joined. */
+export const serverErrorsByField = (details: readonly { path: (string | number)[]; message: string }[]): Record<string, string> => {
+  const byField: Record<string, string> = {};
+  for (const detail of details) {
+    const field = fieldOfPath(detail.path);
+    byField[field] = byField[field] ? `${byField[field]}; ${detail.message}` : detail.message;
+  }
+  return byField;
+};

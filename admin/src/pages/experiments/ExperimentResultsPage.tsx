@@ -1,0 +1,402 @@
+import { useCallback, useEffect, useState } from 'react';
+
+import { Alert, Badge, Box, Button, Flex, Grid, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { ArrowClockwise, ArrowLeft, Pencil, Sparkle } from '@strapi/icons';
+import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
+import { Link as RouterLink, useParams } from 'react-router-dom';
+
+import { Card } from '../../components/Figure';
+import { usePluginPermissions } from '../../hooks/usePluginPermissions';
+import { banditSeries, cumulateDaily } from '../../experiments/daily';
+import { modeLabel, skipLabel, useT, verdictLabel, type T } from '../../experiments/i18n';
+import { liftRows, observedShares, resultsByGoal, verdictOf, type Verdict } from '../../experiments/verdict';
+import {
+  adminApi,
+  errorMessage,
+  errorStatus,
+  type BanditUpdateResponse,
+  type Experiment,
+  type ExperimentResult,
+  type ExperimentResults,
+  type ExperimentResultsResponse,
+} from '../../utils/api';
+import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, usePercent, type ChartArm } from './charts';
+import { EXPERIMENTS_PATH } from '../../experiments/paths';
+import { LifecycleActions, StatusBadge } from './LifecycleActions';
+
+const VERDICT_BADGE: Record<Verdict, 'success' | 'danger' | 'neutral' | 'secondary'> = {
+  better: 'success',
+  worse: 'danger',
+  inconclusive: 'neutral',
+  'no-data': 'secondary',
+};
+
+const Header = ({ children }: { children: React.ReactNode }) => (
+  <Th style={{ whiteSpace: 'normal', verticalAlign: 'bottom' }}>
+    <Typography variant="sigma" textColor="neutral600">
+      {children}
+    </Typography>
+  </Th>
+);
+
+/** The sample-ratio-mismatch banner: the split is off, what to check, and not to trust the results meanwhile. */
+const SrmBanner = ({ results, arms, t }: { results: ExperimentResults; arms: ChartArm[]; t: T }) => {
+  const percent = usePercent();
+  const shares = observedShares(results.arms);
+  return (
+    <Box background="danger100" borderColor="danger200" hasRadius padding={5} role="alert" data-testid="srm-banner">
+      <Flex direction="column" alignItems="stretch" gap={2}>
+        <Typography variant="delta" tag="h2" textColor="danger700">
+          {t('srm.title', 'Visitors are not split as the weights say (sample ratio mismatch)')}
+        </Typography>
+        <Typography>
+          {t(
+            'srm.body',
+            'The arms got {split} of the visitors where the weights ask for {weights} (p = {p}). Something lets visitors of one arm in more often than the other, so the comparison is biased. Do not trust these results until it is fixed.',
+            {
+              split: shares.map((share, index) => `${arms[index]?.label ?? ''} ${share === null ? '—' : percent(share)}`).join(', '),
+              weights: results.arms.map((arm, index) => `${arms[index]?.label ?? arm.key} ${percent(arm.weight)}`).join(', '),
+              p: results.srm.pValue === null ? '—' : results.srm.pValue.toExponential(1),
+            }
+          )}
+        </Typography>
+        <Typography fontWeight="bold">{t('srm.check', 'What to check:')}</Typography>
+        <Box tag="ul" paddingLeft={5}>
+          {[
+            t('srm.check.redirects', 'Redirects, caching or a CDN that serve one arm’s page without reaching delivery, or drop its visitors.'),
+            t('srm.check.bots', 'Bots or crawlers hitting one arm more than the other.'),
+            t('srm.check.changes', 'Weights or traffic changed while the test ran (for an A/B test, restart rather than edit).'),
+            t('srm.check.crashes', 'An arm that crashes, loads slowly or breaks tracking, so its visitors leave before being counted.'),
+          ].map((line) => (
+            <Typography key={line} tag="li" style={{ listStyle: 'disc' }}>
+              {line}
+            </Typography>
+          ))}
+        </Box>
+      </Flex>
+    </Box>
+  );
+};
+
+/** One goal's comparison of each arm with the baseline: lift, sequential and fixed intervals, chance to win. */
+const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows: ExperimentResult[]; results: ExperimentResults; arms: ChartArm[]; kind: 'conversion' | 'mean'; t: T }) => {
+  const percent = usePercent();
+  const { formatNumber } = useIntl();
+  const byArm = new Map(rows.map((row) => [row.arm, row]));
+  const interval = (ci: [number, number]) => `${percent(ci[0])} … ${percent(ci[1])}`;
+  const primary = results.results[0]?.goal === goal;
+  return (
+    <Table colCount={8} rowCount={results.arms.length + 1} data-testid={`results-table-${goal}`}>
+      <Thead>
+        <Tr>
+          <Header>{t('table.arm', 'Arm')}</Header>
+          <Header>{t('table.weight', 'Weight')}</Header>
+          <Header>{t('table.units', 'Visitors')}</Header>
+          <Header>{primary ? (kind === 'mean' ? t('table.mean', 'Mean') : t('table.rate', 'Conversion rate')) : t('table.goal', 'Goal')}</Header>
+          <Header>{t('table.lift', 'Relative lift')}</Header>
+          <Header>{t('table.sequential', 'Sequential 95% interval')}</Header>
+          <Header>{t('table.chanceToWin', 'Chance to win')}</Header>
+          <Header>{t('table.verdict', 'Verdict')}</Header>
+        </Tr>
+      </Thead>
+      <Tbody>
+        {results.arms.map((arm, index) => {
+          const row = byArm.get(arm.key);
+          const isBaseline = index === 0 || row?.baseline === arm.key;
+          const verdict = verdictOf(row, results.alpha);
+          const mean = arm.mean === null ? t('noData', 'not enough data') : kind === 'mean' ? formatNumber(arm.mean, { maximumFractionDigits: 3 }) : percent(arm.mean, 2);
+          return (
+            <Tr key={arm.key} data-testid={`results-row-${arm.key}`}>
+              <Td>
+                <Flex gap={2}>
+                  <Box width="1rem" height="1rem" hasRadius style={{ background: arms[index]?.color }} aria-hidden="true" />
+                  <Typography fontWeight="bold">{arms[index]?.label ?? arm.key}</Typography>
+                </Flex>
+              </Td>
+              <Td>
+                <Typography>{percent(arm.weight)}</Typography>
+              </Td>
+              <Td>
+                <Typography data-testid={`units-${arm.key}`}>{formatNumber(arm.units)}</Typography>
+              </Td>
+              <Td>
+                <Typography>{primary ? mean : goal}</Typography>
+              </Td>
+              {isBaseline ? (
+                <Td colSpan={4}>
+                  <Typography textColor="neutral600">{t('table.baseline', 'Baseline: the others are compared with it')}</Typography>
+                </Td>
+              ) : (
+                <>
+                  <Td>
+                    <Typography>{row?.relative ? percent(row.relative.lift) : t('noData', 'not enough data')}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{row?.sequential ? interval(row.sequential.ci) : '—'}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{row?.chanceToWin === null || row?.chanceToWin === undefined ? '—' : percent(row.chanceToWin)}</Typography>
+                  </Td>
+                  <Td>
+                    <Badge variant={VERDICT_BADGE[verdict]}>{verdictLabel(verdict, t)}</Badge>
+                  </Td>
+                </>
+              )}
+            </Tr>
+          );
+        })}
+      </Tbody>
+    </Table>
+  );
+};
+
+/** An experiment's results: the split's health, each arm against the baseline, and the charts. */
+export const ExperimentResultsPage = () => {
+  const { documentId = '' } = useParams<{ documentId: string }>();
+  const t = useT();
+  const { get, post } = useFetchClient();
+  const { formatDate, formatNumber } = useIntl();
+  const percent = usePercent();
+  const { toggleNotification } = useNotification();
+  const { canManageExperiments } = usePluginPermissions();
+  const [experiment, setExperiment] = useState<Experiment | null>(null);
+  const [results, setResults] = useState<ExperimentResults | null>(null);
+  const [error, setError] = useState<{ status?: number; message: string } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [updating, setUpdating] = useState(false);
+  const [banditMessage, setBanditMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      const [one, many] = await Promise.all([
+        get<{ data: Experiment }>(adminApi.experiment(documentId)),
+        get<ExperimentResultsResponse>(adminApi.experimentResults(documentId)),
+      ]);
+      setExperiment(one.data.data);
+      setResults(many.data.data);
+      setError(null);
+    } catch (reason) {
+      setError({ status: errorStatus(reason), message: errorMessage(reason) });
+    } finally {
+      setLoading(false);
+    }
+  }, [get, documentId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const updateBandit = async () => {
+    setUpdating(true);
+    try {
+      const { data } = await post<BanditUpdateResponse>(adminApi.banditUpdate(documentId), {});
+      setBanditMessage(
+        data.data.updated
+          ? { ok: true, text: t('bandit.updated', 'Weights updated: {weights}', { weights: data.data.weights.map((weight) => percent(weight)).join(' / ') }) }
+          : { ok: false, text: skipLabel(data.data.reason, t) }
+      );
+      await load();
+    } catch (reason) {
+      toggleNotification({ type: 'danger', message: errorMessage(reason) });
+    } finally {
+      setUpdating(false);
+    }
+  };
+
+  if (error?.status === 404 && !experiment) return <Page.NoData />;
+  if (error && !results) {
+    return (
+      <Page.Main>
+        <Layouts.Content>
+          <Box paddingTop={8}>
+            <Alert variant="danger" title={t('results.failed', 'The results could not be loaded:')} closeLabel={t('close', 'Close')}>
+              {error.message}
+            </Alert>
+          </Box>
+        </Layouts.Content>
+      </Page.Main>
+    );
+  }
+  if (!experiment || !results) return <Page.Loading />;
+
+  // The results' arm order is the experiment's; names come from the experiment.
+  const resultArms = chartArms(results.arms.map((arm) => ({ key: arm.key, name: experiment.arms.find((item) => item.key === arm.key)?.name })));
+  const days = cumulateDaily(results.daily, results.arms.map((arm) => arm.key));
+  const goals = resultsByGoal(results);
+  const primary = goals[0];
+  const lifts = liftRows(primary?.results.filter((row) => row.arm !== row.baseline) ?? []);
+  const points = results.bandit ? banditSeries(results.bandit.history, results.arms.map((arm) => arm.key)) : [];
+  const totalUnits = results.arms.reduce((sum, arm) => sum + arm.units, 0);
+  const goalKind = experiment.goal.kind;
+  const kindOf = (goal: string) => (goal === experiment.goal.event ? goalKind : (experiment.secondary?.find((item) => item.event === goal)?.kind ?? 'conversion'));
+
+  return (
+    <>
+      <Page.Title>{t('results.title', 'Results: {name}', { name: experiment.name })}</Page.Title>
+      <Page.Main>
+        <Layouts.Header
+          title={t('results.title', 'Results: {name}', { name: experiment.name })}
+          subtitle={t('results.subtitle', '{mode} · goal “{goal}” · {units} visitors · updated {at}', {
+            mode: modeLabel(experiment.mode, t),
+            goal: experiment.goal.event,
+            units: formatNumber(totalUnits),
+            at: formatDate(results.updatedAt, { dateStyle: 'medium', timeStyle: 'short' }),
+          })}
+          navigationAction={
+            <Button tag={RouterLink} to={EXPERIMENTS_PATH} variant="ghost" startIcon={<ArrowLeft />}>
+              {t('back', 'Experiments')}
+            </Button>
+          }
+          primaryAction={
+            <LifecycleActions
+              experiment={experiment}
+              canManage={canManageExperiments}
+              onChanged={(next) => {
+                setExperiment(next);
+                void load();
+              }}
+              t={t}
+            />
+          }
+          secondaryAction={<StatusBadge status={experiment.status} t={t} />}
+        />
+        <Layouts.Action
+          endActions={
+            <>
+              <Button variant="tertiary" startIcon={<ArrowClockwise />} loading={loading} onClick={() => void load()}>
+                {t('results.refresh', 'Refresh')}
+              </Button>
+              <Button tag={RouterLink} to={`${EXPERIMENTS_PATH}/${experiment.documentId}`} variant="secondary" startIcon={<Pencil />}>
+                {canManageExperiments ? t('results.edit', 'Edit') : t('results.settings', 'Settings')}
+              </Button>
+            </>
+          }
+        />
+        <Layouts.Content>
+          <Flex direction="column" alignItems="stretch" gap={6}>
+            {!results.srm.ok ? <SrmBanner results={results} arms={resultArms} t={t} /> : null}
+            <Typography variant="pi" textColor={results.srm.ok ? 'neutral600' : 'danger600'} data-testid="srm-state">
+              {results.srm.ok
+                ? results.srm.pValue === null
+                  ? t('srm.unknown', 'Traffic split: not enough visitors to check it yet.')
+                  : t('srm.ok', 'Traffic split: as the weights say (sample ratio check p = {p}).', { p: formatNumber(results.srm.pValue, { maximumFractionDigits: 3 }) })
+                : t('srm.bad', 'Traffic split: mismatch, see above.')}
+            </Typography>
+
+            <Card testId="results-summary">
+              <Flex direction="column" alignItems="stretch" gap={1}>
+                <Typography variant="delta" tag="h2">
+                  {t('results.summary', 'Each arm against the baseline')}
+                </Typography>
+                <Typography variant="pi" textColor="neutral600">
+                  {t(
+                    'results.summary.description',
+                    'Read the sequential interval: it stays valid however often you look. An arm is better when its whole interval is above 0%. "Not enough data" until every arm has visitors and the baseline has conversions.'
+                  )}
+                </Typography>
+              </Flex>
+              {goals.length === 0 ? (
+                <Typography textColor="neutral600">{t('results.none', 'No visitor in the experiment yet.')}</Typography>
+              ) : (
+                goals.map((goal, index) => (
+                  <Flex key={goal.goal} direction="column" alignItems="stretch" gap={2}>
+                    {goals.length > 1 ? (
+                      <Typography variant="sigma" tag="h3">
+                        {index === 0 ? t('results.primaryGoal', 'Primary goal: {goal}', { goal: goal.goal }) : t('results.secondaryGoal', 'Secondary goal: {goal} (Holm-corrected)', { goal: goal.goal })}
+                      </Typography>
+                    ) : null}
+                    <Box style={{ overflowX: 'auto' }}>
+                      <GoalTable goal={goal.goal} rows={goal.results} results={results} arms={resultArms} kind={kindOf(goal.goal)} t={t} />
+                    </Box>
+                  </Flex>
+                ))
+              )}
+            </Card>
+
+            {results.bandit ? (
+              <Card testId="bandit-panel">
+                <Flex justifyContent="space-between" wrap="wrap" gap={2}>
+                  <Flex direction="column" alignItems="stretch" gap={1}>
+                    <Typography variant="delta" tag="h2">
+                      {t('bandit.title', 'Bandit weights')}
+                    </Typography>
+                    <Typography variant="pi" textColor="neutral600">
+                      {results.bandit.nextUpdateAt
+                        ? t('bandit.next', 'Now {weights}. Next update: {at}.', {
+                            weights: results.bandit.weights.map((weight, index) => `${resultArms[index]?.label ?? ''} ${percent(weight)}`).join(', '),
+                            at: formatDate(results.bandit.nextUpdateAt, { dateStyle: 'medium', timeStyle: 'short' }),
+                          })
+                        : t('bandit.now', 'Now {weights}. No update is scheduled (not running).', {
+                            weights: results.bandit.weights.map((weight, index) => `${resultArms[index]?.label ?? ''} ${percent(weight)}`).join(', '),
+                          })}
+                    </Typography>
+                  </Flex>
+                  {canManageExperiments && experiment.status === 'running' ? (
+                    <Button variant="secondary" startIcon={<Sparkle />} loading={updating} onClick={updateBandit}>
+                      {t('bandit.update', 'Update weights now')}
+                    </Button>
+                  ) : null}
+                </Flex>
+                {banditMessage ? (
+                  <Typography textColor={banditMessage.ok ? 'success700' : 'neutral800'} role="status" data-testid="bandit-message">
+                    {banditMessage.text}
+                  </Typography>
+                ) : null}
+              </Card>
+            ) : null}
+
+            <Grid.Root gap={6}>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                {days.length > 0 ? (
+                  <UnitsChart days={days} arms={resultArms} t={t} />
+                ) : (
+                  <EmptyChart testId="chart-units-empty" title={t('chart.units.title', 'Visitors in each arm (cumulative)')} text={t('chart.noVisitors', 'No visitor in the experiment yet: the chart fills in as visitors are exposed.')} />
+                )}
+              </Grid.Item>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                {days.length > 0 ? (
+                  <RateChart days={days} arms={resultArms} goal={experiment.goal.event} t={t} />
+                ) : (
+                  <EmptyChart testId="chart-rate-empty" title={t('chart.rate.title', 'Conversion rate of each arm (cumulative)')} text={t('chart.noVisitors', 'No visitor in the experiment yet: the chart fills in as visitors are exposed.')} />
+                )}
+              </Grid.Item>
+              <Grid.Item col={12} direction="column" alignItems="stretch">
+                {lifts.length > 0 ? (
+                  <LiftChart rows={lifts} arms={resultArms} t={t} />
+                ) : (
+                  <EmptyChart
+                    testId="chart-lift-empty"
+                    title={t('chart.lift.title', 'Lift against the baseline, with its sequential interval')}
+                    text={t('chart.lift.none', 'Not enough data yet: the lift appears once every arm has visitors and the baseline has conversions.')}
+                  />
+                )}
+              </Grid.Item>
+              {results.bandit ? (
+                <>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <BanditChart points={points} arms={resultArms} metric="weights" t={t} />
+                  </Grid.Item>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    {points.some((point) => point.pBest !== null) ? (
+                      <BanditChart points={points} arms={resultArms} metric="pBest" t={t} />
+                    ) : (
+                      <EmptyChart
+                        testId="chart-pbest-empty"
+                        title={t('chart.pBest.title', 'Chance of being the best arm over time')}
+                        text={t('chart.pBest.none', 'Appears after the first update of the weights.')}
+                      />
+                    )}
+                  </Grid.Item>
+                </>
+              ) : null}
+            </Grid.Root>
+          </Flex>
+        </Layouts.Content>
+      </Page.Main>
+    </>
+  );
+};
+
+export default ExperimentResultsPage;
