@@ -190,8 +190,16 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     await page.getByText(`an experiment with key "${TAKEN_KEY}" already exists`).waitFor();
     await snap(page, 'experiments-editor-key-taken');
     await key.fill('pricing-weekend');
+    // A secondary goal, measured beside the primary one.
+    await page.getByRole('button', { name: 'Add a secondary goal' }).click();
+    const secondary = page.getByTestId('secondary-goal-0');
+    await secondary.getByLabel('Event name').fill(GOAL);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectText(secondary, 'Another goal of this experiment has this event');
+    await secondary.getByLabel('Event name').fill('add_to_cart');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/plugins\/personalize\/experiments\/[a-z0-9]+$/);
+    expect(await page.getByTestId('secondary-goal-0').getByLabel('Event name').inputValue()).toBe('add_to_cart');
     await page.getByText('Experiment "Variants of “Our plans, side by side” vs. no personalization" saved').first().waitFor();
     await page.getByTestId('power-calculator').scrollIntoViewIfNeeded();
     await snap(page, 'experiments-editor');
@@ -287,7 +295,9 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     } else {
       await expectText(page.getByTestId('chart-lift-empty'), 'Not enough data yet');
     }
-    await expectText(page.getByTestId('results-row-treatment'), /Better|Worse|Not yet conclusive|not enough data/);
+    // The primary goal's table comes first; the secondary goal (no events yet) has its own.
+    await expectText(page.getByTestId('results-row-treatment').first(), /Better|Worse|Not yet conclusive|not enough data/);
+    expect(await page.getByTestId('results-row-treatment').count()).toBe(2);
     // Without the notifications of the steps before, for the guide's screenshot.
     await page.reload();
     await page.getByTestId('chart-units-drawing').locator('svg .recharts-line-dot, svg .recharts-line-curve').first().waitFor();

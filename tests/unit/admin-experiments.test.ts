@@ -130,6 +130,27 @@ describe('the experiment draft', () => {
     });
   });
 
+  it('edits secondary goals: sent whole (an empty list clears them), checked like the goal, events unique', () => {
+    const draft = {
+      ...emptyDraft(names),
+      name: 'Goals',
+      key: 'goals',
+      goal: { event: 'signup', kind: 'conversion' as const, windowHours: 72 },
+      secondary: [
+        { event: 'revenue', kind: 'mean' as const, windowHours: 24 },
+        { event: 'signup', kind: 'conversion' as const, windowHours: null },
+      ],
+    };
+    expect(draftProblems(draft)).toEqual({ 'secondary.1.event': 'duplicate-goal', 'secondary.1.windowHours': 'required' });
+    draft.secondary = draft.secondary.slice(0, 1);
+    const body = inputFromDraft(draft);
+    expect(experimentInputSchema.safeParse(body).success).toBe(true);
+    expect(body.secondary).toEqual([{ event: 'revenue', kind: 'mean', windowHours: 24 }]);
+    expect(inputFromDraft({ ...draft, secondary: [] }).secondary).toEqual([]);
+    expect(fieldOfPath(['secondary', 0, 'event'])).toBe('secondary.0.event');
+    expect(fieldOfPath(['secondary'])).toBe('form');
+  });
+
   it('puts server issues at their field', () => {
     expect(fieldOfPath(['condition', 'and', 0])).toBe('condition');
     expect(fieldOfPath(['arms', 1, 'variants', 0])).toBe('arms.1.variants');

@@ -24,6 +24,16 @@ export interface TargetDraft {
   locale: string | null;
 }
 
+/** A goal as the editor holds it. */
+export interface GoalDraft {
+  event: string;
+  kind: 'conversion' | 'mean';
+  windowHours: number | null;
+}
+
+/** A new secondary goal: a conversion within the default window. */
+export const emptyGoal = (): GoalDraft => ({ event: '', kind: 'conversion', windowHours: 72 });
+
 /** The experiment editor's state; numbers the editor types are null while empty. */
 export interface ExperimentDraft {
   documentId?: string;
@@ -37,8 +47,15 @@ export interface ExperimentDraft {
   trafficPercent: number | null;
   /** null: every visitor is eligible. */
   condition: unknown;
-  goal: { event: string; kind: 'conversion' | 'mean'; windowHours: number | null };
-  bandit: { cadenceMinutes: number | null; burnInMinutes: number | null; minUnitsPerArm: number | null; minWeightPercent: number | null };
+  goal: GoalDraft;
+  /** Secondary goals (their p-values are Holm-adjusted across them on the results page). */
+  secondary: GoalDraft[];
+  bandit: {
+    cadenceMinutes: number | null;
+    burnInMinutes: number | null;
+    minUnitsPerArm: number | null;
+    minWeightPercent: number | null;
+  };
 }
 
 export const slugify = (name: string, max = 64) =>
@@ -75,7 +92,8 @@ export const emptyDraft = (names: { control: string; treatment: string }): Exper
     ],
     trafficPercent: 100,
     condition: null,
-    goal: { event: '', kind: 'conversion', windowHours: 72 },
+    goal: emptyGoal(),
+    secondary: [],
     bandit: { ...EMPTY_BANDIT },
   };
 };
@@ -88,11 +106,19 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
   name: experiment.name,
   hypothesis: experiment.hypothesis ?? '',
   mode: experiment.mode,
-  target: experiment.target ? { uid: experiment.target.uid, documentId: experiment.target.documentId, locale: experiment.target.locale ?? null } : null,
-  arms: experiment.arms.map((arm) => ({ key: arm.key, name: arm.name ?? '', percent: toPercent(arm.weight), variants: [...(arm.variants ?? [])] })),
+  target: experiment.target
+    ? { uid: experiment.target.uid, documentId: experiment.target.documentId, locale: experiment.target.locale ?? null }
+    : null,
+  arms: experiment.arms.map((arm) => ({
+    key: arm.key,
+    name: arm.name ?? '',
+    percent: toPercent(arm.weight),
+    variants: [...(arm.variants ?? [])],
+  })),
   trafficPercent: toPercent(experiment.traffic),
   condition: experiment.condition ?? null,
   goal: { event: experiment.goal.event, kind: experiment.goal.kind, windowHours: experiment.goal.windowHours },
+  secondary: (experiment.secondary ?? []).map((goal) => ({ event: goal.event, kind: goal.kind, windowHours: goal.windowHours })),
   bandit: {
     cadenceMinutes: experiment.bandit?.cadenceMinutes ?? null,
     burnInMinutes: experiment.bandit?.burnInMinutes ?? null,
@@ -100,6 +126,8 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
     minWeightPercent: experiment.bandit?.minWeight === undefined ? null : toPercent(experiment.bandit.minWeight),
   },
 });
+
+const goalInput = (goal: GoalDraft) => ({ event: goal.event.trim(), kind: goal.kind, windowHours: goal.windowHours ?? 72 });
 
 /** The body of `POST`/`PUT /personalize/experiments` (status is the lifecycle routes' business). */
 export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 'status'> => {
@@ -115,7 +143,9 @@ export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 's
     name: draft.name.trim(),
     hypothesis: draft.hypothesis.trim() || null,
     mode: draft.mode,
-    target: draft.target ? { uid: draft.target.uid, documentId: draft.target.documentId, locale: draft.target.locale ?? null } : null,
+    target: draft.target
+      ? { uid: draft.target.uid, documentId: draft.target.documentId, locale: draft.target.locale ?? null }
+      : null,
     arms: draft.arms.map((arm, index) => ({
       key: arm.key.trim(),
       name: arm.name.trim() || null,
@@ -124,7 +154,9 @@ export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 's
     })),
     traffic: Math.round((draft.trafficPercent ?? 0) * 100) / 10000,
     condition: draft.condition ?? null,
-    goal: { event: draft.goal.event.trim(), kind: draft.goal.kind, windowHours: draft.goal.windowHours ?? 72 },
+    goal: goalInput(draft.goal),
+    // Always sent, so removing the last one clears them.
+    secondary: draft.secondary.map(goalInput),
     bandit: draft.mode === 'bandit' && Object.keys(bandit).length > 0 ? bandit : null,
   };
 };
@@ -140,6 +172,7 @@ export type DraftProblem =
   | 'too-many-arms'
   | 'event-pattern'
   | 'window-range'
+  | 'duplicate-goal'
   | 'target-variants'
   | 'no-target-entry';
 
@@ -165,11 +198,20 @@ export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProbl
   if (!problems.arms && percentTotal(draft.arms.map((arm) => arm.percent ?? 0)) !== 100) problems.arms = 'weights-sum';
   if (draft.trafficPercent === null) problems.traffic = 'required';
   else if (!(draft.trafficPercent >= 0 && draft.trafficPercent <= 100)) problems.traffic = 'percent-range';
-  if (!draft.goal.event.trim()) problems['goal.event'] = 'required';
-  else if (!TRACK_NAME_PATTERN.test(draft.goal.event.trim())) problems['goal.event'] = 'event-pattern';
-  const window = draft.goal.windowHours;
-  if (window === null) problems['goal.windowHours'] = 'required';
-  else if (!(Number.isInteger(window) && window >= 1 && window <= EXPERIMENT_LIMITS.maxWindowHours)) problems['goal.windowHours'] = 'window-range';
+  const events = new Set<string>();
+  const checkGoal = (goal: GoalDraft, prefix: string) => {
+    const event = goal.event.trim();
+    if (!event) problems[`${prefix}.event`] = 'required';
+    else if (!TRACK_NAME_PATTERN.test(event)) problems[`${prefix}.event`] = 'event-pattern';
+    else if (events.has(event)) problems[`${prefix}.event`] = 'duplicate-goal';
+    events.add(event);
+    const window = goal.windowHours;
+    if (window === null) problems[`${prefix}.windowHours`] = 'required';
+    else if (!(Number.isInteger(window) && window >= 1 && window <= EXPERIMENT_LIMITS.maxWindowHours))
+      problems[`${prefix}.windowHours`] = 'window-range';
+  };
+  checkGoal(draft.goal, 'goal');
+  draft.secondary.forEach((goal, index) => checkGoal(goal, `secondary.${index}`));
   return problems;
 };
 
@@ -183,12 +225,15 @@ export const fieldOfPath = (path: readonly (string | number)[]): string => {
   if (head === 'arms' && typeof second === 'number') return third === undefined ? 'arms' : `arms.${second}.${third}`;
   if (head === 'arms') return 'arms';
   if ((head === 'goal' || head === 'bandit') && second !== undefined) return `${head}.${second}`;
+  if (head === 'secondary' && typeof second === 'number' && third !== undefined) return `secondary.${second}.${third}`;
   if (head === 'secondary') return 'form';
   return path.length ? String(head) : 'form';
 };
 
 /** The server's 400 issues by form field; several on one field are joined. */
-export const serverErrorsByField = (details: readonly { path: (string | number)[]; message: string }[]): Record<string, string> => {
+export const serverErrorsByField = (
+  details: readonly { path: (string | number)[]; message: string }[]
+): Record<string, string> => {
   const byField: Record<string, string> = {};
   for (const detail of details) {
     const field = fieldOfPath(detail.path);

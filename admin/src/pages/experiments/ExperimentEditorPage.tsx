@@ -7,6 +7,7 @@ import {
   Field,
   Flex,
   Grid,
+  IconButton,
   NumberInput,
   Radio,
   SingleSelect,
@@ -15,10 +16,11 @@ import {
   Textarea,
   Typography,
 } from '@strapi/design-system';
-import { ArrowLeft, ChartPie, Check } from '@strapi/icons';
+import { ArrowLeft, ChartPie, Check, Plus, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
+import { EXPERIMENT_LIMITS } from '../../../../contracts/src/experiments';
 import { RuleBuilder } from '../../components/RuleBuilder/RuleBuilder';
 import { Card } from '../../components/Figure';
 import { useAudiences } from '../../hooks/useAudiences';
@@ -27,10 +29,12 @@ import {
   draftFromExperiment,
   draftProblems,
   emptyDraft,
+  emptyGoal,
   inputFromDraft,
   serverErrorsByField,
   slugify,
   type ExperimentDraft,
+  type GoalDraft,
 } from '../../experiments/draft';
 import { modeLabel, useT, type T } from '../../experiments/i18n';
 import { evenPercents } from '../../experiments/weights';
@@ -62,7 +66,17 @@ const draftFromSearch = (search: URLSearchParams, t: T): ExperimentDraft => {
   };
 };
 
-const Section = ({ title, description, children, testId }: { title: string; description?: string; children: React.ReactNode; testId?: string }) => (
+const Section = ({
+  title,
+  description,
+  children,
+  testId,
+}: {
+  title: string;
+  description?: string;
+  children: React.ReactNode;
+  testId?: string;
+}) => (
   <Card testId={testId}>
     <Flex direction="column" alignItems="stretch" gap={1}>
       <Typography variant="delta" tag="h2">
@@ -117,8 +131,12 @@ const TargetFields = ({
           setDraft({ ...draft, target: value === 'entry' ? { uid: types?.[0]?.uid ?? '', documentId: '', locale: null } : null })
         }
       >
-        <Radio.Item value="entry">{t('target.entry', 'Sets of one entry’s variants (each arm serves some of its variants)')}</Radio.Item>
-        <Radio.Item value="site">{t('target.site', 'Site-wide: arms are names that variant conditions reference (“in experiment … arm …”)')}</Radio.Item>
+        <Radio.Item value="entry">
+          {t('target.entry', 'Sets of one entry’s variants (each arm serves some of its variants)')}
+        </Radio.Item>
+        <Radio.Item value="site">
+          {t('target.site', 'Site-wide: arms are names that variant conditions reference (“in experiment … arm …”)')}
+        </Radio.Item>
       </Radio.Group>
       {target ? (
         <Grid.Root gap={4}>
@@ -129,7 +147,13 @@ const TargetFields = ({
                 value={target.uid}
                 disabled={locked}
                 placeholder={types === null ? '…' : undefined}
-                onChange={(value: string | number) => setDraft({ ...draft, target: { uid: String(value), documentId: '', locale: null }, arms: draft.arms.map((arm) => ({ ...arm, variants: [] })) })}
+                onChange={(value: string | number) =>
+                  setDraft({
+                    ...draft,
+                    target: { uid: String(value), documentId: '', locale: null },
+                    arms: draft.arms.map((arm) => ({ ...arm, variants: [] })),
+                  })
+                }
               >
                 {(types ?? []).map((candidate) => (
                   <SingleSelectOption key={candidate.uid} value={candidate.uid}>
@@ -147,13 +171,17 @@ const TargetFields = ({
                 <SingleSelect
                   value={target.locale ?? ''}
                   disabled={locked}
-                  onChange={(value: string | number) => setDraft({ ...draft, target: { ...target, locale: String(value) || null } })}
+                  onChange={(value: string | number) =>
+                    setDraft({ ...draft, target: { ...target, locale: String(value) || null } })
+                  }
                 >
-                  {(locales.length ? locales : target.locale ? [{ code: target.locale, name: target.locale }] : []).map((locale) => (
-                    <SingleSelectOption key={locale.code} value={locale.code}>
-                      {locale.name}
-                    </SingleSelectOption>
-                  ))}
+                  {(locales.length ? locales : target.locale ? [{ code: target.locale, name: target.locale }] : []).map(
+                    (locale) => (
+                      <SingleSelectOption key={locale.code} value={locale.code}>
+                        {locale.name}
+                      </SingleSelectOption>
+                    )
+                  )}
                 </SingleSelect>
               </Field.Root>
             </Grid.Item>
@@ -164,21 +192,99 @@ const TargetFields = ({
               <SingleSelect
                 value={target.documentId}
                 disabled={locked || !type}
-                onChange={(value: string | number) => setDraft({ ...draft, target: { ...target, documentId: String(value) }, arms: draft.arms.map((arm) => ({ ...arm, variants: [] })) })}
+                onChange={(value: string | number) =>
+                  setDraft({
+                    ...draft,
+                    target: { ...target, documentId: String(value) },
+                    arms: draft.arms.map((arm) => ({ ...arm, variants: [] })),
+                  })
+                }
               >
-                {[...(entries ?? []), ...(entries?.some((entry) => entry.documentId === target.documentId) || !target.documentId ? [] : [{ documentId: target.documentId, label: target.documentId }])].map(
-                  (entry) => (
-                    <SingleSelectOption key={entry.documentId} value={entry.documentId}>
-                      {entry.label}
-                    </SingleSelectOption>
-                  )
-                )}
+                {[
+                  ...(entries ?? []),
+                  ...(entries?.some((entry) => entry.documentId === target.documentId) || !target.documentId
+                    ? []
+                    : [{ documentId: target.documentId, label: target.documentId }]),
+                ].map((entry) => (
+                  <SingleSelectOption key={entry.documentId} value={entry.documentId}>
+                    {entry.label}
+                  </SingleSelectOption>
+                ))}
               </SingleSelect>
             </Field.Root>
           </Grid.Item>
         </Grid.Root>
       ) : null}
     </Flex>
+  );
+};
+
+/** A goal's event, kind and window; field errors under `<prefix>.event`, `.kind`, `.windowHours`. */
+const GoalFields = ({
+  goal,
+  prefix,
+  errors,
+  disabled,
+  t,
+  onChange,
+}: {
+  goal: GoalDraft;
+  prefix: string;
+  errors: Record<string, string | undefined>;
+  disabled: boolean;
+  t: T;
+  onChange: (goal: GoalDraft) => void;
+}) => {
+  const name = prefix.replace(/\./g, '-');
+  return (
+    <Grid.Root gap={4}>
+      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+        <Field.Root
+          name={`${name}-event`}
+          required
+          error={errors[`${prefix}.event`]}
+          hint={t('field.goal.event.hint', 'As the site sends it: pz.track("signup")')}
+        >
+          <Field.Label>{t('field.goal.event', 'Event name')}</Field.Label>
+          <TextInput
+            value={goal.event}
+            disabled={disabled}
+            onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...goal, event: event.target.value })}
+          />
+          <Field.Hint />
+          <Field.Error />
+        </Field.Root>
+      </Grid.Item>
+      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+        <Field.Root name={`${name}-kind`} error={errors[`${prefix}.kind`]}>
+          <Field.Label>{t('field.goal.kind', 'Measured as')}</Field.Label>
+          <SingleSelect
+            value={goal.kind}
+            disabled={disabled}
+            onChange={(value: string | number) => onChange({ ...goal, kind: value === 'mean' ? 'mean' : 'conversion' })}
+          >
+            <SingleSelectOption value="conversion">
+              {t('goal.conversion', 'Conversion rate (did the visitor send it?)')}
+            </SingleSelectOption>
+            <SingleSelectOption value="mean">
+              {t('goal.mean', 'Mean value per visitor (sum of the events’ values)')}
+            </SingleSelectOption>
+          </SingleSelect>
+          <Field.Error />
+        </Field.Root>
+      </Grid.Item>
+      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+        <Field.Root name={`${name}-window`} required error={errors[`${prefix}.windowHours`]}>
+          <Field.Label>{t('field.goal.window', 'Window (hours after first exposure)')}</Field.Label>
+          <NumberInput
+            value={goal.windowHours ?? undefined}
+            disabled={disabled}
+            onValueChange={(value: number | undefined) => onChange({ ...goal, windowHours: value ?? null })}
+          />
+          <Field.Error />
+        </Field.Root>
+      </Grid.Item>
+    </Grid.Root>
   );
 };
 
@@ -248,7 +354,10 @@ export const ExperimentEditorPage = () => {
       const byField = serverErrorsByField(details);
       if (!details.length) byField.form = errorMessage(reason);
       setServerErrors(byField);
-      toggleNotification({ type: 'danger', message: t('saveFailed', 'The experiment was not saved: see the fields marked in red.') });
+      toggleNotification({
+        type: 'danger',
+        message: t('saveFailed', 'The experiment was not saved: see the fields marked in red.'),
+      });
     } finally {
       setSaving(false);
     }
@@ -258,7 +367,9 @@ export const ExperimentEditorPage = () => {
   const formErrors = Object.entries(errors).filter(
     ([field]) =>
       field === 'form' ||
-      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|goal\.(event|kind|windowHours)|mode|bandit\..+)$/.test(field)
+      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+)\.(event|kind|windowHours)|mode|bandit\..+)$/.test(
+        field
+      )
   );
 
   return (
@@ -267,7 +378,11 @@ export const ExperimentEditorPage = () => {
       <Page.Main>
         <Layouts.Header
           title={title}
-          subtitle={started ? t('edit.runningSubtitle', 'Changes apply to new visitors; visitors already in an arm keep it.') : t('edit.subtitle', 'A draft: nothing changes for visitors until it is started.')}
+          subtitle={
+            started
+              ? t('edit.runningSubtitle', 'Changes apply to new visitors; visitors already in an arm keep it.')
+              : t('edit.subtitle', 'A draft: nothing changes for visitors until it is started.')
+          }
           navigationAction={
             <Button tag={RouterLink} to={EXPERIMENTS_PATH} variant="ghost" startIcon={<ArrowLeft />}>
               {t('back', 'Experiments')}
@@ -288,7 +403,12 @@ export const ExperimentEditorPage = () => {
                 />
               ) : null}
               {stored && stored.status !== 'draft' ? (
-                <Button tag={RouterLink} to={`${EXPERIMENTS_PATH}/${stored.documentId}/results`} variant="tertiary" startIcon={<ChartPie />}>
+                <Button
+                  tag={RouterLink}
+                  to={`${EXPERIMENTS_PATH}/${stored.documentId}/results`}
+                  variant="tertiary"
+                  startIcon={<ChartPie />}
+                >
                   {t('results.open', 'Results')}
                 </Button>
               ) : null}
@@ -321,7 +441,11 @@ export const ExperimentEditorPage = () => {
                       value={draft.name}
                       disabled={readOnly}
                       onChange={(event: React.ChangeEvent<HTMLInputElement>) =>
-                        change({ ...draft, name: event.target.value, key: started || draft.key !== slugify(draft.name) ? draft.key : slugify(event.target.value) })
+                        change({
+                          ...draft,
+                          name: event.target.value,
+                          key: started || draft.key !== slugify(draft.name) ? draft.key : slugify(event.target.value),
+                        })
                       }
                     />
                     <Field.Error />
@@ -332,29 +456,61 @@ export const ExperimentEditorPage = () => {
                     name="experiment-key"
                     required
                     error={errors.key}
-                    hint={started ? t('field.key.locked', 'Fixed once started: visitors are bucketed by it') : t('field.key.hint', 'Visitors are bucketed by it; conditions reference it')}
+                    hint={
+                      started
+                        ? t('field.key.locked', 'Fixed once started: visitors are bucketed by it')
+                        : t('field.key.hint', 'Visitors are bucketed by it; conditions reference it')
+                    }
                   >
                     <Field.Label>{t('field.key', 'Key')}</Field.Label>
-                    <TextInput value={draft.key} disabled={readOnly || started} onChange={(event: React.ChangeEvent<HTMLInputElement>) => change({ ...draft, key: event.target.value })} />
+                    <TextInput
+                      value={draft.key}
+                      disabled={readOnly || started}
+                      onChange={(event: React.ChangeEvent<HTMLInputElement>) => change({ ...draft, key: event.target.value })}
+                    />
                     <Field.Hint />
                     <Field.Error />
                   </Field.Root>
                 </Grid.Item>
                 <Grid.Item col={12} direction="column" alignItems="stretch">
-                  <Field.Root name="experiment-hypothesis" error={errors.hypothesis} hint={t('field.hypothesis.hint', 'What you expect and why, e.g. “A shorter headline gets more sign-ups from mobile visitors”.')}>
+                  <Field.Root
+                    name="experiment-hypothesis"
+                    error={errors.hypothesis}
+                    hint={t(
+                      'field.hypothesis.hint',
+                      'What you expect and why, e.g. “A shorter headline gets more sign-ups from mobile visitors”.'
+                    )}
+                  >
                     <Field.Label>{t('field.hypothesis', 'Hypothesis')}</Field.Label>
-                    <Textarea value={draft.hypothesis} disabled={readOnly} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => change({ ...draft, hypothesis: event.target.value })} />
+                    <Textarea
+                      value={draft.hypothesis}
+                      disabled={readOnly}
+                      onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) =>
+                        change({ ...draft, hypothesis: event.target.value })
+                      }
+                    />
                     <Field.Hint />
                     <Field.Error />
                   </Field.Root>
                 </Grid.Item>
               </Grid.Root>
-              <TargetFields draft={draft} setDraft={change} types={types} type={type} errors={errors} locked={readOnly || started} t={t} />
+              <TargetFields
+                draft={draft}
+                setDraft={change}
+                types={types}
+                type={type}
+                errors={errors}
+                locked={readOnly || started}
+                t={t}
+              />
             </Section>
 
             <Section
               title={t('section.arms', 'Arms')}
-              description={t('section.arms.description', 'Each visitor in the experiment gets one arm, at random by the weights, and keeps it. Results compare each arm with the first.')}
+              description={t(
+                'section.arms.description',
+                'Each visitor in the experiment gets one arm, at random by the weights, and keeps it. Results compare each arm with the first.'
+              )}
               testId="section-arms"
             >
               <ArmsEditor
@@ -374,10 +530,17 @@ export const ExperimentEditorPage = () => {
                   name="experiment-traffic"
                   required
                   error={errors.traffic}
-                  hint={t('field.traffic.hint', 'Share of eligible visitors in the experiment; the others see the entry as usual. Raising it only adds visitors.')}
+                  hint={t(
+                    'field.traffic.hint',
+                    'Share of eligible visitors in the experiment; the others see the entry as usual. Raising it only adds visitors.'
+                  )}
                 >
                   <Field.Label>{t('field.traffic', 'Traffic (%)')}</Field.Label>
-                  <NumberInput value={draft.trafficPercent ?? undefined} disabled={readOnly} onValueChange={(value: number | undefined) => change({ ...draft, trafficPercent: value ?? null })} />
+                  <NumberInput
+                    value={draft.trafficPercent ?? undefined}
+                    disabled={readOnly}
+                    onValueChange={(value: number | undefined) => change({ ...draft, trafficPercent: value ?? null })}
+                  />
                   <Field.Hint />
                   <Field.Error />
                 </Field.Root>
@@ -393,7 +556,13 @@ export const ExperimentEditorPage = () => {
               </Checkbox>
               {draft.condition !== null ? (
                 <Flex direction="column" alignItems="stretch" gap={2} data-testid="eligibility">
-                  <RuleBuilder value={draft.condition} audiences={audiences} onValidityChange={setConditionValid} disabled={readOnly} onChange={(condition) => change({ ...draft, condition })} />
+                  <RuleBuilder
+                    value={draft.condition}
+                    audiences={audiences}
+                    onValidityChange={setConditionValid}
+                    disabled={readOnly}
+                    onChange={(condition) => change({ ...draft, condition })}
+                  />
                   {errors.condition ? (
                     <Typography variant="pi" textColor="danger600" role="alert">
                       {errors.condition}
@@ -409,43 +578,70 @@ export const ExperimentEditorPage = () => {
 
             <Section
               title={t('section.goal', 'Goal')}
-              description={t('section.goal.description', 'A conversion is a track event of this name from a visitor in the experiment, within the window after they first saw it.')}
+              description={t(
+                'section.goal.description',
+                'A conversion is a track event of this name from a visitor in the experiment, within the window after they first saw it.'
+              )}
             >
-              <Grid.Root gap={4}>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root name="goal-event" required error={errors['goal.event']} hint={t('field.goal.event.hint', 'As the site sends it: pz.track("signup")')}>
-                    <Field.Label>{t('field.goal.event', 'Event name')}</Field.Label>
-                    <TextInput value={draft.goal.event} disabled={readOnly} onChange={(event: React.ChangeEvent<HTMLInputElement>) => change({ ...draft, goal: { ...draft.goal, event: event.target.value } })} />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root name="goal-kind" error={errors['goal.kind']}>
-                    <Field.Label>{t('field.goal.kind', 'Measured as')}</Field.Label>
-                    <SingleSelect
-                      value={draft.goal.kind}
+              <GoalFields
+                goal={draft.goal}
+                prefix="goal"
+                errors={errors}
+                disabled={readOnly}
+                t={t}
+                onChange={(goal) => change({ ...draft, goal })}
+              />
+              <Box paddingTop={6}>
+                <Typography variant="delta" tag="h3">
+                  {t('section.secondary', 'Secondary goals')}
+                </Typography>
+                <Typography variant="pi" textColor="neutral600" tag="p">
+                  {t(
+                    'section.secondary.description',
+                    'Also measured, never decisive on their own: their p-values are adjusted for testing several goals (Holm), so one of many is less likely to look like a win by chance.'
+                  )}
+                </Typography>
+                {draft.secondary.map((goal, index) => (
+                  <Box key={index} paddingTop={4} data-testid={`secondary-goal-${index}`}>
+                    <Flex justifyContent="space-between" alignItems="center" paddingBottom={2}>
+                      <Typography variant="sigma">{t('secondary.title', 'Secondary goal {n}', { n: index + 1 })}</Typography>
+                      <IconButton
+                        label={t('secondary.remove', 'Remove secondary goal {n}', { n: index + 1 })}
+                        disabled={readOnly}
+                        variant="ghost"
+                        onClick={() =>
+                          change({ ...draft, secondary: draft.secondary.filter((_, position) => position !== index) })
+                        }
+                      >
+                        <Trash />
+                      </IconButton>
+                    </Flex>
+                    <GoalFields
+                      goal={goal}
+                      prefix={`secondary.${index}`}
+                      errors={errors}
                       disabled={readOnly}
-                      onChange={(value: string | number) => change({ ...draft, goal: { ...draft.goal, kind: value === 'mean' ? 'mean' : 'conversion' } })}
-                    >
-                      <SingleSelectOption value="conversion">{t('goal.conversion', 'Conversion rate (did the visitor send it?)')}</SingleSelectOption>
-                      <SingleSelectOption value="mean">{t('goal.mean', 'Mean value per visitor (sum of the events’ values)')}</SingleSelectOption>
-                    </SingleSelect>
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root name="goal-window" required error={errors['goal.windowHours']}>
-                    <Field.Label>{t('field.goal.window', 'Window (hours after first exposure)')}</Field.Label>
-                    <NumberInput
-                      value={draft.goal.windowHours ?? undefined}
-                      disabled={readOnly}
-                      onValueChange={(value: number | undefined) => change({ ...draft, goal: { ...draft.goal, windowHours: value ?? null } })}
+                      t={t}
+                      onChange={(next) =>
+                        change({
+                          ...draft,
+                          secondary: draft.secondary.map((current, position) => (position === index ? next : current)),
+                        })
+                      }
                     />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-              </Grid.Root>
+                  </Box>
+                ))}
+                <Box paddingTop={4}>
+                  <Button
+                    variant="secondary"
+                    startIcon={<Plus />}
+                    disabled={readOnly || draft.secondary.length >= EXPERIMENT_LIMITS.maxSecondaryGoals}
+                    onClick={() => change({ ...draft, secondary: [...draft.secondary, emptyGoal()] })}
+                  >
+                    {t('secondary.add', 'Add a secondary goal')}
+                  </Button>
+                </Box>
+              </Box>
             </Section>
 
             <Section title={t('section.mode', 'Mode')}>
@@ -456,7 +652,11 @@ export const ExperimentEditorPage = () => {
                 onValueChange={(value: string) => {
                   const mode = value === 'bandit' ? 'bandit' : 'ab';
                   const percents = evenPercents(draft.arms.length);
-                  change({ ...draft, mode, arms: mode === 'bandit' ? draft.arms.map((arm, index) => ({ ...arm, percent: percents[index] })) : draft.arms });
+                  change({
+                    ...draft,
+                    mode,
+                    arms: mode === 'bandit' ? draft.arms.map((arm, index) => ({ ...arm, percent: percents[index] })) : draft.arms,
+                  });
                 }}
               >
                 <Radio.Item value="ab">{modeLabel('ab', t)}</Radio.Item>
@@ -464,7 +664,10 @@ export const ExperimentEditorPage = () => {
               </Radio.Group>
               <Typography variant="pi" textColor="neutral600">
                 {draft.mode === 'bandit'
-                  ? t('mode.bandit.description', 'The weights start as above, then move towards the arms that do best, once a day by default and once every arm has 100 visitors. Good to earn while testing; its lift estimates are less precise.')
+                  ? t(
+                      'mode.bandit.description',
+                      'The weights start as above, then move towards the arms that do best, once a day by default and once every arm has 100 visitors. Good to earn while testing; its lift estimates are less precise.'
+                    )
                   : t('mode.ab.description', 'The weights stay as set: the cleanest comparison of the arms.')}
               </Typography>
               {draft.mode === 'bandit' ? (
@@ -472,18 +675,32 @@ export const ExperimentEditorPage = () => {
                   {(
                     [
                       ['cadenceMinutes', t('bandit.cadence', 'Update every (minutes)'), errors['bandit.cadenceMinutes']],
-                      ['burnInMinutes', t('bandit.burnIn', 'Burn-in before the first update (minutes)'), errors['bandit.burnInMinutes']],
-                      ['minUnitsPerArm', t('bandit.minUnits', 'Visitors per arm before updating'), errors['bandit.minUnitsPerArm']],
+                      [
+                        'burnInMinutes',
+                        t('bandit.burnIn', 'Burn-in before the first update (minutes)'),
+                        errors['bandit.burnInMinutes'],
+                      ],
+                      [
+                        'minUnitsPerArm',
+                        t('bandit.minUnits', 'Visitors per arm before updating'),
+                        errors['bandit.minUnitsPerArm'],
+                      ],
                       ['minWeightPercent', t('bandit.minWeight', 'Smallest weight of an arm (%)'), errors['bandit.minWeight']],
                     ] as const
                   ).map(([name, label, error]) => (
                     <Grid.Item key={name} col={3} s={6} xs={12} direction="column" alignItems="stretch">
-                      <Field.Root name={`bandit-${name}`} error={error} hint={t('bandit.default', 'Empty: the plugin’s configuration')}>
+                      <Field.Root
+                        name={`bandit-${name}`}
+                        error={error}
+                        hint={t('bandit.default', 'Empty: the plugin’s configuration')}
+                      >
                         <Field.Label>{label}</Field.Label>
                         <NumberInput
                           value={draft.bandit[name] ?? undefined}
                           disabled={readOnly}
-                          onValueChange={(value: number | undefined) => change({ ...draft, bandit: { ...draft.bandit, [name]: value ?? null } })}
+                          onValueChange={(value: number | undefined) =>
+                            change({ ...draft, bandit: { ...draft.bandit, [name]: value ?? null } })
+                          }
                         />
                         <Field.Hint />
                         <Field.Error />
@@ -496,7 +713,12 @@ export const ExperimentEditorPage = () => {
 
             {!started ? (
               <Section title={t('section.power', 'How long to run: power and duration')}>
-                <PowerCalculator kind={draft.goal.kind} arms={draft.arms.length} trafficPercent={draft.trafficPercent ?? 0} t={t} />
+                <PowerCalculator
+                  kind={draft.goal.kind}
+                  arms={draft.arms.length}
+                  trafficPercent={draft.trafficPercent ?? 0}
+                  t={t}
+                />
               </Section>
             ) : null}
           </Flex>
