@@ -260,8 +260,11 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     await page.getByRole('link', { name: 'Results' }).click();
     await page.waitForURL(/\/results$/);
     await page.getByRole('heading', { name: /^Results: / }).waitFor();
-    await expectText(page.getByTestId('units-control'), String(expected('control').units));
-    await expectText(page.getByTestId('units-treatment'), String(expected('treatment').units));
+    // One table per goal: the primary goal's first, then the secondary goal's (no events yet).
+    const primaryTable = page.getByTestId(`results-table-${GOAL}`);
+    await expectText(primaryTable.getByTestId('units-control'), String(expected('control').units));
+    await expectText(primaryTable.getByTestId('units-treatment'), String(expected('treatment').units));
+    await expectText(page.getByTestId('results-table-add_to_cart').getByTestId('results-row-treatment'), 'not enough data');
     const srm = page.getByTestId('srm-state');
     if (data.srm.ok) {
       await expectText(srm, data.srm.pValue === null ? 'not enough visitors to check it yet' : 'Traffic split: as the weights say');
@@ -295,9 +298,7 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     } else {
       await expectText(page.getByTestId('chart-lift-empty'), 'Not enough data yet');
     }
-    // The primary goal's table comes first; the secondary goal (no events yet) has its own.
-    await expectText(page.getByTestId('results-row-treatment').first(), /Better|Worse|Not yet conclusive|not enough data/);
-    expect(await page.getByTestId('results-row-treatment').count()).toBe(2);
+    await expectText(primaryTable.getByTestId('results-row-treatment'), /Better|Worse|Not yet conclusive|not enough data/);
     // Without the notifications of the steps before, for the guide's screenshot.
     await page.reload();
     await page.getByTestId('chart-units-drawing').locator('svg .recharts-line-dot, svg .recharts-line-curve').first().waitFor();
