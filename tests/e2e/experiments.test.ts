@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 
 import { bucketRanges, chooseArm, experimentBucket } from '../../engine/src/experiments';
-import { batchOf, BROWSER_UA, newId, newVisitorId } from '../helpers/events';
+import { srmCheck } from '../../engine/src/stats';
+import { newId, newVisitorId } from '../helpers/events';
 import {
   adminToken,
   assertChromium,
@@ -26,6 +27,7 @@ import {
   SCREENSHOTS,
   snap,
   startStrapi,
+  strapiApi,
   withFailureSnapshot,
   type Browser,
   type RunningStrapi,
@@ -65,29 +67,8 @@ describe('experiments, from an entry’s variants to the results, in a real brow
   /** visitor id → arm key, as delivery assigned them. */
   const assigned = new Map<string, string>();
 
-  /** A JSON request; admin routes carry the admin's token. */
-  const api = async <T = { data: Record<string, unknown> }>(route: string, init: RequestInit = {}) => {
-    const admin = !route.startsWith('/api/');
-    const response = await fetch(`${strapi.url}${route}`, {
-      ...init,
-      headers: {
-        connection: 'close',
-        'user-agent': BROWSER_UA,
-        ...(admin ? { authorization: `Bearer ${token}` } : {}),
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.headers ?? {}),
-      },
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-  };
-
-  /** Sends visitor events as the SDK does, with consent to events (and profiling). */
-  const sendEvents = async (visitor: string, events: unknown[]) => {
-    const { status, body } = await api<unknown>('/api/personalize/events', { method: 'POST', body: JSON.stringify(batchOf(visitor, events)) });
-    expect(status).toBe(202);
-    expect(body).toMatchObject({ accepted: events.length, rejected: [] });
-  };
+  // JSON requests (admin routes with the admin's token) and visitor events as the SDK sends them.
+  const { api, sendEvents } = strapiApi(() => strapi.url, () => token);
 
   const results = async () => {
     const { status, body } = await api<{ data: ResultsBody }>(`/personalize/experiments/${experiment.documentId}/results`);
@@ -331,7 +312,11 @@ describe('experiments, from an entry’s variants to the results, in a real brow
 
     // 7. Only control's visitors come back (as when a cache or a redirect skips one arm): the split
     // no longer follows the weights, and the results page says so and what to check.
-    for (let added = 0; added < 40; ) {
+    // As many as make the split a clear mismatch (p < 1e-4), whatever the random split so far.
+    const before = (await results()).arms.map((arm) => arm.units);
+    let extra = 0;
+    while (srmCheck([before[0] + extra, before[1]], [0.5, 0.5]).pValue >= 1e-4) extra += 1;
+    for (let added = 0; added < extra; ) {
       const visitorId = newVisitorId();
       if (chooseArm(experimentBucket(experiment.key, visitorId), bucketRanges([0.5, 0.5], 1)) !== 0) continue;
       added += 1;
@@ -341,7 +326,7 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     }
     await eventually(async () => {
       const current = await results();
-      expect(current.arms.reduce((sum, arm) => sum + arm.units, 0)).toBe(VISITORS + 40);
+      expect(current.arms.reduce((sum, arm) => sum + arm.units, 0)).toBe(VISITORS + extra);
       expect(current.srm.ok).toBe(false);
     });
     await page.goto(`${strapi.url}/admin/plugins/personalize/experiments/${experiment.documentId}/results`);

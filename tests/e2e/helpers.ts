@@ -6,6 +6,8 @@ import path from 'node:path';
 
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
+import { batchOf, BROWSER_UA } from '../helpers/events';
+
 export const ROOT = path.resolve(__dirname, '../..');
 export const PLAYGROUND = path.join(ROOT, 'playground');
 export const SCREENSHOTS = path.join(__dirname, '__screenshots__');
@@ -227,4 +229,35 @@ export const expectText = async (locator: Locator, text: string | RegExp) => {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   expect(seen).toMatch(text);
+};
+
+/**
+ * JSON requests to a running Strapi (admin routes carry the admin's token; the URL and token are read
+ * at call time, once `beforeAll` has set them) and visitor events sent as the SDK sends them, with
+ * consent to events and profiling.
+ */
+export const strapiApi = (baseUrl: () => string, token: () => string) => {
+  const api = async <T = { data: Record<string, unknown> }>(route: string, init: RequestInit = {}) => {
+    const admin = !route.startsWith('/api/');
+    const response = await fetch(`${baseUrl()}${route}`, {
+      ...init,
+      headers: {
+        connection: 'close',
+        'user-agent': BROWSER_UA,
+        ...(admin ? { authorization: `Bearer ${token()}` } : {}),
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers ?? {}),
+      },
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  };
+
+  const sendEvents = async (visitor: string, events: unknown[]) => {
+    const { status, body } = await api<unknown>('/api/personalize/events', { method: 'POST', body: JSON.stringify(batchOf(visitor, events)) });
+    expect(status).toBe(202);
+    expect(body).toMatchObject({ accepted: events.length, rejected: [] });
+  };
+
+  return { api, sendEvents };
 };

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import type { Locator, Page } from 'playwright-core';
 
-import { batchOf, BROWSER_UA, newId, newVisitorId, pageEvent, viewEvent } from '../helpers/events';
+import { newId, newVisitorId, pageEvent, viewEvent } from '../helpers/events';
 import {
   adminToken,
   assertChromium,
@@ -20,6 +20,7 @@ import {
   withFailureSnapshot,
   snap,
   startStrapi,
+  strapiApi,
   type Browser,
   type RunningStrapi,
   expectText,
@@ -48,29 +49,8 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
   let documentId: string;
   const visitorId = newVisitorId();
 
-  /** A JSON request; admin routes carry the admin's token. */
-  const api = async <T = { data: Record<string, unknown> }>(route: string, init: RequestInit = {}) => {
-    const admin = !route.startsWith('/api/');
-    const response = await fetch(`${strapi.url}${route}`, {
-      ...init,
-      headers: {
-        connection: 'close',
-        'user-agent': BROWSER_UA,
-        ...(admin ? { authorization: `Bearer ${token}` } : {}),
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.headers ?? {}),
-      },
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-  };
-
-  /** Sends visitor events as the SDK does (consent to events and profiling). */
-  const sendEvents = async (visitor: string, events: unknown[]) => {
-    const { status, body } = await api<unknown>('/api/personalize/events', { method: 'POST', body: JSON.stringify(batchOf(visitor, events)) });
-    expect(status).toBe(202);
-    expect(body).toMatchObject({ accepted: events.length, rejected: [] });
-  };
+  // JSON requests (admin routes with the admin's token) and visitor events as the SDK sends them.
+  const { api, sendEvents } = strapiApi(() => strapi.url, () => token);
 
   /** A few minutes of browsing: pages with tags, an engaged read, a goal. */
   const browsing = (now = Date.now()) => [

@@ -23,51 +23,23 @@ const Landing = () => {
   );
 };
 
+/** The plugin's pages after the landing one, each behind the RBAC actions it needs. */
+const PAGES: { path: string; permissions: (typeof PERMISSIONS)[keyof typeof PERMISSIONS]; page: React.ReactElement }[] = [
+  { path: 'visitors', permissions: PERMISSIONS.visitors, page: <VisitorsPage /> },
+  { path: 'experiments', permissions: PERMISSIONS.experimentsRead, page: <ExperimentsPage /> },
+  { path: 'experiments/new', permissions: PERMISSIONS.experimentsManage, page: <ExperimentEditorPage /> },
+  { path: 'experiments/:documentId', permissions: PERMISSIONS.experimentsRead, page: <ExperimentEditorPage /> },
+  { path: 'experiments/:documentId/results', permissions: PERMISSIONS.experimentsRead, page: <ExperimentResultsPage /> },
+];
+
 export const App = () => (
   <Page.Protect permissions={MENU_PERMISSIONS}>
     <Layouts.Root sideNav={<PluginNav />}>
       <Routes>
         <Route index element={<Landing />} />
-        <Route
-          path="visitors"
-          element={
-            <Page.Protect permissions={PERMISSIONS.visitors}>
-              <VisitorsPage />
-            </Page.Protect>
-          }
-        />
-        <Route
-          path="experiments"
-          element={
-            <Page.Protect permissions={PERMISSIONS.experimentsRead}>
-              <ExperimentsPage />
-            </Page.Protect>
-          }
-        />
-        <Route
-          path="experiments/new"
-          element={
-            <Page.Protect permissions={PERMISSIONS.experimentsManage}>
-              <ExperimentEditorPage />
-            </Page.Protect>
-          }
-        />
-        <Route
-          path="experiments/:documentId"
-          element={
-            <Page.Protect permissions={PERMISSIONS.experimentsRead}>
-              <ExperimentEditorPage />
-            </Page.Protect>
-          }
-        />
-        <Route
-          path="experiments/:documentId/results"
-          element={
-            <Page.Protect permissions={PERMISSIONS.experimentsRead}>
-              <ExperimentResultsPage />
-            </Page.Protect>
-          }
-        />
+        {PAGES.map(({ path, permissions, page }) => (
+          <Route key={path} path={path} element={<Page.Protect permissions={permissions}>{page}</Page.Protect>} />
+        ))}
         <Route path="*" element={<Page.Error />} />
       </Routes>
     </Layouts.Root>
