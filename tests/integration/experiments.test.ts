@@ -245,6 +245,21 @@ describe('experiments (admin)', () => {
       const rekey = await call('put', path, { key: 'another-key' });
       expect(rekey.status).toBe(400);
       expect(rekey.body.error.details.errors[0].path).toEqual(['key']);
+      // Nor the arms or the goals: exposed visitors keep their arm, and counts are per goal.
+      const rearmed = await call('put', path, {
+        arms: [
+          { key: 'control', weight: 0.5, variants: [] },
+          { key: 'renamed', weight: 0.5, variants: ['v_quick_exit'] },
+        ],
+      });
+      expect(rearmed.status).toBe(400);
+      expect(rearmed.body.error.details.errors[0].path).toEqual(['arms']);
+      const regoaled = await call('put', path, { goal: { event: 'purchase', kind: 'conversion' } });
+      expect(regoaled.status).toBe(400);
+      expect(regoaled.body.error.details.errors[0].path).toEqual(['goal']);
+      // Weights, traffic and the window may change.
+      const reweighted = await call('put', path, { traffic: 0.5, goal: { event: 'checkout', kind: 'conversion', windowHours: 24 } });
+      expect(reweighted.status).toBe(200);
       // Nor can PUT make a transition the lifecycle forbids.
       const backToDraft = await call('put', path, { status: 'draft' });
       expect(backToDraft.status).toBe(400);

@@ -124,8 +124,22 @@ export const validateExperimentWrite = async (
     .findFirst({ filters: { key: experiment.key }, fields: ['documentId'] } as never)) as { documentId: string } | null;
   if (clash && clash.documentId !== previous?.documentId) fail(['key'], `an experiment with key "${experiment.key}" already exists`);
 
-  if (previous && previous.key !== experiment.key && previous.status !== 'draft') {
-    fail(['key'], 'cannot change once the experiment has started (visitors are bucketed by it)');
+  if (previous && previous.status !== 'draft') {
+    if (previous.key !== experiment.key) fail(['key'], 'cannot change once the experiment has started (visitors are bucketed by it)');
+    // Exposed visitors keep their arm and their conversions count per goal: once started, the arms
+    // (their keys, in order) and the goals' events and kinds stay; weights, traffic, variants,
+    // eligibility and windows may change.
+    const before = previous as unknown as Pick<ExperimentData, 'arms' | 'goal' | 'secondary'>;
+    const armKeys = (arms: readonly { key: string }[]) => arms.map((arm) => arm.key).join(',');
+    if (armKeys(before.arms) !== armKeys(experiment.arms)) {
+      fail(['arms'], `the arms cannot be added, removed, renamed or reordered once the experiment has started (they are ${armKeys(before.arms)})`);
+    }
+    const goals = (goal: ExperimentData['goal'], secondary: ExperimentData['secondary'] | null | undefined) =>
+      [goal, ...(secondary ?? [])].map((one) => `${one.event}:${one.kind}`).join(',');
+    if (goals(before.goal, before.secondary) !== goals(experiment.goal, experiment.secondary)) {
+      const path = before.goal.event !== experiment.goal.event || before.goal.kind !== experiment.goal.kind ? ['goal'] : ['secondary'];
+      fail(path, 'the goals (events and kinds) cannot change once the experiment has started: its counts are per goal');
+    }
   }
 
   await checkTarget(strapi, experiment);

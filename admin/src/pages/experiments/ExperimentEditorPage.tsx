@@ -225,6 +225,7 @@ const GoalFields = ({
   prefix,
   errors,
   disabled,
+  locked,
   t,
   onChange,
 }: {
@@ -232,6 +233,8 @@ const GoalFields = ({
   prefix: string;
   errors: Record<string, string | undefined>;
   disabled: boolean;
+  /** Started: the event and kind are fixed (counts are per goal); the window may change. */
+  locked: boolean;
   t: T;
   onChange: (goal: GoalDraft) => void;
 }) => {
@@ -248,7 +251,7 @@ const GoalFields = ({
           <Field.Label>{t('field.goal.event', 'Event name')}</Field.Label>
           <TextInput
             value={goal.event}
-            disabled={disabled}
+            disabled={disabled || locked}
             onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...goal, event: event.target.value })}
           />
           <Field.Hint />
@@ -260,7 +263,7 @@ const GoalFields = ({
           <Field.Label>{t('field.goal.kind', 'Measured as')}</Field.Label>
           <SingleSelect
             value={goal.kind}
-            disabled={disabled}
+            disabled={disabled || locked}
             onChange={(value: string | number) => onChange({ ...goal, kind: value === 'mean' ? 'mean' : 'conversion' })}
           >
             <SingleSelectOption value="conversion">
@@ -588,9 +591,17 @@ export const ExperimentEditorPage = () => {
                 prefix="goal"
                 errors={errors}
                 disabled={readOnly}
+                locked={started}
                 t={t}
                 onChange={(goal) => change({ ...draft, goal })}
               />
+              {started ? (
+                <Box paddingTop={2}>
+                  <Typography variant="pi" textColor="neutral600">
+                    {t('goal.locked', 'Fixed once started: the counts are per goal. The window can still change.')}
+                  </Typography>
+                </Box>
+              ) : null}
               <Box paddingTop={6}>
                 <Typography variant="delta" tag="h3">
                   {t('section.secondary', 'Secondary goals')}
@@ -607,7 +618,7 @@ export const ExperimentEditorPage = () => {
                       <Typography variant="sigma">{t('secondary.title', 'Secondary goal {n}', { n: index + 1 })}</Typography>
                       <IconButton
                         label={t('secondary.remove', 'Remove secondary goal {n}', { n: index + 1 })}
-                        disabled={readOnly}
+                        disabled={readOnly || started}
                         variant="ghost"
                         onClick={() =>
                           change({ ...draft, secondary: draft.secondary.filter((_, position) => position !== index) })
@@ -621,6 +632,7 @@ export const ExperimentEditorPage = () => {
                       prefix={`secondary.${index}`}
                       errors={errors}
                       disabled={readOnly}
+                      locked={started}
                       t={t}
                       onChange={(next) =>
                         change({
@@ -635,7 +647,7 @@ export const ExperimentEditorPage = () => {
                   <Button
                     variant="secondary"
                     startIcon={<Plus />}
-                    disabled={readOnly || draft.secondary.length >= EXPERIMENT_LIMITS.maxSecondaryGoals}
+                    disabled={readOnly || started || draft.secondary.length >= EXPERIMENT_LIMITS.maxSecondaryGoals}
                     onClick={() => change({ ...draft, secondary: [...draft.secondary, emptyGoal()] })}
                   >
                     {t('secondary.add', 'Add a secondary goal')}
