@@ -37,8 +37,9 @@ const createRole = async (strapi: Core.Strapi, name: string, actions: string[]):
     role.id,
     [
       ...actions.map((action) => ({ action: `plugin::personalize.${action}`, subject: null })),
-      // Editors who test entries read them in the Content Manager.
-      { action: 'plugin::content-manager.explorer.read', subject: ARTICLE_UID },
+      // Editors who test entries read them in the Content Manager; the live test answers as it
+      // does, so the role names its locales (without them, i18n grants none).
+      { action: 'plugin::content-manager.explorer.read', subject: ARTICLE_UID, properties: { locales: ['en'] } },
     ]
   );
   return role.id;

@@ -19,17 +19,35 @@ import { capsRule, fatigue, loadVisitor, visitorReasons, withProfile } from './v
 /**
  * The admin's live test and preview, through the delivery pipeline: the same evaluation context
  * (sample signals instead of the request's: an editor tests "mobile" without a phone), the same
- * selection, the same overrides, sanitized for the editor by the content manager's permission
- * checker. Every variant is also explained, for the panel.
+ * selection, the same overrides. The entry is read, checked and sanitized for the editor as the
+ * Content Manager's edit view reads it (its permission checker: conditions, locales, fields).
+ * Every variant is also explained, for the panel.
  */
 
 type Entry = Record<string, unknown> & { documentId: string; locale?: string | null };
 
+/** The signed-in admin's ability (`ctx.state.userAbility`). */
 export interface Ability {
-  can(action: string, subject: unknown): boolean;
+  can(action: string, subject?: unknown, field?: string): boolean;
 }
 
-const CM_READ = 'plugin::content-manager.explorer.read';
+/** The part of the Content Manager's permission checker (`permission-checker` service) used here. */
+interface PermissionChecker {
+  cannot: { read(entity?: object, field?: string): boolean };
+  sanitizeOutput(entity: object): Promise<Record<string, unknown>>;
+  sanitizedQuery: { read(query: Record<string, unknown>): Promise<Record<string, unknown>> };
+}
+
+interface PopulateBuilder {
+  populateFromQuery(query: Record<string, unknown>): PopulateBuilder;
+  populateDeep(level: number): PopulateBuilder;
+  countRelations(): PopulateBuilder;
+  withPopulateOverride(overrides: Record<string, unknown>): PopulateBuilder;
+  build(): Promise<unknown>;
+}
+
+/** What the edit view loads of the other locales (the Content Manager's `getPopulateForLocalizations`): never their content. */
+const LOCALIZATIONS_POPULATE = { localizations: { fields: ['locale', 'documentId', 'publishedAt', 'updatedAt'] } };
 
 /** Fills `{documentId}`, `{locale}`, `{uid}`, `{variant}` of the configured preview URL template. */
 export const buildPreviewUrl = (
@@ -94,20 +112,51 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
-  const loadEntry = async (body: EvaluateBody, schema: SchemaLike): Promise<Entry> => {
+  const permissionChecker = (ability: Ability, uid: string): PermissionChecker =>
+    strapi.plugin('content-manager').service('permission-checker').create({ userAbility: ability, model: uid });
+
+  /**
+   * The entry as the Content Manager's `findOne` reads it for this admin: the populate its
+   * permission query needs (e.g. `createdBy` for "own entries only"), components and media deep,
+   * relations as counts, other locales as their locale and status only; then 403 unless the
+   * admin may read this very entry (creator conditions, locale).
+   */
+  const loadEntry = async (body: EvaluateBody, schema: SchemaLike, checker: PermissionChecker): Promise<Entry> => {
     if (schema.kind === 'collectionType' && !body.documentId) {
       throw new errors.ValidationError('documentId is required for a collection type', {
         errors: [{ path: ['documentId'], message: 'Required', name: 'ValidationError' }],
       });
     }
-    const params = {
-      status: body.status,
-      populate: '*',
-      ...(body.locale ? { locale: body.locale } : {}),
-    };
-    const entry = (await getService(strapi, 'content-types').findEntry(schema.uid, body.documentId, params)) as Entry | null;
+    const query = { status: body.status, ...(body.locale ? { locale: body.locale } : {}) };
+    const permissionQuery = await checker.sanitizedQuery.read(query);
+    const builder = strapi.plugin('content-manager').service('populate-builder') as (uid: string) => PopulateBuilder;
+    const localized = Boolean(schema.pluginOptions?.i18n?.localized);
+    const populate = await builder(schema.uid)
+      .populateFromQuery(permissionQuery)
+      .populateDeep(Infinity)
+      .countRelations()
+      .withPopulateOverride(localized ? LOCALIZATIONS_POPULATE : {})
+      .build();
+    const entry = (await getService(strapi, 'content-types').findEntry(schema.uid, body.documentId, { ...query, populate })) as Entry | null;
     if (!entry) throw new errors.NotFoundError('Entry not found');
+    // Strapi answers a handler's ForbiddenError as a bare 403 "Forbidden": the Content Manager's answer.
+    if (checker.cannot.read(entry)) throw new errors.ForbiddenError('You may not read this entry');
     return entry;
+  };
+
+  /**
+   * A relation a variant overrides is fetched whole by the overrides stage; the edit view shows
+   * relations as counts (their targets are read through its own permission-checked routes), so
+   * the preview does too.
+   */
+  const relationsAsCounts = (rendered: Record<string, unknown>, schema: SchemaLike, variant: Variant | null) => {
+    for (const name of Object.keys(variant?.overrides ?? {})) {
+      const value = rendered[name];
+      if (schema.attributes[name]?.type !== 'relation' || value === undefined) continue;
+      if (value !== null && typeof value === 'object' && 'count' in value) continue;
+      rendered[name] = { count: Array.isArray(value) ? value.length : value === null ? 0 : 1 };
+    }
+    return rendered;
   };
 
   /** The variants to test: those sent (checked as a save would check them), else the entry's. */
@@ -176,12 +225,20 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
       let schema: SchemaLike | undefined;
       let fieldName: string | null = null;
       let entry: Entry | null = null;
+      let checker: PermissionChecker | null = null;
       if (body.uid) {
         schema = contentTypes.getSchema(body.uid);
         fieldName = contentTypes.getVariantsFieldName(body.uid);
         if (!schema || !fieldName) throw new errors.NotFoundError(`"${body.uid}" is not a content type with a variants field`);
-        if (!ability.can(CM_READ, body.uid)) throw new errors.ForbiddenError(`You may not read ${body.uid} entries`);
-        if (body.documentId || schema.kind === 'singleType' || body.variants === undefined) entry = await loadEntry(body, schema);
+        checker = permissionChecker(ability, body.uid);
+        if (checker.cannot.read()) throw new errors.ForbiddenError(`You may not read ${body.uid} entries`);
+        if (body.documentId || schema.kind === 'singleType' || body.variants === undefined) {
+          entry = await loadEntry(body, schema, checker);
+          // The entry's own variants are a field like any other: the edit view would not show them.
+          if (body.variants === undefined && checker.cannot.read(entry, fieldName)) {
+            throw new errors.ForbiddenError(`You may not read the "${fieldName}" field of this entry`);
+          }
+        }
       }
 
       const program = conditions().compileVariants(variantsToTest(body, schema, fieldName, entry));
@@ -234,16 +291,14 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...(target.uid && target.documentId ? { experiments: experimentsOf(stage) } : {}),
       };
 
-      if (entry && schema && fieldName) {
-        const checker = strapi
-          .plugin('content-manager')
-          .service('permission-checker')
-          .create({ userAbility: ability, model: schema.uid });
+      if (entry && schema && fieldName && checker) {
+        const sanitizer = checker;
+        const entrySchema = schema;
         result.entry = await getService(strapi, 'overrides').render(entry, winner, {
           schema,
           fieldName,
           requestedFields: null,
-          sanitize: (rendered) => checker.sanitizeOutput(rendered),
+          sanitize: (rendered) => sanitizer.sanitizeOutput(relationsAsCounts(rendered, entrySchema, winner)),
         });
         result.previewUrl = buildPreviewUrl(getService(strapi, 'settings').get().previewUrl, {
           uid: schema.uid,

@@ -17,6 +17,7 @@ import { Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { describeCapped, describeMissing, describeReason, type ReasonContext } from '../../rules/reasons';
 import { adminApi, errorDetails, errorMessage, type VariantOutcome, type VariantsEvaluation } from '../../utils/api';
 import { getTranslation, type FormatMessage } from '../../utils/getTranslation';
@@ -73,7 +74,8 @@ const conditionsOf = (variants: unknown[]): Record<string, unknown> =>
 /**
  * The live test panel: sample signals (typed or from a preset) and, optionally, a visitor id →
  * which variant wins and why, computed by the server with the variants on screen, without saving
- * anything. With a visitor id, that visitor's stored profile and caps take part, as in delivery.
+ * anything. With a visitor id, that visitor's stored profile and caps take part, as in delivery:
+ * only for admins who may see visitors' data (the server refuses the id to the others).
  */
 export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps) => {
   const { post } = useFetchClient();
@@ -84,8 +86,9 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
   const [result, setResult] = useState<VariantsEvaluation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
+  const { canVisitors } = usePluginPermissions();
 
-  const trimmedVisitorId = visitorId.trim();
+  const trimmedVisitorId = canVisitors ? visitorId.trim() : '';
   const visitorProblem = visitorIdProblem(trimmedVisitorId);
 
   const run = async () => {
@@ -163,14 +166,23 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
             <Field.Root
               name="test-visitor"
               error={visitorProblem ? describeVisitorIdProblem(visitorProblem, formatMessage) : undefined}
-              hint={formatMessage({
-                id: getTranslation('testPanel.visitor.hint'),
-                defaultMessage: "Optional. The SDK's visitor id (the pz_vid cookie): their stored profile and caps then take part, as in delivery.",
-              })}
+              hint={
+                canVisitors
+                  ? formatMessage({
+                      id: getTranslation('testPanel.visitor.hint'),
+                      defaultMessage: "Optional. The SDK's visitor id (the pz_vid cookie): their stored profile and caps then take part, as in delivery.",
+                    })
+                  : formatMessage({
+                      id: getTranslation('testPanel.visitor.noPermission'),
+                      defaultMessage:
+                        "Testing a stored visitor needs the Visitors permission (view a visitor's data): ask an administrator. The test runs as an anonymous visitor.",
+                    })
+              }
             >
               <Field.Label>{formatMessage({ id: getTranslation('testPanel.visitor'), defaultMessage: 'Visitor id' })}</Field.Label>
               <TextInput
-                value={visitorId}
+                value={canVisitors ? visitorId : ''}
+                disabled={!canVisitors}
                 autoComplete="off"
                 spellCheck={false}
                 placeholder={formatMessage({ id: getTranslation('testPanel.visitor.placeholder'), defaultMessage: 'none: an anonymous visitor' })}
