@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { GOAL_VALUE_LIMITS } from '../../engine/src/experiments/exposure';
 import type { VisitorEvent } from '../../engine/src/profile/events';
 import { contentTypeUidSchema, documentIdSchema, variantIdSchema, visitorIdSchema } from './ids';
 
@@ -19,6 +20,8 @@ export const EVENT_LIMITS = {
   maxAgeMs: 24 * 60 * 60 * 1000,
   /** Events further ahead than this are dropped. */
   maxAheadMs: 5 * 60 * 1000,
+  /** A `track` event's `value` beyond ±this is rejected (no visitor can overflow a goal's sums). */
+  maxValue: GOAL_VALUE_LIMITS.eventValue,
 } as const;
 
 export const EVENT_TYPES = ['page', 'view', 'click', 'hover', 'dismiss', 'engage', 'track'] as const;
@@ -83,7 +86,12 @@ export const visitorEventSchema = z.discriminatedUnion('type', [
       .record(z.string().min(1).max(64), propValue)
       .refine((props) => Object.keys(props).length <= EVENT_LIMITS.propsPerEvent, `at most ${EVENT_LIMITS.propsPerEvent} props`)
       .optional(),
-    value: z.number().finite().optional(),
+    value: z
+      .number()
+      .finite()
+      .min(-EVENT_LIMITS.maxValue, 'must be within ±1e9')
+      .max(EVENT_LIMITS.maxValue, 'must be within ±1e9')
+      .optional(),
   }),
 ]);
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { AssignmentReason, ExperimentStatus } from '../../engine/src/experiments';
+import { GOAL_VALUE_LIMITS } from '../../engine/src/experiments/exposure';
 import { TRACK_NAME_PATTERN } from './events';
 import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema } from './ids';
 import { jsonValueSchema } from './json';
@@ -49,8 +50,23 @@ export const goalSchema = z
       .min(1)
       .max(EXPERIMENT_LIMITS.maxWindowHours, `at most ${EXPERIMENT_LIMITS.maxWindowHours} hours (90 days)`)
       .default(72),
+    /**
+     * `mean` only: a visitor's total counts as at most `cap` (at least `−cap`), as GrowthBook's
+     * capping does on the per-visitor aggregate. Fixed once the experiment has started.
+     */
+    cap: z
+      .number()
+      .finite()
+      .positive('must be above 0')
+      .max(GOAL_VALUE_LIMITS.visitorTotal, 'at most 1e12')
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((goal, ctx) => {
+    if (goal.cap !== undefined && goal.kind !== 'mean') {
+      ctx.addIssue({ code: 'custom', path: ['cap'], message: 'only a "mean" goal has a cap (a conversion counts 1 per visitor)' });
+    }
+  });
 
 export const experimentTargetSchema = z
   .object({ uid: contentTypeUidSchema, documentId: documentIdSchema, locale: localeSchema.nullable().optional() })

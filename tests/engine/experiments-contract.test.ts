@@ -9,6 +9,7 @@ import {
   type ExperimentInput,
   type ExperimentResultsResponse,
 } from '../../contracts/src/experiments';
+import { EVENT_LIMITS, visitorEventSchema } from '../../contracts/src/events';
 import { formatZodIssues } from '../../contracts/src/zod-issues';
 
 const valid = (): ExperimentInput => ({
@@ -68,6 +69,18 @@ describe('experimentInputSchema', () => {
     expect(experimentInputSchema.parse(body)).toEqual(body);
   });
 
+  it('a mean goal may have a cap (primary and secondary)', () => {
+    const body = {
+      ...valid(),
+      goal: { event: 'revenue', kind: 'mean' as const, cap: 500 },
+      secondary: [{ event: 'basket', kind: 'mean' as const, windowHours: 24, cap: 0.5 }],
+    };
+    expect(experimentInputSchema.parse(body)).toMatchObject({
+      goal: { event: 'revenue', kind: 'mean', windowHours: 72, cap: 500 },
+      secondary: [{ event: 'basket', kind: 'mean', windowHours: 24, cap: 0.5 }],
+    });
+  });
+
   it('weights summing to 1 within 1e-9 pass (0.1 + 0.2 + 0.7 is 0.9999999999999999)', () => {
     const body = {
       ...valid(),
@@ -96,6 +109,16 @@ describe('experimentInputSchema', () => {
     ['unknown field', { owner: 'me' }, [[]]],
     ['bandit cadence under 15 minutes', { bandit: { cadenceMinutes: 10 } }, [['bandit', 'cadenceMinutes']]],
     ['one arm', { arms: [{ key: 'a', weight: 1 }] }, [['arms']]],
+    ['a cap on a conversion goal', { goal: { event: 'signup', kind: 'conversion', cap: 10 } }, [['goal', 'cap']]],
+    [
+      'a cap on a secondary conversion goal',
+      { secondary: [{ event: 'buy', kind: 'conversion', cap: 10 }] },
+      [['secondary', 0, 'cap']],
+    ],
+    ['a cap of 0', { goal: { event: 'signup', kind: 'mean', cap: 0 } }, [['goal', 'cap']]],
+    ['a negative cap', { goal: { event: 'signup', kind: 'mean', cap: -5 } }, [['goal', 'cap']]],
+    ['a cap over 1e12', { goal: { event: 'signup', kind: 'mean', cap: 2e12 } }, [['goal', 'cap']]],
+    ['a cap that is not a number', { goal: { event: 'signup', kind: 'mean', cap: '100' } }, [['goal', 'cap']]],
   ])('%s → 400 at its path', (_name, change, expected) => {
     expect(paths({ ...valid(), ...change })).toEqual(expected);
   });
@@ -242,6 +265,21 @@ describe('experimentUpdateSchema', () => {
         experimentUpdateSchema
       )
     ).toEqual([['arms', 0, 'variants']]);
+  });
+});
+
+describe('track event values', () => {
+  const track = (value: unknown) => ({ id: 'evt_0123456789abcdef', ts: 1, type: 'track', name: 'revenue', value });
+
+  it('accepts values within ±1e9', () => {
+    expect(EVENT_LIMITS.maxValue).toBe(1e9);
+    for (const value of [0, -12.5, 1e9, -1e9]) expect(visitorEventSchema.safeParse(track(value)).success).toBe(true);
+  });
+
+  it.each([1e9 + 1, -1e9 - 1, 1e308, -1e308, Infinity, Number.NaN, '12', null])('refuses %p at value', (value) => {
+    const result = visitorEventSchema.safeParse(track(value));
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues[0].path).toEqual(['value']);
   });
 });
 

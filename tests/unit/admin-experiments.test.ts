@@ -151,6 +151,36 @@ describe('the experiment draft', () => {
     expect(fieldOfPath(['secondary'])).toBe('form');
   });
 
+  it('edits a mean goal’s cap: kept through a round trip, sent only for mean goals, checked before sending', () => {
+    const draft = {
+      ...emptyDraft(names),
+      name: 'Revenue',
+      key: 'revenue',
+      goal: { event: 'purchase', kind: 'mean' as const, windowHours: 24, cap: 500 },
+      secondary: [
+        { event: 'basket', kind: 'mean' as const, windowHours: 24, cap: null },
+        { event: 'signup', kind: 'conversion' as const, windowHours: 72, cap: 10 },
+      ],
+    };
+    expect(draftProblems(draft)).toEqual({});
+    const body = inputFromDraft(draft);
+    expect(body.goal).toEqual({ event: 'purchase', kind: 'mean', windowHours: 24, cap: 500 });
+    // No cap, and none on a conversion goal (switching a capped goal to conversion drops it).
+    expect(body.secondary).toEqual([
+      { event: 'basket', kind: 'mean', windowHours: 24 },
+      { event: 'signup', kind: 'conversion', windowHours: 72 },
+    ]);
+    expect(experimentInputSchema.safeParse(body).success).toBe(true);
+    const stored = { ...experimentInputSchema.parse(body), documentId: 'd', startedAt: null, stoppedAt: null } as Experiment;
+    expect(draftFromExperiment(stored).goal.cap).toBe(500);
+    expect(draftFromExperiment(stored).secondary[0].cap).toBeNull();
+
+    expect(draftProblems({ ...draft, goal: { ...draft.goal, cap: 0 } })).toEqual({ 'goal.cap': 'cap-range' });
+    expect(draftProblems({ ...draft, goal: { ...draft.goal, cap: 2e12 } })).toEqual({ 'goal.cap': 'cap-range' });
+    expect(fieldOfPath(['goal', 'cap'])).toBe('goal.cap');
+    expect(fieldOfPath(['secondary', 1, 'cap'])).toBe('secondary.1.cap');
+  });
+
   it('puts server issues at their field', () => {
     expect(fieldOfPath(['condition', 'and', 0])).toBe('condition');
     expect(fieldOfPath(['arms', 1, 'variants', 0])).toBe('arms.1.variants');

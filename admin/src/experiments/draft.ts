@@ -8,6 +8,7 @@ import {
   type ExperimentStatus,
 } from '../../../contracts/src/experiments';
 import { TRACK_NAME_PATTERN } from '../../../contracts/src/events';
+import { GOAL_VALUE_LIMITS } from '../../../engine/src/experiments/exposure';
 import { evenPercents, percentTotal, toPercent, weightsFromPercents } from './weights';
 
 /** An arm as the editor holds it: the weight as a percentage. */
@@ -29,6 +30,8 @@ export interface GoalDraft {
   event: string;
   kind: 'conversion' | 'mean';
   windowHours: number | null;
+  /** `mean` goals: a visitor's total counts as at most this; null or absent: no cap. */
+  cap?: number | null;
 }
 
 /** A new secondary goal: a conversion within the default window. */
@@ -98,6 +101,13 @@ export const emptyDraft = (names: { control: string; treatment: string }): Exper
   };
 };
 
+const goalDraft = (goal: Experiment['goal']): GoalDraft => ({
+  event: goal.event,
+  kind: goal.kind,
+  windowHours: goal.windowHours,
+  cap: goal.cap ?? null,
+});
+
 /** The editor's state of a stored experiment. */
 export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => ({
   documentId: experiment.documentId,
@@ -117,8 +127,8 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
   })),
   trafficPercent: toPercent(experiment.traffic),
   condition: experiment.condition ?? null,
-  goal: { event: experiment.goal.event, kind: experiment.goal.kind, windowHours: experiment.goal.windowHours },
-  secondary: (experiment.secondary ?? []).map((goal) => ({ event: goal.event, kind: goal.kind, windowHours: goal.windowHours })),
+  goal: goalDraft(experiment.goal),
+  secondary: (experiment.secondary ?? []).map(goalDraft),
   bandit: {
     cadenceMinutes: experiment.bandit?.cadenceMinutes ?? null,
     burnInMinutes: experiment.bandit?.burnInMinutes ?? null,
@@ -127,7 +137,13 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
   },
 });
 
-const goalInput = (goal: GoalDraft) => ({ event: goal.event.trim(), kind: goal.kind, windowHours: goal.windowHours ?? 72 });
+/** A goal of the body; a cap only on a `mean` goal (switching to conversion drops it). */
+const goalInput = (goal: GoalDraft) => ({
+  event: goal.event.trim(),
+  kind: goal.kind,
+  windowHours: goal.windowHours ?? 72,
+  ...(goal.kind === 'mean' && goal.cap !== null && goal.cap !== undefined ? { cap: goal.cap } : {}),
+});
 
 /** The body of `POST`/`PUT /personalize/experiments` (status is the lifecycle routes' business). */
 export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 'status'> => {
@@ -172,6 +188,7 @@ export type DraftProblem =
   | 'too-many-arms'
   | 'event-pattern'
   | 'window-range'
+  | 'cap-range'
   | 'duplicate-goal'
   | 'target-variants'
   | 'no-target-entry';
@@ -209,6 +226,9 @@ export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProbl
     if (window === null) problems[`${prefix}.windowHours`] = 'required';
     else if (!(Number.isInteger(window) && window >= 1 && window <= EXPERIMENT_LIMITS.maxWindowHours))
       problems[`${prefix}.windowHours`] = 'window-range';
+    const { cap } = goal;
+    if (goal.kind === 'mean' && cap !== null && cap !== undefined && !(cap > 0 && cap <= GOAL_VALUE_LIMITS.visitorTotal))
+      problems[`${prefix}.cap`] = 'cap-range';
   };
   checkGoal(draft.goal, 'goal');
   draft.secondary.forEach((goal, index) => checkGoal(goal, `secondary.${index}`));

@@ -4,7 +4,7 @@
  * increments of the experiment's counters that go with it. The server commits both in one atomic
  * write, so a visitor is counted once per experiment (intent to treat) and a conversion once per
  * visitor (`conversion`) or as the change of the visitor's summed value (`mean`: Σy and Σy² move by
- * `y' − y` and `y'² − y²`), whatever the retries and concurrent requests.
+ * `y' − y` and `y'² − y²` of the counted value), whatever the retries and concurrent requests.
  */
 import type { AcceptedEvent } from '../profile/events';
 import type { ExposureRecord } from '../profile/types';
@@ -31,7 +31,32 @@ export interface ConversionGoal {
   event: string;
   kind: 'conversion' | 'mean';
   windowHours: number;
+  /** `mean` only: a visitor's total counts as at most `cap` (at least `−cap`). */
+  cap?: number;
 }
+
+/**
+ * Bounds of `mean` goal values, so that no visitor can overflow or swamp an arm's Σy and Σy²: an
+ * event's `value` beyond ±`eventValue` is rejected (contracts/src/events.ts), and a visitor's total
+ * is kept and counted within ±`visitorTotal` (or ±`cap`, lower). Then y² ≤ 1e24 per visitor, and
+ * Σy² stays finite (and far from a double's 1.8e308) for any number of visitors.
+ */
+export const GOAL_VALUE_LIMITS = {
+  /** Largest |value| of one `track` event. */
+  eventValue: 1e9,
+  /** Largest |total| of one visitor on one goal (1,000 events at the largest value); also the largest `cap`. */
+  visitorTotal: 1e12,
+} as const;
+
+const clamp = (value: number, bound: number) => Math.min(bound, Math.max(-bound, value));
+
+/**
+ * What a visitor's total on a `mean` goal counts as: within ±`cap` (GrowthBook's capping applies to
+ * the per-unit aggregate, so the cap bounds the visitor's total, not each event; here both ways, so
+ * a refund cannot swamp the mean either), and within ±`GOAL_VALUE_LIMITS.visitorTotal` in any case.
+ */
+export const countedValue = (total: number, cap?: number): number =>
+  clamp(total, Math.min(cap ?? GOAL_VALUE_LIMITS.visitorTotal, GOAL_VALUE_LIMITS.visitorTotal));
 
 /** An experiment whose exposed visitors' `track` events may convert. */
 export interface ConvertingExperiment {
@@ -74,9 +99,10 @@ export const applyExposures = (
 /**
  * Applies `track` events to the visitor's exposures: an event named by a goal of an experiment the
  * visitor was exposed to, at or after the first exposure and within the goal's `windowHours`,
- * converts. `conversion` counts the visitor once; `mean` adds `value` (0 when absent) to the
- * visitor's sum. Events before the exposure, after the window, or of experiments not listed
- * (stopped, deleted) change nothing. Events are applied in time order.
+ * converts. `conversion` counts the visitor once; `mean` adds `value` (0 when absent or not finite)
+ * to the visitor's total, kept within ±`GOAL_VALUE_LIMITS.visitorTotal`, and counts the total as
+ * `countedValue(total, goal.cap)`. Events before the exposure, after the window, or of experiments
+ * not listed (stopped, deleted) change nothing. Events are applied in time order.
  */
 export const applyConversions = (
   exposures: ExposureMap,
@@ -105,15 +131,19 @@ export const applyConversions = (
           continue;
         }
         const value = typeof event.value === 'number' && Number.isFinite(event.value) ? event.value : 0;
-        const previous = before ?? 0;
-        const after = previous + value;
+        // A stored total is within ±visitorTotal (one written before the bound existed may not be: clamped below).
+        const previous = typeof before === 'number' && Number.isFinite(before) ? before : 0;
+        const after = clamp(previous + value, GOAL_VALUE_LIMITS.visitorTotal);
         values[goal.event] = after;
+        // The counts hold counted (capped) totals: they move by the change of the counted value.
+        const countedBefore = countedValue(previous, goal.cap);
+        const countedAfter = countedValue(after, goal.cap);
         increments.push({
           ...cohortOf(experiment.key, exposure),
           goal: goal.event,
           conversions: before === undefined ? 1 : 0,
-          sum: value,
-          sumSquares: after * after - previous * previous,
+          sum: countedAfter - countedBefore,
+          sumSquares: countedAfter * countedAfter - countedBefore * countedBefore,
         });
       }
     }

@@ -22,7 +22,7 @@ export type { ArmPosterior, BanditArm, BanditConfig, BanditInput, BanditPeriod, 
 export { erfc, normalCdf, normalPdf } from '../stats/normal';
 export { gaussHermite, gaussHermite128, gaussLegendre, hermiteOrthonormal } from './quadrature';
 export type { QuadratureRule } from './quadrature';
-export { applyConversions, applyExposures } from './exposure';
+export { applyConversions, applyExposures, countedValue, GOAL_VALUE_LIMITS } from './exposure';
 export type {
   ConversionGoal,
   ConversionIncrement,

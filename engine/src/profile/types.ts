@@ -24,7 +24,7 @@ export interface ExposureRecord {
   at: number;
   /** The bandit period in force at the first exposure (absent: 0). */
   p?: number;
-  /** Per goal event name, the visitor's value so far (1 for a `conversion` goal); absent: not converted. */
+  /** Per goal event name, the visitor's value so far (1 for a `conversion` goal; for `mean`, the raw total within ±1e12, counted capped); absent: not converted. */
   y?: Record<string, number>;
 }
 

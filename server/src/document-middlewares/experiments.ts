@@ -128,7 +128,7 @@ export const validateExperimentWrite = async (
     if (previous.key !== experiment.key) fail(['key'], 'cannot change once the experiment has started (visitors are bucketed by it)');
     // Exposed visitors keep their arm and their conversions count per goal: once started, the arms
     // (their keys, in order) and the goals' events and kinds stay; weights, traffic, variants,
-    // eligibility and windows may change.
+    // eligibility and windows may change. A goal's cap stays too: the counts hold capped values.
     const before = previous as unknown as Pick<ExperimentData, 'arms' | 'goal' | 'secondary'>;
     const armKeys = (arms: readonly { key: string }[]) => arms.map((arm) => arm.key).join(',');
     if (armKeys(before.arms) !== armKeys(experiment.arms)) {
@@ -139,6 +139,10 @@ export const validateExperimentWrite = async (
     if (goals(before.goal, before.secondary) !== goals(experiment.goal, experiment.secondary)) {
       const path = before.goal.event !== experiment.goal.event || before.goal.kind !== experiment.goal.kind ? ['goal'] : ['secondary'];
       fail(path, 'the goals (events and kinds) cannot change once the experiment has started: its counts are per goal');
+    }
+    const capPath = changedCap(before, experiment);
+    if (capPath) {
+      fail(capPath, "a goal's cap cannot be set, changed or removed once the experiment has started: its counts hold capped values");
     }
   }
 
@@ -170,6 +174,17 @@ export const validateExperimentWrite = async (
   const written: Record<string, unknown> = { startedAt, stoppedAt, banditHistory };
   for (const field of EXPERIMENT_FIELDS) written[field] = (experiment as Record<string, unknown>)[field] ?? null;
   return written;
+};
+
+/** The path of the first goal whose cap differs (the goals' events and kinds being the same), if any. */
+const changedCap = (
+  before: Pick<ExperimentData, 'goal' | 'secondary'>,
+  after: Pick<ExperimentData, 'goal' | 'secondary'>
+): (string | number)[] | null => {
+  const capOf = (goal: { cap?: number | null } | undefined) => goal?.cap ?? null;
+  if (capOf(before.goal) !== capOf(after.goal)) return ['goal', 'cap'];
+  const index = (after.secondary ?? []).findIndex((goal, position) => capOf(before.secondary?.[position]) !== capOf(goal));
+  return index >= 0 ? ['secondary', index, 'cap'] : null;
 };
 
 /** The target entry exists (draft or published, in its locale) and has every variant the arms name. */

@@ -126,7 +126,12 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
       for (const { experiment, increments: fields } of increments ?? []) {
         let values = counters.get(experiment);
         if (!values) counters.set(experiment, (values = new Map()));
-        for (const { field, by } of fields) values.set(field, (values.get(field) ?? 0) + by);
+        for (const { field, by } of fields) {
+          const after = (values.get(field) ?? 0) + by;
+          // Never a non-finite counter: it would read as nothing and hide every other visitor's
+          // values. The engine bounds goal values; this is the last guard.
+          if (Number.isFinite(after)) values.set(field, after);
+        }
       }
       return { ok: true };
     },

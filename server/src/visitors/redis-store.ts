@@ -57,6 +57,9 @@ return { v, sha, redis.call('GET', KEYS[3]), seen }
  * ARGV: expected sha ('' none), expected marker ('' none), new profile, ttl ms, batchId ('' none),
  *       dedup ms, received at (ms), stream max length, visitor hash, events JSON ('' no stream entry),
  *       batchIds kept at most, then triples (index in KEYS, field, increment) of counter increments.
+ * An increment whose result would not be finite is skipped: HINCRBYFLOAT would fail the script after
+ * the profile was written, and a non-finite counter hides every other visitor's values. (The engine
+ * bounds goal values; this is the last guard.)
  */
 const COMMIT_LUA = `
 if ARGV[5] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[5]) then return { 'duplicate' } end
@@ -82,7 +85,13 @@ if ARGV[10] ~= '' then
 end
 local i = 12
 while ARGV[i] do
-  redis.call('HINCRBYFLOAT', KEYS[tonumber(ARGV[i])], ARGV[i + 1], ARGV[i + 2])
+  local key = KEYS[tonumber(ARGV[i])]
+  local by = tonumber(ARGV[i + 2])
+  local after = false
+  if by then after = (tonumber(redis.call('HGET', key, ARGV[i + 1]) or '0') or 0) + by end
+  if after and after == after and after > -math.huge and after < math.huge then
+    redis.call('HINCRBYFLOAT', key, ARGV[i + 1], ARGV[i + 2])
+  end
   i = i + 3
 end
 return { 'ok' }
@@ -183,7 +192,7 @@ export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorSt
         counterKeys.push(experimentCountersKey(prefix(), experiment));
         // Lua indexes KEYS from 1; the four fixed keys come first.
         const keyIndex = String(4 + counterKeys.length);
-        for (const { field, by } of increments) counterArgs.push(keyIndex, field, String(by));
+        for (const { field, by } of increments) if (Number.isFinite(by)) counterArgs.push(keyIndex, field, String(by));
       }
       const reply = await run((connection) =>
         connection.pzVisitorCommit(

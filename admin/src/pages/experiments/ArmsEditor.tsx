@@ -193,6 +193,7 @@ export const problemText = (problem: DraftProblem, t: T): string =>
     'too-many-arms': t('problem.tooManyArms', 'At most 20 arms'),
     'event-pattern': t('problem.eventPattern', 'A track event name: a letter, then letters, digits, "_", ".", ":" or "-"'),
     'window-range': t('problem.windowRange', 'A whole number of hours from 1 to 2160 (90 days)'),
+    'cap-range': t('problem.capRange', 'A number above 0, at most 1,000,000,000,000 (or empty: no cap)'),
     'duplicate-goal': t('problem.duplicateGoal', 'Another goal of this experiment has this event'),
     'target-variants': t('problem.targetVariants', 'The target entry has no such variant'),
     'no-target-entry': t('problem.noTargetEntry', 'Pick the entry to test'),

@@ -219,7 +219,7 @@ const TargetFields = ({
   );
 };
 
-/** A goal's event, kind and window; field errors under `<prefix>.event`, `.kind`, `.windowHours`. */
+/** A goal's event, kind, window and (mean goals) cap; field errors under `<prefix>.event`, `.kind`, `.windowHours`, `.cap`. */
 const GoalFields = ({
   goal,
   prefix,
@@ -233,7 +233,7 @@ const GoalFields = ({
   prefix: string;
   errors: Record<string, string | undefined>;
   disabled: boolean;
-  /** Started: the event and kind are fixed (counts are per goal); the window may change. */
+  /** Started: the event, kind and cap are fixed (counts are per goal, of capped values); the window may change. */
   locked: boolean;
   t: T;
   onChange: (goal: GoalDraft) => void;
@@ -287,6 +287,27 @@ const GoalFields = ({
           <Field.Error />
         </Field.Root>
       </Grid.Item>
+      {goal.kind === 'mean' ? (
+        <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+          <Field.Root
+            name={`${name}-cap`}
+            error={errors[`${prefix}.cap`]}
+            hint={t(
+              'field.goal.cap.hint',
+              'Optional. A visitor’s total above it counts as the cap (below −cap as −cap), so one outlier or bot cannot swamp the mean.'
+            )}
+          >
+            <Field.Label>{t('field.goal.cap', 'Cap per visitor')}</Field.Label>
+            <NumberInput
+              value={goal.cap ?? undefined}
+              disabled={disabled || locked}
+              onValueChange={(value: number | undefined) => onChange({ ...goal, cap: value ?? null })}
+            />
+            <Field.Hint />
+            <Field.Error />
+          </Field.Root>
+        </Grid.Item>
+      ) : null}
     </Grid.Root>
   );
 };
@@ -370,7 +391,7 @@ export const ExperimentEditorPage = () => {
   const formErrors = Object.entries(errors).filter(
     ([field]) =>
       field === 'form' ||
-      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+)\.(event|kind|windowHours)|mode|bandit\..+)$/.test(
+      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+)\.(event|kind|windowHours|cap)|mode|bandit\..+)$/.test(
         field
       )
   );
@@ -598,7 +619,10 @@ export const ExperimentEditorPage = () => {
               {started ? (
                 <Box paddingTop={2}>
                   <Typography variant="pi" textColor="neutral600">
-                    {t('goal.locked', 'Fixed once started: the counts are per goal. The window can still change.')}
+                    {t(
+                      'goal.locked',
+                      'Event, kind and cap are fixed once started: the counts are per goal. The window can still change.'
+                    )}
                   </Typography>
                 </Box>
               ) : null}
