@@ -14,9 +14,9 @@ export { CompileSession, asRuleError, MAX_AUDIENCE_NESTING } from './session';
 export type { CompileOptions, CompiledRule } from './session';
 
 /** The interpreter's entry point: resets the budget and turns any failure into a RuleError. */
-function entryPoint(root: Evaluator, budget: Budget, iterations: number): (data?: unknown) => unknown {
+function entryPoint(root: Evaluator, budget: Budget, fuel: number): (data?: unknown) => unknown {
   return (data) => {
-    budget.iterationsLeft = iterations;
+    budget.fuelLeft = fuel;
     try {
       return root(data);
     } catch (error) {
@@ -41,7 +41,7 @@ export function compile(rule: Rule, options?: CompileOptions): CompiledRule {
       if (options?.backend === 'codegen') throw error;
     }
   }
-  evaluateRule ??= entryPoint(root, session.budget, session.limits.iterations);
+  evaluateRule ??= entryPoint(root, session.budget, session.limits.fuel);
   const evaluator = evaluateRule;
   return Object.freeze({
     evaluate: evaluator,

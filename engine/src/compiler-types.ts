@@ -2,9 +2,9 @@ import type { Limits } from './limits';
 import type { Semantics } from './missing-signals';
 import type { Evaluator, RulePath } from './types';
 
-/** Iteration budget shared by every closure of one compiled rule; reset at the start of each evaluation. */
+/** Work budget (fuel.ts) shared by every closure of one compiled rule; reset at the start of each evaluation. */
 export interface Budget {
-  iterationsLeft: number;
+  fuelLeft: number;
 }
 
 /** One operation being compiled: `{ op: operands }`. */
@@ -47,6 +47,8 @@ export interface Compiler {
   compile(rule: unknown, path: RulePath, scoped: boolean): Evaluator;
   /** The compiled rule of an audience (compiled once per compile call; unknown keys and cycles throw). */
   compileAudience(key: string, site: OperatorSite): Evaluator;
+  /** The rule of an audience (after compileAudience has validated the key). */
+  audienceRule(key: string): unknown;
   noteVar(path: string): void;
   noteExperiment(key: string): void;
 }

@@ -143,7 +143,7 @@ export function createExplainer(rule: Rule, options?: CompileOptions): Explainer
   return {
     explain(data?: unknown): ExplainNode {
       tracer.reset();
-      session.budget.iterationsLeft = session.limits.iterations;
+      session.budget.fuelLeft = session.limits.fuel;
       let result: unknown;
       try {
         result = root(data);

@@ -6,7 +6,7 @@
 import type { Budget, Compiler, OperatorSite, TraceRecorder } from './compiler-types';
 import { constantRuleChecker, foldConstant } from './constant-folding';
 import { RuleError, formatRulePath } from './errors';
-import { resolveLimits, type Limits } from './limits';
+import { resolveLimits, type LimitOverrides, type Limits } from './limits';
 import { assertRuleShape } from './measure';
 import { parseSemantics, type Semantics } from './missing-signals';
 import { operatorSite } from './operator-site';
@@ -16,7 +16,7 @@ import type { Evaluator, Rule, RulePath, RuleReferences } from './types';
 export interface CompileOptions {
   /** Audience key → rule, for `{"audience": "key"}`. */
   audiences?: Readonly<Record<string, Rule>>;
-  limits?: Partial<Limits>;
+  limits?: LimitOverrides;
   /** Receives the values passed to `log` (default: ignored; the engine never writes to the console). */
   onLog?: (value: unknown) => void;
   /**
@@ -77,7 +77,7 @@ export class CompileSession implements Compiler {
 
   constructor(options: CompileOptions | undefined, tracer?: TraceRecorder) {
     this.limits = resolveLimits(options?.limits);
-    this.budget = { iterationsLeft: this.limits.iterations };
+    this.budget = { fuelLeft: this.limits.fuel };
     this.tracer = tracer;
     this.onLog = options?.onLog;
     this.semantics = parseSemantics(options?.semantics);
@@ -104,8 +104,17 @@ export class CompileSession implements Compiler {
       throw new RuleError('unknown_operator', `Unknown operator "${op}"`, path);
     }
     const evaluator = compileOperator(site, this);
-    if (this.tracer === undefined) return this.isConstantRule(rule) ? foldConstant(evaluator) : evaluator;
+    if (this.tracer === undefined) return this.isConstantRule(rule) ? this.fold(evaluator) : evaluator;
     return this.tracer.wrap(site, evaluator, op === 'audience' ? String(site.operands[0]) : undefined);
+  }
+
+  /**
+   * A constant operation evaluated once, now, with a full budget: folding never depends on what was
+   * folded before, so both backends fold the same operations (and a fold is free at run time).
+   */
+  fold(evaluator: Evaluator): Evaluator {
+    this.budget.fuelLeft = this.limits.fuel;
+    return foldConstant(evaluator);
   }
 
   /** Arrays are evaluated element by element into a fresh array (callers may mutate results). */

@@ -119,7 +119,7 @@ const semanticsArbitrary = fc.constantFrom<'personalize' | 'json-logic-js'>('per
 
 const limitsArbitrary = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 3 },
-  { arbitrary: fc.record({ iterations: fc.integer({ min: 0, max: 6 }), arrayLength: fc.integer({ min: 0, max: 3 }), stringLength: fc.integer({ min: 0, max: 6 }) }), weight: 1 },
+  { arbitrary: fc.record({ fuel: fc.integer({ min: 0, max: 40 }), arrayLength: fc.integer({ min: 0, max: 3 }), stringLength: fc.integer({ min: 0, max: 6 }) }), weight: 1 },
 );
 
 describe('codegen agrees with the interpreter', () => {

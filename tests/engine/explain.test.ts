@@ -161,9 +161,10 @@ describe('createExplainer', () => {
     expect(first).toEqual(snapshot);
   });
 
-  it('resets the iteration budget on every call', () => {
+  it('resets the work budget on every call', () => {
+    // each item costs the per-item rule's weight: 5 JSON nodes, so 4 items cost 20 and 6 cost 30
     const counting = { some: [{ var: 'items' }, { '==': [{ var: '' }, -1] }] } as Rule;
-    const explainer = createExplainer(counting, { limits: { iterations: 5 } });
+    const explainer = createExplainer(counting, { limits: { fuel: 25 } });
     for (let i = 0; i < 3; i += 1) expect(explainer.explain({ items: [1, 2, 3, 4] }).result).toBe(false);
     expect(() => explainer.explain({ items: [1, 2, 3, 4, 5, 6] })).toThrow(RuleError);
     expect(explainer.explain({ items: [1, 2] }).result).toBe(false);

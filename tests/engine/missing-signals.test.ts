@@ -60,7 +60,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       expect(both({ [op]: [1, 2, { var: '' }] }, undefined)).toEqual([false, true]);
       // operands past the third are not compared, so they do not count (but are evaluated)
       expect(both({ [op]: [0, 1, 2, { var: 'x' }] }, {})).toEqual([true, true]);
-      expect(() => product.evaluate({ [op]: [{ var: 'x' }, 1, 2, { map: [{ var: 'xs' }, 1] }] }, { xs: [1, 2] }, { limits: { iterations: 1 } })).toThrow(/iteration budget/);
+      expect(() => product.evaluate({ [op]: [{ var: 'x' }, 1, 2, { map: [{ var: 'xs' }, 1] }] }, { xs: [1, 2] }, { limits: { fuel: 1 } })).toThrow(/work budget/);
     }
     // > and >= compare two operands; a third is ignored
     expect(both({ '>': [1, 0, { var: 'x' }] }, {})).toEqual([true, true]);

@@ -99,8 +99,10 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     });
 
     it('exposes limits and var references', () => {
-      const rule = compile({ and: [{ '==': [{ var: 'context.device' }, 'mobile'] }, { some: [{ var: 'behavior.recentlyViewed' }, { '==': [{ var: '' }, 'x'] }] }, { missing: ['session.isNew'] }] }, { limits: { iterations: 5 } });
-      expect(rule.limits).toEqual({ ...DEFAULT_LIMITS, iterations: 5 });
+      const rule = compile({ and: [{ '==': [{ var: 'context.device' }, 'mobile'] }, { some: [{ var: 'behavior.recentlyViewed' }, { '==': [{ var: '' }, 'x'] }] }, { missing: ['session.isNew'] }] }, { limits: { fuel: 5 } });
+      expect(rule.limits).toEqual({ ...DEFAULT_LIMITS, fuel: 5 });
+      // `iterations`, the budget's former name, still sets it
+      expect(compile(true, { limits: { iterations: 7 } }).limits.fuel).toBe(7);
       expect(rule.references.vars).toEqual(['context.device', 'behavior.recentlyViewed', 'session.isNew']);
     });
 

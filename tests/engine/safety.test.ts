@@ -14,10 +14,13 @@
  * 12. deep nesting (stack exhaustion) and giant rules (memory/time)
  * 13. `in` on a data object carrying an "indexOf" key
  * 14. `log` writing to the console
+ * 15. work inside iterations: long strings and arrays copied, scanned or coerced in every iteration (the
+ *     condition of issue 16, finding 1, and its relatives in fuel-constructions.ts)
  * and after all of them, Object.prototype is unchanged.
  */
 import { RuleError, type CompileOptions, type Rule } from '../../engine/src';
 import { BACKENDS, engineFor } from './backends';
+import { CONSTRUCTIONS, CONSTRUCTION_AUDIENCES } from './fuel-constructions';
 
 describe.each(BACKENDS)('%s backend', (backend) => {
   const { compile, evaluate } = engineFor(backend);
@@ -209,11 +212,11 @@ describe.each(BACKENDS)('%s backend', (backend) => {
 
   describe('9. nested map bombs', () => {
     const square = Array.from({ length: 1000 }, () => Array.from({ length: 1000 }, (_, i) => i));
-    it('1000 × 1000 nested iterations exceed the iteration budget quickly', () => {
+    it('1000 × 1000 nested iterations exceed the work budget quickly', () => {
       const started = Date.now();
       const error = runtimeError({ map: [{ var: 'rows' }, { map: [{ var: '' }, { '*': [{ var: '' }, 2] }] }] }, { rows: square });
       expect(error.code).toBe('limit_exceeded');
-      expect(error.message).toMatch(/iteration budget/);
+      expect(error.message).toMatch(/work budget/);
       expect(error.path).toEqual(['map', 1]);
       expect(Date.now() - started).toBeLessThan(1000);
     });
@@ -222,7 +225,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       const cube = { xs: Array.from({ length: 100 }, () => Array.from({ length: 100 }, () => Array.from({ length: 100 }, (_, i) => i))) };
       const rule = { map: [{ var: 'xs' }, { map: [{ var: '' }, { map: [{ var: '' }, 1] }] }] };
       expect(runtimeError(rule, cube).code).toBe('limit_exceeded');
-      expect(run(rule, cube, { limits: { iterations: 2_000_000 } })).toHaveLength(100);
+      expect(run(rule, cube, { limits: { fuel: 4_000_000 } })).toHaveLength(100);
     });
 
     it('the budget is per evaluation: the same compiled rule works again on small data', () => {
@@ -298,6 +301,66 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       } finally {
         spy.mockRestore();
       }
+    });
+  });
+
+  describe('15. work inside iterations (the work budget, limits.fuel)', () => {
+    it.each(CONSTRUCTIONS.map((c) => [c.name, c] as const))('%s: ends within its budget', (_name, construction) => {
+      const compiled = compile(construction.rule, { audiences: CONSTRUCTION_AUDIENCES }); // within every static limit
+      let outcome: unknown;
+      try {
+        outcome = { value: compiled.evaluate(construction.data) };
+      } catch (error) {
+        expect(error).toBeInstanceOf(RuleError);
+        expect((error as RuleError).code).toBe('limit_exceeded');
+        outcome = 'out of fuel';
+      }
+      expect(outcome).toBeDefined();
+    });
+
+    it('the condition of finding 1 (98,020 iterations, within the former limit) now runs out of fuel', () => {
+      const [finding] = CONSTRUCTIONS;
+      const error = runtimeError(finding.rule, finding.data);
+      expect(error.code).toBe('limit_exceeded');
+      expect(error.message).toMatch(/work budget/);
+    });
+
+    it('strings cost a unit per 8 characters, wherever they are read, converted or produced', () => {
+      const s = 'x'.repeat(800); // 100 units
+      for (const rule of [
+        { cat: [{ var: 's' }] },
+        { substr: [{ var: 's' }, 1] },
+        { '<': [{ var: 's' }, 1] },
+        { '==': [{ var: 's' }, 1] },
+        { '+': [{ var: 's' }, 1] },
+        { '-': [{ var: 's' }, 1] },
+        { max: [{ var: 's' }, 1] },
+        { starts_with: [{ var: 's' }, 'x'] },
+      ]) {
+        expect(runtimeError(rule, { s }, { limits: { fuel: 99 } }).message).toMatch(/work budget/);
+        expect(() => run(rule, { s }, { limits: { fuel: 100 } })).not.toThrow();
+      }
+      // strict equality with a literal is bounded by the literal: free
+      expect(run({ '===': [{ var: 's' }, 'x'] }, { s }, { limits: { fuel: 0 } })).toBe(false);
+      // an array coerced to a string costs its items and their strings
+      expect(runtimeError({ cat: [{ var: 'xs' }] }, { xs: [s, s] }, { limits: { fuel: 202 } }).code).toBe('limit_exceeded');
+      expect(run({ cat: [{ var: 'xs' }] }, { xs: [s, s] }, { limits: { fuel: 203 } })).toHaveLength(1601);
+    });
+
+    it('an iteration costs one unit plus its per-item rule’s weight; an audience its rule’s weight', () => {
+      // per item: 1 + 5 JSON nodes ({"+": …}, its array, {"var": …}, "", 1)
+      const rule = { map: [{ var: 'xs' }, { '+': [{ var: '' }, 1] }] };
+      expect(run(rule, { xs: [1, 2, 3] }, { limits: { fuel: 18 } })).toEqual([2, 3, 4]);
+      expect(runtimeError(rule, { xs: [1, 2, 3] }, { limits: { fuel: 17 } }).path).toEqual([]);
+      const audiences = { a: { '==': [{ var: 'x' }, 1] } }; // 5 nodes
+      expect(run({ and: [{ audience: 'a' }, { audience: 'a' }] }, { x: 1 }, { audiences, limits: { fuel: 10 } })).toBe(true);
+      expect(runtimeError({ and: [{ audience: 'a' }, { audience: 'a' }] }, { x: 1 }, { audiences, limits: { fuel: 9 } }).code).toBe('limit_exceeded');
+    });
+
+    it('a computed var path costs a unit per character (it is split at every dot)', () => {
+      const path = 'a.'.repeat(50) + 'b'; // 101 characters
+      expect(runtimeError({ var: { cat: [path] } }, {}, { limits: { fuel: 100 } }).code).toBe('limit_exceeded');
+      expect(run({ var: { cat: [path] } }, {}, { limits: { fuel: 101 } })).toBeNull();
     });
   });
 

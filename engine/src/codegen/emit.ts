@@ -69,7 +69,7 @@ export class CodeGenerator implements Generator {
       ...this.constants.map((_, i) => `const c${i} = K[${i}];`),
       ...this.functions,
       'return function evaluate(d) {',
-      `  B.iterationsLeft = ${jsLiteral(this.session.limits.iterations)};`,
+      `  B.fuelLeft = ${jsLiteral(this.session.limits.fuel)};`,
       '  try {',
       `    return ${root}(d);`,
       '  } catch (e) {',
@@ -114,6 +114,10 @@ export class CodeGenerator implements Generator {
     return generated;
   }
 
+  audienceRule(key: string): unknown {
+    return this.session.audienceRule(key);
+  }
+
   private scopeFunction(rule: unknown, path: RulePath, scoped: boolean): { name: string; scalar: boolean } {
     const fn = new ScopeFunction(`f${this.functionCount++}`, this.hoist);
     this.stack.push(fn);
@@ -143,6 +147,7 @@ export class CodeGenerator implements Generator {
     const evaluator = this.session.compile(rule, path, scoped);
     let value: unknown;
     try {
+      this.session.budget.fuelLeft = this.session.limits.fuel; // as the interpreter's fold: a full budget
       value = evaluator(undefined);
     } catch {
       return anyValue(`${this.constant(evaluator)}(s)`); // throws at run time, as in the interpreter

@@ -1,23 +1,18 @@
 /**
- * What generated code may use: this object (parameter `R`), the constants array (`K`) and the budget (`B`).
+ * What generated code may use: this object (parameter `R`), the constants array (`K`) and the work budget
+ * (`B`, see ../fuel.ts).
  * Generated code names nothing else — no globals — so it can do exactly what these helpers do: own-property
  * checks, JSON-logic's coercions, errors with rule paths, and the flagd hash. None calls a function found in
  * the data.
  */
 import { RuleError } from '../errors';
+import { chargeSearch, chargeValue, outOfFuel } from '../fuel';
+import { toFloat } from '../operators/arithmetic';
 import { murmur3Joined } from '../murmur3';
 import { isObjectData, pickVariantByHash } from '../operators/fractional';
 import { checkedLength, contains, joinPart } from '../operators/strings';
 import { asRuleError } from '../session';
 import type { RulePath } from '../types';
-
-function toFloat(value: unknown): number {
-  return typeof value === 'number' ? value + 0 : parseFloat(value as string);
-}
-
-function overBudget(path: RulePath): never {
-  throw new RuleError('limit_exceeded', 'Evaluation exceeded its iteration budget', path);
-}
 
 function throwArrayLimit(length: number, max: number, path: RulePath): never {
   throw new RuleError('limit_exceeded', `Array of ${length} items exceeds the limit of ${max}`, path);
@@ -35,7 +30,9 @@ export const RUNTIME = Object.freeze({
   joinPart,
   checkedLength,
   contains,
-  overBudget,
+  outOfFuel,
+  chargeValue,
+  chargeSearch,
   throwArrayLimit,
   throwStringLimit,
   asRuleError,

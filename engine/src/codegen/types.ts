@@ -30,6 +30,8 @@ export interface Generator {
   moduleFunction(source: (name: string) => string): string;
   /** The function of an audience (generated once per compile). */
   audience(key: string): { name: string; scalar: boolean };
+  /** The rule of an audience (after `audience(key)`). */
+  audienceRule(key: string): unknown;
 }
 
 /** Emits an operation, or returns undefined to let the interpreter's closure evaluate it. */

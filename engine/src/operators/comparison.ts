@@ -4,10 +4,14 @@
  * Under the `personalize` semantics an ordering comparison is false when a compared operand that is a bare
  * `var` (no default) gives null or undefined: a missing signal never satisfies it (see missing-signals.ts).
  * Casts to `number` below only satisfy the type checker: the operators run on the raw values.
+ * Comparing or coercing a long string or an array is work: every operand that is not a literal is charged
+ * to the fuel (`charge`, ../fuel.ts), except against a literal under `===`/`!==`, which is bounded by the
+ * literal (already in the rule's weight).
  */
-import type { Compiler, OperatorCompiler, OperatorSite } from '../compiler-types';
+import type { Budget, Compiler, OperatorCompiler, OperatorSite } from '../compiler-types';
+import { chargeValue as charge } from '../fuel';
 import { checkedOperands } from '../missing-signals';
-import type { Evaluator } from '../types';
+import type { Evaluator, RulePath } from '../types';
 import { compileOperands, evaluateAll, isPrimitive, withIgnoredOperands } from './operands';
 import { literalVarRef, operand, operandValue, readRef, type Operand, type PathRef } from './path-ref';
 
@@ -25,109 +29,115 @@ const BINARY: Readonly<Record<string, Binary>> = {
   '<=': (a, b) => (a as Num) <= (b as Num),
 };
 
-type Specialise = (read: PathRef, lit: unknown) => Evaluator;
+type Specialise = (read: PathRef, lit: unknown, b: Budget, p: RulePath) => Evaluator;
 
 /** `{"var": path} OP literal`, the most common condition of all: the read is inlined. */
 const REF_OP_LITERAL: Readonly<Record<string, Specialise>> = {
-  '==': (r, lit) => (s) => readRef(s, r) == lit,
+  '==': (r, lit, b, p) => (s) => charge(b, readRef(s, r), p) == lit,
   '===': (r, lit) => (s) => readRef(s, r) === lit,
-  '!=': (r, lit) => (s) => readRef(s, r) != lit,
+  '!=': (r, lit, b, p) => (s) => charge(b, readRef(s, r), p) != lit,
   '!==': (r, lit) => (s) => readRef(s, r) !== lit,
-  '<': (r, lit) => (s) => (readRef(s, r) as Num) < (lit as Num),
-  '<=': (r, lit) => (s) => (readRef(s, r) as Num) <= (lit as Num),
-  '>': (r, lit) => (s) => (readRef(s, r) as Num) > (lit as Num),
-  '>=': (r, lit) => (s) => (readRef(s, r) as Num) >= (lit as Num),
+  '<': (r, lit, b, p) => (s) => (charge(b, readRef(s, r), p) as Num) < (lit as Num),
+  '<=': (r, lit, b, p) => (s) => (charge(b, readRef(s, r), p) as Num) <= (lit as Num),
+  '>': (r, lit, b, p) => (s) => (charge(b, readRef(s, r), p) as Num) > (lit as Num),
+  '>=': (r, lit, b, p) => (s) => (charge(b, readRef(s, r), p) as Num) >= (lit as Num),
 };
 
 /** `literal OP {"var": path}`. */
 const LITERAL_OP_REF: Readonly<Record<string, Specialise>> = {
-  '==': (r, lit) => (s) => lit == readRef(s, r),
+  '==': (r, lit, b, p) => (s) => lit == charge(b, readRef(s, r), p),
   '===': (r, lit) => (s) => lit === readRef(s, r),
-  '!=': (r, lit) => (s) => lit != readRef(s, r),
+  '!=': (r, lit, b, p) => (s) => lit != charge(b, readRef(s, r), p),
   '!==': (r, lit) => (s) => lit !== readRef(s, r),
-  '<': (r, lit) => (s) => (lit as Num) < (readRef(s, r) as Num),
-  '<=': (r, lit) => (s) => (lit as Num) <= (readRef(s, r) as Num),
-  '>': (r, lit) => (s) => (lit as Num) > (readRef(s, r) as Num),
-  '>=': (r, lit) => (s) => (lit as Num) >= (readRef(s, r) as Num),
+  '<': (r, lit, b, p) => (s) => (lit as Num) < (charge(b, readRef(s, r), p) as Num),
+  '<=': (r, lit, b, p) => (s) => (lit as Num) <= (charge(b, readRef(s, r), p) as Num),
+  '>': (r, lit, b, p) => (s) => (lit as Num) > (charge(b, readRef(s, r), p) as Num),
+  '>=': (r, lit, b, p) => (s) => (lit as Num) >= (charge(b, readRef(s, r), p) as Num),
 };
 
 /** Two evaluated operands, specialised for the common shapes (a literal on either side). */
-function binaryClosure(op: string, left: Evaluator, right: Evaluator, site: OperatorSite, compiler: Compiler): Evaluator {
+function binaryClosure(op: string, rawLeftEval: Evaluator, rawRightEval: Evaluator, site: OperatorSite, compiler: Compiler): Evaluator {
   const [rawLeft, rawRight] = site.operands;
+  const { budget: b } = compiler;
+  const { path: p } = site;
   if (isPrimitive(rawRight)) {
     const ref = literalVarRef(rawLeft, compiler, site.scoped);
-    if (ref !== undefined) return REF_OP_LITERAL[op](ref, rawRight);
+    if (ref !== undefined) return REF_OP_LITERAL[op](ref, rawRight, b, p);
   }
   if (isPrimitive(rawLeft)) {
     const ref = literalVarRef(rawRight, compiler, site.scoped);
-    if (ref !== undefined) return LITERAL_OP_REF[op](ref, rawLeft);
+    if (ref !== undefined) return LITERAL_OP_REF[op](ref, rawLeft, b, p);
   }
   if (isPrimitive(rawRight)) {
     const lit = rawRight;
+    const left = rawLeftEval;
     switch (op) {
-      case '==': return (s) => left(s) == lit;
+      case '==': return (s) => charge(b, left(s), p) == lit;
       case '===': return (s) => left(s) === lit;
-      case '!=': return (s) => left(s) != lit;
+      case '!=': return (s) => charge(b, left(s), p) != lit;
       case '!==': return (s) => left(s) !== lit;
-      case '<': return (s) => (left(s) as Num) < (lit as Num);
-      case '<=': return (s) => (left(s) as Num) <= (lit as Num);
-      case '>': return (s) => (left(s) as Num) > (lit as Num);
-      case '>=': return (s) => (left(s) as Num) >= (lit as Num);
+      case '<': return (s) => (charge(b, left(s), p) as Num) < (lit as Num);
+      case '<=': return (s) => (charge(b, left(s), p) as Num) <= (lit as Num);
+      case '>': return (s) => (charge(b, left(s), p) as Num) > (lit as Num);
+      case '>=': return (s) => (charge(b, left(s), p) as Num) >= (lit as Num);
     }
   }
   if (isPrimitive(rawLeft)) {
     const lit = rawLeft;
+    const right = rawRightEval;
     switch (op) {
-      case '==': return (s) => lit == right(s);
+      case '==': return (s) => lit == charge(b, right(s), p);
       case '===': return (s) => lit === right(s);
-      case '!=': return (s) => lit != right(s);
+      case '!=': return (s) => lit != charge(b, right(s), p);
       case '!==': return (s) => lit !== right(s);
-      case '<': return (s) => (lit as Num) < (right(s) as Num);
-      case '<=': return (s) => (lit as Num) <= (right(s) as Num);
-      case '>': return (s) => (lit as Num) > (right(s) as Num);
-      case '>=': return (s) => (lit as Num) >= (right(s) as Num);
+      case '<': return (s) => (lit as Num) < (charge(b, right(s), p) as Num);
+      case '<=': return (s) => (lit as Num) <= (charge(b, right(s), p) as Num);
+      case '>': return (s) => (lit as Num) > (charge(b, right(s), p) as Num);
+      case '>=': return (s) => (lit as Num) >= (charge(b, right(s), p) as Num);
     }
   }
-  // Neither side literal: read literal vars without a closure call.
-  const a = operand(rawLeft, left, compiler, site.scoped);
-  const b = operand(rawRight, right, compiler, site.scoped);
+  // Neither side literal: read literal vars without a closure call; both values are charged.
+  const a = operand(rawLeft, rawLeftEval, compiler, site.scoped);
+  const c = operand(rawRight, rawRightEval, compiler, site.scoped);
   const apply = BINARY[op];
   switch (op) {
-    case '==': return (s) => operandValue(s, a) == operandValue(s, b);
-    case '===': return (s) => operandValue(s, a) === operandValue(s, b);
-    case '<': return (s) => (operandValue(s, a) as Num) < (operandValue(s, b) as Num);
-    case '>': return (s) => (operandValue(s, a) as Num) > (operandValue(s, b) as Num);
-    default: return (s) => apply(operandValue(s, a), operandValue(s, b));
+    case '==': return (s) => charge(b, operandValue(s, a), p) == charge(b, operandValue(s, c), p);
+    case '===': return (s) => charge(b, operandValue(s, a), p) === charge(b, operandValue(s, c), p);
+    case '<': return (s) => (charge(b, operandValue(s, a), p) as Num) < (charge(b, operandValue(s, c), p) as Num);
+    case '>': return (s) => (charge(b, operandValue(s, a), p) as Num) > (charge(b, operandValue(s, c), p) as Num);
+    default: return (s) => apply(charge(b, operandValue(s, a), p), charge(b, operandValue(s, c), p));
   }
 }
 
 /** `<`/`<=` with three operands: a < b < c, unless c evaluates to undefined. */
-function between(strict: boolean, a: Operand, b: Operand, c: Operand): Evaluator {
+function between(strict: boolean, a: Operand, b: Operand, c: Operand, budget: Budget, p: RulePath): Evaluator {
   return strict
     ? (s) => {
-        const x = operandValue(s, a) as Num, y = operandValue(s, b) as Num, z = operandValue(s, c);
+        const x = charge(budget, operandValue(s, a), p) as Num, y = charge(budget, operandValue(s, b), p) as Num;
+        const z = charge(budget, operandValue(s, c), p);
         return z === undefined ? x < y : x < y && y < (z as Num);
       }
     : (s) => {
-        const x = operandValue(s, a) as Num, y = operandValue(s, b) as Num, z = operandValue(s, c);
+        const x = charge(budget, operandValue(s, a), p) as Num, y = charge(budget, operandValue(s, b), p) as Num;
+        const z = charge(budget, operandValue(s, c), p);
         return z === undefined ? x <= y : x <= y && y <= (z as Num);
       };
 }
 
 /** `{"var": path} OP literal` where the var's value must not be missing. */
 const CHECKED_REF_OP_LITERAL: Readonly<Record<string, Specialise>> = {
-  '<': (r, lit) => (s) => { const v = readRef(s, r); return v != null && (v as Num) < (lit as Num); },
-  '<=': (r, lit) => (s) => { const v = readRef(s, r); return v != null && (v as Num) <= (lit as Num); },
-  '>': (r, lit) => (s) => { const v = readRef(s, r); return v != null && (v as Num) > (lit as Num); },
-  '>=': (r, lit) => (s) => { const v = readRef(s, r); return v != null && (v as Num) >= (lit as Num); },
+  '<': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) < (lit as Num); },
+  '<=': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) <= (lit as Num); },
+  '>': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) > (lit as Num); },
+  '>=': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) >= (lit as Num); },
 };
 
 /** `literal OP {"var": path}` where the var's value must not be missing. */
 const CHECKED_LITERAL_OP_REF: Readonly<Record<string, Specialise>> = {
-  '<': (r, lit) => (s) => { const v = readRef(s, r); return v != null && (lit as Num) < (v as Num); },
-  '<=': (r, lit) => (s) => { const v = readRef(s, r); return v != null && (lit as Num) <= (v as Num); },
-  '>': (r, lit) => (s) => { const v = readRef(s, r); return v != null && (lit as Num) > (v as Num); },
-  '>=': (r, lit) => (s) => { const v = readRef(s, r); return v != null && (lit as Num) >= (v as Num); },
+  '<': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) < (v as Num); },
+  '<=': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) <= (v as Num); },
+  '>': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) > (v as Num); },
+  '>=': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) >= (v as Num); },
 };
 
 /** json-logic-js's between: a < b < c, unless c is undefined (then a < b). */
@@ -146,14 +156,15 @@ function missingAwareComparison(site: OperatorSite, compiler: Compiler, args: re
   const used = checked.length;
   const apply = BINARY[op];
   const strict = op === '<';
-  const { tracer } = compiler;
+  const { tracer, budget: bud } = compiler;
+  const { path: p } = site;
   if (tracer !== undefined) {
     // explain: the same result, and which signals were missing (the path each var just read).
     return (s) => {
       let missing: string[] | undefined;
       const values: unknown[] = [];
       for (let i = 0; i < args.length; i++) {
-        const value = args[i](s);
+        const value = charge(bud, args[i](s), p);
         values.push(value);
         if (i < used && checked[i] && value == null) (missing ??= []).push(tracer.lastVarPath());
       }
@@ -168,7 +179,7 @@ function missingAwareComparison(site: OperatorSite, compiler: Compiler, args: re
     const [a, b, c] = [0, 1, 2].map((i) => operand(site.operands[i], args[i], compiler, site.scoped));
     const [ca, cb, cc] = checked;
     return withIgnoredOperands(site, 3, args, (s) => {
-      const x = operandValue(s, a), y = operandValue(s, b), z = operandValue(s, c);
+      const x = charge(bud, operandValue(s, a), p), y = charge(bud, operandValue(s, b), p), z = charge(bud, operandValue(s, c), p);
       if ((ca && x == null) || (cb && y == null) || (cc && z == null)) return false;
       return betweenResult(strict, x, y, z);
     });
@@ -177,24 +188,24 @@ function missingAwareComparison(site: OperatorSite, compiler: Compiler, args: re
     // Zero or one operand: compared with undefined, always false (as in json-logic-js).
     return (s) => {
       const values = evaluateAll(args, s);
-      return apply(values[0], values[1]);
+      return apply(charge(bud, values[0], p), values[1]);
     };
   }
   const [rawLeft, rawRight] = site.operands;
   let main: Evaluator | undefined;
   if (isPrimitive(rawRight)) {
     const ref = literalVarRef(rawLeft, compiler, site.scoped);
-    if (ref !== undefined) main = CHECKED_REF_OP_LITERAL[op](ref, rawRight);
+    if (ref !== undefined) main = CHECKED_REF_OP_LITERAL[op](ref, rawRight, bud, p);
   } else if (isPrimitive(rawLeft)) {
     const ref = literalVarRef(rawRight, compiler, site.scoped);
-    if (ref !== undefined) main = CHECKED_LITERAL_OP_REF[op](ref, rawLeft);
+    if (ref !== undefined) main = CHECKED_LITERAL_OP_REF[op](ref, rawLeft, bud, p);
   }
   if (main === undefined) {
     const a = operand(rawLeft, args[0], compiler, site.scoped);
     const b = operand(rawRight, args[1], compiler, site.scoped);
     const [ca, cb] = checked;
     main = (s) => {
-      const x = operandValue(s, a), y = operandValue(s, b);
+      const x = charge(bud, operandValue(s, a), p), y = charge(bud, operandValue(s, b), p);
       return (ca && x == null) || (cb && y == null) ? false : apply(x, y);
     };
   }
@@ -210,14 +221,16 @@ export const compileComparison: OperatorCompiler = (site: OperatorSite, compiler
   if (args.length === 2) return binaryClosure(op, args[0], args[1], site, compiler);
   if (args.length >= 3 && isBetweenOp) {
     const [a, b, c] = [0, 1, 2].map((i) => operand(site.operands[i], args[i], compiler, site.scoped));
-    return withIgnoredOperands(site, 3, args, between(op === '<', a, b, c));
+    return withIgnoredOperands(site, 3, args, between(op === '<', a, b, c, compiler.budget, site.path));
   }
   if (args.length > 2) return withIgnoredOperands(site, 2, args, binaryClosure(op, args[0], args[1], site, compiler));
   // Zero or one operand: the missing ones are undefined, as in a JavaScript call.
   const apply = BINARY[op];
+  const { budget } = compiler;
+  const { path } = site;
   return (s) => {
     const values = evaluateAll(args, s);
-    return apply(values[0], values[1]);
+    return apply(charge(budget, values[0], path), values[1]);
   };
 };
 

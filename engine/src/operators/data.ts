@@ -12,9 +12,9 @@ import {
   evaluationFailed,
   isPrimitive,
   requireOperands,
-  spendIteration,
   withIgnoredOperands,
 } from './operands';
+import { chargePath, chargeValue, spendFuel } from '../fuel';
 import { pathRef, readRef } from './path-ref';
 
 type Num = number;
@@ -28,12 +28,14 @@ export const compileVar: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
   const [rawPath, rawDefault] = site.operands;
   const [pathArg, defaultArg] = args;
-  const { tracer } = compiler;
+  const { tracer, budget } = compiler;
+  const { path: sitePath } = site;
 
   if (tracer !== undefined) {
     // explain: same result, plus the path read and the value found there.
     return (s) => {
-      const path = args.length > 0 ? pathArg(s) : undefined;
+      // a literal path is the rule's (in its weight); a computed one is charged, as below
+      const path = args.length === 0 ? undefined : isPrimitive(rawPath) ? pathArg(s) : chargePath(budget, pathArg(s), sitePath);
       const fallback = args.length > 1 ? defaultArg(s) : undefined;
       for (let i = 2; i < args.length; i++) args[i](s);
       const result = lookupVar(s, path, fallback);
@@ -66,9 +68,10 @@ export const compileVar: OperatorCompiler = (site, compiler) => {
     }
     if (!site.scoped) compiler.noteVar(String(rawPath));
   } else if (args.length < 2) {
-    main = (s) => lookupVar(s, pathArg(s), undefined);
+    // A computed path is converted to a string and split: its length is work.
+    main = (s) => lookupVar(s, chargePath(budget, pathArg(s), sitePath), undefined);
   } else {
-    main = (s) => lookupVar(s, pathArg(s), defaultArg(s));
+    main = (s) => lookupVar(s, chargePath(budget, pathArg(s), sitePath), defaultArg(s));
   }
   return withIgnoredOperands(site, 2, args, main);
 };
@@ -83,8 +86,8 @@ function missingKeys(data: unknown, values: readonly unknown[], budget: Budget, 
   assertArrayLength(keys.length, maxLength, path);
   const missing: unknown[] = [];
   for (let i = 0; i < keys.length; i++) {
-    spendIteration(budget, path);
-    const key = keys[i];
+    const key = chargeValue(budget, keys[i], path);
+    spendFuel(budget, 1, path);
     const value = Array.isArray(key) ? lookupVar(data, key[0], key[1]) : lookupVar(data, key, undefined);
     if (value === null || value === '') missing.push(key);
   }

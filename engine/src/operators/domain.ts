@@ -2,13 +2,14 @@
 import type { OperatorCompiler } from '../compiler-types';
 import { RuleError } from '../errors';
 import { isBlockedKey, ownValue } from '../safe-access';
-import { compileOperands, spendIteration } from './operands';
+import { ruleWeight, spendFuel } from '../fuel';
+import { compileOperands } from './operands';
 import { readRef, type PathRef } from './path-ref';
 
 /**
  * `{"audience": "key"}`: the named audience's rule, compiled in place (as if written here, so it reads
- * the current scope) and returning that rule's value. Each evaluation spends one iteration, which bounds
- * audiences that reference each other many times.
+ * the current scope) and returning that rule's value. Each evaluation spends the audience rule's weight of
+ * fuel, which bounds audiences that reference each other many times.
  */
 export const compileAudience: OperatorCompiler = (site, compiler) => {
   const key = site.operands[0];
@@ -16,10 +17,11 @@ export const compileAudience: OperatorCompiler = (site, compiler) => {
     throw new RuleError('invalid_arguments', '"audience" takes one audience key written as a string', site.path);
   }
   const rule = compiler.compileAudience(key, site);
+  const cost = ruleWeight(compiler.audienceRule(key));
   const { budget } = compiler;
   const { path } = site;
   return (s) => {
-    spendIteration(budget, path);
+    spendFuel(budget, cost, path);
     return rule(s);
   };
 };

@@ -6,6 +6,7 @@
 import type { OperatorCompiler } from '../compiler-types';
 import { parseFlagdSemVer, semVerMatches } from '../semver';
 import type { Evaluator } from '../types';
+import { chargeValue } from '../fuel';
 import { compileOperands, evaluateAll } from './operands';
 
 /**
@@ -23,6 +24,9 @@ export function semVer(values: readonly unknown[]): boolean | null {
 
 export const compileSemVer: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
+  const { budget } = compiler;
+  const { path } = site;
+  // Parsing a version is work: the values are charged to the fuel (../fuel.ts).
   if (!site.operandsWrittenAsArray || args.length !== 3) return (s) => (evaluateAll(args, s), null);
   const [, rawOperator, rawTarget] = site.operands;
   const [actualArg] = args;
@@ -33,11 +37,11 @@ export const compileSemVer: OperatorCompiler = (site, compiler) => {
       return (s) => (actualArg(s), null);
     }
     return (s) => {
-      const actual = parseFlagdSemVer(actualArg(s));
+      const actual = parseFlagdSemVer(chargeValue(budget, actualArg(s), path));
       return actual === undefined ? null : (semVerMatches(actual, rawOperator, target) ?? null);
     };
   }
-  return (s) => semVer(evaluateAll(args, s));
+  return (s) => semVer(evaluateAll(args, s).map((value) => chargeValue(budget, value, path)));
 };
 
 function stringPair(a: unknown, b: unknown): boolean {
@@ -59,9 +63,11 @@ function affixOperator(test: (text: string, affix: string) => boolean): Operator
       return (s) => (evaluateAll(args, s), null);
     }
     const [textArg, affixArg]: Evaluator[] = args;
+    const { budget } = compiler;
+    const { path } = site;
     return (s) => {
-      const text = textArg(s);
-      const affix = affixArg(s);
+      const text = chargeValue(budget, textArg(s), path);
+      const affix = chargeValue(budget, affixArg(s), path);
       return typeof text === 'string' && typeof affix === 'string' ? test(text, affix) : null;
     };
   };

@@ -11,6 +11,7 @@ import type { Evaluator } from '../types';
 import { compileOperands, evaluateAll, isPrimitive } from './operands';
 import { literalVarRef, readRef, type PathRef } from './path-ref';
 import { joinPart } from './strings';
+import { CHAR_SHIFT, chargeValue, spendFuel } from '../fuel';
 
 const MAX_INT32 = 2147483647;
 const TWO_POW_63 = 9223372036854775808;
@@ -120,7 +121,15 @@ export function fractional(values: readonly unknown[], data: unknown): unknown {
 export const compileFractional: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
   if (!site.operandsWrittenAsArray) return (s) => (evaluateAll(args, s), null); // flagd: "not an array"
-  const generic: Evaluator = (s) => fractional(evaluateAll(args, s), s);
+  const { budget } = compiler;
+  const { path } = site;
+  // Hashing the bucketing value is work: it is charged to the fuel (../fuel.ts).
+  const generic: Evaluator = (s) => {
+    const values = evaluateAll(args, s);
+    chargeValue(budget, values[0], path);
+    if (isObjectData(s)) chargeValue(budget, defaultBucketingValue(s), path);
+    return fractional(values, s);
+  };
   const { operands } = site;
   const literalBucket = (entry: unknown) => Array.isArray(entry) && entry.every(isPrimitive);
   if (operands.length < 2 || !operands.slice(1).every(literalBucket)) return generic;
@@ -131,7 +140,7 @@ export const compileFractional: OperatorCompiler = (site, compiler) => {
     const all = parseDistribution(operands);
     return (s) => {
       if (!isObjectData(s)) return null;
-      const bucketBy = defaultBucketingValue(s);
+      const bucketBy = chargeValue(budget, defaultBucketingValue(s), path);
       return bucketBy === undefined || all === undefined ? null : pickVariant(all, bucketBy);
     };
   }
@@ -140,7 +149,7 @@ export const compileFractional: OperatorCompiler = (site, compiler) => {
   const [bucketing] = args;
   const bucketingRef = literalVarRef(operands[0], compiler, site.scoped);
   return (s) => {
-    const value = bucketingRef !== undefined ? readRef(s, bucketingRef) : bucketing(s);
+    const value = chargeValue(budget, bucketingRef !== undefined ? readRef(s, bucketingRef) : bucketing(s), path);
     if (typeof value !== 'string') return fractional([value, ...operands.slice(1)], s); // rare: null or odd values
     if (!isObjectData(s)) return null;
     return rest === undefined ? null : pickVariant(rest, value);
@@ -179,6 +188,7 @@ function joinedBucketing(site: OperatorSite, compiler: Compiler, distribution: D
     if (length > max) {
       throw new RuleError('limit_exceeded', `String of ${length} characters exceeds the limit of ${max}`, catPath);
     }
+    spendFuel(compiler.budget, length >>> CHAR_SHIFT, catPath);
     if (!isObjectData(s)) return null;
     return distribution.total === 0 ? '' : pickVariantByHash(distribution, murmur3Joined(texts));
   };

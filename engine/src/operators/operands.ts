@@ -1,5 +1,5 @@
 /** Helpers shared by operator compilers. */
-import type { Budget, Compiler, OperatorSite } from '../compiler-types';
+import type { Compiler, OperatorSite } from '../compiler-types';
 import { RuleError } from '../errors';
 import type { Evaluator, RulePath } from '../types';
 
@@ -43,13 +43,6 @@ export function withIgnoredOperands(site: OperatorSite, ignoredFrom: number, arg
 export function requireOperands(site: OperatorSite, min: number, what: string): void {
   if (site.operands.length < min) {
     throw new RuleError('invalid_arguments', `"${site.op}" needs ${what}`, site.path);
-  }
-}
-
-/** Spends one unit of the per-evaluation iteration budget. */
-export function spendIteration(budget: Budget, path: RulePath): void {
-  if (--budget.iterationsLeft < 0) {
-    throw new RuleError('limit_exceeded', 'Evaluation exceeded its iteration budget', path);
   }
 }
 

@@ -1,5 +1,9 @@
-/** cat, substr, in — as json-logic-js, without ever calling a method found on the data. */
-import type { OperatorCompiler } from '../compiler-types';
+/**
+ * cat, substr, in — as json-logic-js, without ever calling a method found on the data. The strings and
+ * arrays they read are charged to the evaluation's fuel (../fuel.ts) before the work is done.
+ */
+import type { Budget, OperatorCompiler } from '../compiler-types';
+import { CHAR_SHIFT, chargeSearch, chargeValue, spendFuel } from '../fuel';
 import { RuleError } from '../errors';
 import type { Evaluator, RulePath } from '../types';
 import { compileOperands, evaluateAll, evaluationFailed, isPrimitive, requireOperands, withIgnoredOperands } from './operands';
@@ -22,11 +26,12 @@ export function checkedLength(text: string, max: number, path: RulePath): string
 export const compileCat: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
   const max = compiler.limits.stringLength;
+  const { budget } = compiler;
   const { path } = site;
   if (args.length === 0) return () => '';
   if (args.length === 1) {
     const [a] = args;
-    return (s) => checkedLength(joinPart(a(s)), max, path);
+    return (s) => checkedLength(joinPart(chargeValue(budget, a(s), path)), max, path);
   }
   if (args.length === 2) {
     const [a, b] = args;
@@ -35,16 +40,21 @@ export const compileCat: OperatorCompiler = (site, compiler) => {
     if (isPrimitive(rawA) && refB !== undefined) {
       // {"cat": ["prefix-", {"var": "visitorId"}]}: the usual bucketing key
       const prefix = joinPart(rawA);
-      return (s) => checkedLength(prefix + joinPart(readRef(s, refB)), max, path);
+      return (s) => checkedLength(prefix + joinPart(chargeValue(budget, readRef(s, refB), path)), max, path);
     }
     const first = operand(rawA, a, compiler, site.scoped);
     const second = operand(rawB, b, compiler, site.scoped);
-    return (s) => checkedLength(joinPart(operandValue(s, first)) + joinPart(operandValue(s, second)), max, path);
+    return (s) =>
+      checkedLength(
+        joinPart(chargeValue(budget, operandValue(s, first), path)) + joinPart(chargeValue(budget, operandValue(s, second), path)),
+        max,
+        path,
+      );
   }
   return (s) => {
     let text = '';
     for (let i = 0; i < args.length; i++) {
-      text += joinPart(args[i](s));
+      text += joinPart(chargeValue(budget, args[i](s), path));
       if (text.length > max) checkedLength(text, max, path);
     }
     return text;
@@ -63,18 +73,21 @@ export function substr(source: unknown, start: unknown, end: unknown): string {
 
 export const compileSubstr: OperatorCompiler = (site, compiler) => {
   const args = compileOperands(site, compiler);
+  const { budget } = compiler;
+  const { path } = site;
+  // The source is converted to a string and copied: its length is work. Start and length are numbers.
   if (args.length === 3) {
     const [source, start, end] = args;
-    return (s) => substr(source(s), start(s), end(s));
+    return (s) => substr(chargeValue(budget, source(s), path), chargeValue(budget, start(s), path), chargeValue(budget, end(s), path));
   }
   if (args.length === 2) {
     const [source, start] = args;
-    return (s) => substr(source(s), start(s), undefined);
+    return (s) => substr(chargeValue(budget, source(s), path), chargeValue(budget, start(s), path), undefined);
   }
   const used = args.slice(0, 3);
   return withIgnoredOperands(site, 3, args, (s) => {
     const values = evaluateAll(used, s);
-    return substr(values[0], values[1], values[2]);
+    return substr(chargeValue(budget, values[0], path), chargeValue(budget, values[1], path), chargeValue(budget, values[2], path));
   });
 };
 
@@ -82,11 +95,20 @@ const arrayIndexOf = Array.prototype.indexOf;
 const stringIndexOf = String.prototype.indexOf;
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** `in`: substring of a string, or strict membership in an array; anything else is false. */
-export function contains(needle: unknown, haystack: unknown, path: RulePath): boolean {
+/**
+ * `in`: substring of a string, or strict membership in an array; anything else is false. The search is
+ * charged: the haystack's length and the needle's, or the array's items (each a strict comparison, whose
+ * cost is bounded by the needle's length).
+ */
+export function contains(needle: unknown, haystack: unknown, path: RulePath, budget: Budget): boolean {
   if (!haystack) return false;
-  if (typeof haystack === 'string') return stringIndexOf.call(haystack, needle as string) !== -1;
-  if (Array.isArray(haystack)) return arrayIndexOf.call(haystack, needle) !== -1;
+  if (typeof haystack === 'string') {
+    return stringIndexOf.call(haystack, chargeSearch(budget, needle, haystack.length, path) as string) !== -1;
+  }
+  if (Array.isArray(haystack)) {
+    spendFuel(budget, haystack.length * (1 + (typeof needle === 'string' ? needle.length >>> CHAR_SHIFT : 0)), path);
+    return arrayIndexOf.call(haystack, needle) !== -1;
+  }
   if (typeof haystack === 'object' && hasOwn.call(haystack, 'indexOf')) {
     // json-logic-js would call this data value as a function and throw; we refuse without calling it.
     throw evaluationFailed('"in" was given an object with an "indexOf" key', path);
@@ -106,6 +128,7 @@ export const compileIn: OperatorCompiler = (site, compiler) => {
   requireOperands(site, 2, 'a value and a string or array to look in');
   const args = compileOperands(site, compiler);
   const [needle, haystack] = args;
+  const { budget } = compiler;
   const { path } = site;
   const [rawNeedle, rawHaystack] = site.operands;
   const needleRef = literalVarRef(rawNeedle, compiler, site.scoped);
@@ -121,18 +144,19 @@ export const compileIn: OperatorCompiler = (site, compiler) => {
     }
   } else if (typeof rawHaystack === 'string' && rawHaystack !== '') {
     const text = rawHaystack;
+    const length = text.length;
     main = needleRef !== undefined
-      ? (s) => text.indexOf(readRef(s, needleRef) as string) !== -1
-      : (s) => text.indexOf(needle(s) as string) !== -1;
+      ? (s) => text.indexOf(chargeSearch(budget, readRef(s, needleRef), length, path) as string) !== -1
+      : (s) => text.indexOf(chargeSearch(budget, needle(s), length, path) as string) !== -1;
   } else {
     const haystackRef = literalVarRef(rawHaystack, compiler, site.scoped);
     if (isPrimitive(rawNeedle) && haystackRef !== undefined) {
       // {"in": ["loyal", {"var": "profile.segments"}]}
-      main = (s) => contains(rawNeedle, readRef(s, haystackRef), path);
+      main = (s) => contains(rawNeedle, readRef(s, haystackRef), path, budget);
     } else {
       const first = operand(rawNeedle, needle, compiler, site.scoped);
       const second = operand(rawHaystack, haystack, compiler, site.scoped);
-      main = (s) => contains(operandValue(s, first), operandValue(s, second), path);
+      main = (s) => contains(operandValue(s, first), operandValue(s, second), path, budget);
     }
   }
   return withIgnoredOperands(site, 2, args, main);

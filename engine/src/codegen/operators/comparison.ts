@@ -3,6 +3,8 @@
  * values). `<`/`<=` with three operands test "between", unless the third evaluates to undefined.
  * Under the `personalize` semantics, an ordering comparison is false when a compared operand that is a bare
  * `var` gives null/undefined (one `!= null` test per such operand; see missing-signals.ts).
+ * Every operand that is not a literal is charged to the fuel (../../fuel.ts) as operators/comparison.ts
+ * does, except against a literal under `===`/`!==`.
  */
 import { checkedOperands } from '../../missing-signals';
 import { isPrimitive } from '../../operators/operands';
@@ -17,6 +19,7 @@ import type { OperatorSite } from '../../compiler-types';
  */
 function missingAware(site: OperatorSite, g: Generator, operands: readonly Expr[], checked: readonly boolean[]): Expr {
   const { op } = site;
+  const path = g.constant(site.path);
   const names: string[] = [];
   const assignments: string[] = [];
   const guards: string[] = [];
@@ -27,7 +30,7 @@ function missingAware(site: OperatorSite, g: Generator, operands: readonly Expr[
     }
     const t = g.fn.temp();
     names.push(t);
-    assignments.push(`${t} = ${e.code}`);
+    assignments.push(`${t} = chargeValue(B, ${e.code}, ${path})`);
     if (checked[i]) guards.push(`${t} == null`);
   });
   const [x, y, z] = names;
@@ -39,19 +42,30 @@ function missingAware(site: OperatorSite, g: Generator, operands: readonly Expr[
   return scalar(`(${[...assignments, `${guards.join(' || ')} ? false : ${compare}`].join(', ')})`);
 }
 
+/** The operands, each charged unless it is a literal, or the comparison is strict against a literal. */
+function chargedOperands(site: OperatorSite, g: Generator, count: number): Expr[] {
+  const strict = site.op === '===' || site.op === '!==';
+  const literals = site.operands.slice(0, count).map(isPrimitive);
+  const againstLiteral = strict && literals.some(Boolean);
+  const path = g.constant(site.path);
+  return emitOperands(site, g, count).map((e, i) =>
+    literals[i] || againstLiteral ? e : { code: `chargeValue(B, ${e.code}, ${path})`, scalar: e.scalar },
+  );
+}
+
 export const emitComparison: OperatorEmitter = (site, g) => {
   const { op } = site;
   const n = site.operands.length;
   if (n < 2) return undefined; // a missing operand is undefined: left to the interpreter
   const checked = checkedOperands(op, site.operands, g.semantics);
   if (n >= 3 && (op === '<' || op === '<=')) {
-    const [a, b, c] = emitOperands(site, g, 3);
-    if (checked !== undefined) return withIgnored(site, 3, missingAware(site, g, [a, b, c], checked), g);
+    if (checked !== undefined) return withIgnored(site, 3, missingAware(site, g, emitOperands(site, g, 3), checked), g);
+    const [a, b, c] = chargedOperands(site, g, 3);
     const x = g.fn.temp(), y = g.fn.temp(), z = g.fn.temp();
     const code = `(${x} = ${a.code}, ${y} = ${b.code}, ${z} = ${c.code}, ${z} === void 0 ? ${x} ${op} ${y} : ${x} ${op} ${y} && ${y} ${op} ${z})`;
     return withIgnored(site, 3, scalar(code), g);
   }
-  const [a, b] = emitOperands(site, g, 2);
-  if (checked !== undefined) return withIgnored(site, 2, missingAware(site, g, [a, b], checked), g);
+  if (checked !== undefined) return withIgnored(site, 2, missingAware(site, g, emitOperands(site, g, 2), checked), g);
+  const [a, b] = chargedOperands(site, g, 2);
   return withIgnored(site, 2, scalar(`(${a.code} ${op} ${b.code})`), g);
 };

@@ -1,8 +1,9 @@
 /**
- * audience (a call of the audience's generated function, one budget unit each) and fractional with a
+ * audience (a call of the audience's generated function, spending the audience rule's weight of fuel) and fractional with a
  * `{"cat": [...]}` bucketing value of literals and literal `var`s (hashed without building the string,
  * as operators/fractional.ts does). Other fractional shapes are left to the interpreter.
  */
+import { CHAR_SHIFT, ruleWeight } from '../../fuel';
 import { parseDistribution } from '../../operators/fractional';
 import { literalVarOperands } from '../../operators/path-ref';
 import { isPrimitive } from '../../operators/operands';
@@ -13,8 +14,10 @@ import type { Expr, OperatorEmitter } from '../types';
 import { readLiteralPath } from './data';
 
 export const emitAudience: OperatorEmitter = (site, g) => {
-  const { name, scalar: isScalar } = g.audience(site.operands[0] as string);
-  const code = `(--B.iterationsLeft < 0 ? overBudget(${g.constant(site.path)}) : ${name}(s))`;
+  const key = site.operands[0] as string;
+  const { name, scalar: isScalar } = g.audience(key);
+  const cost = ruleWeight(g.audienceRule(key));
+  const code = `((B.fuelLeft -= ${cost}) < 0 ? outOfFuel(${g.constant(site.path)}) : ${name}(s))`;
   return { code, scalar: isScalar };
 };
 
@@ -52,7 +55,9 @@ export const emitFractional: OperatorEmitter = (site, g) => {
   });
   const length = g.fn.temp();
   const max = jsLiteral(g.limits.stringLength);
-  steps.push(`(${length} = ${lengths.join(' + ')}) > ${max} && throwStringLimit(${length}, ${max}, ${g.constant(site.operandPath(0))})`);
+  const catPath = g.constant(site.operandPath(0));
+  steps.push(`(${length} = ${lengths.join(' + ')}) > ${max} && throwStringLimit(${length}, ${max}, ${catPath})`);
+  steps.push(`(B.fuelLeft -= ${length} >>> ${CHAR_SHIFT}) < 0 && outOfFuel(${catPath})`); // hashing is work (../../fuel.ts)
   const pick = distribution.total === 0 ? '""' : `pickVariantByHash(${g.constant(distribution)}, murmur3Joined(${texts}))`;
   steps.push(`isObjectData(s) ? ${pick} : null`);
   return scalar(`(${steps.join(', ')})`); // variants are strings, booleans, numbers or null

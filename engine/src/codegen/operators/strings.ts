@@ -1,4 +1,7 @@
-/** cat and in. A literal list in `in` becomes a chain of `===` tests or a Set lookup. */
+/**
+ * cat and in. A literal list in `in` becomes a chain of `===` tests or a Set lookup. Strings and arrays read
+ * from the data are charged to the fuel (../../fuel.ts), as operators/strings.ts does.
+ */
 import { isPrimitive } from '../../operators/operands';
 import { emitOperands, scalar, withIgnored } from '../expr';
 import { jsLiteral, jsString } from '../literals';
@@ -9,8 +12,9 @@ export const emitCat: OperatorEmitter = (site, g) => {
   if (n === 0) return scalar('""');
   if (n > 2) return undefined; // checked as it grows: the interpreter's loop
   const args = emitOperands(site, g);
-  const text = args.map((arg) => `joinPart(${arg.code})`).join(' + ');
-  return scalar(`checkedLength(${text}, ${jsLiteral(g.limits.stringLength)}, ${g.constant(site.path)})`);
+  const path = g.constant(site.path);
+  const text = args.map((arg, i) => (typeof site.operands[i] === 'string' ? `joinPart(${arg.code})` : `joinPart(chargeValue(B, ${arg.code}, ${path}))`)).join(' + ');
+  return scalar(`checkedLength(${text}, ${jsLiteral(g.limits.stringLength)}, ${path})`);
 };
 
 /** Up to this many literal items are tested with `===` one by one; more go through a Set. */
@@ -32,10 +36,10 @@ export const emitIn: OperatorEmitter = (site, g) => {
       main = `(${tests.join(' || ')})`;
     }
   } else if (typeof rawHaystack === 'string' && rawHaystack !== '') {
-    main = `(strIndexOf.call(${jsString(rawHaystack)}, ${needle.code}) !== -1)`;
+    main = `(strIndexOf.call(${jsString(rawHaystack)}, chargeSearch(B, ${needle.code}, ${rawHaystack.length}, ${g.constant(site.path)})) !== -1)`;
   } else {
     const haystack = g.emit(rawHaystack, site.operandPath(1), site.scoped);
-    main = `contains(${needle.code}, ${haystack.code}, ${g.constant(site.path)})`;
+    main = `contains(${needle.code}, ${haystack.code}, ${g.constant(site.path)}, B)`;
   }
   return withIgnored(site, 2, scalar(main), g);
 };
