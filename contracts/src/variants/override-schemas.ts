@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { jsonValueSchema } from '../json';
 import { isRelationToMany, type AttributeLike, type SchemaLike } from '../schema-types';
 import { VARIANTS_CUSTOM_FIELD_UID } from './schema';
 
@@ -42,9 +43,8 @@ const withNumberBounds = (schema: z.ZodNumber, attribute: AttributeLike) => {
   return bounded;
 };
 
-const jsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)])
-);
+// Checked without recursion: a JSON or blocks override nested thousands deep is a 400, not a stack overflow.
+const jsonValue = jsonValueSchema;
 
 const mediaId = z.union([z.number().int().positive(), z.object({ id: z.number().int().positive() }).loose()]);
 const documentIdRef = z.union([

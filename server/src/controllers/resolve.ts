@@ -8,12 +8,15 @@ import { sendPersonalized } from '../delivery/respond';
 import { assertSignalsSize } from '../signals/decode';
 import { parseOrThrow } from '../utils/errors';
 import { getService } from '../utils/get-service';
+import { assertRequestDepth } from '../utils/json-limits';
 
 const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /api/personalize/resolve: parse, authorize as the plain API would, run the pipeline, respond. */
   async resolve(ctx: Context) {
     const raw = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
     const config = getService(strapi, 'settings').get();
+    // Before zod and Strapi's query validator: too deep a signals, populate or fields is a 400 here.
+    assertRequestDepth(raw, 'Invalid resolve request');
     if (typeof raw === 'object' && raw !== null) assertSignalsSize(raw.signals, config.limits.signalsBytes);
     const body = parseOrThrow(resolveBodySchema, raw, 'Invalid resolve request');
 

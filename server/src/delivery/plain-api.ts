@@ -12,6 +12,7 @@ import type { ProgramRef } from '../services/programs';
 import { decodeSignals } from '../signals/decode';
 import { parseOrThrow } from '../utils/errors';
 import { getService } from '../utils/get-service';
+import { assertRequestDepth } from '../utils/json-limits';
 import { restPrefix } from '../utils/rest-prefix';
 import { stableJson } from '../utils/stable-json';
 import { requestSignals } from './context';
@@ -61,6 +62,8 @@ const readRequest = (ctx: Context, signalsLimit: number): PlainRequest | null =>
     ctx.query = rest as typeof ctx.query;
     param = parseOrThrow(personalizeQuerySchema, personalize, 'Invalid personalize parameters');
   }
+  // The query becomes a cache key (stableJson): nothing deeper than the request limit gets that far.
+  assertRequestDepth(ctx.query, 'Invalid query');
   const encoded = headerSignals || param.signals;
   return {
     clientSignals: encoded ? decodeSignals(encoded, signalsLimit) : undefined,
@@ -75,6 +78,15 @@ const routeTarget = (ctx: Context): { uid: string; action: 'find' | 'findOne' } 
   if (typeof handler !== 'string') return null;
   const match = /^(api::[^.]+\.[^.]+)\.(find|findOne)$/.exec(handler);
   return match ? { uid: match[1], action: match[2] as 'find' | 'findOne' } : null;
+};
+
+/** decodeURIComponent, or null for a malformed percent-encoding (which it would throw on). */
+const safeDecode = (text: string): string | null => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -113,7 +125,11 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
   const matchRoute = (path: string): { route: KnownRoute; documentId?: string } | null => {
     for (const route of knownRoutes.values()) {
       const match = route.pattern.exec(path);
-      if (match) return { route, documentId: route.action === 'findOne' ? decodeURIComponent(match[1]) : undefined };
+      if (!match) continue;
+      if (route.action !== 'findOne') return { route };
+      const documentId = safeDecode(match[1]);
+      // A malformed percent-encoding (`%zz`, `%E0%A4%A`): Strapi's own route answers it (a 400).
+      return documentId === null ? null : { route, documentId };
     }
     return null;
   };

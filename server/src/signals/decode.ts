@@ -1,16 +1,23 @@
 import { errors } from '@strapi/utils';
 
+import { JSON_DEPTH_LIMITS, measureJson } from '../../../contracts/src/json';
 import { zodValidationError } from '../utils/errors';
+import { jsonProblemError } from '../utils/json-limits';
 import { signalsSchema, type Signals } from '../../../contracts/src/signals/schema';
 
 const tooLarge = (bytes: number, limit: number) =>
   new errors.PayloadTooLargeError(`Signals are ${bytes} bytes; the limit is ${limit} (limits.signalsBytes)`);
 
-/** Refuses signals over `limits.signalsBytes` (serialized as JSON) with a 413. */
+/**
+ * Refuses signals nested deeper than the request limit (400 naming the path) or over
+ * `limits.signalsBytes` (serialized as JSON) with a 413. Measured without recursion or
+ * serializing, so no nesting overflows the stack.
+ */
 export const assertSignalsSize = (signals: unknown, limit: number) => {
   if (signals === undefined) return;
-  const bytes = Buffer.byteLength(JSON.stringify(signals) ?? '');
-  if (bytes > limit) throw tooLarge(bytes, limit);
+  const measured = measureJson(signals, JSON_DEPTH_LIMITS.request);
+  if (!measured.ok) throw jsonProblemError(measured, ['signals'], 'Invalid signals');
+  if (measured.bytes > limit) throw tooLarge(measured.bytes, limit);
 };
 
 /**
@@ -36,6 +43,7 @@ export const decodeSignals = (encoded: string, limit: number): Signals => {
       errors: [{ path: ['signals'], message: 'not valid JSON once decoded', name: 'ValidationError' }],
     });
   }
+  assertSignalsSize(json, limit);
   const result = signalsSchema.safeParse(json);
   if (!result.success) {
     const error = zodValidationError(result.error, 'Invalid signals');

@@ -2,6 +2,8 @@ import { errors } from '@strapi/utils';
 import coBody from 'co-body';
 import type { Context } from 'koa';
 
+import { measureJson } from '../../../contracts/src/json';
+
 /** What koa-body keeps of the raw JSON with `includeUnparsed` (strapi::body's option). */
 const UNPARSED = Symbol.for('unparsedBody');
 const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
@@ -48,8 +50,10 @@ export const readEventsBody = async (ctx: Context, limit: number): Promise<unkno
     // Without a Content-Length (chunked), measure what was sent, or what it parsed to.
     if (!Number.isFinite(declared)) {
       const raw = (body as Record<symbol, unknown>)[UNPARSED];
-      const size = typeof raw === 'string' ? Buffer.byteLength(raw) : Buffer.byteLength(JSON.stringify(body));
-      if (size > limit) throw tooLarge(limit);
+      // Measured without serializing: JSON.stringify overflows the stack on deep nesting.
+      const measured = typeof raw === 'string' ? { ok: true as const, bytes: Buffer.byteLength(raw) } : measureJson(body, Infinity);
+      if (!measured.ok) throw malformed('the body is not JSON');
+      if (measured.bytes > limit) throw tooLarge(limit);
     }
     return body;
   }
