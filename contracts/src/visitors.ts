@@ -1,4 +1,14 @@
+import { z } from 'zod';
+
 import type { ProfileSignals, VisitorProfile } from '../../engine/src';
+import { visitorIdSchema } from './ids';
+
+/**
+ * The body of the admin's `POST /personalize/visitors/lookup` and `POST /personalize/visitors/erase`:
+ * the visitor id travels in the body, never in a URL (which Strapi's request log records).
+ */
+export const adminVisitorRequestSchema = z.object({ visitorId: visitorIdSchema }).strict();
+export type AdminVisitorRequest = z.infer<typeof adminVisitorRequestSchema>;
 
 /** A suppression in force for a visitor (erased, or opted out for the retention period); no personal data. */
 export interface SuppressionMarker {
@@ -8,7 +18,7 @@ export interface SuppressionMarker {
 
 /**
  * Everything stored for a visitor: `GET /api/personalize/me`, the admin's
- * `GET /personalize/visitors/:visitorId` and the SDK's `exportData()`.
+ * `POST /personalize/visitors/lookup` and the SDK's `exportData()`.
  */
 export interface VisitorExport {
   visitor: { hash: string };

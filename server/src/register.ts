@@ -4,6 +4,7 @@ import { VARIANTS_CUSTOM_FIELD_UID } from '../../contracts/src/variants/schema';
 import { audiencesMiddleware } from './document-middlewares/audiences';
 import { experimentsMiddleware } from './document-middlewares/experiments';
 import { invalidateMiddleware } from './document-middlewares/invalidate';
+import { warnDeprecatedWebhookSignature } from './controllers/invalidate';
 import { validateVariantsMiddleware } from './document-middlewares/validate-variants';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -19,6 +20,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.documents.use(audiencesMiddleware(strapi));
   strapi.documents.use(experimentsMiddleware(strapi));
   strapi.documents.use(invalidateMiddleware(strapi));
+  warnDeprecatedWebhookSignature(strapi);
 };
 
 export default register;

@@ -187,7 +187,11 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
     await ours.scrollIntoViewIfNeeded();
     await snap(page, 'visitors-live-test-capped');
 
-    // 5. The Visitors page, from the plugin's navigation.
+    // 5. The Visitors page, from the plugin's navigation. No request it makes carries the visitor id
+    // in its URL (Strapi's request log records URLs): the id travels in POST bodies.
+    const requestedUrls: string[] = [];
+    const recordUrl = (request: { url(): string }) => requestedUrls.push(request.url());
+    page.on('request', recordUrl);
     await page.goto(`${strapi.url}/admin/plugins/personalize`);
     await page.getByRole('link', { name: 'Visitors' }).click();
     await page.waitForURL((url) => url.pathname.endsWith('/plugins/personalize/visitors'));
@@ -239,7 +243,8 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
     await expectText(dialog, `Everything stored for ${visitorId} is deleted`);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
-    expect((await api(`/personalize/visitors/${visitorId}`)).body.data.profile).not.toBeNull();
+    const lookUp = (id: string) => api('/personalize/visitors/lookup', { method: 'POST', body: JSON.stringify({ visitorId: id }) });
+    expect((await lookUp(visitorId)).body.data.profile).not.toBeNull();
     await page.getByRole('button', { name: 'Erase this visitor' }).click();
     dialog = page.getByRole('alertdialog');
     await page.waitForTimeout(400); // the dialog's opening animation, for the screenshot
@@ -248,6 +253,10 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
     await page.getByText(`Everything stored for visitor ${visitorId} was erased.`).first().waitFor();
     await expectText(page.getByTestId('visitor-suppressed'), /Erased .*: events sent before then are dropped/);
     await snap(page, 'visitors-erased');
+    page.off('request', recordUrl);
+    expect(requestedUrls.some((url) => url.endsWith('/personalize/visitors/lookup'))).toBe(true);
+    expect(requestedUrls.some((url) => url.endsWith('/personalize/visitors/erase'))).toBe(true);
+    expect(requestedUrls.filter((url) => url.includes(visitorId))).toEqual([]);
 
     // Nothing is left, as the visitor sees it.
     const me = await api('/api/personalize/me', { headers: { 'x-personalize-visitor': visitorId } });
@@ -256,7 +265,7 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
     expect(me.body.data.suppressed).toMatchObject({ kind: 'erased' });
 
     // The admin routes answer malformed ids with a 400.
-    expect((await api('/personalize/visitors/not-a-visitor')).status).toBe(400);
+    expect((await lookUp('not-a-visitor')).status).toBe(400);
   }
 
   async function frenchFlow() {

@@ -352,12 +352,32 @@ describe('admin routes', () => {
         const text = JSON.stringify(response.body);
         expect(text).not.toContain('s3cret-pass');
         expect(text).not.toContain('a-very-secret-webhook-key');
-        expect(response.body.data.config.redis.url).toBe('redis://user:********@redis.internal:6379/0');
+        expect(response.body.data.config.redis.url).toBe('redis://********:********@redis.internal:6379/0');
         expect(response.body.data.config.webhookSecret).toBe('********');
         expect(response.body.data.config.limits).toMatchObject({ conditionDepth: 32 });
         expect(response.body.data.config).toHaveProperty('previewUrl', null);
         expect(response.body.data.conditions).toHaveProperty('compiledConditions');
         expect(response.body.data.cache).toHaveProperty('store');
+      } finally {
+        Object.assign(settings, original);
+      }
+    });
+
+    it('masks a Redis password passed as a query parameter, and secrets in the preview URL', async () => {
+      const settings = app.strapi.plugin('personalize').service('settings').get();
+      const original = { ...settings };
+      Object.assign(settings, {
+        redis: { url: 'redis://redis.internal:6379/0?password=q-s3cret-pass&db=0', keyPrefix: 'pz:' },
+        previewUrl: 'https://site.example/api/preview?secret=p-s3cret-preview&slug={documentId}',
+      });
+      try {
+        const response = await call('get', '/personalize/settings', tokenWithout.read);
+        expect(response.status).toBe(200);
+        const text = JSON.stringify(response.body);
+        expect(text).not.toContain('q-s3cret-pass');
+        expect(text).not.toContain('p-s3cret-preview');
+        expect(response.body.data.config.redis.url).toBe('redis://redis.internal:6379/0?password=********&db=0');
+        expect(response.body.data.config.previewUrl).toBe('https://site.example/api/preview?secret=********&slug={documentId}');
       } finally {
         Object.assign(settings, original);
       }

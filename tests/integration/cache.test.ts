@@ -171,7 +171,14 @@ describe('delivery cache and invalidation (embedded store)', () => {
   });
 
   describe('inbound POST /api/personalize/invalidate', () => {
-    const sign = (body: string) => `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+    // Timestamped (Stripe's scheme): HMAC-SHA256 of `<timestamp>.<raw body>`; more in webhook.test.ts.
+    const sign = (body: string) => {
+      const timestamp = Math.floor(Date.now() / 1000);
+      return {
+        'x-personalize-timestamp': String(timestamp),
+        'x-personalize-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${body}`).digest('hex')}`,
+      };
+    };
 
     it('accepts a Strapi webhook payload signed with the secret and purges', async () => {
       const { documentId } = await createArticle(app.strapi, { title: 'Inbound' });
@@ -180,7 +187,7 @@ describe('delivery cache and invalidation (embedded store)', () => {
       const response = await request(app.server)
         .post('/api/personalize/invalidate')
         .set('Content-Type', 'application/json')
-        .set('x-personalize-signature', sign(body))
+        .set(sign(body))
         .send(body);
       expect(response.status).toBe(202);
       expect(response.body.data).toMatchObject({ uid: ARTICLE_UID, documentId });
@@ -216,7 +223,7 @@ describe('delivery cache and invalidation (embedded store)', () => {
       const bad = await request(app.server)
         .post('/api/personalize/invalidate')
         .set('Content-Type', 'application/json')
-        .set('x-personalize-signature', sign(body))
+        .set(sign(body))
         .send(body);
       expect(bad.status).toBe(400);
     });

@@ -627,27 +627,45 @@ describe.each([
       }
     });
 
-    it('admin: GET and DELETE /personalize/visitors/:visitorId under plugin::personalize.visitors', async () => {
+    it('admin: POST /personalize/visitors/lookup and /erase under plugin::personalize.visitors, the id in the body', async () => {
       const visitorId = newVisitorId();
       await send(batchOf(visitorId, [pageEvent(['admin'])]));
       const { token } = await createAdminSession(app.strapi);
       const role = await app.strapi.service('admin::role').create({ name: `no-visitors-${label}`, description: 'read only' });
       await app.strapi.service('admin::role').assignPermissions(role.id, [{ action: 'plugin::personalize.read', subject: null }]);
       const { token: readOnly } = await createAdminSession(app.strapi, { roleId: role.id });
+      const lookup = (body: object, bearer?: string) => {
+        const call = request(url).post('/personalize/visitors/lookup');
+        return (bearer ? call.set('Authorization', `Bearer ${bearer}`) : call).send(body);
+      };
+      const erase = (body: object, bearer?: string) => {
+        const call = request(url).post('/personalize/visitors/erase');
+        return (bearer ? call.set('Authorization', `Bearer ${bearer}`) : call).send(body);
+      };
 
-      expect((await request(url).get(`/personalize/visitors/${visitorId}`)).status).toBe(401);
-      expect(
-        (await request(url).get(`/personalize/visitors/${visitorId}`).set('Authorization', `Bearer ${readOnly}`)).status
-      ).toBe(403);
-      expect(
-        (await request(url).delete(`/personalize/visitors/${visitorId}`).set('Authorization', `Bearer ${readOnly}`)).status
-      ).toBe(403);
-      const found = await request(url).get(`/personalize/visitors/${visitorId}`).set('Authorization', `Bearer ${token}`);
+      expect((await lookup({ visitorId })).status).toBe(401);
+      expect((await erase({ visitorId })).status).toBe(401);
+      expect((await lookup({ visitorId }, readOnly)).status).toBe(403);
+      expect((await erase({ visitorId }, readOnly)).status).toBe(403);
+      const found = await lookup({ visitorId }, token);
       expect(found.status).toBe(200);
       expect(found.body.data.profile.interests.admin).toBeDefined();
-      expect((await request(url).get('/personalize/visitors/nope').set('Authorization', `Bearer ${token}`)).status).toBe(400);
-      const erased = await request(url).delete(`/personalize/visitors/${visitorId}`).set('Authorization', `Bearer ${token}`);
+      for (const bad of [{ visitorId: 'nope' }, {}, { visitorId, extra: 1 }, { visitorId: 42 }]) {
+        const refused = await lookup(bad, token);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
+        expect((await erase(bad, token)).status).toBe(400);
+      }
+      expect((await lookup({ visitorId: 'nope' }, token)).body.error.details.errors[0].path).toEqual(['visitorId']);
+      // The id never appears in a URL, so never in Strapi's request log: the former path routes are gone.
+      for (const method of ['get', 'delete'] as const) {
+        const former = await request(url)[method](`/personalize/visitors/${visitorId}`).set('Authorization', `Bearer ${token}`);
+        expect([404, 405]).toContain(former.status);
+      }
+      expect(await profileOf(visitorId)).not.toBeNull();
+      const erased = await erase({ visitorId }, token);
       expect(erased.status).toBe(202);
+      expect(erased.body).toEqual({ data: { erased: true } });
       expect(await profileOf(visitorId)).toBeNull();
     });
   });

@@ -5,8 +5,10 @@ import Redis from 'ioredis';
 import request from 'supertest';
 
 import pluginConfig from '../../server/src/config';
+import { pluginConfigSchema } from '../../server/src/config/schema';
 import { createApiToken } from '../helpers/auth';
 import { ARTICLE_UID, createArticle, mobileQuickExit } from '../helpers/content';
+import { batchOf, BROWSER_UA, newVisitorId, pageEvent } from '../helpers/events';
 import { grantPublic } from '../helpers/permissions';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 import { MOBILE_UA } from '../helpers/user-agents';
@@ -22,8 +24,8 @@ interface App {
   documentId: string;
 }
 
-const boot = async (rateLimit: object, env: Record<string, string> = {}): Promise<App> => {
-  const app = await setupStrapi({ env: { PERSONALIZE_CONFIG: JSON.stringify({ rateLimit }), ...env } });
+const boot = async (rateLimit: object, env: Record<string, string> = {}, config: object = {}): Promise<App> => {
+  const app = await setupStrapi({ env: { PERSONALIZE_CONFIG: JSON.stringify({ rateLimit, ...config }), ...env } });
   await grantPublic(app.strapi, [`${ARTICLE_UID}.find`, `${ARTICLE_UID}.findOne`]);
   const { documentId } = await createArticle(app.strapi, { title: 'Rate limits', variants: { variants: [mobileQuickExit] } });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
@@ -64,6 +66,22 @@ const expectRateLimited = (response: request.Response, durationSec: number) => {
   expect(response.body).toMatchObject({ data: null, error: { status: 429, name: 'RateLimitError' } });
 };
 
+const events = (target: App, headers: Headers = {}) =>
+  request(target.url)
+    .post('/api/personalize/events')
+    .set({ 'User-Agent': BROWSER_UA, ...headers })
+    .send(batchOf(newVisitorId(), [pageEvent(['rate'])]));
+
+/** A visitor signing up on the site: POST /api/auth/local/register (open by default), its JWT. */
+const registerUser = async (target: App): Promise<string> => {
+  const name = `visitor${randomUUID().slice(0, 8)}`;
+  const response = await request(target.url)
+    .post('/api/auth/local/register')
+    .send({ username: name, email: `${name}@example.com`, password: 'Password123!' });
+  expect(response.status).toBe(200);
+  return response.body.jwt as string;
+};
+
 /** A users-permissions user and its JWT. */
 const createUserJwt = async (strapi: TestStrapi['strapi']) => {
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
@@ -78,20 +96,36 @@ const createUserJwt = async (strapi: TestStrapi['strapi']) => {
 describe('config', () => {
   const settingsOf = (config: object) => pluginConfig.validator(config);
 
-  it('accepts { anonymous, authenticated } and the former { points, durationSec }', () => {
+  it('accepts { anonymous, authenticated, users } and the former { points, durationSec }', () => {
     expect(() => settingsOf({ rateLimit: { anonymous: { points: 20 }, authenticated: { points: 30, durationSec: 10 } } })).not.toThrow();
+    expect(() => settingsOf({ rateLimit: { users: { points: 40, durationSec: 10 } } })).not.toThrow();
     expect(() => settingsOf({ rateLimit: { points: 5, durationSec: 60 } })).not.toThrow();
+  });
+
+  it('gives users the anonymous budget by default, API tokens none', () => {
+    const rateLimitOf = (rateLimit?: object) => pluginConfigSchema.parse(rateLimit ? { rateLimit } : {}).rateLimit;
+    expect(rateLimitOf()).toEqual({
+      anonymous: { points: 300, durationSec: 60 },
+      authenticated: { points: 0, durationSec: 60 },
+      users: { points: 300, durationSec: 60 },
+    });
+    expect(rateLimitOf({ anonymous: { points: 20, durationSec: 30 } }).users).toEqual({ points: 20, durationSec: 30 });
+    expect(rateLimitOf({ points: 5 }).users).toEqual({ points: 5, durationSec: 60 });
+    expect(rateLimitOf({ anonymous: { points: 20 }, users: { durationSec: 10 } }).users).toEqual({ points: 20, durationSec: 10 });
+    expect(rateLimitOf({ users: { points: 0 } })).toMatchObject({ anonymous: { points: 300 }, users: { points: 0, durationSec: 60 } });
   });
 
   it('names the key of an invalid value', () => {
     expect(() => settingsOf({ rateLimit: { anonymous: { points: -1 } } })).toThrow(/rateLimit\.anonymous\.points/);
     expect(() => settingsOf({ rateLimit: { authenticated: { durationSec: 0 } } })).toThrow(/rateLimit\.authenticated\.durationSec/);
     expect(() => settingsOf({ rateLimit: { points: 'many' } })).toThrow(/rateLimit\.points/);
-    expect(() => settingsOf({ rateLimit: { points: 5, anonymous: { points: 5 } } })).toThrow(/rateLimit: use \{ anonymous, authenticated \}/);
+    expect(() => settingsOf({ rateLimit: { users: { points: 1.5 } } })).toThrow(/rateLimit\.users\.points/);
+    expect(() => settingsOf({ rateLimit: { points: 5, anonymous: { points: 5 } } })).toThrow(/rateLimit: use \{ anonymous, authenticated, users \}/);
+    expect(() => settingsOf({ rateLimit: { points: 5, users: { points: 5 } } })).toThrow(/rateLimit: use \{ anonymous, authenticated, users \}/);
   });
 });
 
-describe('in memory, server.proxy off: anonymous 20 a minute, authenticated unlimited (the default)', () => {
+describe('in memory, server.proxy off: anonymous 20 a minute, API tokens unlimited, users 20 a minute (the defaults)', () => {
   let target: App;
 
   beforeAll(async () => {
@@ -121,10 +155,16 @@ describe('in memory, server.proxy off: anonymous 20 a minute, authenticated unli
     expect((await signals(target, bearer(token))).status).toBe(200);
   });
 
-  it('never limits a users-permissions user (JWT) either', async () => {
-    const jwt = await createUserJwt(target.app.strapi);
-    const statuses = await inBatches(60, 20, () => signals(target, bearer(jwt)));
-    expect(statuses).toEqual(Array(60).fill(200));
+  it('limits a registered user (JWT) per user with the anonymous budget, apart from its IP', async () => {
+    // Anyone can sign up: a JWT must not buy an unlimited budget.
+    const jwt = await registerUser(target);
+    const statuses = await inBatches(20, 10, () => signals(target, bearer(jwt)));
+    expect(statuses).toEqual(Array(20).fill(200));
+    expectRateLimited(await signals(target, bearer(jwt)), 60);
+    expectRateLimited(await resolve(target, bearer(jwt)), 60);
+    // Another user, from the same IP, has a budget of its own.
+    const other = await createUserJwt(target.app.strapi);
+    expect((await signals(target, bearer(other))).status).toBe(200);
   });
 
   it('counts a bogus bearer token, or a non-bearer Authorization, against the IP', async () => {
@@ -180,11 +220,12 @@ describe('in memory, server.proxy on: anonymous 20 a minute, authenticated 30 a 
     expect((await signals(target, from('192.0.2.1'))).status).toBe(200);
   });
 
-  it('gives a users-permissions user its own authenticated budget', async () => {
+  it("gives a users-permissions user a budget of its own, whatever the IP: the anonymous one (20), not the tokens' (30)", async () => {
     const jwt = await createUserJwt(target.app.strapi);
-    const statuses = await inBatches(30, 10, () => signals(target, from('192.0.2.50', bearer(jwt))));
-    expect(statuses).toEqual(Array(30).fill(200));
-    expectRateLimited(await signals(target, from('192.0.2.51', bearer(jwt))), 60);
+    const statuses = await inBatches(20, 10, (i) => signals(target, from(`192.0.2.${50 + i}`, bearer(jwt))));
+    expect(statuses).toEqual(Array(20).fill(200));
+    expectRateLimited(await signals(target, from('192.0.2.90', bearer(jwt))), 60);
+    expect((await signals(target, from('192.0.2.90'))).status).toBe(200);
   });
 
   it('stops counting a token as a credential once it is deleted', async () => {
@@ -211,10 +252,11 @@ describe('the former rateLimit: { points, durationSec }', () => {
     await target?.app.destroy();
   });
 
-  it('still limits anonymous callers, and only them', async () => {
+  it('still limits anonymous callers, users alike, and never API tokens', async () => {
     expect(target.app.strapi.plugin('personalize').service('settings').get().rateLimit).toEqual({
       anonymous: { points: 5, durationSec: 60 },
       authenticated: { points: 0, durationSec: 60 },
+      users: { points: 5, durationSec: 60 },
     });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await signals(target)).status);
@@ -223,6 +265,46 @@ describe('the former rateLimit: { points, durationSec }', () => {
 
     const token = await createApiToken(target.app.strapi, 'read-only');
     expect(await inBatches(50, 25, () => resolve(target, bearer(token)))).toEqual(Array(50).fill(200));
+
+    const jwt = await createUserJwt(target.app.strapi);
+    expect(await inBatches(5, 5, () => signals(target, bearer(jwt)))).toEqual(Array(5).fill(200));
+    expectRateLimited(await signals(target, bearer(jwt)), 60);
+  });
+});
+
+describe('rateLimit.users set, and events', () => {
+  let target: App;
+
+  beforeAll(async () => {
+    target = await boot(
+      { anonymous: { points: 0 }, users: { points: 4, durationSec: 30 } },
+      {},
+      { events: { rateLimit: { perIp: 3, perVisitor: 0 } } }
+    );
+  });
+
+  afterAll(async () => {
+    await target?.app.destroy();
+  });
+
+  it('limits each user to rateLimit.users while anonymous callers are unlimited', async () => {
+    expect(await inBatches(30, 10, () => signals(target))).toEqual(Array(30).fill(200));
+    const jwt = await createUserJwt(target.app.strapi);
+    expect(await inBatches(4, 4, () => signals(target, bearer(jwt)))).toEqual(Array(4).fill(200));
+    expectRateLimited(await signals(target, bearer(jwt)), 30);
+    const token = await createApiToken(target.app.strapi, 'read-only');
+    expect(await inBatches(30, 10, () => signals(target, bearer(token)))).toEqual(Array(30).fill(200));
+  });
+
+  it('counts events batches of a user per user against events.rateLimit.perIp, as anonymous ones per IP', async () => {
+    const jwt = await createUserJwt(target.app.strapi);
+    const statuses = await inBatches(3, 3, () => events(target, bearer(jwt)));
+    expect(statuses).toEqual(Array(3).fill(202));
+    expectRateLimited(await events(target, bearer(jwt)), 60);
+    // The IP's own budget is untouched, and an API token (a site's server forwarding events) is never limited.
+    expect((await events(target)).status).toBe(202);
+    const token = await createApiToken(target.app.strapi, 'read-only');
+    expect(await inBatches(10, 5, () => events(target, bearer(token)))).toEqual(Array(10).fill(202));
   });
 });
 

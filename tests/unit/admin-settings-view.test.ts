@@ -89,7 +89,7 @@ describe('settings page: configuration table', () => {
     expect(isMasked('redis://:********@cache:6379')).toBe(true);
     expect(maskedForDisplay('webhookSecret', 'a-very-long-webhook-secret')).toBe('********');
     expect(maskedForDisplay('visitors.secret', 'abc')).toBe('********');
-    expect(maskedForDisplay('redis.url', 'redis://user:hunter2@cache:6379/0')).toBe('redis://user:********@cache:6379/0');
+    expect(maskedForDisplay('redis.url', 'redis://user:hunter2@cache:6379/0')).toBe('redis://********:********@cache:6379/0');
     expect(maskedForDisplay('redis.url', 'redis://cache:6379')).toBe('redis://cache:6379');
     expect(maskedForDisplay('cache.ttlSec', 300)).toBe(300);
   });

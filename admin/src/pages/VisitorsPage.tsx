@@ -24,7 +24,7 @@ import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/a
 import { useIntl } from 'react-intl';
 
 import { Card, Code, Figure } from '../components/Figure';
-import { adminApi, errorMessage, errorStatus, type VisitorExport } from '../utils/api';
+import { adminApi, errorMessage, errorStatus, type AdminVisitorRequest, type VisitorExport } from '../utils/api';
 import { getTranslation } from '../utils/getTranslation';
 import { describeVisitorIdProblem, visitorIdProblem } from '../utils/visitorId';
 import {
@@ -473,7 +473,7 @@ interface Lookup {
  * the visitor) and erase it after a confirmation. Under the `plugin::personalize.visitors` action.
  */
 export const VisitorsPage = () => {
-  const { get, del } = useFetchClient();
+  const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatMessage } = useIntl();
   const times = useTimes();
@@ -490,7 +490,7 @@ export const VisitorsPage = () => {
   const load = async (visitorId: string, quiet = false) => {
     setLoading(true);
     try {
-      const { data } = await get<{ data: VisitorExport }>(adminApi.visitor(visitorId));
+      const { data } = await post<{ data: VisitorExport }, AdminVisitorRequest>(adminApi.visitorLookup, { visitorId });
       setLookup({ visitorId, data: data.data });
       if (!quiet && lookupState(data.data) === 'empty') {
         toggleNotification({ type: 'info', message: t('notFound', 'Nothing is stored for visitor {id}.', { id: visitorId }) });
@@ -518,7 +518,7 @@ export const VisitorsPage = () => {
   const erase = async (visitorId: string) => {
     setErasing(true);
     try {
-      await del(adminApi.visitor(visitorId));
+      await post<{ data: { erased: boolean } }, AdminVisitorRequest>(adminApi.visitorErase, { visitorId });
       setConfirming(false);
       toggleNotification({ type: 'success', message: t('erased', 'Everything stored for visitor {id} was erased.', { id: visitorId }) });
       await load(visitorId, true);

@@ -3,6 +3,8 @@
  * glance and the active configuration as labelled rows. Pure, so it is unit-tested.
  */
 
+import { looksLikeUrl, maskUrlSecrets, SECRET_MASK } from '../../../contracts/src/secrets';
+
 /** One tier pair (L1 LRU in front of Redis) as `TieredCache.stats()` reports it. */
 export interface TierStatsView {
   size: number;
@@ -97,28 +99,17 @@ export const configSections = (config: Record<string, unknown>, optional: readon
   return [...sections].filter(([, rows]) => rows.length > 0).map(([key, rows]) => ({ key, rows }));
 };
 
-/** The server's mask for secrets (admin-settings controller). */
-export const SECRET_MASK = '********';
+/** The server's mask for secrets (contracts/src/secrets.ts, used by the admin-settings controller). */
+export { SECRET_MASK };
 
-/** True for a value the server masked: a secret, or a Redis URL with its password masked. */
+/** True for a value the server masked: a secret, or a URL with its secrets masked. */
 export const isMasked = (value: unknown) => typeof value === 'string' && value.includes(SECRET_MASK);
 
 const SECRET_PATH = /(secret|password|token|apikey|api_key)$/i;
 
-/** Belt and braces: a secret the server did not mask is never shown as is. */
+/** Belt and braces: a secret the server did not mask is never shown as is (the server's helper, again). */
 export const maskedForDisplay = (path: string, value: unknown): unknown => {
-  if (typeof value !== 'string' || value === '' || isMasked(value)) return value;
+  if (typeof value !== 'string' || value === '' || value === SECRET_MASK) return value;
   if (SECRET_PATH.test(path)) return SECRET_MASK;
-  if (/^rediss?:\/\//.test(value)) {
-    try {
-      const url = new URL(value);
-      if (url.password) {
-        url.password = SECRET_MASK;
-        return url.toString();
-      }
-    } catch {
-      return SECRET_MASK;
-    }
-  }
-  return value;
+  return looksLikeUrl(value) ? maskUrlSecrets(value) : value;
 };

@@ -2,7 +2,7 @@ import type { CapCounters } from '../../../engine/src/profile/types';
 import type { VisitorExport } from '../utils/api';
 
 /**
- * The Visitors page's reading of `GET /personalize/visitors/:visitorId`: rows for the interests,
+ * The Visitors page's reading of `POST /personalize/visitors/lookup`: rows for the interests,
  * cap counters, exposures and events tables, and times as "3 hours ago". Pure, tested on its own.
  */
 

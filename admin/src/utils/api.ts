@@ -13,7 +13,7 @@ import type {
 } from '../../../contracts/src/experiments';
 import type { SignalDescriptor, SignalType } from '../../../contracts/src/signals/vocabulary';
 import type { ReasonEntry } from '../../../contracts/src/reason';
-import type { VisitorExport } from '../../../contracts/src/visitors';
+import type { AdminVisitorRequest, VisitorExport } from '../../../contracts/src/visitors';
 
 import { PLUGIN_ID } from '../pluginId';
 
@@ -35,6 +35,7 @@ export type {
   UsageReport,
   VariantOutcome,
   VariantsEvaluation,
+  AdminVisitorRequest,
   VisitorExport,
 };
 
@@ -47,7 +48,9 @@ export const adminApi = {
   settings: `/${PLUGIN_ID}/settings`,
   purge: `/${PLUGIN_ID}/cache/purge`,
   signals: `/${PLUGIN_ID}/signals`,
-  visitor: (visitorId: string) => `/${PLUGIN_ID}/visitors/${encodeURIComponent(visitorId)}`,
+  // POST with `{ visitorId }`: the id stays out of URLs (and so out of Strapi's request log).
+  visitorLookup: `/${PLUGIN_ID}/visitors/lookup`,
+  visitorErase: `/${PLUGIN_ID}/visitors/erase`,
   experiments: `/${PLUGIN_ID}/experiments`,
   experiment: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}`,
   experimentAction: (documentId: string, action: 'start' | 'pause' | 'stop') => `/${PLUGIN_ID}/experiments/${documentId}/${action}`,
@@ -68,7 +71,7 @@ export const PERMISSIONS = {
 export const MENU_PERMISSIONS = [...PERMISSIONS.read, ...PERMISSIONS.visitors, ...PERMISSIONS.experimentsRead];
 
 /**
- * `GET /personalize/visitors/:visitorId` (the same as `GET /api/personalize/me`): everything stored
+ * `POST /personalize/visitors/lookup` with `{ visitorId }` (the same as `GET /api/personalize/me`): everything stored
  * for a visitor. `profile` is as stored (interest scores as (score, at) pairs); `decayed` is its
  * signals now; `suppressed` a marker left by an erasure or an opt-out.
  */

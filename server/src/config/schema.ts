@@ -12,37 +12,50 @@ export const RATE_LIMIT_DEFAULTS = {
 } as const;
 
 /**
- * Public-route rate limits: `anonymous` per client IP, `authenticated` per credential (API token or
- * users-permissions user); `points: 0` means no limit. The former `{ points, durationSec }` is still
- * accepted and means `anonymous` (its errors name `rateLimit.points`, as written).
+ * Public-route rate limits by credential kind; `points: 0` means no limit.
+ * - `anonymous`: callers without a valid credential (browsers), per client IP.
+ * - `authenticated`: API tokens (a site's server rendering for many visitors), per token; unlimited by default.
+ * - `users`: users-permissions users (JWT; anyone can get one where registration is open, so they
+ *   are browsers too), per user; each missing value is the `anonymous` one.
+ * The former `{ points, durationSec }` is still accepted and means `anonymous` (its errors name
+ * `rateLimit.points`, as written).
  */
 const rateLimitSchema = z
   .object({
     anonymous: rateLimitBudget.optional(),
     authenticated: rateLimitBudget.optional(),
+    users: rateLimitBudget.optional(),
     points: rateLimitPoints.optional(),
     durationSec: rateLimitDuration.optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
-    if ((value.points !== undefined || value.durationSec !== undefined) && (value.anonymous || value.authenticated)) {
+    if ((value.points !== undefined || value.durationSec !== undefined) && (value.anonymous || value.authenticated || value.users)) {
       ctx.addIssue({
         code: 'custom',
-        message: 'use { anonymous, authenticated } or the former { points, durationSec } (meaning anonymous), not both',
+        message: 'use { anonymous, authenticated, users } or the former { points, durationSec } (meaning anonymous), not both',
       });
     }
   })
-  .transform(({ anonymous, authenticated, points, durationSec }) => ({
-    anonymous: {
+  .transform(({ anonymous, authenticated, users, points, durationSec }) => {
+    const anonymousBudget = {
       points: anonymous?.points ?? points ?? RATE_LIMIT_DEFAULTS.anonymous.points,
       durationSec: anonymous?.durationSec ?? durationSec ?? RATE_LIMIT_DEFAULTS.anonymous.durationSec,
-    },
-    authenticated: {
-      points: authenticated?.points ?? RATE_LIMIT_DEFAULTS.authenticated.points,
-      durationSec: authenticated?.durationSec ?? RATE_LIMIT_DEFAULTS.authenticated.durationSec,
-    },
-  }))
-  .default({ anonymous: { ...RATE_LIMIT_DEFAULTS.anonymous }, authenticated: { ...RATE_LIMIT_DEFAULTS.authenticated } });
+    };
+    return {
+      anonymous: anonymousBudget,
+      authenticated: {
+        points: authenticated?.points ?? RATE_LIMIT_DEFAULTS.authenticated.points,
+        durationSec: authenticated?.durationSec ?? RATE_LIMIT_DEFAULTS.authenticated.durationSec,
+      },
+      users: { points: users?.points ?? anonymousBudget.points, durationSec: users?.durationSec ?? anonymousBudget.durationSec },
+    };
+  })
+  .default({
+    anonymous: { ...RATE_LIMIT_DEFAULTS.anonymous },
+    authenticated: { ...RATE_LIMIT_DEFAULTS.authenticated },
+    users: { ...RATE_LIMIT_DEFAULTS.anonymous },
+  });
 
 /** Visitors, events, profiles and caps (DESIGN "Visitors and events", "Visitor profiles", "Privacy"). */
 const visitorsSchema = z
@@ -148,6 +161,8 @@ export const pluginConfigSchema = z
     defaultTimezone: timeZoneSchema.default('UTC'),
     rateLimit: rateLimitSchema,
     webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Deprecated: also accept the former webhook signature of the body alone (no timestamp, so replayable).
+    webhookLegacySignature: z.boolean().default(false),
     // Front-end preview URL template: {documentId}, {locale}, {uid}, {variant}; without {variant},
     // personalize[variant]=<id> is appended.
     previewUrl: z.string().regex(/^https?:\/\//, 'must be an http(s) URL template').optional(),

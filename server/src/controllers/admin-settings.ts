@@ -1,30 +1,17 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 
+import { maskSecrets, maskUrlSecrets } from '../../../contracts/src/secrets';
 import type { PluginConfig } from '../config/schema';
 import { getService } from '../utils/get-service';
 
-export const MASK = '********';
-
-/** A Redis URL with its password (and nothing else) replaced by the mask. */
-export const maskRedisUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = MASK;
-    return parsed.toString();
-  } catch {
-    return MASK;
-  }
-};
-
-/** The active configuration as the settings page shows it: secrets never leave the server. */
+/**
+ * The active configuration as the settings page shows it: secrets never leave the server. Every
+ * secret setting and every URL (userinfo, secret query parameters) goes through one helper.
+ */
 export const maskConfig = (config: PluginConfig) => ({
-  ...config,
-  redis: { ...config.redis, ...(config.redis.url ? { url: maskRedisUrl(config.redis.url) } : {}) },
-  ...(config.webhookSecret ? { webhookSecret: MASK } : {}),
-  visitors: { ...config.visitors, ...(config.visitors.secret ? { secret: MASK } : {}) },
-  previewUrl: config.previewUrl ?? null,
+  ...(maskSecrets(config) as PluginConfig),
+  previewUrl: config.previewUrl === undefined ? null : maskUrlSecrets(config.previewUrl),
 });
 
 const createAdminSettingsController = ({ strapi }: { strapi: Core.Strapi }) => ({

@@ -1,32 +1,24 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
+import { adminVisitorRequestSchema } from '../../../contracts/src/visitors';
+import { parseOrThrow } from '../utils/errors';
 import { getService } from '../utils/get-service';
-import { isVisitorId } from '../visitors/identity';
 import { sendUnavailable } from '../visitors/respond';
 
-const visitorIdOf = (ctx: Context): string => {
-  const visitorId = (ctx.params as { visitorId?: string }).visitorId;
-  if (!isVisitorId(visitorId)) {
-    throw new errors.ValidationError('Invalid visitor id', {
-      errors: [
-        { path: ['visitorId'], message: 'must be 16–64 characters of A-Z, a-z, 0-9, "_" or "-"', name: 'ValidationError' },
-      ],
-    });
-  }
-  return visitorId;
-};
+/** The visitor id from the JSON body: never from the URL, which Strapi's request log records. */
+const visitorIdOf = (ctx: Context): string =>
+  parseOrThrow(adminVisitorRequestSchema, (ctx.request as { body?: unknown }).body ?? {}, 'Invalid visitor request').visitorId;
 
 const createAdminVisitorsController = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** GET /personalize/visitors/:visitorId: everything stored for the visitor (as GET /api/personalize/me). */
+  /** POST /personalize/visitors/lookup `{ visitorId }`: everything stored for the visitor (as GET /api/personalize/me). */
   async find(ctx: Context) {
     const result = await getService(strapi, 'visitors').export(visitorIdOf(ctx));
     if ('unavailable' in result) return sendUnavailable(ctx);
     ctx.body = { data: result };
   },
 
-  /** DELETE /personalize/visitors/:visitorId: erases the visitor (as DELETE /api/personalize/me); 202. */
+  /** POST /personalize/visitors/erase `{ visitorId }`: erases the visitor (as DELETE /api/personalize/me); 202. */
   async erase(ctx: Context) {
     if (!(await getService(strapi, 'visitors').erase(visitorIdOf(ctx)))) return sendUnavailable(ctx);
     ctx.status = 202;

@@ -5,8 +5,9 @@ import { getService } from '../utils/get-service';
 
 /**
  * Route middleware `plugin::personalize.rate-limit` for the public routes (and the delivery lane):
- * anonymous callers per client IP, authenticated ones per credential (services/rate-limit.ts).
- * With `{ budget: 'events' }` (POST /events), anonymous callers count against `events.rateLimit.perIp`.
+ * anonymous callers per client IP, API tokens per token, users-permissions users per user, each
+ * kind against its own budget (services/rate-limit.ts). With `{ budget: 'events' }` (POST /events),
+ * anonymous callers (per IP) and users (per user) count against `events.rateLimit.perIp`.
  */
 export default (config: { budget?: 'events' } | undefined, { strapi }: { strapi: Core.Strapi }) =>
   config?.budget === 'events'

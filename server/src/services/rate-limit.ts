@@ -6,19 +6,18 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { getService } from '../utils/get-service';
 import { API_TOKEN_STRATEGIES, type ContentApiAuth } from './access';
 
-/** The key of a request whose Authorization header names no valid credential. */
-const NO_CREDENTIAL = '';
-
 /**
  * Rate limits on the plugin's public routes (rate-limiter-flexible), in Redis when it is
  * configured, so every instance counts together, with an in-memory limiter standing in while
- * Redis is unreachable.
+ * Redis is unreachable. Callers count by credential kind:
  *
- * - Anonymous callers (browsers) count per client IP (`ctx.request.ip`: Strapi's `server.proxy.koa`
+ * - Anonymous callers (browsers) per client IP (`ctx.request.ip`: Strapi's `server.proxy.koa`
  *   decides whether X-Forwarded-For is trusted) against `rateLimit.anonymous`.
- * - Callers with a valid credential (API token, users-permissions JWT: typically a site's server
- *   rendering for many visitors) count per credential against `rateLimit.authenticated`, unlimited
- *   by default.
+ * - API tokens (a site's server rendering for many visitors) per token against
+ *   `rateLimit.authenticated`, unlimited by default.
+ * - users-permissions users (a JWT, which anyone gets where registration is open: browsers) per
+ *   user against `rateLimit.users`, by default the anonymous budget. Any other content-API
+ *   strategy counts like a user: only API tokens are trusted as servers.
  * - A request whose Authorization header names no valid credential counts against its IP, so a
  *   random bearer token never buys a fresh budget.
  *
@@ -26,7 +25,9 @@ const NO_CREDENTIAL = '';
  * remembered for a few seconds): a warm request costs no database read.
  */
 const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
-  let limiters: { anonymous: RateLimiterAbstract | null; authenticated: RateLimiterAbstract | null } | undefined;
+  let limiters:
+    | { anonymous: RateLimiterAbstract | null; authenticated: RateLimiterAbstract | null; users: RateLimiterAbstract | null }
+    | undefined;
 
   const buildLimiter = (name: string, budget: { points: number; durationSec: number }): RateLimiterAbstract | null => {
     if (budget.points === 0) return null;
@@ -59,18 +60,25 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
   const init = () => {
     const { rateLimit } = getService(strapi, 'settings').get();
     // `rl` for anonymous callers, as before per-credential budgets existed.
-    return { anonymous: buildLimiter('rl', rateLimit.anonymous), authenticated: buildLimiter('rl-auth', rateLimit.authenticated) };
+    return {
+      anonymous: buildLimiter('rl', rateLimit.anonymous),
+      authenticated: buildLimiter('rl-auth', rateLimit.authenticated),
+      users: buildLimiter('rl-user', rateLimit.users),
+    };
   };
 
-  /** The credential key of a content-API authentication, or NO_CREDENTIAL for none. */
-  const credentialKey = (auth: ContentApiAuth | false): string => {
-    if (!auth) return NO_CREDENTIAL;
+  /** A caller's credential: its kind (which budget) and key (whose counter); null for none. */
+  const credentialOf = (auth: ContentApiAuth | false): { kind: 'token' | 'user'; key: string } | null => {
+    if (!auth) return null;
     const credentials = auth.credentials as { id?: unknown } | null | undefined;
-    if (!credentials || credentials.id === undefined || credentials.id === null) return NO_CREDENTIAL;
-    if (API_TOKEN_STRATEGIES.has(auth.strategy.name)) return `token:${String(credentials.id)}`;
-    if (auth.strategy.name === 'users-permissions') return `user:${String(credentials.id)}`;
-    return `${auth.strategy.name}:${String(credentials.id)}`;
+    if (!credentials || credentials.id === undefined || credentials.id === null) return null;
+    if (API_TOKEN_STRATEGIES.has(auth.strategy.name)) return { kind: 'token', key: `token:${String(credentials.id)}` };
+    if (auth.strategy.name === 'users-permissions') return { kind: 'user', key: `user:${String(credentials.id)}` };
+    return { kind: 'user', key: `user:${auth.strategy.name}:${String(credentials.id)}` };
   };
+
+  /** The request's valid credential, if its Authorization header names one. */
+  const callerOf = async (ctx: Context) => (ctx.get('authorization') ? credentialOf(await getService(strapi, 'access').caller(ctx)) : null);
 
   const take = async (ctx: Context, limiter: RateLimiterAbstract, key: string) => {
     try {
@@ -90,31 +98,31 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Counts one request for its caller; throws a 429 (with Retry-After) when over the caller's limit. */
     async consume(ctx: Context) {
       limiters ??= init();
-      if (ctx.get('authorization')) {
-        const credential = credentialKey(await getService(strapi, 'access').caller(ctx));
-        if (credential !== NO_CREDENTIAL) {
-          if (limiters.authenticated) await take(ctx, limiters.authenticated, credential);
-          return;
-        }
+      const caller = await callerOf(ctx);
+      if (caller?.kind === 'token') {
+        if (limiters.authenticated) await take(ctx, limiters.authenticated, caller.key);
+      } else if (caller) {
+        if (limiters.users) await take(ctx, limiters.users, caller.key);
+      } else if (limiters.anonymous) {
+        await take(ctx, limiters.anonymous, ctx.request.ip || 'unknown');
       }
-      if (limiters.anonymous) await take(ctx, limiters.anonymous, ctx.request.ip || 'unknown');
     },
 
     /**
-     * Counts one events batch for its caller: a valid credential against `rateLimit.authenticated`
-     * (a site's server forwarding events), anyone else per client IP against `events.rateLimit.perIp`.
+     * Counts one events batch for its caller: an API token against `rateLimit.authenticated` (a
+     * site's server forwarding events); a user per user, anyone else per client IP, both against
+     * `events.rateLimit.perIp` (a user is a browser, counted as one).
      */
     async consumeEvents(ctx: Context) {
       limiters ??= init();
       eventLimiters ??= initEvents();
-      if (ctx.get('authorization')) {
-        const credential = credentialKey(await getService(strapi, 'access').caller(ctx));
-        if (credential !== NO_CREDENTIAL) {
-          if (limiters.authenticated) await take(ctx, limiters.authenticated, credential);
-          return;
-        }
+      const caller = await callerOf(ctx);
+      if (caller?.kind === 'token') {
+        if (limiters.authenticated) await take(ctx, limiters.authenticated, caller.key);
+      } else if (eventLimiters.ip) {
+        // `user:…` never collides with an IP address ('u' is no hex digit).
+        await take(ctx, eventLimiters.ip, caller ? caller.key : ctx.request.ip || 'unknown');
       }
-      if (eventLimiters.ip) await take(ctx, eventLimiters.ip, ctx.request.ip || 'unknown');
     },
 
     /** Counts one events batch for a visitor (by hash) against `events.rateLimit.perVisitor`. */
