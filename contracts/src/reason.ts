@@ -11,7 +11,20 @@ export type ReasonEntry =
   | CappedReason
   | FatigueReason
   | ProfileUnavailableReason
-  | ExperimentReason;
+  | ExperimentReason
+  | ConditionErrorReason;
+
+/**
+ * A variant passed over because its condition failed: it no longer compiles (`compile`, e.g. an audience
+ * it names was deleted) or its evaluation failed (`evaluation`, e.g. it ran out of its work budget,
+ * `limit_exceeded`). It counts as no match; the server logs it once per variant and publish.
+ */
+export interface ConditionErrorReason {
+  rule: 'condition-error';
+  variant: string;
+  /** The engine's error code (`limit_exceeded`, `evaluation_failed`, ...), or `compile_error`. */
+  error: string;
+}
 
 /**
  * The visitor is in an experiment that targets this entry: only their arm's variants were candidates

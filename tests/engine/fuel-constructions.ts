@@ -21,13 +21,14 @@ function heavyItemRule(clauses: number): Rule {
 
 export const CONSTRUCTIONS: readonly Construction[] = [
   {
-    // Finding 1 of issue 16 (a 10 KB condition saved by an Editor): `some` over a small array wrapping a
-    // `reduce` over a literal of 4,900 items that `cat`s onto and `substr`s a 30,000-character accumulator
-    // (98,020 iterations, under the former limit of 100,000; 12 s of blocked event loop).
+    // Finding 1 of issue 16 (a 10 KB condition saved by an Editor): `some` over a small array (the 20
+    // recently viewed items) wrapping a `reduce` over a literal of 4,900 items that `cat`s onto and `substr`s
+    // a 30,000-character accumulator (98,020 iterations, under the former limit of 100,000; 12 s of blocked
+    // event loop).
     name: 'reduce cat+substr of a 30k accumulator under some (issue 16, finding 1)',
     rule: {
       some: [
-        { var: 'small' },
+        { var: 'behavior.recentlyViewed' },
         {
           '==': [
             { reduce: [range(4900).map(() => 0), { substr: [{ cat: [{ var: 'accumulator' }, '0123456789'] }, 0, 30_000] }, ''] },
@@ -36,17 +37,17 @@ export const CONSTRUCTIONS: readonly Construction[] = [
         },
       ],
     } as Rule,
-    data: { small: range(20) },
+    data: { behavior: { recentlyViewed: range(20).map((i) => `article-${i}`) } },
   },
   {
     name: 'reduce doubling a string to the string limit, then comparing it, in a loop',
     rule: {
       some: [
-        { var: 'small' },
+        { var: 'behavior.recentlyViewed' },
         { '<': [{ reduce: [range(10), { cat: [{ var: 'accumulator' }, { var: 'accumulator' }] }, text(64)] }, 1] },
       ],
     } as Rule,
-    data: { small: range(20) },
+    data: { behavior: { recentlyViewed: range(20).map((i) => `article-${i}`) } },
   },
   {
     name: 'substring search of a long string in long strings (in)',

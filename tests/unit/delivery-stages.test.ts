@@ -23,7 +23,7 @@ const rules = (overrides: Partial<SelectionRules> = {}): SelectionRules & { erro
   return {
     errors,
     explain: () => [{ rule: 'explained', result: true }],
-    onConditionError: (failed, message) => errors.push(`${failed.id}: ${message}`),
+    onConditionError: (failed, message) => errors.push(`${failed.variant.id}: ${message}`),
     ...overrides,
   };
 };
@@ -63,25 +63,31 @@ describe('variant selection', () => {
     const selectionRules = rules();
     const selection = selectVariant(program, { context: { device: 'mobile' } }, selectionRules);
     expect(selection.variant?.id).toBe('mobile');
-    expect(selection.reason).toEqual([{ rule: 'explained', result: true }]);
+    expect(selection.reason).toEqual([
+      { rule: 'condition-error', variant: 'broken', error: 'compile_error' },
+      { rule: 'explained', result: true },
+    ]);
     expect(selectionRules.errors).toEqual(['broken: unknown operator "nope"']);
   });
 
   it('matches a variant without a condition always, with the reason "always"', () => {
     const selection = selectVariant(program, { context: { device: 'desktop' } }, rules());
     expect(selection.variant?.id).toBe('always');
-    expect(selection.reason).toEqual([{ rule: 'always', result: true }]);
+    expect(selection.reason).toEqual([
+      { rule: 'condition-error', variant: 'broken', error: 'compile_error' },
+      { rule: 'always', result: true },
+    ]);
   });
 
   it('lets a selection rule pass over a match (the hook caps and experiment arms plug into), saying why', () => {
     const capped = rules({ passOver: [(candidate) => (candidate.id === 'mobile' ? { rule: 'capped', result: false } : null)] });
     const selection = selectVariant(program, { context: { device: 'mobile' } }, capped);
     expect(selection.variant?.id).toBe('always');
-    expect(selection.reason[0]).toEqual({ rule: 'capped', result: false });
+    expect(selection.reason).toContainEqual({ rule: 'capped', result: false });
   });
 
   it('returns no variant when nothing matches', () => {
-    const selection = selectVariant(program.slice(0, 3), { context: { device: 'desktop' } }, rules());
+    const selection = selectVariant([program[0], program[2]], { context: { device: 'desktop' } }, rules());
     expect(selection).toEqual({ variant: null, reason: [] });
   });
 
@@ -94,10 +100,23 @@ describe('variant selection', () => {
         },
       } as never,
     };
-    expect(matchVariant(throwing, {})).toEqual({ matched: false, error: 'boom' });
+    expect(matchVariant(throwing, {})).toEqual({ matched: false, error: 'boom', errorCode: 'evaluation_failed' });
     const selectionRules = rules();
-    expect(selectVariant([throwing], {}, selectionRules).variant).toBeNull();
+    expect(selectVariant([throwing], {}, selectionRules)).toEqual({
+      variant: null,
+      reason: [{ rule: 'condition-error', variant: 'throws', error: 'evaluation_failed' }],
+    });
     expect(selectionRules.errors).toEqual(['throws: boom']);
+  });
+
+  it('a condition that runs out of its work budget is no match, with reason condition-error (limit_exceeded)', () => {
+    const condition = { some: [{ var: 'xs' }, { '==': [{ var: '' }, -1] }] };
+    const hungry: CompiledVariant = { variant: variant('hungry', condition), evaluator: compile(condition as never, { limits: { fuel: 100 } }) };
+    const selectionRules = rules();
+    const selection = selectVariant([hungry, compiled(variant('always'))], { xs: Array.from({ length: 100 }, (_, i) => i) }, selectionRules);
+    expect(selection.variant?.id).toBe('always');
+    expect(selection.reason[0]).toEqual({ rule: 'condition-error', variant: 'hungry', error: 'limit_exceeded' });
+    expect(selectionRules.errors).toEqual([expect.stringMatching(/^hungry: Evaluation exceeded its work budget/)]);
   });
 
   it('serves a fixed variant only when it is enabled, unless a preview asks for a disabled one', () => {
@@ -142,7 +161,8 @@ describe('variant selection: missing signals', () => {
   it('reports no missing signal for a variant that was disabled or broken', () => {
     const disabled = withSignals(variant('v_off', quickExit.condition, false));
     const broken: CompiledVariant = { ...withSignals(quickExit), compileError: 'Unknown audience' };
-    expect(selectVariant([disabled, broken], {}, rules()).reason).toEqual([]);
+    // the broken one is reported as such, not as missing signals
+    expect(selectVariant([disabled, broken], {}, rules()).reason).toEqual([{ rule: 'condition-error', variant: 'v_quick_exit', error: 'compile_error' }]);
   });
 });
 

@@ -84,3 +84,53 @@ export const getSignalVocabulary = (): SignalVocabulary => {
   vocabulary ??= buildVocabulary();
   return vocabulary;
 };
+
+/** Keys a sample gives keyed maps (`experiments.{key}`, `custom.{name}`, `profile.interests.{tag}`). */
+const SAMPLE_KEY = 'sample';
+/** Strings in a sample are at most this long (a signal's own maximum may be larger). */
+const SAMPLE_STRING_LENGTH = 64;
+/** Arrays in a sample are filled up to their maximum, at most this many items. */
+const SAMPLE_ARRAY_LENGTH = 100;
+
+interface SampleSchemaNode extends JsonSchemaNode {
+  maxLength?: number;
+  maxItems?: number;
+}
+
+const sampleOf = (node: SampleSchemaNode): unknown => {
+  if (node.enum && node.enum.length > 0) return node.enum[0];
+  if (node.anyOf && node.anyOf.length > 0) return sampleOf(node.anyOf[0]);
+  if (node.properties) {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(node.properties)) out[key] = sampleOf(child);
+    return out;
+  }
+  if (typeof node.additionalProperties === 'object') return { [SAMPLE_KEY]: sampleOf(node.additionalProperties) };
+  switch (primaryType(node)) {
+    case 'string':
+      return 's'.repeat(Math.min(node.maxLength ?? SAMPLE_STRING_LENGTH, SAMPLE_STRING_LENGTH));
+    case 'number':
+    case 'integer':
+      return node.maximum ?? 1;
+    case 'boolean':
+      return true;
+    case 'array': {
+      const length = Math.min(node.maxItems ?? SAMPLE_ARRAY_LENGTH, SAMPLE_ARRAY_LENGTH);
+      return Array.from({ length }, () => (node.items ? sampleOf(node.items) : 's'));
+    }
+    default:
+      return {};
+  }
+};
+
+let sample: Record<string, unknown> | undefined;
+
+/**
+ * A full set of signals made from the vocabulary: every signal present, strings of up to 64 characters,
+ * arrays filled to their maximum (up to 100 items), numbers at their maximum. Conditions are dry-run
+ * against it on save: one that runs out of its work budget here would on every request (docs/engine.md).
+ */
+export const vocabularySample = (): Record<string, unknown> => {
+  sample ??= sampleOf(getSignalVocabulary().jsonSchema) as Record<string, unknown>;
+  return sample;
+};

@@ -1,4 +1,4 @@
-import { missingSignals } from '../../../engine/src';
+import { missingSignals, RuleError } from '../../../engine/src';
 import { missingSignalReason, type MissingSignalReason, type ReasonEntry } from '../../../contracts/src/reason';
 import type { Variant } from '../../../contracts/src/variants/schema';
 import type { CompiledVariant } from '../services/conditions';
@@ -6,7 +6,8 @@ import type { CompiledVariant } from '../services/conditions';
 /**
  * Stage 2 of delivery: variant selection. Variants are tried in order; the first enabled one
  * whose condition is truthy and that no selection rule passes over wins. A condition that fails
- * to compile or throws is a non-match, reported through `onConditionError`, never an error.
+ * to compile or throws (a runtime limit such as the work budget included) is a non-match with
+ * reason `condition-error`, reported through `onConditionError`, never an error.
  * A variant whose condition was false because signals its ordering comparisons read were missing
  * is reported as `{ rule: 'missing-signal', variant, signals }` (from the paths collected at
  * compile time: no condition is explained for it).
@@ -23,13 +24,15 @@ export interface Selection {
 export interface VariantMatch {
   matched: boolean | null;
   error?: string;
+  /** With `error`: the engine's error code (`limit_exceeded`...), or `compile_error`. */
+  errorCode?: string;
 }
 
 export interface SelectionRules {
   /** Why the winning candidate is explained (the tests of its condition that were true). */
   explain(candidate: CompiledVariant, data: unknown): ReasonEntry[];
-  /** A broken condition counts as no match; the caller decides how to report it. */
-  onConditionError(variant: Variant, message: string): void;
+  /** A broken condition counts as no match (reason `condition-error`); the caller decides how to log it. */
+  onConditionError(candidate: CompiledVariant, message: string): void;
   /**
    * Rules that pass over a variant whose condition matched (frequency caps, experiment arms plug
    * in here): a reason entry to pass it over, null to keep it.
@@ -50,12 +53,15 @@ export const missingSignalsOf = (candidate: CompiledVariant, data: unknown): Mis
 export const matchVariant = (candidate: CompiledVariant, data: unknown): VariantMatch => {
   const { variant, evaluator, compileError } = candidate;
   if (!variant.enabled) return { matched: null };
-  if (compileError) return { matched: false, error: compileError };
+  if (compileError) return { matched: false, error: compileError, errorCode: 'compile_error' };
   if (!evaluator) return { matched: true };
   try {
     return { matched: evaluator.matches(data) };
   } catch (error) {
-    return { matched: false, error: error instanceof Error ? error.message : String(error) };
+    if (error instanceof RuleError) {
+      return { matched: false, error: `${error.message}`, errorCode: error.code };
+    }
+    return { matched: false, error: error instanceof Error ? error.message : String(error), errorCode: 'evaluation_failed' };
   }
 };
 
@@ -77,8 +83,11 @@ export const selectFixed = (
 export const selectVariant = (program: readonly CompiledVariant[], data: unknown, rules: SelectionRules): Selection => {
   const passedOver: ReasonEntry[] = [];
   for (const candidate of program) {
-    const { matched, error } = matchVariant(candidate, data);
-    if (error !== undefined) rules.onConditionError(candidate.variant, error);
+    const { matched, error, errorCode } = matchVariant(candidate, data);
+    if (error !== undefined) {
+      rules.onConditionError(candidate, error);
+      passedOver.push({ rule: 'condition-error', variant: candidate.variant.id, error: errorCode ?? 'evaluation_failed' });
+    }
     if (matched === false && error === undefined) {
       const missing = missingSignalsOf(candidate, data);
       if (missing) passedOver.push(missing);

@@ -16,6 +16,7 @@ import {
 } from '../../../engine/src';
 import type { ConditionProblem } from '../../../contracts/src/variants/validate';
 import type { Variant } from '../../../contracts/src/variants/schema';
+import { vocabularySample } from '../../../contracts/src/signals/vocabulary';
 import { getService } from '../utils/get-service';
 import { summarizeExplain, type ReasonEntry } from '../../../contracts/src/reason';
 
@@ -42,7 +43,6 @@ interface CompiledCondition {
 }
 
 const MAX_COMPILED = 10_000;
-const ERROR_LOG_INTERVAL_MS = 60_000;
 
 const hashCondition = (condition: unknown) => createHash('sha1').update(JSON.stringify(condition)).digest('base64url');
 
@@ -82,31 +82,38 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return entry;
   };
 
-  /** Logs a broken condition at most once a minute per variant, never once per request. */
-  const logConditionError = (variant: Variant, message: string) => {
-    const now = Date.now();
-    const last = lastErrorLog.get(variant.id) ?? 0;
-    if (now - last < ERROR_LOG_INTERVAL_MS) return;
-    lastErrorLog.set(variant.id, now);
-    if (lastErrorLog.size > 1000) lastErrorLog.clear();
-    strapi.log.warn(`[personalize] condition of variant "${variant.id}" failed and counts as no match: ${message}`);
+  /**
+   * Logs a broken condition once per variant and publish: a compiled variant belongs to one compiled
+   * program (one published version of the entry), so a condition failing on every request logs once.
+   */
+  const logged = new WeakSet<CompiledVariant>();
+  const logConditionError = (candidate: CompiledVariant, message: string) => {
+    if (logged.has(candidate)) return;
+    logged.add(candidate);
+    strapi.log.warn(`[personalize] condition of variant "${candidate.variant.id}" failed and counts as no match: ${message}`);
   };
 
   return {
-    /** For validation on save: null when the condition compiles, else where and why it does not. */
+    /**
+     * For validation on save: null when the condition compiles and its dry run against the vocabulary's
+     * sample signals stays within the work budget; else where and why not (docs/engine.md, "Work budget").
+     */
     check(condition: unknown, audienceRules?: Record<string, unknown>): ConditionProblem | null {
+      let rule: CompiledRule;
       if (!audienceRules) {
         // Against the live library: keep the compiled form, so delivery reuses it after publish.
         const result = compileCached(condition);
-        return result instanceof RuleError ? { path: result.path, message: result.message } : null;
+        if (result instanceof RuleError) return { path: result.path, message: result.message };
+        rule = result.rule;
+      } else {
+        try {
+          rule = compile(condition as never, engineOptions(audienceRules));
+        } catch (error) {
+          if (error instanceof RuleError) return { path: error.path, message: error.message };
+          throw error;
+        }
       }
-      try {
-        compile(condition as never, engineOptions(audienceRules));
-        return null;
-      } catch (error) {
-        if (error instanceof RuleError) return { path: error.path, message: error.message };
-        throw error;
-      }
+      return dryRun(rule);
     },
 
     /** A condition compiled against the live audience library (cached), or why it does not compile. */
@@ -141,6 +148,26 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     stats: () => ({ compiledConditions: compiled.size }),
   };
+
+  /**
+   * Evaluates a compiled condition against the vocabulary's sample signals: a condition that runs out of
+   * its work budget there would on every request, so it is refused. Other runtime errors depend on the
+   * data a request sends, and are not a reason to refuse.
+   */
+  function dryRun(rule: CompiledRule): ConditionProblem | null {
+    try {
+      rule.evaluate(vocabularySample());
+      return null;
+    } catch (error) {
+      if (!(error instanceof RuleError) || error.code !== 'limit_exceeded') return null;
+      return {
+        path: error.path,
+        message:
+          `The condition does too much work: evaluated on sample signals, ${error.detail.charAt(0).toLowerCase()}${error.detail.slice(1)}. ` +
+          'It would count as no match on every request; simplify it (fewer or shorter iterations, shorter strings).',
+      };
+    }
+  }
 
   function explainMatch(compiledVariant: CompiledVariant, data: unknown): ReasonEntry[] {
     try {
