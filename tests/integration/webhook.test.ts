@@ -59,6 +59,14 @@ describe('webhook signatures (default: timestamped only)', () => {
     expect((await send(app, body, signed(body, now() + 240))).status).toBe(202);
   });
 
+  it('answers a body nested 5,000 deep with a 400 before checking anything (never a stack overflow)', async () => {
+    const body = '{"uid":' + '['.repeat(5000) + ']'.repeat(5000) + '}';
+    const response = await send(app, body, signed(body));
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ data: null, error: { status: 400, name: 'ValidationError' } });
+    expect(response.body.error.message).toMatch(/deeper than 32/);
+  });
+
   it('refuses a captured request replayed after the window, and one dated too far ahead', async () => {
     const body = bodyOf();
     // Captured 301 s ago: signature and timestamp exactly as the sender sent them.

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import { API_TOKEN_STRATEGIES } from '../services/access';
 import { parseOrThrow } from '../utils/errors';
+import { JSON_DEPTH_LIMITS, measureJson } from '../../../contracts/src/json';
 import { getService } from '../utils/get-service';
 import { CONTENT_TYPE_UID_PATTERN as CONTENT_TYPE_UID } from '../../../contracts/src/ids';
 
@@ -115,6 +116,9 @@ const createInvalidateController = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** POST /api/personalize/invalidate: inbound purge, by timestamped HMAC signature or API token. */
     async invalidate(ctx: Context) {
+      // Before the signature (whose fallback serialises the body): a deeply nested body is a 400, never a stack overflow.
+      const measured = measureJson((ctx.request as { body?: unknown }).body ?? {}, JSON_DEPTH_LIMITS.request);
+      if (!measured.ok) throw new errors.ValidationError(`Invalid invalidation request: ${measured.message}`, { errors: [{ path: measured.path, message: measured.message }] });
       try {
         await authenticate(ctx);
       } catch (error) {
