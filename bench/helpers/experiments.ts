@@ -33,7 +33,7 @@ export const registerAdmin = async (instance: StrapiProcess): Promise<AdminSessi
   return { url: instance.url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } };
 };
 
-const adminCall = async <T>(session: AdminSession, method: string, path: string, body?: object): Promise<T> => {
+export const adminCall = async <T>(session: AdminSession, method: string, path: string, body?: object): Promise<T> => {
   const response = await fetch(`${session.url}${path}`, {
     method,
     headers: session.headers,

@@ -24,9 +24,16 @@ import type { RulePath } from './types';
 export const CHARS_PER_UNIT = 8;
 export const CHAR_SHIFT = 3; // log2(CHARS_PER_UNIT)
 
+const OUT_OF_FUEL = 'Evaluation exceeded its work budget (limits.fuel)';
+
 /** Ends the evaluation: it counts as a failed condition, as any RuleError does. */
 export function outOfFuel(path: RulePath): never {
-  throw new RuleError('limit_exceeded', 'Evaluation exceeded its work budget (limits.fuel)', path);
+  throw new RuleError('limit_exceeded', OUT_OF_FUEL, path);
+}
+
+/** Whether an evaluation failed for its work budget (not another runtime limit, which depends on the data). */
+export function isOutOfFuel(error: unknown): boolean {
+  return error instanceof RuleError && error.code === 'limit_exceeded' && error.detail === OUT_OF_FUEL;
 }
 
 /** Spends `units` of the evaluation's fuel. */
@@ -47,6 +54,33 @@ export function chargeValue<T>(budget: Budget, value: T, path: RulePath): T {
     chargeArray(budget, value, path);
   }
   return value;
+}
+
+/** `chargeValue`, then true: for generated code's inline tests (`typeof t === "number" || spendValue(…)`). */
+export function spendValue(budget: Budget, value: unknown, path: RulePath): true {
+  chargeValue(budget, value, path);
+  return true;
+}
+
+/** `chargeValue` for arrays only (a string's cost is bounded elsewhere, see comparisonCharge). */
+export function chargeArrays<T>(budget: Budget, value: T, path: RulePath): T {
+  if (Array.isArray(value)) chargeArray(budget, value, path);
+  return value;
+}
+
+/**
+ * What a comparison charges for its operand `index` (of `count` compared operands), on both backends:
+ * nothing against a literal under `===`/`!==` (bounded by the literal, which is in the rule's weight);
+ * arrays only against a string literal (string against string is bounded by the literal, but an array
+ * is joined first); everything otherwise (a string coerced to a number, or compared with a string that
+ * is not a literal).
+ */
+export function comparisonCharge(op: string, operands: readonly unknown[], index: number, count: number): 'none' | 'arrays' | 'all' {
+  if (count !== 2) return 'all';
+  const other = operands[1 - index];
+  if (other !== null && typeof other === 'object') return 'all';
+  if (op === '===' || op === '!==') return 'none';
+  return typeof other === 'string' ? 'arrays' : 'all';
 }
 
 /**

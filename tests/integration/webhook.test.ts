@@ -105,15 +105,24 @@ describe('webhook signatures (default: timestamped only)', () => {
 describe('webhook signatures with webhookLegacySignature: true', () => {
   let app: TestStrapi;
   const logged: string[] = [];
+  const spies: jest.SpyInstance[] = [];
 
   beforeAll(async () => {
-    // The startup warning, as Strapi's logger (winston's console transport) writes it.
-    const write = process.stdout.write.bind(process.stdout);
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      logged.push(String(chunk));
-      return write(chunk);
-    });
-    try {
+    // The startup warning, as Strapi's logger (winston's console transport) writes it: to the console's
+    // own stdout (jest's console when several test files run), else through console.log. Winston writes
+    // through a stream, after the call: the spies stay until the warning is checked.
+    const stdout = (console as unknown as { _stdout?: NodeJS.WriteStream })._stdout ?? process.stdout;
+    const write = stdout.write.bind(stdout);
+    spies.push(
+      jest.spyOn(stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        logged.push(String(chunk));
+        return write(chunk);
+      }),
+      jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+        logged.push(parts.map(String).join(' '));
+      })
+    );
+    {
       app = await setupStrapi({
         env: {
           PERSONALIZE_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -121,16 +130,17 @@ describe('webhook signatures with webhookLegacySignature: true', () => {
           LOG_LEVEL: 'warn',
         },
       });
-    } finally {
-      spy.mockRestore();
     }
   });
 
   afterAll(async () => {
+    for (const spy of spies) spy.mockRestore();
     await app?.destroy();
   });
 
-  it('warns at startup that the former signature is deprecated', () => {
+  it('warns at startup that the former signature is deprecated', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const spy of spies) spy.mockRestore();
     expect(logged.join('\n')).toMatch(/webhookLegacySignature.*deprecated/);
   });
 

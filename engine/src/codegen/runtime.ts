@@ -6,7 +6,7 @@
  * the data.
  */
 import { RuleError } from '../errors';
-import { chargeSearch, chargeValue, outOfFuel } from '../fuel';
+import { chargeSearch, chargeValue, outOfFuel, spendValue } from '../fuel';
 import { toFloat } from '../operators/arithmetic';
 import { murmur3Joined } from '../murmur3';
 import { isObjectData, pickVariantByHash } from '../operators/fractional';
@@ -33,6 +33,7 @@ export const RUNTIME = Object.freeze({
   outOfFuel,
   chargeValue,
   chargeSearch,
+  spendValue,
   throwArrayLimit,
   throwStringLimit,
   asRuleError,

@@ -5,11 +5,10 @@
  * `var` (no default) gives null or undefined: a missing signal never satisfies it (see missing-signals.ts).
  * Casts to `number` below only satisfy the type checker: the operators run on the raw values.
  * Comparing or coercing a long string or an array is work: every operand that is not a literal is charged
- * to the fuel (`charge`, ../fuel.ts), except against a literal under `===`/`!==`, which is bounded by the
- * literal (already in the rule's weight).
+ * to the fuel as `comparisonCharge` (../fuel.ts) says, the same on both backends.
  */
 import type { Budget, Compiler, OperatorCompiler, OperatorSite } from '../compiler-types';
-import { chargeValue as charge } from '../fuel';
+import { chargeArrays, chargeValue, comparisonCharge } from '../fuel';
 import { checkedOperands } from '../missing-signals';
 import type { Evaluator, RulePath } from '../types';
 import { compileOperands, evaluateAll, isPrimitive, withIgnoredOperands } from './operands';
@@ -29,30 +28,38 @@ const BINARY: Readonly<Record<string, Binary>> = {
   '<=': (a, b) => (a as Num) <= (b as Num),
 };
 
-type Specialise = (read: PathRef, lit: unknown, b: Budget, p: RulePath) => Evaluator;
+type Charge = <T>(budget: Budget, value: T, path: RulePath) => T;
+type Specialise = (read: PathRef, lit: unknown, b: Budget, p: RulePath, charge: Charge) => Evaluator;
+
+const noCharge: Charge = (_budget, value) => value;
+const CHARGES = { none: noCharge, arrays: chargeArrays, all: chargeValue } as const;
+
+/** The charger of operand `index` of this comparison (see comparisonCharge). */
+const chargerOf = (site: OperatorSite, index: number, count: number): Charge =>
+  CHARGES[comparisonCharge(site.op, site.operands, index, count)];
 
 /** `{"var": path} OP literal`, the most common condition of all: the read is inlined. */
 const REF_OP_LITERAL: Readonly<Record<string, Specialise>> = {
-  '==': (r, lit, b, p) => (s) => charge(b, readRef(s, r), p) == lit,
+  '==': (r, lit, b, p, charge) => (s) => charge(b, readRef(s, r), p) == lit,
   '===': (r, lit) => (s) => readRef(s, r) === lit,
-  '!=': (r, lit, b, p) => (s) => charge(b, readRef(s, r), p) != lit,
+  '!=': (r, lit, b, p, charge) => (s) => charge(b, readRef(s, r), p) != lit,
   '!==': (r, lit) => (s) => readRef(s, r) !== lit,
-  '<': (r, lit, b, p) => (s) => (charge(b, readRef(s, r), p) as Num) < (lit as Num),
-  '<=': (r, lit, b, p) => (s) => (charge(b, readRef(s, r), p) as Num) <= (lit as Num),
-  '>': (r, lit, b, p) => (s) => (charge(b, readRef(s, r), p) as Num) > (lit as Num),
-  '>=': (r, lit, b, p) => (s) => (charge(b, readRef(s, r), p) as Num) >= (lit as Num),
+  '<': (r, lit, b, p, charge) => (s) => (charge(b, readRef(s, r), p) as Num) < (lit as Num),
+  '<=': (r, lit, b, p, charge) => (s) => (charge(b, readRef(s, r), p) as Num) <= (lit as Num),
+  '>': (r, lit, b, p, charge) => (s) => (charge(b, readRef(s, r), p) as Num) > (lit as Num),
+  '>=': (r, lit, b, p, charge) => (s) => (charge(b, readRef(s, r), p) as Num) >= (lit as Num),
 };
 
 /** `literal OP {"var": path}`. */
 const LITERAL_OP_REF: Readonly<Record<string, Specialise>> = {
-  '==': (r, lit, b, p) => (s) => lit == charge(b, readRef(s, r), p),
+  '==': (r, lit, b, p, charge) => (s) => lit == charge(b, readRef(s, r), p),
   '===': (r, lit) => (s) => lit === readRef(s, r),
-  '!=': (r, lit, b, p) => (s) => lit != charge(b, readRef(s, r), p),
+  '!=': (r, lit, b, p, charge) => (s) => lit != charge(b, readRef(s, r), p),
   '!==': (r, lit) => (s) => lit !== readRef(s, r),
-  '<': (r, lit, b, p) => (s) => (lit as Num) < (charge(b, readRef(s, r), p) as Num),
-  '<=': (r, lit, b, p) => (s) => (lit as Num) <= (charge(b, readRef(s, r), p) as Num),
-  '>': (r, lit, b, p) => (s) => (lit as Num) > (charge(b, readRef(s, r), p) as Num),
-  '>=': (r, lit, b, p) => (s) => (lit as Num) >= (charge(b, readRef(s, r), p) as Num),
+  '<': (r, lit, b, p, charge) => (s) => (lit as Num) < (charge(b, readRef(s, r), p) as Num),
+  '<=': (r, lit, b, p, charge) => (s) => (lit as Num) <= (charge(b, readRef(s, r), p) as Num),
+  '>': (r, lit, b, p, charge) => (s) => (lit as Num) > (charge(b, readRef(s, r), p) as Num),
+  '>=': (r, lit, b, p, charge) => (s) => (lit as Num) >= (charge(b, readRef(s, r), p) as Num),
 };
 
 /** Two evaluated operands, specialised for the common shapes (a literal on either side). */
@@ -60,17 +67,20 @@ function binaryClosure(op: string, rawLeftEval: Evaluator, rawRightEval: Evaluat
   const [rawLeft, rawRight] = site.operands;
   const { budget: b } = compiler;
   const { path: p } = site;
+  const chargeLeft = chargerOf(site, 0, 2);
+  const chargeRight = chargerOf(site, 1, 2);
   if (isPrimitive(rawRight)) {
     const ref = literalVarRef(rawLeft, compiler, site.scoped);
-    if (ref !== undefined) return REF_OP_LITERAL[op](ref, rawRight, b, p);
+    if (ref !== undefined) return REF_OP_LITERAL[op](ref, rawRight, b, p, chargeLeft);
   }
   if (isPrimitive(rawLeft)) {
     const ref = literalVarRef(rawRight, compiler, site.scoped);
-    if (ref !== undefined) return LITERAL_OP_REF[op](ref, rawLeft, b, p);
+    if (ref !== undefined) return LITERAL_OP_REF[op](ref, rawLeft, b, p, chargeRight);
   }
   if (isPrimitive(rawRight)) {
     const lit = rawRight;
     const left = rawLeftEval;
+    const charge = chargeLeft;
     switch (op) {
       case '==': return (s) => charge(b, left(s), p) == lit;
       case '===': return (s) => left(s) === lit;
@@ -85,6 +95,7 @@ function binaryClosure(op: string, rawLeftEval: Evaluator, rawRightEval: Evaluat
   if (isPrimitive(rawLeft)) {
     const lit = rawLeft;
     const right = rawRightEval;
+    const charge = chargeRight;
     switch (op) {
       case '==': return (s) => lit == charge(b, right(s), p);
       case '===': return (s) => lit === right(s);
@@ -100,6 +111,7 @@ function binaryClosure(op: string, rawLeftEval: Evaluator, rawRightEval: Evaluat
   const a = operand(rawLeft, rawLeftEval, compiler, site.scoped);
   const c = operand(rawRight, rawRightEval, compiler, site.scoped);
   const apply = BINARY[op];
+  const charge = chargeValue;
   switch (op) {
     case '==': return (s) => charge(b, operandValue(s, a), p) == charge(b, operandValue(s, c), p);
     case '===': return (s) => charge(b, operandValue(s, a), p) === charge(b, operandValue(s, c), p);
@@ -111,6 +123,7 @@ function binaryClosure(op: string, rawLeftEval: Evaluator, rawRightEval: Evaluat
 
 /** `<`/`<=` with three operands: a < b < c, unless c evaluates to undefined. */
 function between(strict: boolean, a: Operand, b: Operand, c: Operand, budget: Budget, p: RulePath): Evaluator {
+  const charge = chargeValue;
   return strict
     ? (s) => {
         const x = charge(budget, operandValue(s, a), p) as Num, y = charge(budget, operandValue(s, b), p) as Num;
@@ -126,18 +139,18 @@ function between(strict: boolean, a: Operand, b: Operand, c: Operand, budget: Bu
 
 /** `{"var": path} OP literal` where the var's value must not be missing. */
 const CHECKED_REF_OP_LITERAL: Readonly<Record<string, Specialise>> = {
-  '<': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) < (lit as Num); },
-  '<=': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) <= (lit as Num); },
-  '>': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) > (lit as Num); },
-  '>=': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) >= (lit as Num); },
+  '<': (r, lit, b, p, charge) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) < (lit as Num); },
+  '<=': (r, lit, b, p, charge) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) <= (lit as Num); },
+  '>': (r, lit, b, p, charge) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) > (lit as Num); },
+  '>=': (r, lit, b, p, charge) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (v as Num) >= (lit as Num); },
 };
 
 /** `literal OP {"var": path}` where the var's value must not be missing. */
 const CHECKED_LITERAL_OP_REF: Readonly<Record<string, Specialise>> = {
-  '<': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) < (v as Num); },
-  '<=': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) <= (v as Num); },
-  '>': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) > (v as Num); },
-  '>=': (r, lit, b, p) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) >= (v as Num); },
+  '<': (r, lit, b, p, charge) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) < (v as Num); },
+  '<=': (r, lit, b, p, charge) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) <= (v as Num); },
+  '>': (r, lit, b, p, charge) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) > (v as Num); },
+  '>=': (r, lit, b, p, charge) => (s) => { const v = charge(b, readRef(s, r), p); return v != null && (lit as Num) >= (v as Num); },
 };
 
 /** json-logic-js's between: a < b < c, unless c is undefined (then a < b). */
@@ -158,13 +171,15 @@ function missingAwareComparison(site: OperatorSite, compiler: Compiler, args: re
   const strict = op === '<';
   const { tracer, budget: bud } = compiler;
   const { path: p } = site;
+  const chargers = args.map((_, i) => (i < used ? chargerOf(site, i, used) : noCharge));
+  const charge = chargeValue;
   if (tracer !== undefined) {
     // explain: the same result, and which signals were missing (the path each var just read).
     return (s) => {
       let missing: string[] | undefined;
       const values: unknown[] = [];
       for (let i = 0; i < args.length; i++) {
-        const value = charge(bud, args[i](s), p);
+        const value = chargers[i](bud, args[i](s), p);
         values.push(value);
         if (i < used && checked[i] && value == null) (missing ??= []).push(tracer.lastVarPath());
       }
@@ -195,17 +210,18 @@ function missingAwareComparison(site: OperatorSite, compiler: Compiler, args: re
   let main: Evaluator | undefined;
   if (isPrimitive(rawRight)) {
     const ref = literalVarRef(rawLeft, compiler, site.scoped);
-    if (ref !== undefined) main = CHECKED_REF_OP_LITERAL[op](ref, rawRight, bud, p);
+    if (ref !== undefined) main = CHECKED_REF_OP_LITERAL[op](ref, rawRight, bud, p, chargers[0]);
   } else if (isPrimitive(rawLeft)) {
     const ref = literalVarRef(rawRight, compiler, site.scoped);
-    if (ref !== undefined) main = CHECKED_LITERAL_OP_REF[op](ref, rawLeft, bud, p);
+    if (ref !== undefined) main = CHECKED_LITERAL_OP_REF[op](ref, rawLeft, bud, p, chargers[1]);
   }
   if (main === undefined) {
     const a = operand(rawLeft, args[0], compiler, site.scoped);
     const b = operand(rawRight, args[1], compiler, site.scoped);
     const [ca, cb] = checked;
+    const [chargeA, chargeB] = chargers;
     main = (s) => {
-      const x = charge(bud, operandValue(s, a), p), y = charge(bud, operandValue(s, b), p);
+      const x = chargeA(bud, operandValue(s, a), p), y = chargeB(bud, operandValue(s, b), p);
       return (ca && x == null) || (cb && y == null) ? false : apply(x, y);
     };
   }
@@ -230,7 +246,7 @@ export const compileComparison: OperatorCompiler = (site: OperatorSite, compiler
   const { path } = site;
   return (s) => {
     const values = evaluateAll(args, s);
-    return apply(charge(budget, values[0], path), values[1]);
+    return apply(chargeValue(budget, values[0], path), values[1]);
   };
 };
 

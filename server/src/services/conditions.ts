@@ -7,6 +7,7 @@ import {
   compile,
   createExplainer,
   explain,
+  isOutOfFuel,
   orderingSignals,
   RuleError,
   type CompiledRule,
@@ -151,19 +152,20 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /**
    * Evaluates a compiled condition against the vocabulary's sample signals: a condition that runs out of
-   * its work budget there would on every request, so it is refused. Other runtime errors depend on the
-   * data a request sends, and are not a reason to refuse.
+   * its work budget there would on every request, so it is refused. Other runtime errors (and limits:
+   * array and string lengths) depend on the data a request sends, and are not a reason to refuse.
    */
   function dryRun(rule: CompiledRule): ConditionProblem | null {
     try {
       rule.evaluate(vocabularySample());
       return null;
     } catch (error) {
-      if (!(error instanceof RuleError) || error.code !== 'limit_exceeded') return null;
+      if (!isOutOfFuel(error)) return null;
+      const { path, detail } = error as RuleError;
       return {
-        path: error.path,
+        path,
         message:
-          `The condition does too much work: evaluated on sample signals, ${error.detail.charAt(0).toLowerCase()}${error.detail.slice(1)}. ` +
+          `The condition does too much work: evaluated on sample signals, ${detail.charAt(0).toLowerCase()}${detail.slice(1)}. ` +
           'It would count as no match on every request; simplify it (fewer or shorter iterations, shorter strings).',
       };
     }

@@ -3,9 +3,17 @@
  * values). `<`/`<=` with three operands test "between", unless the third evaluates to undefined.
  * Under the `personalize` semantics, an ordering comparison is false when a compared operand that is a bare
  * `var` gives null/undefined (one `!= null` test per such operand; see missing-signals.ts).
- * Every operand that is not a literal is charged to the fuel (../../fuel.ts) as operators/comparison.ts
- * does, except against a literal under `===`/`!==`.
+ * Every operand that is not a literal is charged to the fuel as `comparisonCharge` (../../fuel.ts) says,
+ * as operators/comparison.ts does; the test is inline, so a number pays one `typeof`.
  */
+
+/** A condition that charges `t` (an identifier) per `policy` and is true, or null when nothing is charged. */
+function chargeTest(t: string, policy: 'none' | 'arrays' | 'all', path: string): string | null {
+  if (policy === 'none') return null;
+  if (policy === 'arrays') return `(typeof ${t} !== "object" || spendValue(B, ${t}, ${path}))`;
+  return `(typeof ${t} === "number" || spendValue(B, ${t}, ${path}))`;
+}
+import { comparisonCharge } from '../../fuel';
 import { checkedOperands } from '../../missing-signals';
 import { isPrimitive } from '../../operators/operands';
 import { emitOperands, scalar, withIgnored } from '../expr';
@@ -23,6 +31,7 @@ function missingAware(site: OperatorSite, g: Generator, operands: readonly Expr[
   const names: string[] = [];
   const assignments: string[] = [];
   const guards: string[] = [];
+  const charges: string[] = [];
   operands.forEach((e, i) => {
     if (isPrimitive(site.operands[i])) {
       names.push(e.code); // a literal: no evaluation, never missing
@@ -30,27 +39,34 @@ function missingAware(site: OperatorSite, g: Generator, operands: readonly Expr[
     }
     const t = g.fn.temp();
     names.push(t);
-    assignments.push(`${t} = chargeValue(B, ${e.code}, ${path})`);
+    const test = chargeTest(t, comparisonCharge(op, site.operands, i, operands.length), path);
+    // evaluated then charged, operand by operand, as the interpreter does
+    assignments.push(test === null ? `${t} = ${e.code}` : `${t} = ${e.code}, ${test}`);
+    if (test !== null) charges.push(test);
     if (checked[i]) guards.push(`${t} == null`);
   });
   const [x, y, z] = names;
   const compare = operands.length === 3 ? `${z} === void 0 ? ${x} ${op} ${y} : ${x} ${op} ${y} && ${y} ${op} ${z}` : `${x} ${op} ${y}`;
   if (guards.length === 1 && assignments.length === 1 && operands.length === 2) {
-    // `{"var": path} OP literal` (or the reverse), the common shape: `(t = read) != null && t OP literal`
-    return scalar(`((${assignments[0]}) != null && ${compare})`);
+    // `{"var": path} OP literal` (or the reverse), the common shape: `(t = read) != null && charge(t) && t OP literal`
+    // (a missing value costs nothing, so charging after the test is the same)
+    const t = names[isPrimitive(site.operands[0]) ? 1 : 0];
+    const read = operands[isPrimitive(site.operands[0]) ? 1 : 0].code;
+    return scalar(`((${t} = ${read}) != null && ${[...charges, compare].join(' && ')})`);
   }
+  // every operand is evaluated and charged, in order, before any is tested for missing
   return scalar(`(${[...assignments, `${guards.join(' || ')} ? false : ${compare}`].join(', ')})`);
 }
 
-/** The operands, each charged unless it is a literal, or the comparison is strict against a literal. */
+/** The operands, each charged as comparisonCharge says (literals never). */
 function chargedOperands(site: OperatorSite, g: Generator, count: number): Expr[] {
-  const strict = site.op === '===' || site.op === '!==';
-  const literals = site.operands.slice(0, count).map(isPrimitive);
-  const againstLiteral = strict && literals.some(Boolean);
   const path = g.constant(site.path);
-  return emitOperands(site, g, count).map((e, i) =>
-    literals[i] || againstLiteral ? e : { code: `chargeValue(B, ${e.code}, ${path})`, scalar: e.scalar },
-  );
+  return emitOperands(site, g, count).map((e, i) => {
+    if (isPrimitive(site.operands[i])) return e;
+    const t = g.fn.temp();
+    const test = chargeTest(t, comparisonCharge(site.op, site.operands, i, count), path);
+    return test === null ? e : { code: `(${t} = ${e.code}, ${test}, ${t})`, scalar: e.scalar };
+  });
 }
 
 export const emitComparison: OperatorEmitter = (site, g) => {
