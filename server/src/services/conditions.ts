@@ -54,7 +54,6 @@ const hashCondition = (condition: unknown) => createHash('sha1').update(JSON.str
  */
 const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const compiled = new LRUCache<string, CompiledCondition | RuleError>({ max: MAX_COMPILED });
-  const lastErrorLog = new Map<string, number>();
 
   const engineOptions = (audienceRules?: Record<string, unknown>): CompileOptions => {
     const { limits } = getService(strapi, 'settings').get();
