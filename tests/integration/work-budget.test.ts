@@ -170,3 +170,32 @@ describe('work budget of conditions', () => {
     });
   });
 });
+
+describe('limits.conditionFuel', () => {
+  let app: TestStrapi;
+
+  beforeAll(async () => {
+    app = await setupStrapi({ env: { PERSONALIZE_CONFIG: JSON.stringify({ limits: { conditionFuel: 60 } }) } });
+    await grantPublic(app.strapi, [`${ARTICLE_UID}.find`, `${ARTICLE_UID}.findOne`]);
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  it('sets the work budget of every evaluation', async () => {
+    // 6 units per item (1 + 5 JSON nodes): 10 items fit in 60, 11 do not
+    const condition = { some: [{ var: 'custom.list' }, { '==': [{ var: '' }, 'x'] }] };
+    const { documentId } = await createArticle(app.strapi, {
+      title: 'Budget',
+      variants: { variants: [{ id: 'v_list', name: 'List', enabled: true, condition, overrides: { title: 'Listed' } }] },
+    });
+    const resolve = (list: string[]) =>
+      request(app.server).post('/api/personalize/resolve').send({ uid: ARTICLE_UID, documentId, signals: { custom: { list } } });
+    expect((await resolve([...'abcdefghi', 'x'])).body.meta.personalize.variant).toBe('v_list');
+    const over = await resolve([...'abcdefghij', 'x']);
+    expect(over.status).toBe(200);
+    expect(over.body.meta.personalize).toEqual({ variant: null, reason: [{ rule: 'condition-error', variant: 'v_list', error: 'limit_exceeded' }] });
+    expect(app.strapi.plugin('personalize').service('settings').get().limits.conditionFuel).toBe(60);
+  });
+});

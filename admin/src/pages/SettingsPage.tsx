@@ -44,6 +44,7 @@ const SETTING_LABELS: Record<string, string> = {
   'rateLimit.users.durationSec': 'Users (JWT): window (seconds)',
   'limits.conditionBytes': 'Condition size (bytes)',
   'limits.conditionDepth': 'Condition depth',
+  'limits.conditionFuel': 'Work budget of a condition evaluation (units)',
   'limits.variantsPerEntry': 'Variants per entry',
   'limits.signalsBytes': 'Signals size (bytes)',
   'visitors.secret': 'Visitor id secret',

@@ -1,5 +1,5 @@
 import type { ExplainNode } from '../../../engine/src';
-import type { CappedReason, ConditionReason, ExperimentReason, FatigueReason, MissingSignalReason, ReasonEntry } from '../../../contracts/src/reason';
+import type { CappedReason, ConditionErrorReason, ConditionReason, ExperimentReason, FatigueReason, MissingSignalReason, ReasonEntry } from '../../../contracts/src/reason';
 import { getTranslation, type FormatMessage } from '../utils/getTranslation';
 import { capEventCount, capSentence } from './caps';
 import { signalLabel } from './signalLabels';
@@ -165,6 +165,21 @@ export const describeReason = (entry: ReasonEntry, variant: string | null, conte
       break;
     case 'experiment':
       return describeExperimentReason(entry as ExperimentReason, context);
+    case 'condition-error': {
+      const failed = entry as ConditionErrorReason;
+      return failed.error === 'limit_exceeded'
+        ? context.formatMessage(
+            {
+              id: getTranslation('reason.conditionError.limit'),
+              defaultMessage: 'The condition of "{variant}" needed more work than one evaluation may do with these signals: it counts as no match.',
+            },
+            { variant: variantName(failed.variant, context) }
+          )
+        : context.formatMessage(
+            { id: getTranslation('reason.conditionError'), defaultMessage: 'The condition of "{variant}" failed ({error}): it counts as no match.' },
+            { variant: variantName(failed.variant, context), error: failed.error }
+          );
+    }
     default:
       break;
   }

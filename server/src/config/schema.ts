@@ -170,11 +170,14 @@ export const pluginConfigSchema = z
       .object({
         conditionBytes: z.number().int().positive().default(16384),
         conditionDepth: z.number().int().positive().max(256).default(32),
+        // The work budget of one condition evaluation (engine limits.fuel, docs/engine.md "Work budget"):
+        // the default keeps any evaluation under about 2 ms.
+        conditionFuel: z.number().int().positive().max(100_000_000).default(100_000),
         variantsPerEntry: z.number().int().positive().max(1000).default(50),
         signalsBytes: z.number().int().positive().default(16384),
       })
       .strict()
-      .default({ conditionBytes: 16384, conditionDepth: 32, variantsPerEntry: 50, signalsBytes: 16384 }),
+      .default({ conditionBytes: 16384, conditionDepth: 32, conditionFuel: 100_000, variantsPerEntry: 50, signalsBytes: 16384 }),
     visitors: visitorsSchema,
     events: eventsSchema,
     profiles: profilesSchema,

@@ -59,7 +59,7 @@ const createConditionsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { limits } = getService(strapi, 'settings').get();
     return {
       audiences: (audienceRules ?? getService(strapi, 'audiences').rules()) as CompileOptions['audiences'],
-      limits: { depth: limits.conditionDepth, bytes: limits.conditionBytes },
+      limits: { depth: limits.conditionDepth, bytes: limits.conditionBytes, fuel: limits.conditionFuel },
       // Delivery, audiences, the live test and explain: missing signals never satisfy <, <=, >, >=.
       semantics: 'personalize',
     };
