@@ -226,6 +226,29 @@ export interface Experiment extends ExperimentData {
   updatedAt?: string;
 }
 
+/** The fields of a stored experiment that delivery and counting read (the server loads only these). */
+export const LIVE_EXPERIMENT_FIELDS = [
+  'key', 'name', 'status', 'mode', 'arms', 'traffic', 'target', 'condition', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit',
+] as const;
+
+/** A stored experiment as the server reads it for delivery and counting: the fields above. */
+export type StoredExperiment = Pick<Experiment, 'documentId' | (typeof LIVE_EXPERIMENT_FIELDS)[number]>;
+
+/**
+ * An experiment delivery and ingestion take part in (running or paused), ready for the hot path:
+ * its goal and secondary goals as one list, and the bandit period in force (the index of the last
+ * history entry; 0 for A/B tests).
+ */
+export interface LiveExperiment
+  extends Omit<StoredExperiment, 'goal' | 'secondary' | 'target' | 'condition' | 'banditHistory' | 'bandit'> {
+  target: ExperimentTarget | null;
+  condition: unknown;
+  goals: ExperimentGoal[];
+  banditHistory: BanditHistoryEntry[] | null;
+  period: number;
+  bandit: BanditOverrides | null;
+}
+
 /** An arm's variant that the target entry does not have: an issue for the server's 400. */
 export interface UnknownArmVariant {
   path: ['arms', number, 'variants', number];

@@ -343,6 +343,48 @@ describe('experiments in delivery (embedded store)', () => {
     });
   });
 
+  it.each([
+    ['the experiment operator', (key: string) => ({ experiment: [key, 'b'] })],
+    ['a var of experiments.<key>', (key: string) => ({ '==': [{ var: `experiments.${key}` }, 'b'] })],
+  ])('the live test explains a site-wide arm condition (%s) against the data the choice used, as delivery does', async (_form, conditionOf) => {
+    // Issue 17's drift: the variant was chosen for a visitor in arm b while its own row said matched: false.
+    const key = newKey('drift');
+    const created = await admin('post', '/personalize/experiments', {
+      key,
+      name: 'Site-wide drift',
+      arms: [
+        { key: 'a', weight: 0.5 },
+        { key: 'b', weight: 0.5 },
+      ],
+      traffic: 1,
+      goal: { event: 'signup', kind: 'conversion' },
+    });
+    expect(created.status).toBe(201);
+    expect((await admin('post', `/personalize/experiments/${created.body.data.documentId}/start`)).status).toBe(200);
+    const bVariant = { id: 'v_b', name: 'Arm b', enabled: true, condition: conditionOf(key), overrides: { title: 'Arm b title' } };
+    const { documentId } = await createArticle(app.strapi, { title: 'Drift', variants: { variants: [bVariant] } });
+
+    // one visitor in each arm (hash buckets are deterministic)
+    const visitors: Record<string, string> = {};
+    while (!visitors.a || !visitors.b) {
+      const visitorId = newVisitorId();
+      visitors[['a', 'b'][expectedArm(key, visitorId, [0.5, 0.5])]] ??= visitorId;
+    }
+    for (const [arm, visitorId] of Object.entries(visitors)) {
+      await giveConsent(app.server, visitorId);
+      const delivered = await resolveFor(app.server, documentId, visitorId);
+      expect(delivered.body.meta.personalize.experiments[key]).toMatchObject({ arm });
+      const tested = await admin('post', '/personalize/evaluate', { uid: ARTICLE_UID, documentId, visitorId, status: 'published' });
+      expect(tested.status).toBe(200);
+      const chosen = arm === 'b' ? 'v_b' : null;
+      expect(delivered.body.meta.personalize.variant).toBe(chosen);
+      expect(tested.body.data.variant).toBe(chosen);
+      expect(tested.body.data.experiments[key]).toMatchObject({ arm });
+      // the row agrees with the choice
+      expect(tested.body.data.variants[0]).toMatchObject({ id: 'v_b', matched: arm === 'b' });
+    }
+  });
+
   it('shows the arm and bucket of a visitor id in the live test', async () => {
     const { documentId, key } = await runningExperiment();
     const visitorId = newVisitorId();

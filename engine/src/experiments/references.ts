@@ -20,6 +20,12 @@ export const referencedExperiments = (
     for (const key of Object.keys(node)) {
       const argument = (node as Record<string, unknown>)[key];
       if (key === 'experiment' && Array.isArray(argument) && typeof argument[0] === 'string') found.add(argument[0]);
+      // {"var": "experiments.<key>"} (or ["experiments.<key>", default]) reads the arm as a signal
+      const path = key === 'var' ? (Array.isArray(argument) ? argument[0] : argument) : undefined;
+      if (typeof path === 'string' && path.startsWith('experiments.')) {
+        const experiment = path.slice('experiments.'.length).split('.')[0];
+        if (experiment) found.add(experiment);
+      }
       if (key === 'audience' && typeof argument === 'string' && !seenAudiences.has(argument) && own(audiences, argument)) {
         seenAudiences.add(argument);
         walk(audiences[argument]);

@@ -1,8 +1,7 @@
 import type { ExperimentMeta } from '../../../contracts/src/experiments';
 import type { ExperimentReason } from '../../../contracts/src/reason';
 import { assignExperiment, type Assignment, type ExposureRequest } from '../../../engine/src/experiments';
-import type { CompiledVariant } from '../services/conditions';
-import type { ExperimentsService, LiveExperiment } from '../services/experiments';
+import type { CompiledVariant, ExperimentsPort, LiveExperiment } from './ports';
 import type { VisitorState } from './visitor';
 
 /**
@@ -42,7 +41,7 @@ const metaOf = (assignment: Assignment): ExperimentMeta => ({
 });
 
 export const experimentStage = (
-  experiments: ExperimentsService,
+  experiments: ExperimentsPort,
   program: readonly CompiledVariant[],
   target: { uid: string; documentId: string },
   visitor: { visitorId?: string; state?: VisitorState },

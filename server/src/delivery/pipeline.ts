@@ -4,7 +4,6 @@ import type { Context } from 'koa';
 
 import type { ExperimentMeta } from '../../../contracts/src/experiments';
 import type { ReasonEntry } from '../../../contracts/src/reason';
-import type { ExposureRequest } from '../../../engine/src/experiments';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
 import type { Signals } from '../../../contracts/src/signals/schema';
 import type { Variant } from '../../../contracts/src/variants/schema';
@@ -17,9 +16,10 @@ import { stableJson } from '../utils/stable-json';
 import { evaluationContext } from './context';
 import type { Entry, Sanitize } from './overrides';
 import { etagOf, type RenderedResponse } from './respond';
-import { selectFixed, selectVariant, type Selection } from './select';
-import { capsRule, countExposures, countServe, fatigue, loadVisitor, visitorReasons, withProfile, type VisitorState } from './visitor';
-import { experimentStage } from './experiments';
+import { chooseVariant, type Choice, type ChoosePorts } from './choose';
+import { countExposures, countServe, loadVisitor, withProfile, type VisitorState } from './visitor';
+
+export type { Choice };
 
 /**
  * The delivery pipeline, one for every route: request → evaluation context → variant selection →
@@ -45,13 +45,6 @@ export interface EntryOutcome {
   reason: ReasonEntry[];
   /** `meta.personalize.experiments`: present when an experiment took part. */
   experiments?: Record<string, ExperimentMeta>;
-}
-
-/** Selection for one entry, with what the experiments stage decided. */
-export interface Choice extends Selection {
-  experiments?: Record<string, ExperimentMeta>;
-  /** First exposures for the counting stage. */
-  exposures?: ExposureRequest[];
 }
 
 export interface ResolveEntryRequest {
@@ -86,33 +79,27 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const maxPerSession = () => service('settings').get().caps.maxPersonalizedPerSession;
 
-  /**
-   * Stage 2 for one entry: the fixed variant, or the first match in the entry's evaluation
-   * context that the visitor's caps do not pass over; nothing once the session's fatigue limit
-   * is reached.
-   */
-  const choose = (program: CachedProgram, target: { uid: string; documentId: string }, visitor: VisitorRequest): Choice => {
-    const compiled = service('programs').compiled(program);
-    if (visitor.variantId !== undefined) return selectFixed(compiled, visitor.variantId);
-    const context = evaluationContext(visitor.signals, target, visitor.visitorId);
-    const stage = experimentStage(service('experiments'), compiled, target, visitor, context);
-    const experiments = stage ? { experiments: stage.meta, exposures: stage.exposures } : {};
-    const before = visitorReasons(visitor.state);
-    if (stage?.reason) before.push(stage.reason);
-    const tired = fatigue(visitor.state, maxPerSession());
-    if (tired) return { variant: null, reason: [...before, tired], ...experiments };
+  /** What stage 2 needs, from the plugin's services (resolved per call: services are singletons once loaded). */
+  const choosePorts = (): ChoosePorts => {
     const conditions = service('conditions');
-    const data = stage && Object.keys(stage.arms).length > 0 ? { ...context, experiments: stage.arms } : context;
-    const selection = selectVariant(stage?.program ?? compiled, data, {
-      explain: conditions.explainMatch,
-      onConditionError: conditions.logConditionError,
-      passOver: [capsRule(visitor.state, target)],
-    });
     return {
-      ...(before.length > 0 ? { ...selection, reason: [...before, ...selection.reason] } : selection),
-      ...experiments,
+      experiments: service('experiments'),
+      explainMatch: conditions.explainMatch,
+      onConditionError: conditions.logConditionError,
+      maxPersonalizedPerSession: maxPerSession,
     };
   };
+
+  /** Stage 2 for one entry (delivery/choose.ts), in the entry's evaluation context. */
+  const choose = (program: CachedProgram, target: { uid: string; documentId: string }, visitor: VisitorRequest): Choice =>
+    chooseVariant(choosePorts(), {
+      program: service('programs').compiled(program),
+      target,
+      context: evaluationContext(visitor.signals, target, visitor.visitorId),
+      visitorId: visitor.visitorId,
+      state: visitor.state,
+      ...(visitor.variantId !== undefined ? { fixed: { variantId: visitor.variantId } } : {}),
+    });
 
   /** Response cache key: entry (or list), variant(s), the caller's permissions and the query shape. */
   const responseKey = (scope: string, variants: string, auth: ContentApiAuth | undefined, queryShape: string) =>

@@ -10,11 +10,21 @@ import { variantsValueSchema, type Variant } from '../../../contracts/src/varian
 import type { ExplainNode } from '../../../engine/src';
 import type { CompiledVariant } from '../services/conditions';
 import { parseOrThrow } from '../utils/errors';
-import { experimentStage, type ExperimentStage } from './experiments';
+import { chooseVariant, type Choice } from './choose';
+import type { ExperimentsPort } from './ports';
 import { getService } from '../utils/get-service';
 import { evaluationContext, sampleSignals } from './context';
-import { matchVariant, selectFixed, selectVariant } from './select';
-import { capsRule, fatigue, loadVisitor, visitorReasons, withProfile } from './visitor';
+import { matchVariant } from './select';
+import { capsRule, loadVisitor, visitorReasons, withProfile } from './visitor';
+
+/** Inline variants have no entry: no experiment can target them or count them. */
+const NO_EXPERIMENTS: ExperimentsPort = {
+  anyRunning: () => false,
+  targeting: () => [],
+  referencedBy: () => [],
+  eligibility: () => null,
+  running: () => undefined,
+};
 
 /**
  * The admin's live test and preview, through the delivery pipeline: the same evaluation context
@@ -215,10 +225,10 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
      * `variant`, that variant is forced (the preview action). `ability` is the editor's.
      */
     async evaluateVariants(body: EvaluateBody, ability: Ability): Promise<VariantsEvaluation> {
-      const experimentsOf = (stage: ExperimentStage | null): NonNullable<VariantsEvaluation['experiments']> => {
+      const experimentsOf = (meta: Choice['experiments']): NonNullable<VariantsEvaluation['experiments']> => {
         const named: NonNullable<VariantsEvaluation['experiments']> = {};
         const live = getService(strapi, 'experiments');
-        for (const [key, meta] of Object.entries(stage?.meta ?? {})) named[key] = { ...meta, name: live.running(key)?.name ?? key };
+        for (const [key, entry] of Object.entries(meta ?? {})) named[key] = { ...entry, name: live.running(key)?.name ?? key };
         return named;
       };
       const contentTypes = getService(strapi, 'content-types');
@@ -248,29 +258,33 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
       const state = body.visitorId !== undefined ? await loadVisitor(strapi, body.visitorId, { gpc: false }) : undefined;
       const samples = samplesOf(body);
       const stored = withProfile(strapi, samples, state).profile;
-      const data = evaluationContext({ ...samples, ...(stored ? { profile: { ...stored, ...samples.profile } } : {}) }, target, body.visitorId);
-      // The experiments the visitor takes part in: an arm of one that targets the entry narrows the candidates.
-      const stage =
-        target.uid && target.documentId
-          ? experimentStage(getService(strapi, 'experiments'), program, target, { visitorId: body.visitorId, state }, data)
-          : null;
-      const selectionData = stage && Object.keys(stage.arms).length > 0 ? { ...data, experiments: stage.arms } : data;
+      const context = evaluationContext({ ...samples, ...(stored ? { profile: { ...stored, ...samples.profile } } : {}) }, target, body.visitorId);
+      const settings = getService(strapi, 'settings').get();
+      const forced = Boolean(body.variant);
+      // Stage 2 exactly as delivery runs it; experiments take part only for an entry (inline variants have no target).
+      const selection = chooseVariant(
+        {
+          experiments: target.uid && target.documentId ? getService(strapi, 'experiments') : NO_EXPERIMENTS,
+          explainMatch: conditions().explainMatch,
+          onConditionError: () => undefined,
+          maxPersonalizedPerSession: () => settings.caps.maxPersonalizedPerSession,
+        },
+        {
+          program,
+          target,
+          context,
+          visitorId: body.visitorId,
+          state,
+          ...(body.variant ? { fixed: { variantId: body.variant, includeDisabled: true, withExperiments: true } } : {}),
+        }
+      );
+      // Each variant explained against exactly the data the choice used (the experiments' arms included).
       const capped = capsRule(state, target);
       const outcomes = program.map((candidate) => {
-        const outcome = outcomeOf(candidate, data);
+        const outcome = outcomeOf(candidate, selection.data);
         const cap = outcome.matched ? capped(candidate.variant) : null;
         return cap ? { ...outcome, capped: cap } : outcome;
       });
-      const tired = body.variant ? null : fatigue(state, getService(strapi, 'settings').get().caps.maxPersonalizedPerSession);
-      const selection = body.variant
-        ? selectFixed(program, body.variant, { includeDisabled: true })
-        : tired
-          ? { variant: null, reason: [tired] }
-          : selectVariant(stage?.program ?? program, selectionData, {
-              explain: conditions().explainMatch,
-              onConditionError: () => undefined,
-              passOver: [capped],
-            });
       if (selection.fixedMissing) {
         throw new errors.NotFoundError(`No variant "${body.variant}" in this entry`, {
           errors: [{ path: ['variant'], message: 'unknown variant', name: 'NotFoundError' }],
@@ -279,16 +293,14 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
       const winner = selection.variant;
       const result: VariantsEvaluation = {
         variant: winner?.id ?? null,
-        forced: Boolean(body.variant),
-        reason: [
-          ...visitorReasons(state),
-          ...(stage?.reason && !body.variant ? [stage.reason] : []),
-          ...(tired ? [tired] : []),
-          ...(winner ? (outcomes.find((outcome) => outcome.id === winner.id)?.reason ?? []) : []),
-        ],
+        forced,
+        // Delivery's reason; a forced variant says why it would match, not that it was forced.
+        reason: forced
+          ? [...visitorReasons(state), ...(winner ? (outcomes.find((outcome) => outcome.id === winner.id)?.reason ?? []) : [])]
+          : selection.reason,
         variants: outcomes,
         ...(state ? { visitor: { found: state.profile !== null, consent: state.consent, unavailable: state.unavailable } } : {}),
-        ...(target.uid && target.documentId ? { experiments: experimentsOf(stage) } : {}),
+        ...(target.uid && target.documentId ? { experiments: experimentsOf(selection.experiments) } : {}),
       };
 
       if (entry && schema && fieldName && checker) {

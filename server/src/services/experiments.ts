@@ -1,50 +1,15 @@
 import type { Core } from '@strapi/strapi';
 
-import type { BanditHistoryEntry, BanditOverrides, ExperimentArm, ExperimentGoal, ExperimentTarget } from '../../../contracts/src/experiments';
+import { LIVE_EXPERIMENT_FIELDS, type LiveExperiment, type StoredExperiment } from '../../../contracts/src/experiments';
 import type { CompiledRule } from '../../../engine/src';
-import type { AssignableExperiment, ConvertingExperiment, ExperimentStatus } from '../../../engine/src/experiments';
+
+export type { LiveExperiment };
+import type { ConvertingExperiment } from '../../../engine/src/experiments';
 import { referencedExperiments } from '../../../engine/src/experiments';
 import { EXPERIMENT_UID } from '../document-middlewares/experiments';
-import type { CompiledVariant } from './conditions';
 import { getService } from '../utils/get-service';
 
-/** An experiment delivery and ingestion take part in (running or paused), ready for the hot path. */
-export interface LiveExperiment extends AssignableExperiment {
-  documentId: string;
-  key: string;
-  name: string;
-  status: ExperimentStatus;
-  mode: 'ab' | 'bandit';
-  arms: ExperimentArm[];
-  traffic: number;
-  target: ExperimentTarget | null;
-  condition: unknown;
-  goals: ExperimentGoal[];
-  startedAt: string | null;
-  banditHistory: BanditHistoryEntry[] | null;
-  /** The bandit period in force: the index of the last history entry (0 for A/B tests). */
-  period: number;
-  bandit: BanditOverrides | null;
-}
-
-interface StoredExperiment {
-  documentId: string;
-  key: string;
-  name: string;
-  status: ExperimentStatus;
-  mode: 'ab' | 'bandit';
-  arms: ExperimentArm[];
-  traffic: number;
-  target: ExperimentTarget | null;
-  condition: unknown;
-  goal: ExperimentGoal;
-  secondary: ExperimentGoal[] | null;
-  startedAt: string | null;
-  banditHistory: BanditHistoryEntry[] | null;
-  bandit: BanditOverrides | null;
-}
-
-const LIVE_FIELDS = ['key', 'name', 'status', 'mode', 'arms', 'traffic', 'target', 'condition', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit'];
+const LIVE_FIELDS = [...LIVE_EXPERIMENT_FIELDS];
 
 const targetKey = (uid: string, documentId: string) => `${uid}\u0000${documentId}`;
 
@@ -63,7 +28,7 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let version = 0;
   let loaded = false;
   const compiledConditions = new Map<string, { audiences: number; rule: CompiledRule | null }>();
-  const references = new WeakMap<readonly CompiledVariant[], { audiences: number; keys: string[] }>();
+  const references = new WeakMap<readonly { variant: { condition?: unknown } }[], { audiences: number; keys: string[] }>();
 
   const toLive = (stored: StoredExperiment): LiveExperiment => {
     const history = Array.isArray(stored.banditHistory) ? stored.banditHistory : null;
@@ -128,8 +93,8 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** What conversion counting needs: every running or paused experiment's goals. */
     converting: (): readonly ConvertingExperiment[] => converting,
 
-    /** Running experiments the program's variant conditions reference (through audiences too). */
-    referencedBy(program: readonly CompiledVariant[]): LiveExperiment[] {
+    /** Running experiments the program's variant conditions reference (`experiment` or `experiments.<key>`, through audiences too). */
+    referencedBy(program: readonly { variant: { condition?: unknown } }[]): LiveExperiment[] {
       if (running.length === 0) return [];
       const audiences = getService(strapi, 'audiences');
       let cached = references.get(program);

@@ -1,0 +1,86 @@
+import type { ExperimentMeta } from '../../../contracts/src/experiments';
+import type { ReasonEntry } from '../../../contracts/src/reason';
+import type { ExposureRequest } from '../../../engine/src/experiments';
+import type { DeliveryTarget } from './context';
+import { experimentStage, type ExperimentStage } from './experiments';
+import type { CompiledVariant, ExperimentsPort } from './ports';
+import { selectFixed, selectVariant, type Selection } from './select';
+import { capsRule, fatigue, visitorReasons, type VisitorState } from './visitor';
+
+/**
+ * Stage 2 of delivery, once (docs/architecture.md, "The delivery pipeline"): the variant an entry
+ * serves to a visitor. The experiments stage (arms narrow the candidates; `experiments.<key>` joins
+ * the data), session fatigue, frequency caps and the first match, with its explanation. Delivery
+ * (`/resolve`, the plain API) and the admin's live test and preview all call it, and the live test
+ * explains each variant against `data`, exactly the data the choice used.
+ */
+
+/** What stage 2 needs from the rest of the plugin (wired in delivery/index.ts). */
+export interface ChoosePorts {
+  experiments: ExperimentsPort;
+  /** Why the winner matched: the true tests of its condition (compiled for explaining once per program). */
+  explainMatch(candidate: CompiledVariant, data: unknown): ReasonEntry[];
+  /** A condition that failed: counts as no match; the port decides how to log it. */
+  onConditionError(candidate: CompiledVariant, message: string): void;
+  /** `caps.maxPersonalizedPerSession`. */
+  maxPersonalizedPerSession(): number | undefined;
+}
+
+export interface ChooseInput {
+  /** The entry's variants, compiled. */
+  program: readonly CompiledVariant[];
+  target: DeliveryTarget;
+  /** Stage 1's evaluation context. */
+  context: unknown;
+  visitorId?: string;
+  state?: VisitorState;
+  /**
+   * Serve this variant (fixed URLs, previews); `includeDisabled` for an editor's preview, which also
+   * wants to see where the visitor falls in the experiments (`withExperiments`: meta only, no exposure).
+   */
+  fixed?: { variantId: string; includeDisabled?: boolean; withExperiments?: boolean };
+}
+
+/** The choice for one entry, and what the experiments stage decided. */
+export interface Choice extends Selection {
+  /** `meta.personalize.experiments`: present when an experiment took part. */
+  experiments?: Record<string, ExperimentMeta>;
+  /** First exposures for the counting stage. */
+  exposures?: ExposureRequest[];
+  /** The data conditions were evaluated against: the context, with `experiments.<key>` when the visitor is in one. */
+  data: unknown;
+  /** The candidates selection tried: an arm's variants when an experiment narrowed them, else the program. */
+  candidates: readonly CompiledVariant[];
+}
+
+/** The context with the arms of the experiments the visitor is in (`experiments.<key>`). */
+const dataWithArms = (context: unknown, stage: ExperimentStage | null): unknown =>
+  stage && Object.keys(stage.arms).length > 0 ? { ...(context as Record<string, unknown>), experiments: stage.arms } : context;
+
+export const chooseVariant = (ports: ChoosePorts, input: ChooseInput): Choice => {
+  const { program, target, context, state } = input;
+  const stage = input.fixed && !input.fixed.withExperiments ? null : experimentStage(ports.experiments, program, target, { visitorId: input.visitorId, state }, context);
+  if (input.fixed) {
+    // A fixed variant is served as asked: no experiment narrows it, nothing is counted for one.
+    const fixed = selectFixed(program, input.fixed.variantId, { includeDisabled: input.fixed.includeDisabled });
+    return { ...fixed, ...(stage ? { experiments: stage.meta } : {}), data: dataWithArms(context, stage), candidates: program };
+  }
+  const experiments = stage ? { experiments: stage.meta, exposures: stage.exposures } : {};
+  const data = dataWithArms(context, stage);
+  const candidates = stage?.program ?? program;
+  const before = visitorReasons(state);
+  if (stage?.reason) before.push(stage.reason);
+  const tired = fatigue(state, ports.maxPersonalizedPerSession());
+  if (tired) return { variant: null, reason: [...before, tired], ...experiments, data, candidates };
+  const selection = selectVariant(candidates, data, {
+    explain: ports.explainMatch,
+    onConditionError: ports.onConditionError,
+    passOver: [capsRule(state, target)],
+  });
+  return {
+    ...(before.length > 0 ? { ...selection, reason: [...before, ...selection.reason] } : selection),
+    ...experiments,
+    data,
+    candidates,
+  };
+};

@@ -1,0 +1,35 @@
+/**
+ * What the delivery pipeline needs from the other wings, as types only (docs/architecture.md, "Import
+ * rules"): the stages take these ports as arguments and never look a service up; delivery/index.ts
+ * wires them once, from the plugin's services.
+ */
+import type { LiveExperiment } from '../../../contracts/src/experiments';
+import type { CompiledRule, VisitorProfile } from '../../../engine/src';
+import type { CompiledVariant } from '../services/conditions';
+import type { EffectiveConsent } from '../../../engine/src/profile/consent';
+import type { ExposureRequest } from '../../../engine/src/experiments';
+
+export type { CompiledVariant, LiveExperiment };
+
+/** The experiments in force (the experiments wing's `experiments` service). */
+export interface ExperimentsPort {
+  /** True when some experiment is running (delivery skips the stage otherwise). */
+  anyRunning(): boolean;
+  /** Running experiments that target the entry, oldest start first. */
+  targeting(uid: string, documentId: string): readonly LiveExperiment[];
+  /** Running experiments the variants' conditions reference (`experiment` operator or `experiments.<key>`). */
+  referencedBy(program: readonly { variant: { condition?: unknown } }[]): readonly LiveExperiment[];
+  /** The eligibility condition, compiled (null: everyone is eligible; 'broken': nobody is). */
+  eligibility(experiment: LiveExperiment): CompiledRule | null | 'broken';
+  /** A running experiment by key. */
+  running(key: string): LiveExperiment | undefined;
+}
+
+/** A visitor's stored profile, as delivery reads and counts it (the visitors wing's `visitors` service). */
+export interface VisitorsPort {
+  read(visitorId: string): Promise<{ profile: VisitorProfile | null } | { unavailable: true }>;
+  consentOf(profile: VisitorProfile | null, request: { gpc: boolean }): EffectiveConsent;
+  signalsOf(profile: VisitorProfile, now: number): unknown;
+  recordServe(visitorId: string, capKey: string, now: number): Promise<unknown>;
+  recordExposures(visitorId: string, exposures: ExposureRequest[], now: number): Promise<unknown>;
+}
