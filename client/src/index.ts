@@ -3,6 +3,7 @@
  * behaviour signals, sends events in batches, and asks Strapi for personalized entries. Needs only
  * `fetch` (and `crypto.getRandomValues`); the DOM tracker runs where there is a DOM.
  */
+import { SIGNALS_HEADER, VISITOR_HEADER, VISITOR_ID_PATTERN } from '../../contracts/src/wire';
 import { createQueue, type QueueMode } from './queue';
 import { startTracker, type Tracker } from './tracker';
 import type {
@@ -18,7 +19,7 @@ import type {
   ResolveOptions,
   ResolveResult,
 } from './types';
-import { encodeSignals, randomId, VISITOR_ID } from './util';
+import { encodeSignals, randomId } from './util';
 
 export type * from './types';
 export { encodeSignals };
@@ -86,7 +87,7 @@ export function createPersonalize(options: PersonalizeOptions): Personalize {
   const mayStore = () => dom && (yes(consent.events) || yes(consent.profiling));
   const queueMode = (): QueueMode => (yes(consent.events) ? 'send' : consent.events === false ? 'drop' : 'hold');
 
-  let known = [options.visitorId, dom ? readCookie(VISITOR_COOKIE) : undefined].find((id) => id && VISITOR_ID.test(id));
+  let known = [options.visitorId, dom ? readCookie(VISITOR_COOKIE) : undefined].find((id) => id && VISITOR_ID_PATTERN.test(id));
   let visitorId = known || randomId();
 
   const cookie = (value: string, maxAge: number) => {
@@ -202,7 +203,7 @@ export function createPersonalize(options: PersonalizeOptions): Personalize {
     return body as T;
   };
   const visitorRequest = <T>(method: string, path: string) =>
-    request<T>(path, { method, headers: { 'x-personalize-visitor': visitorId } });
+    request<T>(path, { method, headers: { [VISITOR_HEADER]: visitorId } });
 
   // A refusal passed in (e.g. from the site's consent manager) also removes what an earlier yes stored.
   persist(consent.events === false || consent.profiling === false);
@@ -229,7 +230,7 @@ export function createPersonalize(options: PersonalizeOptions): Personalize {
       });
     },
 
-    headers: () => ({ 'x-personalize-signals': encodeSignals(signals()), 'x-personalize-visitor': visitorId }),
+    headers: () => ({ [SIGNALS_HEADER]: encodeSignals(signals()), [VISITOR_HEADER]: visitorId }),
 
     track(name, props, value) {
       emit('track', { name, ...(props && { props }), ...(value !== undefined && { value }) });

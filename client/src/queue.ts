@@ -1,3 +1,4 @@
+import { EVENT_BATCH_LIMITS } from '../../contracts/src/wire';
 import type { EventsEnvelope, PersonalizeEvent } from './types';
 import { backoffMs, randomId, retryAfterMs } from './util';
 
@@ -36,7 +37,7 @@ interface Batch {
 const FLUSH_AT = 10;
 const FLUSH_MS = 5000;
 /** The server's `events.maxBatch`; also how many events wait for an unknown consent. */
-const MAX_BATCH = 50;
+const MAX_BATCH = EVENT_BATCH_LIMITS.maxBatch;
 /** Events kept while the network is down. */
 const MAX_QUEUED = 500;
 const MAX_TRIES = 8;

@@ -1,9 +1,10 @@
+import { EVENT_BATCH_LIMITS, TAG_PATTERN, type EventType } from '../../contracts/src/wire';
 import type { BehaviorSignals, EntryRef } from './types';
 
 /** What the tracker needs from the SDK core. */
 export interface TrackerHost {
   /** Queues an event of this page view. */
-  emit(type: 'page' | 'view' | 'click' | 'hover' | 'dismiss' | 'engage', fields: object): void;
+  emit(type: Exclude<EventType, 'track'>, fields: object): void;
   /** A qualified view: recently viewed gets the documentId. */
   viewed(documentId: string): void;
   /** A page view starts: the session counts it. */
@@ -37,12 +38,12 @@ export const entryRef = (el: Element): EntryRef | undefined => {
   const variant = el.getAttribute('data-pz-variant');
   if (variant !== null) ref.variant = variant || null;
   const tags = el.getAttribute('data-pz-tags');
-  // Only tags of the contract (`[a-z0-9_-]{1,64}`): one bad tag would cost the whole event on the server.
+  // Only tags of the contract: one bad tag would cost the whole event on the server.
   if (tags)
     ref.tags = tags
       .split(/[\s,]+/)
-      .filter((tag) => /^[a-z0-9_-]{1,64}$/.test(tag))
-      .slice(0, 20);
+      .filter((tag) => TAG_PATTERN.test(tag))
+      .slice(0, EVENT_BATCH_LIMITS.tagsPerEvent);
   return ref;
 };
 

@@ -1,49 +1,34 @@
 /**
- * Public types of the browser/edge SDK. Plain TypeScript on purpose: the SDK ships no zod. The
- * shapes follow the server's contract (contracts/src/signals/schema.ts and DESIGN "Visitors and
- * events"); tests/unit/client-core.test.ts checks them against the server's types.
+ * Public types of the browser/edge SDK. What crosses the wire (events, consent, signals, the resolve
+ * response) is declared once in contracts/src/wire.ts, plain TypeScript without zod, and re-exported
+ * here under the SDK's names; tests/unit/wire-types.test.ts checks the server's schemas against it.
  */
+import type {
+  BehaviorSignals,
+  ClientSignals,
+  Consent,
+  ContextSignals,
+  EntryRef,
+  ResolveResponse,
+  SessionSignals,
+} from '../../contracts/src/wire';
 
-/** A consent axis: `true` given, `false` refused, `null` not asked yet. */
-export type ConsentValue = boolean | null;
-
-export interface Consent {
-  /** Store events and count the visitor in experiments. */
-  events: ConsentValue;
-  /** Build and use a profile. */
-  profiling: ConsentValue;
-}
-
-export interface BehaviorSignals {
-  dwellSec?: number;
-  scrollDepth?: number;
-  clicks?: number;
-  hovers?: number;
-  quickExits?: number;
-  recentlyViewed?: string[];
-}
-
-export interface SessionSignals {
-  pageviews?: number;
-  durationSec?: number;
-  isNew?: boolean;
-}
-
-export interface ContextSignals {
-  url?: string;
-  path?: string;
-  referrer?: string;
-  timezone?: string;
-  network?: 'slow-2g' | '2g' | '3g' | '4g';
-  saveData?: boolean;
-}
-
-/** What `pz.signals()` returns: the client-measured part of the signal vocabulary. */
-export interface ClientSignals {
-  behavior: BehaviorSignals;
-  session: SessionSignals;
-  context: ContextSignals;
-}
+export type {
+  BehaviorSignals,
+  ClientSignals,
+  Consent,
+  ConsentValue,
+  ContextSignals,
+  EntryRef,
+  EventBase,
+  EventsEnvelope,
+  ExperimentMeta,
+  PersonalizeMeta,
+  ReasonEntry,
+  SessionSignals,
+  VisitorEvent as PersonalizeEvent,
+  ResolveResponse as ResolveResult,
+} from '../../contracts/src/wire';
 
 /** Signals a caller may add to a resolve (merged over `pz.signals()`, one namespace deep). */
 export interface ExtraSignals {
@@ -52,43 +37,6 @@ export interface ExtraSignals {
   context?: ContextSignals & Record<string, unknown>;
   custom?: Record<string, string | number | boolean | null | Array<string | number | boolean | null>>;
   [namespace: string]: object | undefined;
-}
-
-/** An entry reference of `view`, `click`, `hover` and `dismiss` events. */
-export interface EntryRef {
-  uid: string;
-  documentId: string;
-  /** The variant shown (its id), or null for the entry as published. */
-  variant?: string | null;
-  /** Interest tags, `[a-z0-9_-]{1,64}`, at most 20. */
-  tags?: string[];
-}
-
-export interface EventBase {
-  /** 16–64 characters, unique per event. */
-  id: string;
-  /** Client time, ms since the epoch. */
-  ts: number;
-}
-
-export type PersonalizeEvent = EventBase &
-  (
-    | { type: 'page'; path?: string; title?: string; referrer?: string; tags?: string[] }
-    | ({ type: 'view' } & EntryRef)
-    | ({ type: 'click' } & EntryRef)
-    | ({ type: 'hover' } & EntryRef)
-    | ({ type: 'dismiss' } & EntryRef)
-    | { type: 'engage'; dwellSec: number; scrollDepth: number; clicks: number; hovers: number; quickExit: boolean }
-    | { type: 'track'; name: string; props?: Record<string, string | number | boolean | null>; value?: number }
-  );
-
-/** The body of `POST /api/personalize/events`. */
-export interface EventsEnvelope {
-  visitorId: string;
-  batchId: string;
-  sentAt: number;
-  consent?: Consent;
-  events: PersonalizeEvent[];
 }
 
 export interface ResolveOptions {
@@ -101,18 +49,6 @@ export interface ResolveOptions {
   signals?: ExtraSignals;
   /** Aborts the request. */
   signal?: AbortSignal;
-}
-
-export interface ResolveResult<TEntry = Record<string, unknown>> {
-  data: TEntry;
-  meta: {
-    personalize: {
-      variant: string | null;
-      reason: unknown[];
-      experiments?: Record<string, { arm: string | null; reason: string; bucket?: number }>;
-    };
-    [key: string]: unknown;
-  };
 }
 
 export interface PersonalizeOptions {
@@ -140,7 +76,7 @@ export interface Personalize {
   /** This page view's measured signals: `{ behavior, session, context }`. */
   signals(): ClientSignals;
   /** `POST /api/personalize/resolve` with the signals and the visitor id. */
-  resolve<TEntry = Record<string, unknown>>(options: ResolveOptions): Promise<ResolveResult<TEntry>>;
+  resolve<TEntry = Record<string, unknown>>(options: ResolveOptions): Promise<ResolveResponse<TEntry>>;
   /** `x-personalize-signals` and `x-personalize-visitor`, for plain content-API fetches. */
   headers(): Record<string, string>;
   /** A goal event (conversion, revenue...). */

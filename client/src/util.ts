@@ -1,8 +1,5 @@
 /** Small helpers shared by the SDK's modules (no DOM needed). */
 
-/** The visitor-id pattern of the contract (contracts/src/ids.ts), repeated here: the SDK ships no zod. */
-export const VISITOR_ID = /^[A-Za-z0-9_-]{16,64}$/;
-
 const base64url = (bytes: Uint8Array): string => {
   let binary = '';
   for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 
 import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema, visitorIdSchema } from './ids';
-import type { ReasonEntry } from './reason';
 import { signalsSchema } from './signals/schema';
+import { SIGNALS_HEADER, VARIANT_HEADER, VISITOR_HEADER } from './wire';
 
-/** How the plain content API and the SDK carry the visitor's request to delivery (DESIGN "Delivery"). */
-export const SIGNALS_HEADER = 'x-personalize-signals';
-export const VARIANT_HEADER = 'x-personalize-variant';
-export const VISITOR_HEADER = 'x-personalize-visitor';
+/**
+ * The resolve request and the plain content API's query parameters (docs/delivery.md). The types
+ * are wire.ts's (tests/unit/wire-types.test.ts checks that the schemas infer them).
+ */
+
 /** Request headers a personalized response depends on (its `Vary`). */
 export const PERSONALIZE_VARY = [SIGNALS_HEADER, VARIANT_HEADER, VISITOR_HEADER] as const;
 
@@ -25,8 +26,6 @@ export const resolveBodySchema = z
   })
   .strict();
 
-export type ResolveBody = z.infer<typeof resolveBodySchema>;
-
 /** The `personalize[...]` query parameters of the plain content API. */
 export const personalizeQuerySchema = z
   .object({
@@ -35,21 +34,3 @@ export const personalizeQuerySchema = z
     visitor: visitorIdSchema.optional(),
   })
   .strict();
-
-export type PersonalizeQuery = z.infer<typeof personalizeQuerySchema>;
-
-/** `meta.personalize` of a resolved entry. */
-export interface PersonalizeMeta {
-  variant: string | null;
-  reason: ReasonEntry[];
-}
-
-/** `meta.personalize` of a personalized list: one outcome per entry, by documentId. */
-export interface PersonalizeListMeta {
-  entries: Record<string, PersonalizeMeta>;
-}
-
-export interface ResolveResponse<TEntry = Record<string, unknown>> {
-  data: TEntry;
-  meta: { personalize: PersonalizeMeta };
-}

@@ -3,19 +3,21 @@ import { z } from 'zod';
 import { GOAL_VALUE_LIMITS } from '../../engine/src/experiments/exposure';
 import type { VisitorEvent } from '../../engine/src/profile/events';
 import { contentTypeUidSchema, documentIdSchema, variantIdSchema, visitorIdSchema } from './ids';
+import { EVENT_BATCH_LIMITS, EVENT_ID_LENGTH, TAG_PATTERN, TRACK_NAME_PATTERN } from './wire';
+
+export type { EventsResponse } from './wire';
+export { TRACK_NAME_PATTERN };
 
 /**
- * `POST /api/personalize/events` (DESIGN "Visitors and events"). The envelope is validated as a
+ * `POST /api/personalize/events` (docs/events.md). The envelope is validated as a
  * whole (a malformed one is a 400); each event on its own, so valid events are kept when others
  * are rejected (`202 { accepted, rejected: [{ index, message }] }`). Unknown fields are ignored
- * (and not stored), so an SDK newer than the server still has its events counted.
+ * (and not stored), so an SDK newer than the server still has its events counted. The types are
+ * wire.ts's (tests/unit/wire-types.test.ts checks that the schemas infer them).
  */
 
 export const EVENT_LIMITS = {
-  maxBatch: 50,
-  maxBatchBytes: 65536,
-  tagsPerEvent: 20,
-  propsPerEvent: 50,
+  ...EVENT_BATCH_LIMITS,
   /** Events older than this (server time, after rebasing) are dropped. */
   maxAgeMs: 24 * 60 * 60 * 1000,
   /** Events further ahead than this are dropped. */
@@ -24,15 +26,14 @@ export const EVENT_LIMITS = {
   maxValue: GOAL_VALUE_LIMITS.eventValue,
 } as const;
 
-export const EVENT_TYPES = ['page', 'view', 'click', 'hover', 'dismiss', 'engage', 'track'] as const;
-
-export const TAG_PATTERN = /^[a-z0-9_-]{1,64}$/;
-export const TRACK_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_.:-]{0,63}$/;
 /** Keys no stored object may have (they mean something to JavaScript objects). */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Event and batch ids: 16–64 characters. */
-export const eventIdSchema = z.string().min(16, 'must be 16–64 characters').max(64, 'must be 16–64 characters');
+const eventIdSchema = z
+  .string()
+  .min(EVENT_ID_LENGTH.min, 'must be 16–64 characters')
+  .max(EVENT_ID_LENGTH.max, 'must be 16–64 characters');
 const timeSchema = z.number().finite().min(0).max(8.64e15);
 
 const tagsSchema = z
@@ -121,18 +122,6 @@ const buildEnvelopeSchema = (maxBatch: number) =>
     consent: consentChoiceSchema.nullable().optional(),
     events: z.array(z.unknown()).min(1, 'at least one event').max(maxBatch, `at most ${maxBatch} events`),
   });
-
-export type EventsEnvelope = z.infer<ReturnType<typeof eventsEnvelopeSchema>>;
-
-/** `202` body of `POST /api/personalize/events`. */
-export interface EventsResponse {
-  accepted: number;
-  rejected: { index: number; message: string }[];
-  /** A batchId already applied: nothing was applied again. */
-  duplicate?: true;
-  /** Why nothing was stored although the request was well-formed. */
-  ignored?: 'bot' | 'no-consent' | 'suppressed';
-}
 
 /** True when `value` holds, at any depth, a key that means something to JavaScript objects. */
 export const hasReservedKey = (value: unknown, depth = 0): boolean => {

@@ -1,92 +1,17 @@
 import type { ExplainNode } from '../../engine/src';
 
-/**
- * One entry of `meta.personalize.reason` (and of the admin's evaluate): why a variant was chosen or passed
- * over. Either a test of the chosen variant's condition, or a variant passed over because signals its
- * ordering comparisons read were missing (`isMissingSignalReason` tells them apart).
- */
-export type ReasonEntry =
-  | ConditionReason
-  | MissingSignalReason
-  | CappedReason
-  | FatigueReason
-  | ProfileUnavailableReason
-  | ExperimentReason
-  | ConditionErrorReason;
+import type { ConditionReason, MissingSignalReason, ReasonEntry } from './wire';
 
-/**
- * A variant passed over because its condition failed: it no longer compiles (`compile`, e.g. an audience
- * it names was deleted) or its evaluation failed (`evaluation`, e.g. it ran out of its work budget,
- * `limit_exceeded`). It counts as no match; the server logs it once per variant and publish.
- */
-export interface ConditionErrorReason {
-  rule: 'condition-error';
-  variant: string;
-  /** The engine's error code (`limit_exceeded`, `evaluation_failed`, ...), or `compile_error`. */
-  error: string;
-}
-
-/**
- * The visitor is in an experiment that targets this entry: only their arm's variants were candidates
- * (in the arm's order; none for the control arm, which gets the entry as published).
- */
-export interface ExperimentReason {
-  rule: 'experiment';
-  experiment: string;
-  arm: string;
-  variants: string[];
-}
-
-/** A variant whose condition matched, passed over because one of its frequency caps is used up for this visitor. */
-export interface CappedReason {
-  rule: 'capped';
-  variant: string;
-  cap: { on: 'view' | 'serve' | 'click' | 'dismiss'; max: number; per: 'session' | 'hour' | 'day' | 'week' | 'lifetime' };
-  /** How many `cap.on` events the visitor has in the cap's window. */
-  count: number;
-}
-
-/** `caps.maxPersonalizedPerSession` reached: the visitor gets entries as published for the rest of the session. */
-export interface FatigueReason {
-  rule: 'fatigue';
-  max: number;
-  served: number;
-}
-
-/** The visitor's profile could not be read (store unavailable): delivered with an empty profile. */
-export interface ProfileUnavailableReason {
-  rule: 'profile-unavailable';
-}
-
-/** One reason a variant matched: a test in its condition, the signals it read and its result. */
-export interface ConditionReason {
-  /** The operator (`==`, `<`, `in`, ...), or `always` for a variant without a condition. */
-  rule: string;
-  /** Where the test sits in the variant's condition (inside the audience's rule when `audience` is set). */
-  path?: (string | number)[];
-  result: unknown;
-  /** Signal path → the value the test saw. */
-  signals?: Record<string, unknown>;
-  /** The audience whose rule the test belongs to. */
-  audience?: string;
-}
-
-/**
- * A variant whose condition was false, with the signals that its `<`, `<=`, `>`, `>=` read and that were
- * missing (absent or null) in the request: a missing signal never satisfies an ordering comparison, so those
- * comparisons were false. Listed from the condition's literal `var` paths (audiences included), without
- * explaining the condition, so it says "could not be true", even where another test failed first.
- */
-export interface MissingSignalReason {
-  rule: 'missing-signal';
-  /** The variant passed over. */
-  variant: string;
-  /** Dotted signal paths, e.g. `behavior.dwellSec`, in the order the condition reads them. */
-  signals: string[];
-}
-
-export const isMissingSignalReason = (entry: ReasonEntry): entry is MissingSignalReason =>
-  entry.rule === 'missing-signal' && Array.isArray(entry.signals);
+/** The entries of `meta.personalize.reason` are wire types: the SDK and the admin read them too. */
+export type {
+  CappedReason,
+  ConditionErrorReason,
+  ConditionReason,
+  ExperimentReason,
+  FatigueReason,
+  MissingSignalReason,
+  ReasonEntry,
+} from './wire';
 
 /** The `missing-signal` entry of a variant whose condition was false, or null when none of the signals is missing. */
 export const missingSignalReason = (variant: string, missing: readonly string[]): MissingSignalReason | null =>

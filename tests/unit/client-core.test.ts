@@ -368,14 +368,20 @@ describe('client SDK boundaries', () => {
       .readdirSync(dir, { withFileTypes: true })
       .flatMap((entry) => (entry.isDirectory() ? files(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
 
-  it('client/ imports only itself and react (type-only imports aside): no zod, no server, no Node', () => {
+  it('client/ imports only itself, react and the wire contract (type-only imports aside): no zod, no server, no Node', () => {
     const offending = files(path.join(ROOT, 'client/src')).flatMap((file) =>
       [...fs.readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*?from ['"]([^'"]+)['"]/gm)]
         .map((match) => match[1])
-        .filter((specifier) => !specifier.startsWith('./') && specifier !== 'react')
+        .filter((specifier) => !specifier.startsWith('./') && specifier !== 'react' && specifier !== '../../contracts/src/wire')
         .map((specifier) => `${path.relative(ROOT, file)} → ${specifier}`)
     );
     expect(offending).toEqual([]);
+  });
+
+  it('the wire contract the SDK bundles imports nothing (so no zod)', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'contracts/src/wire.ts'), 'utf8');
+    expect(source).not.toMatch(/^\s*(import|export\s[^;]*?\sfrom)\s/m);
+    expect(source).not.toMatch(/\brequire\(/);
   });
 
   it('registers no unload or beforeunload listener', () => {
