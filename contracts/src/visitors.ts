@@ -10,6 +10,11 @@ import { visitorIdSchema } from './ids';
 export const adminVisitorRequestSchema = z.object({ visitorId: visitorIdSchema }).strict();
 export type AdminVisitorRequest = z.infer<typeof adminVisitorRequestSchema>;
 
+/** The answer to an erasure (the admin's `POST /personalize/visitors/erase`, `DELETE /api/personalize/me`). */
+export interface VisitorErasure {
+  erased: true;
+}
+
 /** A suppression in force for a visitor (erased, or opted out for the retention period); no personal data. */
 export interface SuppressionMarker {
   kind: 'erased' | 'optout';

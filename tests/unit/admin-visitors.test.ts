@@ -10,12 +10,12 @@ import type { ReasonEntry } from '../../contracts/src/reason';
 import { variantSchema } from '../../contracts/src/variants/schema';
 import { explain } from '../../engine/src';
 import type { VisitorProfile } from '../../engine/src/profile/types';
-import { capRows, eventRows, exposureRows, interestRows, lookupState, relativeTime, sessionOf, splitCapKey } from '../../admin/src/pages/visitorView';
+import { capRows, eventRows, exposureRows, interestRows, lookupState, relativeTime, sessionOf, splitCapKey } from '../../admin/src/pages/visitors/visitorView';
 import { capMaxProblem, capSentence, capsSummary, CAP_EVENTS, CAP_WINDOWS, nextCap, withCaps } from '../../admin/src/rules/caps';
 import { describeMissing, describeReason, ruleAt, type ReasonContext } from '../../admin/src/rules/reasons';
 import en from '../../admin/src/translations/en.json';
 import fr from '../../admin/src/translations/fr.json';
-import type { VisitorExport } from '../../admin/src/utils/api';
+import type { VisitorExport } from '../../admin/src/api';
 import { getTranslation } from '../../admin/src/utils/getTranslation';
 import { describeVisitorIdProblem, visitorIdProblem } from '../../admin/src/utils/visitorId';
 

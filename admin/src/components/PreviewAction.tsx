@@ -8,7 +8,8 @@ import { useIntl } from 'react-intl';
 
 import { VARIANTS_CUSTOM_FIELD_UID, variantsValueSchema } from '../../../contracts/src/variants/schema';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
-import { adminApi, errorMessage, type VariantsEvaluation } from '../utils/api';
+import { evaluateVariants, type VariantsEvaluation } from '../api';
+import { errorMessage } from '../utils/api';
 import { getTranslation } from '../utils/getTranslation';
 
 interface PreviewContentProps {
@@ -21,7 +22,7 @@ interface PreviewContentProps {
 
 /** Pick a variant; open the site's preview with it, or see the entry as that variant serves it. */
 const PreviewContent = ({ uid, documentId, locale, status, variants }: PreviewContentProps) => {
-  const { post } = useFetchClient();
+  const client = useFetchClient();
   const { formatMessage } = useIntl();
   const [variant, setVariant] = useState(variants[0]?.id);
   const [result, setResult] = useState<VariantsEvaluation | null>(null);
@@ -31,13 +32,13 @@ const PreviewContent = ({ uid, documentId, locale, status, variants }: PreviewCo
     if (!variant) return;
     let cancelled = false;
     setResult(null);
-    post<{ data: VariantsEvaluation }>(adminApi.evaluate, { uid, documentId, locale, status, variant, signals: {} })
-      .then(({ data }) => !cancelled && setResult(data.data))
+    evaluateVariants(client, { uid, documentId, locale, status, variant, signals: {} })
+      .then((evaluation) => !cancelled && setResult(evaluation))
       .catch((reason: unknown) => !cancelled && setError(errorMessage(reason)));
     return () => {
       cancelled = true;
     };
-  }, [post, uid, documentId, locale, status, variant]);
+  }, [client, uid, documentId, locale, status, variant]);
 
   if (variants.length === 0) {
     return <Typography>{formatMessage({ id: getTranslation('preview.noVariant'), defaultMessage: 'This entry has no variant yet.' })}</Typography>;

@@ -2,26 +2,26 @@ import { useCallback, useEffect, useState } from 'react';
 
 import { useFetchClient } from '@strapi/strapi/admin';
 
-import { adminApi, errorMessage, type Audience } from '../utils/api';
+import { getAudiences, type Audience } from '../api';
+import { errorMessage } from '../utils/api';
 
 /**
  * The audience library. `audiences` stays null when it cannot be read (no `read` permission):
  * callers then leave audience references to the server's check.
  */
 export const useAudiences = (enabled = true) => {
-  const { get } = useFetchClient();
+  const client = useFetchClient();
   const [audiences, setAudiences] = useState<Audience[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
     try {
-      const { data } = await get<{ data: Audience[] }>(adminApi.audiences);
-      setAudiences(data.data);
+      setAudiences(await getAudiences(client));
       setError(null);
     } catch (reason) {
       setError(errorMessage(reason));
     }
-  }, [get]);
+  }, [client]);
 
   useEffect(() => {
     if (enabled) void reload();

@@ -2,22 +2,22 @@ import { useEffect, useState } from 'react';
 
 import { useFetchClient } from '@strapi/strapi/admin';
 
-import { adminApi, type SignalVocabulary } from '../utils/api';
+import { getSignals, type SignalVocabulary } from '../api';
 
 let cached: SignalVocabulary | null = null;
 
 /** The signal vocabulary (the admin route `GET /personalize/signals`); it never changes while Strapi runs. */
 export const useSignals = (): { vocabulary: SignalVocabulary | null; error: string | null } => {
-  const { get } = useFetchClient();
+  const client = useFetchClient();
   const [vocabulary, setVocabulary] = useState<SignalVocabulary | null>(cached);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     if (cached) return;
     let cancelled = false;
-    get<{ data: SignalVocabulary }>(adminApi.signals)
-      .then(({ data }) => {
-        cached = data.data;
+    getSignals(client)
+      .then((vocabulary) => {
+        cached = vocabulary;
         if (!cancelled) setVocabulary(cached);
       })
       .catch((reason: unknown) => {
@@ -26,7 +26,7 @@ export const useSignals = (): { vocabulary: SignalVocabulary | null; error: stri
     return () => {
       cancelled = true;
     };
-  }, [get]);
+  }, [client]);
 
   return { vocabulary, error };
 };

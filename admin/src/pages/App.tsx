@@ -5,10 +5,10 @@ import { PluginNav } from '../components/PluginNav';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
 import { MENU_PERMISSIONS, PERMISSIONS } from '../utils/api';
 import { AudiencesPage } from './AudiencesPage';
-import { ExperimentEditorPage } from './experiments/ExperimentEditorPage';
+import { ExperimentEditorPage } from './experiments/editor/ExperimentEditorPage';
 import { ExperimentResultsPage } from './experiments/ExperimentResultsPage';
 import { ExperimentsPage } from './experiments/ExperimentsPage';
-import { VisitorsPage } from './VisitorsPage';
+import { VisitorsPage } from './visitors/VisitorsPage';
 
 /** The plugin's landing page: the audiences, or the first other page the admin may open. */
 const Landing = () => {

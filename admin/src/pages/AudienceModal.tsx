@@ -5,7 +5,8 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
 import { RuleBuilder } from '../components/RuleBuilder/RuleBuilder';
-import { adminApi, errorDetails, errorMessage, type Audience } from '../utils/api';
+import { createAudience, updateAudience, type Audience } from '../api';
+import { errorDetails, errorMessage } from '../utils/api';
 import { getTranslation } from '../utils/getTranslation';
 import { ConditionTester } from './ConditionTester';
 
@@ -35,7 +36,7 @@ interface AudienceModalProps {
 
 /** Create or edit an audience with the same rule builder as variants, and try it out. */
 export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceModalProps) => {
-  const { post, put } = useFetchClient();
+  const client = useFetchClient();
   const { formatMessage } = useIntl();
   const [draft, setDraft] = useState<AudienceDraft>(initial);
   const [conditionValid, setConditionValid] = useState(true);
@@ -51,8 +52,8 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
     setServerErrors({});
     const body = { name: draft.name, key: draft.key, description: draft.description || null, condition: draft.condition };
     try {
-      if (draft.documentId) await put(adminApi.audience(draft.documentId), body);
-      else await post(adminApi.audiences, body);
+      if (draft.documentId) await updateAudience(client, draft.documentId, body);
+      else await createAudience(client, body);
       onSaved();
     } catch (error) {
       const details = errorDetails(error);

@@ -1,14 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { Box, Button, Dialog, Flex, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Dialog, Flex, IconButton, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { Pencil, Plus, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import { deleteAudience, getAudienceUsage, type Audience, type AudienceUsage, type AudienceUses, type UsageReport } from '../api';
+import { ColumnHeader } from '../components/ColumnHeader';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useAudiences } from '../hooks/useAudiences';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
 import { describeCondition } from '../rules/summary';
-import { adminApi, errorExtra, errorMessage, type Audience, type AudienceUsage, type UsageReport } from '../utils/api';
+import { errorExtra, errorMessage } from '../utils/api';
 import { getTranslation, type FormatMessage } from '../utils/getTranslation';
 import { AudienceModal, type AudienceDraft } from './AudienceModal';
 
@@ -34,7 +37,7 @@ const audienceText = (name: string, formatMessage: FormatMessage) =>
 
 /** The audience library: list with where each is used; create, edit and delete for managers. */
 export const AudiencesPage = () => {
-  const { get, del } = useFetchClient();
+  const client = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatMessage } = useIntl();
   const { canManage } = usePluginPermissions();
@@ -46,8 +49,7 @@ export const AudiencesPage = () => {
 
   const loadUsage = useCallback(async () => {
     try {
-      const { data } = await get<{ data: UsageReport }>(adminApi.usage);
-      setUsage(data.data);
+      setUsage(await getAudienceUsage(client));
     } catch (reason) {
       toggleNotification({
         type: 'warning',
@@ -57,7 +59,7 @@ export const AudiencesPage = () => {
         ),
       });
     }
-  }, [get, toggleNotification, formatMessage]);
+  }, [client, toggleNotification, formatMessage]);
 
   useEffect(() => {
     void loadUsage();
@@ -70,14 +72,14 @@ export const AudiencesPage = () => {
   const remove = async (audience: Audience) => {
     setDeleting(null);
     try {
-      await del(adminApi.audience(audience.documentId));
+      await deleteAudience(client, audience.documentId);
       toggleNotification({
         type: 'success',
         message: formatMessage({ id: getTranslation('audiences.deleted'), defaultMessage: 'Audience "{name}" deleted' }, { name: audience.name }),
       });
       await refresh();
     } catch (reason) {
-      const details = errorExtra(reason) as { entries?: AudienceUsage[]; audiences?: string[] } | undefined;
+      const details = errorExtra(reason) as Partial<AudienceUses> | undefined;
       if (details?.entries || details?.audiences) {
         setRefusal({
           audience,
@@ -124,21 +126,11 @@ export const AudiencesPage = () => {
             <Table colCount={5} rowCount={audiences.length + 1}>
               <Thead>
                 <Tr>
-                  <Th>
-                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.name'), defaultMessage: 'Name' })}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.key'), defaultMessage: 'Key' })}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.condition'), defaultMessage: 'Condition' })}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.usedBy'), defaultMessage: 'Used by' })}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{formatMessage({ id: getTranslation('audiences.actions'), defaultMessage: 'Actions' })}</Typography>
-                  </Th>
+                  <ColumnHeader>{formatMessage({ id: getTranslation('audiences.name'), defaultMessage: 'Name' })}</ColumnHeader>
+                  <ColumnHeader>{formatMessage({ id: getTranslation('audiences.key'), defaultMessage: 'Key' })}</ColumnHeader>
+                  <ColumnHeader>{formatMessage({ id: getTranslation('audiences.condition'), defaultMessage: 'Condition' })}</ColumnHeader>
+                  <ColumnHeader>{formatMessage({ id: getTranslation('audiences.usedBy'), defaultMessage: 'Used by' })}</ColumnHeader>
+                  <ColumnHeader>{formatMessage({ id: getTranslation('audiences.actions'), defaultMessage: 'Actions' })}</ColumnHeader>
                 </Tr>
               </Thead>
               <Tbody>
@@ -229,29 +221,22 @@ export const AudiencesPage = () => {
           }}
         />
       ) : null}
-      <Dialog.Root open={deleting !== null} onOpenChange={(open: boolean) => (open ? undefined : setDeleting(null))}>
-        <Dialog.Content>
-          <Dialog.Header>{formatMessage({ id: getTranslation('audiences.delete.title'), defaultMessage: 'Delete this audience?' })}</Dialog.Header>
-          <Dialog.Body>
-            {deleting
-              ? formatMessage(
-                  { id: getTranslation('audiences.delete.body'), defaultMessage: '"{name}" ({key}) will be deleted.' },
-                  { name: deleting.name, key: deleting.key }
-                )
-              : null}
-          </Dialog.Body>
-          <Dialog.Footer>
-            <Dialog.Cancel>
-              <Button variant="tertiary">{formatMessage({ id: getTranslation('audiences.cancel'), defaultMessage: 'Cancel' })}</Button>
-            </Dialog.Cancel>
-            <Dialog.Action>
-              <Button variant="danger-light" onClick={() => deleting && remove(deleting)}>
-                {formatMessage({ id: getTranslation('audiences.delete'), defaultMessage: 'Delete' })}
-              </Button>
-            </Dialog.Action>
-          </Dialog.Footer>
-        </Dialog.Content>
-      </Dialog.Root>
+      <ConfirmDialog
+        open={deleting !== null}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => deleting && remove(deleting)}
+        title={formatMessage({ id: getTranslation('audiences.delete.title'), defaultMessage: 'Delete this audience?' })}
+        description={
+          deleting
+            ? formatMessage(
+                { id: getTranslation('audiences.delete.body'), defaultMessage: '"{name}" ({key}) will be deleted.' },
+                { name: deleting.name, key: deleting.key }
+              )
+            : ''
+        }
+        cancelLabel={formatMessage({ id: getTranslation('audiences.cancel'), defaultMessage: 'Cancel' })}
+        confirmLabel={formatMessage({ id: getTranslation('audiences.delete'), defaultMessage: 'Delete' })}
+      />
       <Dialog.Root open={refusal !== null} onOpenChange={(open: boolean) => (open ? undefined : setRefusal(null))}>
         <Dialog.Content>
           <Dialog.Header>

@@ -7,12 +7,13 @@ import { useIntl } from 'react-intl';
 
 import { ExplainTree } from '../components/TestPanel/ExplainTree';
 import { SIGNAL_PRESETS } from '../components/TestPanel/presets';
-import { adminApi, errorMessage, type ConditionEvaluation } from '../utils/api';
+import { evaluateCondition, type ConditionEvaluation } from '../api';
+import { errorMessage } from '../utils/api';
 import { getTranslation } from '../utils/getTranslation';
 
 /** Tries one condition against a sample visitor (`POST /personalize/evaluate` with a condition). */
 export const ConditionTester = ({ condition }: { condition: unknown }) => {
-  const { post } = useFetchClient();
+  const client = useFetchClient();
   const { formatMessage } = useIntl();
   const [preset, setPreset] = useState(SIGNAL_PRESETS[0].id);
   const [result, setResult] = useState<ConditionEvaluation | null>(null);
@@ -21,8 +22,7 @@ export const ConditionTester = ({ condition }: { condition: unknown }) => {
   const run = async () => {
     const signals = SIGNAL_PRESETS.find((candidate) => candidate.id === preset)?.signals ?? {};
     try {
-      const { data } = await post<{ data: ConditionEvaluation }>(adminApi.evaluate, { condition, signals });
-      setResult(data.data);
+      setResult(await evaluateCondition(client, { condition, signals }));
       setError(null);
     } catch (reason) {
       setResult(null);

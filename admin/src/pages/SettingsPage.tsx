@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { Badge, Button, Flex, Grid, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Button, Flex, Grid, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Database, Lightning, Server, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import { getSettings, purgeCaches, type SettingsData } from '../api';
+import { ColumnHeader } from '../components/ColumnHeader';
 import { Card, Code, Figure, type FigureProps } from '../components/Figure';
-import { adminApi, errorMessage, PERMISSIONS, type SettingsData } from '../utils/api';
+import { SectionTitle } from '../components/SectionTitle';
+import { errorMessage, PERMISSIONS } from '../utils/api';
 import { getTranslation } from '../utils/getTranslation';
 import {
   configSections,
@@ -205,26 +208,18 @@ const TierTable = ({ cache, compiledConditions, t }: { cache: CacheStatsView; co
   ];
   return (
     <Card testId="cache-stats">
-      <Flex direction="column" alignItems="stretch" gap={1}>
-        <Typography variant="delta" tag="h2">
-          {t('cache.title', 'Cache')}
-        </Typography>
-        <Typography variant="pi" textColor="neutral600">
-          {t(
-            'cache.description',
-            'Resolved entries are kept in memory (L1) and, when Redis is configured, in Redis (L2) for every instance. A purge drops them everywhere.'
-          )}
-        </Typography>
-      </Flex>
+      <SectionTitle
+        title={t('cache.title', 'Cache')}
+        description={t(
+          'cache.description',
+          'Resolved entries are kept in memory (L1) and, when Redis is configured, in Redis (L2) for every instance. A purge drops them everywhere.'
+        )}
+      />
       <Table colCount={headers.length} rowCount={tiers.length + 1}>
         <Thead>
           <Tr>
             {headers.map((header) => (
-              <Th key={header}>
-                <Typography variant="sigma" textColor="neutral600">
-                  {header}
-                </Typography>
-              </Th>
+              <ColumnHeader key={header}>{header}</ColumnHeader>
             ))}
           </Tr>
         </Thead>
@@ -299,14 +294,10 @@ const ConfigTable = ({ config, t }: { config: Record<string, unknown>; t: T }) =
   const sections = configSections(config);
   return (
     <Card testId="active-config">
-      <Flex direction="column" alignItems="stretch" gap={1}>
-        <Typography variant="delta" tag="h2">
-          {t('config.title', 'Configuration')}
-        </Typography>
-        <Typography variant="pi" textColor="neutral600">
-          {t('config.description', 'As set in config/plugins under personalize.config, with the defaults filled in. Secrets are never shown.')}
-        </Typography>
-      </Flex>
+      <SectionTitle
+        title={t('config.title', 'Configuration')}
+        description={t('config.description', 'As set in config/plugins under personalize.config, with the defaults filled in. Secrets are never shown.')}
+      />
       {sections.map((section) => (
         <Flex key={section.key} direction="column" alignItems="stretch" gap={2} data-testid={`config-section-${section.key}`}>
           <Typography variant="sigma" textColor="neutral600" tag="h3">
@@ -315,16 +306,8 @@ const ConfigTable = ({ config, t }: { config: Record<string, unknown>; t: T }) =
           <Table colCount={2} rowCount={section.rows.length + 1}>
             <Thead>
               <Tr>
-                <Th style={{ width: '55%' }}>
-                  <Typography variant="sigma" textColor="neutral600">
-                    {t('config.setting', 'Setting')}
-                  </Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma" textColor="neutral600">
-                    {t('config.value', 'Value')}
-                  </Typography>
-                </Th>
+                <ColumnHeader style={{ width: '55%' }}>{t('config.setting', 'Setting')}</ColumnHeader>
+                <ColumnHeader>{t('config.value', 'Value')}</ColumnHeader>
               </Tr>
             </Thead>
             <Tbody>
@@ -359,7 +342,7 @@ const ConfigTable = ({ config, t }: { config: Record<string, unknown>; t: T }) =
 
 /** The active configuration (secrets masked), cache figures and "purge all". */
 const SettingsContent = () => {
-  const { get, post } = useFetchClient();
+  const client = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatMessage } = useIntl();
   const t: T = useCallback(
@@ -373,12 +356,11 @@ const SettingsContent = () => {
 
   const load = useCallback(async () => {
     try {
-      const { data } = await get<{ data: SettingsData }>(adminApi.settings);
-      setSettings(data.data);
+      setSettings(await getSettings(client));
     } catch {
       setFailed(true);
     }
-  }, [get]);
+  }, [client]);
 
   useEffect(() => {
     void load();
@@ -393,7 +375,7 @@ const SettingsContent = () => {
   const purge = async () => {
     setPurging(true);
     try {
-      await post(adminApi.purge, {});
+      await purgeCaches(client);
       toggleNotification({ type: 'success', message: t('purged', 'Every cached personalized response was purged') });
       await load();
     } catch (error) {
@@ -435,9 +417,7 @@ const SettingsContent = () => {
               </>
             ) : (
               <Card testId="cache-stats">
-                <Typography variant="delta" tag="h2">
-                  {t('cache.title', 'Cache')}
-                </Typography>
+                <SectionTitle title={t('cache.title', 'Cache')} />
                 <Typography textColor="neutral600">{t('cache.none', 'This version has no delivery cache.')}</Typography>
               </Card>
             )}

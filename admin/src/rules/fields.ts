@@ -1,4 +1,4 @@
-import type { SignalDescriptor, SignalVocabulary } from '../utils/api';
+import type { SignalDescriptor, SignalVocabulary } from '../api';
 import { getTranslation, type FormatMessage, type MessageDescriptor } from '../utils/getTranslation';
 import { signalLabel } from './signalLabels';
 import { AUDIENCE_FIELD, EXPERIMENT_FIELD, JSON_FIELD, type BuilderOperator } from './types';

@@ -36,6 +36,12 @@ export interface AudienceUsage {
   variantName: string;
 }
 
+/** Where one audience is used: the `details` of the 409 that refuses to delete it. */
+export interface AudienceUses {
+  entries: AudienceUsage[];
+  audiences: string[];
+}
+
 export interface UsageReport {
   /** Audience key → the variants that name it directly. */
   entries: Record<string, AudienceUsage[]>;

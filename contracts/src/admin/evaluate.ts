@@ -43,6 +43,8 @@ export const evaluateBodySchema = z
   });
 
 export type EvaluateBody = z.infer<typeof evaluateBodySchema>;
+/** The request as the admin sends it (`status` and `signals` have defaults). */
+export type EvaluateInput = z.input<typeof evaluateBodySchema>;
 
 /** How one variant fared against the test signals. */
 export interface VariantOutcome {

@@ -11,7 +11,7 @@ import { buildEntries, buildGroups, defaultValue, entryFor, operatorsFor } from 
 import { fromJsonLogic, toJsonLogic } from '../../rules/jsonLogic';
 import { describeCondition } from '../../rules/summary';
 import { checkCondition, describeProblem, parseConditionText, ruleProblems } from '../../rules/validate';
-import type { Audience } from '../../utils/api';
+import type { Audience } from '../../api';
 import { getTranslation } from '../../utils/getTranslation';
 import type { BuilderContext } from './context';
 import { AddGroupAction, AddRuleAction, CombinatorSelector, NotToggle, OperatorSelector, RemoveAction } from './controls';

@@ -1,4 +1,4 @@
-import type { Audience } from '../../utils/api';
+import type { Audience } from '../../api';
 import type { FieldEntry } from '../../rules/fields';
 
 /** What every builder control needs, passed through react-querybuilder's `context` prop. */

@@ -1,7 +1,7 @@
 import { Badge, Box, Flex, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 
-import type { ExperimentMeta } from '../../utils/api';
+import type { ExperimentMeta } from '../../api';
 import { getTranslation, type FormatMessage } from '../../utils/getTranslation';
 import { Code } from '../Figure';
 

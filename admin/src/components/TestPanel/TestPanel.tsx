@@ -19,7 +19,8 @@ import { useIntl } from 'react-intl';
 
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { describeCapped, describeMissing, describeReason, type ReasonContext } from '../../rules/reasons';
-import { adminApi, errorDetails, errorMessage, type VariantOutcome, type VariantsEvaluation } from '../../utils/api';
+import { evaluateVariants, type VariantOutcome, type VariantsEvaluation } from '../../api';
+import { errorDetails, errorMessage } from '../../utils/api';
 import { getTranslation, type FormatMessage } from '../../utils/getTranslation';
 import { describeVisitorIdProblem, visitorIdProblem } from '../../utils/visitorId';
 import { ExperimentsSummary } from './ExperimentsSummary';
@@ -78,7 +79,7 @@ const conditionsOf = (variants: unknown[]): Record<string, unknown> =>
  * only for admins who may see visitors' data (the server refuses the id to the others).
  */
 export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps) => {
-  const { post } = useFetchClient();
+  const client = useFetchClient();
   const { formatMessage } = useIntl();
   const [preset, setPreset] = useState(SIGNAL_PRESETS[0].id);
   const [text, setText] = useState(JSON.stringify(SIGNAL_PRESETS[0].signals, null, 2));
@@ -108,9 +109,7 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
     }
     setRunning(true);
     try {
-      const body = { ...request, signals, ...(trimmedVisitorId ? { visitorId: trimmedVisitorId } : {}) };
-      const { data } = await post<{ data: VariantsEvaluation }>(adminApi.evaluate, body);
-      setResult(data.data);
+      setResult(await evaluateVariants(client, { ...request, signals, ...(trimmedVisitorId ? { visitorId: trimmedVisitorId } : {}) }));
     } catch (reason) {
       const details = errorDetails(reason);
       setResult(null);

@@ -1,7 +1,7 @@
 import { Badge, Box, Flex, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 
-import type { VariantsEvaluation } from '../../utils/api';
+import type { VariantsEvaluation } from '../../api';
 import { Code } from '../Figure';
 import { getTranslation } from '../../utils/getTranslation';
 

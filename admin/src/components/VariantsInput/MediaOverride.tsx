@@ -6,21 +6,9 @@ import { useFetchClient, useStrapiApp } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
 import type { AttributeLike } from '../../../../contracts/src/schema-types';
+import { getUploadFile, type MediaFile } from '../../api';
 import { getTranslation } from '../../utils/getTranslation';
 import { mediaIds } from './currentValue';
-
-/** A file of the media library, as its admin API and dialog give it. */
-export interface MediaFile {
-  id: number;
-  name: string;
-  url: string;
-  mime?: string;
-  ext?: string;
-  width?: number | null;
-  height?: number | null;
-  alternativeText?: string | null;
-  formats?: { thumbnail?: { url: string } } | null;
-}
 
 interface MediaLibraryDialogProps {
   allowedTypes?: string[];
@@ -40,7 +28,7 @@ const thumbnailOf = (file: MediaFile) => backendUrl(file.formats?.thumbnail?.url
 
 /** The files of the ids, from what is known or read from the upload plugin's admin API. */
 const useMediaFiles = (ids: number[]) => {
-  const { get } = useFetchClient();
+  const client = useFetchClient();
   const [, setVersion] = useState(0);
   const key = ids.join(',');
   useEffect(() => {
@@ -50,8 +38,7 @@ const useMediaFiles = (ids: number[]) => {
     void Promise.all(
       unknown.map(async (id) => {
         try {
-          const { data } = await get<MediaFile>(`/upload/files/${id}`);
-          knownFiles.set(id, data);
+          knownFiles.set(id, await getUploadFile(client, id));
         } catch {
           knownFiles.set(id, 'missing');
         }
@@ -61,7 +48,7 @@ const useMediaFiles = (ids: number[]) => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, get]);
+  }, [key, client]);
   return ids.map((id) => ({ id, file: knownFiles.get(id) }));
 };
 

@@ -5,7 +5,7 @@ import { useIntl } from 'react-intl';
 
 import type { Variant } from '../../../../contracts/src/variants/schema';
 import type { SchemaLike } from '../../../../contracts/src/schema-types';
-import type { Audience } from '../../utils/api';
+import type { Audience } from '../../api';
 import { getTranslation } from '../../utils/getTranslation';
 import { issuesAt, type VariantIssue } from '../../utils/validateVariants';
 import { RuleBuilder } from '../RuleBuilder/RuleBuilder';

@@ -8,12 +8,8 @@ import {
 } from '@strapi/strapi/admin';
 
 import type { AttributeLike, SchemaLike } from '../../../../contracts/src/schema-types';
+import { getRelations } from '../../api';
 import { isRelationChanges, toOverrideValue, type ComponentAttributes, type RelationRef } from './currentValue';
-
-interface RelationsPage {
-  results: RelationRef[];
-  pagination?: { page: number; pageCount: number };
-}
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 20;
@@ -24,7 +20,7 @@ const MAX_PAGES = 20;
  * the content manager's relations endpoint (as its relations input does) and merged with them.
  */
 export const useCurrentOverrideValues = (schema: SchemaLike, currentValues: Record<string, unknown>) => {
-  const { get } = useFetchClient();
+  const client = useFetchClient();
   const cm = unstable_useContentManagerContext();
   const [{ query }] = useQueryParams<{ plugins?: { i18n?: { locale?: string } }; status?: string }>();
   const locale = query.plugins?.i18n?.locale;
@@ -46,16 +42,14 @@ export const useCurrentOverrideValues = (schema: SchemaLike, currentValues: Reco
       if (!documentId) return [];
       const pages: RelationRef[][] = [];
       for (let page = 1; page <= MAX_PAGES; page += 1) {
-        const { data } = await get<RelationsPage>(`/content-manager/relations/${cm.model}/${documentId}/${field}`, {
-          params: { ...params, page, pageSize: PAGE_SIZE },
-        });
+        const data = await getRelations(client, cm.model, documentId, field, { ...params, page, pageSize: PAGE_SIZE });
         pages.push(data.results ?? []);
         if (!data.pagination || page >= data.pagination.pageCount) break;
       }
       // Newest first, page after page, as the content manager asks for them: reversed, the display order.
       return pages.flat().reverse();
     },
-    [get, cm.model, documentId, params]
+    [client, cm.model, documentId, params]
   );
 
   /**

@@ -1,26 +1,27 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { Alert, Badge, Box, Button, Flex, Grid, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Alert, Badge, Box, Button, Flex, Grid, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, ArrowLeft, Pencil, Sparkle } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { Link as RouterLink, useParams } from 'react-router-dom';
 
+import {
+  getExperiment,
+  getExperimentResults,
+  updateBanditWeights,
+  type Experiment,
+  type ExperimentResult,
+  type ExperimentResults,
+} from '../../api';
+import { ColumnHeader } from '../../components/ColumnHeader';
 import { Card } from '../../components/Figure';
+import { SectionTitle } from '../../components/SectionTitle';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { banditSeries, cumulateDaily } from '../../experiments/daily';
 import { modeLabel, skipLabel, useT, verdictLabel, type T } from '../../experiments/i18n';
 import { liftRows, observedShares, resultsByGoal, verdictOf, type Verdict } from '../../experiments/verdict';
-import {
-  adminApi,
-  errorMessage,
-  errorStatus,
-  type BanditUpdateResponse,
-  type Experiment,
-  type ExperimentResult,
-  type ExperimentResults,
-  type ExperimentResultsResponse,
-} from '../../utils/api';
+import { errorMessage, errorStatus } from '../../utils/api';
 import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, usePercent, type ChartArm } from './charts';
 import { EXPERIMENTS_PATH } from '../../experiments/paths';
 import { LifecycleActions, StatusBadge } from './LifecycleActions';
@@ -32,13 +33,8 @@ const VERDICT_BADGE: Record<Verdict, 'success' | 'danger' | 'neutral' | 'seconda
   'no-data': 'secondary',
 };
 
-const Header = ({ children }: { children: React.ReactNode }) => (
-  <Th style={{ whiteSpace: 'normal', verticalAlign: 'bottom' }}>
-    <Typography variant="sigma" textColor="neutral600">
-      {children}
-    </Typography>
-  </Th>
-);
+/** Long column names wrap, and the row of them stays aligned at the bottom. */
+const WRAPPING: React.CSSProperties = { whiteSpace: 'normal', verticalAlign: 'bottom' };
 
 /** The sample-ratio-mismatch banner: the split is off, what to check, and not to trust the results meanwhile. */
 const SrmBanner = ({ results, arms, t }: { results: ExperimentResults; arms: ChartArm[]; t: T }) => {
@@ -90,14 +86,14 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
     <Table colCount={8} rowCount={results.arms.length + 1} data-testid={`results-table-${goal}`}>
       <Thead>
         <Tr>
-          <Header>{t('table.arm', 'Arm')}</Header>
-          <Header>{t('table.weight', 'Weight')}</Header>
-          <Header>{t('table.units', 'Visitors')}</Header>
-          <Header>{primary ? (kind === 'mean' ? t('table.mean', 'Mean') : t('table.rate', 'Conversion rate')) : t('table.goal', 'Goal')}</Header>
-          <Header>{t('table.lift', 'Relative lift')}</Header>
-          <Header>{t('table.sequential', 'Sequential 95% interval')}</Header>
-          <Header>{t('table.chanceToWin', 'Chance to win')}</Header>
-          <Header>{t('table.verdict', 'Verdict')}</Header>
+          <ColumnHeader style={WRAPPING}>{t('table.arm', 'Arm')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{t('table.weight', 'Weight')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{t('table.units', 'Visitors')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{primary ? (kind === 'mean' ? t('table.mean', 'Mean') : t('table.rate', 'Conversion rate')) : t('table.goal', 'Goal')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{t('table.lift', 'Relative lift')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{t('table.sequential', 'Sequential 95% interval')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{t('table.chanceToWin', 'Chance to win')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{t('table.verdict', 'Verdict')}</ColumnHeader>
         </Tr>
       </Thead>
       <Tbody>
@@ -155,7 +151,7 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
 export const ExperimentResultsPage = () => {
   const { documentId = '' } = useParams<{ documentId: string }>();
   const t = useT();
-  const { get, post } = useFetchClient();
+  const client = useFetchClient();
   const { formatDate, formatNumber } = useIntl();
   const percent = usePercent();
   const { toggleNotification } = useNotification();
@@ -170,19 +166,16 @@ export const ExperimentResultsPage = () => {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const [one, many] = await Promise.all([
-        get<{ data: Experiment }>(adminApi.experiment(documentId)),
-        get<ExperimentResultsResponse>(adminApi.experimentResults(documentId)),
-      ]);
-      setExperiment(one.data.data);
-      setResults(many.data.data);
+      const [one, many] = await Promise.all([getExperiment(client, documentId), getExperimentResults(client, documentId)]);
+      setExperiment(one);
+      setResults(many);
       setError(null);
     } catch (reason) {
       setError({ status: errorStatus(reason), message: errorMessage(reason) });
     } finally {
       setLoading(false);
     }
-  }, [get, documentId]);
+  }, [client, documentId]);
 
   useEffect(() => {
     void load();
@@ -191,11 +184,11 @@ export const ExperimentResultsPage = () => {
   const updateBandit = async () => {
     setUpdating(true);
     try {
-      const { data } = await post<BanditUpdateResponse>(adminApi.banditUpdate(documentId), {});
+      const update = await updateBanditWeights(client, documentId);
       setBanditMessage(
-        data.data.updated
-          ? { ok: true, text: t('bandit.updated', 'Weights updated: {weights}', { weights: data.data.weights.map((weight) => percent(weight)).join(' / ') }) }
-          : { ok: false, text: skipLabel(data.data.reason, t) }
+        update.updated
+          ? { ok: true, text: t('bandit.updated', 'Weights updated: {weights}', { weights: update.weights.map((weight) => percent(weight)).join(' / ') }) }
+          : { ok: false, text: skipLabel(update.reason, t) }
       );
       await load();
     } catch (reason) {
@@ -286,17 +279,13 @@ export const ExperimentResultsPage = () => {
             </Typography>
 
             <Card testId="results-summary">
-              <Flex direction="column" alignItems="stretch" gap={1}>
-                <Typography variant="delta" tag="h2">
-                  {t('results.summary', 'Each arm against the baseline')}
-                </Typography>
-                <Typography variant="pi" textColor="neutral600">
-                  {t(
-                    'results.summary.description',
-                    'Read the sequential interval: it stays valid however often you look. An arm is better when its whole interval is above 0%. "Not enough data" until every arm has visitors and the baseline has conversions.'
-                  )}
-                </Typography>
-              </Flex>
+              <SectionTitle
+                title={t('results.summary', 'Each arm against the baseline')}
+                description={t(
+                  'results.summary.description',
+                  'Read the sequential interval: it stays valid however often you look. An arm is better when its whole interval is above 0%. "Not enough data" until every arm has visitors and the baseline has conversions.'
+                )}
+              />
               {goals.length === 0 ? (
                 <Typography textColor="neutral600">{t('results.none', 'No visitor in the experiment yet.')}</Typography>
               ) : (
@@ -318,21 +307,19 @@ export const ExperimentResultsPage = () => {
             {results.bandit ? (
               <Card testId="bandit-panel">
                 <Flex justifyContent="space-between" wrap="wrap" gap={2}>
-                  <Flex direction="column" alignItems="stretch" gap={1}>
-                    <Typography variant="delta" tag="h2">
-                      {t('bandit.title', 'Bandit weights')}
-                    </Typography>
-                    <Typography variant="pi" textColor="neutral600">
-                      {results.bandit.nextUpdateAt
+                  <SectionTitle
+                    title={t('bandit.title', 'Bandit weights')}
+                    description={
+                      results.bandit.nextUpdateAt
                         ? t('bandit.next', 'Now {weights}. Next update: {at}.', {
                             weights: results.bandit.weights.map((weight, index) => `${resultArms[index]?.label ?? ''} ${percent(weight)}`).join(', '),
                             at: formatDate(results.bandit.nextUpdateAt, { dateStyle: 'medium', timeStyle: 'short' }),
                           })
                         : t('bandit.now', 'Now {weights}. No update is scheduled (not running).', {
                             weights: results.bandit.weights.map((weight, index) => `${resultArms[index]?.label ?? ''} ${percent(weight)}`).join(', '),
-                          })}
-                    </Typography>
-                  </Flex>
+                          })
+                    }
+                  />
                   {canManageExperiments && experiment.status === 'running' ? (
                     <Button variant="secondary" startIcon={<Sparkle />} loading={updating} onClick={updateBandit}>
                       {t('bandit.update', 'Update weights now')}

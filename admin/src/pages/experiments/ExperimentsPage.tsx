@@ -1,32 +1,27 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { Box, Button, Dialog, Flex, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, IconButton, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { ChartPie, Pencil, Plus, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
 
+import { deleteExperiment, getExperimentResults, getExperiments, type Experiment, type ExperimentResults } from '../../api';
+import { ColumnHeader } from '../../components/ColumnHeader';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Code } from '../../components/Figure';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { modeLabel, useT, verdictLabel } from '../../experiments/i18n';
 import { primaryResults, verdictOf } from '../../experiments/verdict';
-import { adminApi, errorMessage, type Experiment, type ExperimentResults, type ExperimentResultsResponse } from '../../utils/api';
+import { errorMessage } from '../../utils/api';
 import { usePercent } from './charts';
 import { EXPERIMENTS_PATH } from '../../experiments/paths';
 import { StatusBadge } from './LifecycleActions';
 
-const Header = ({ children }: { children: React.ReactNode }) => (
-  <Th>
-    <Typography variant="sigma" textColor="neutral600">
-      {children}
-    </Typography>
-  </Th>
-);
-
 /** The experiments: status, arms and weights, visitors and lift so far; create, edit, results, delete. */
 export const ExperimentsPage = () => {
   const t = useT();
-  const { get, del } = useFetchClient();
+  const client = useFetchClient();
   const { formatNumber } = useIntl();
   const percent = usePercent();
   const navigate = useNavigate();
@@ -39,14 +34,13 @@ export const ExperimentsPage = () => {
 
   const load = useCallback(async () => {
     try {
-      const { data } = await get<{ data: Experiment[] }>(adminApi.experiments);
-      setExperiments(data.data);
-      const started = data.data.filter((experiment) => experiment.status !== 'draft');
+      const list = await getExperiments(client);
+      setExperiments(list);
+      const started = list.filter((experiment) => experiment.status !== 'draft');
       const loaded = await Promise.all(
         started.map(async (experiment) => {
           try {
-            const response = await get<ExperimentResultsResponse>(adminApi.experimentResults(experiment.documentId));
-            return [experiment.documentId, response.data.data] as const;
+            return [experiment.documentId, await getExperimentResults(client, experiment.documentId)] as const;
           } catch {
             return [experiment.documentId, null] as const;
           }
@@ -56,7 +50,7 @@ export const ExperimentsPage = () => {
     } catch {
       setError(true);
     }
-  }, [get]);
+  }, [client]);
 
   useEffect(() => {
     void load();
@@ -65,7 +59,7 @@ export const ExperimentsPage = () => {
   const remove = async (experiment: Experiment) => {
     setDeleting(null);
     try {
-      await del(adminApi.experiment(experiment.documentId));
+      await deleteExperiment(client, experiment.documentId);
       toggleNotification({ type: 'success', message: t('deleted', 'Experiment "{name}" deleted', { name: experiment.name }) });
       await load();
     } catch (reason) {
@@ -102,12 +96,12 @@ export const ExperimentsPage = () => {
             <Table colCount={7} rowCount={experiments.length + 1}>
               <Thead>
                 <Tr>
-                  <Header>{t('list.name', 'Name')}</Header>
-                  <Header>{t('list.status', 'Status')}</Header>
-                  <Header>{t('list.arms', 'Arms')}</Header>
-                  <Header>{t('list.units', 'Visitors')}</Header>
-                  <Header>{t('list.lift', 'Lift (sequential interval)')}</Header>
-                  <Header>{t('list.actions', 'Actions')}</Header>
+                  <ColumnHeader>{t('list.name', 'Name')}</ColumnHeader>
+                  <ColumnHeader>{t('list.status', 'Status')}</ColumnHeader>
+                  <ColumnHeader>{t('list.arms', 'Arms')}</ColumnHeader>
+                  <ColumnHeader>{t('list.units', 'Visitors')}</ColumnHeader>
+                  <ColumnHeader>{t('list.lift', 'Lift (sequential interval)')}</ColumnHeader>
+                  <ColumnHeader>{t('list.actions', 'Actions')}</ColumnHeader>
                 </Tr>
               </Thead>
               <Tbody>
@@ -200,24 +194,15 @@ export const ExperimentsPage = () => {
           )}
         </Layouts.Content>
       </Page.Main>
-      <Dialog.Root open={deleting !== null} onOpenChange={(open: boolean) => (open ? undefined : setDeleting(null))}>
-        <Dialog.Content>
-          <Dialog.Header>{t('delete.title', 'Delete this experiment?')}</Dialog.Header>
-          <Dialog.Body>
-            {deleting ? t('delete.body', '"{name}" ({key}) and its settings will be deleted.', { name: deleting.name, key: deleting.key }) : null}
-          </Dialog.Body>
-          <Dialog.Footer>
-            <Dialog.Cancel>
-              <Button variant="tertiary">{t('cancel', 'Cancel')}</Button>
-            </Dialog.Cancel>
-            <Dialog.Action>
-              <Button variant="danger-light" onClick={() => deleting && remove(deleting)}>
-                {t('delete', 'Delete')}
-              </Button>
-            </Dialog.Action>
-          </Dialog.Footer>
-        </Dialog.Content>
-      </Dialog.Root>
+      <ConfirmDialog
+        open={deleting !== null}
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => deleting && remove(deleting)}
+        title={t('delete.title', 'Delete this experiment?')}
+        description={deleting ? t('delete.body', '"{name}" ({key}) and its settings will be deleted.', { name: deleting.name, key: deleting.key }) : ''}
+        cancelLabel={t('cancel', 'Cancel')}
+        confirmLabel={t('delete', 'Delete')}
+      />
     </>
   );
 };

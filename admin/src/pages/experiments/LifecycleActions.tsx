@@ -1,11 +1,13 @@
 import { useState } from 'react';
 
-import { Badge, Button, Dialog, Flex } from '@strapi/design-system';
+import { Badge, Button, Flex } from '@strapi/design-system';
 import { Clock, Play, Stop } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 
+import { changeExperimentStatus, type ExperimentAction, type Experiment } from '../../api';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { STATUS_BADGE, statusLabel, type T } from '../../experiments/i18n';
-import { adminApi, errorMessage, type Experiment } from '../../utils/api';
+import { errorMessage } from '../../utils/api';
 
 export const StatusBadge = ({ status, t }: { status: Experiment['status']; t: T }) => (
   <Badge variant={STATUS_BADGE[status]} data-testid="experiment-status">
@@ -31,16 +33,15 @@ export const LifecycleActions = ({
   disabled?: boolean;
   t: T;
 }) => {
-  const { post } = useFetchClient();
+  const client = useFetchClient();
   const { toggleNotification } = useNotification();
-  const [busy, setBusy] = useState<'start' | 'pause' | 'stop' | null>(null);
+  const [busy, setBusy] = useState<ExperimentAction | null>(null);
   const [confirmStop, setConfirmStop] = useState(false);
 
-  const act = async (action: 'start' | 'pause' | 'stop') => {
+  const act = async (action: ExperimentAction) => {
     setBusy(action);
     try {
-      const { data } = await post<{ data: Experiment }>(adminApi.experimentAction(experiment.documentId, action), {});
-      onChanged(data.data);
+      onChanged(await changeExperimentStatus(client, experiment.documentId, action));
       toggleNotification({
         type: 'success',
         message:
@@ -75,28 +76,20 @@ export const LifecycleActions = ({
           {t('lifecycle.stop', 'Stop')}
         </Button>
       ) : null}
-      <Dialog.Root open={confirmStop} onOpenChange={(open: boolean) => setConfirmStop(open)}>
-        <Dialog.Content>
-          <Dialog.Header>{t('lifecycle.stop.title', 'Stop this experiment?')}</Dialog.Header>
-          <Dialog.Body>
-            {t(
-              'lifecycle.stop.body',
-              'Stopping is final: "{name}" cannot run again, and every visitor gets the entry as if the experiment did not exist. Its results stay readable.',
-              { name: experiment.name }
-            )}
-          </Dialog.Body>
-          <Dialog.Footer>
-            <Dialog.Cancel>
-              <Button variant="tertiary">{t('cancel', 'Cancel')}</Button>
-            </Dialog.Cancel>
-            <Dialog.Action>
-              <Button variant="danger" onClick={() => act('stop')}>
-                {t('lifecycle.stop.confirm', 'Stop the experiment')}
-              </Button>
-            </Dialog.Action>
-          </Dialog.Footer>
-        </Dialog.Content>
-      </Dialog.Root>
+      <ConfirmDialog
+        open={confirmStop}
+        onCancel={() => setConfirmStop(false)}
+        onConfirm={() => act('stop')}
+        title={t('lifecycle.stop.title', 'Stop this experiment?')}
+        description={t(
+          'lifecycle.stop.body',
+          'Stopping is final: "{name}" cannot run again, and every visitor gets the entry as if the experiment did not exist. Its results stay readable.',
+          { name: experiment.name }
+        )}
+        cancelLabel={t('cancel', 'Cancel')}
+        confirmLabel={t('lifecycle.stop.confirm', 'Stop the experiment')}
+        variant="danger"
+      />
     </Flex>
   );
 };

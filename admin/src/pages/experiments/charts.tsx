@@ -16,6 +16,7 @@ import {
   YAxis,
 } from 'recharts';
 
+import { SectionTitle } from '../../components/SectionTitle';
 import type { BanditPoint, CumulativeDay } from '../../experiments/daily';
 import type { T } from '../../experiments/i18n';
 import type { LiftRow } from '../../experiments/verdict';
@@ -69,16 +70,7 @@ export const ChartFigure = ({
     shadow="tableShadow"
     data-testid={testId}
   >
-    <Flex direction="column" alignItems="stretch" gap={1} tag="figcaption">
-      <Typography variant="delta" tag="h3">
-        {title}
-      </Typography>
-      {description ? (
-        <Typography variant="pi" textColor="neutral600">
-          {description}
-        </Typography>
-      ) : null}
-    </Flex>
+    <SectionTitle title={title} description={description} level="h3" tag="figcaption" />
     <Box aria-hidden="true" style={{ width: '100%', height: HEIGHT }} data-testid={`${testId}-drawing`}>
       <ResponsiveContainer width="100%" height={HEIGHT}>
         {children}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 
 import { useFetchClient } from '@strapi/strapi/admin';
 
+import { getContentTypes, getEntries, getEntry, getMainField, type CmEntry } from '../../api';
 import { errorMessage } from '../../utils/api';
 
 /** A content type that has the variants field: experiments can target its entries. */
@@ -26,29 +27,20 @@ export interface TargetVariant {
   enabled: boolean;
 }
 
-interface CmContentType {
-  uid: string;
-  kind: 'collectionType' | 'singleType';
-  isDisplayed?: boolean;
-  info?: { displayName?: string };
-  pluginOptions?: { i18n?: { localized?: boolean } };
-  attributes: Record<string, { type?: string; customField?: string }>;
-}
-
 const VARIANTS_FIELD = 'plugin::personalize.variants';
 
 /** The content types with a variants field (read from the Content Manager's API, as its pages do). */
 export const useTargetTypes = () => {
-  const { get } = useFetchClient();
+  const client = useFetchClient();
   const [types, setTypes] = useState<TargetType[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    get<{ data: CmContentType[] }>('/content-manager/content-types')
-      .then(({ data }) => {
+    getContentTypes(client)
+      .then((contentTypes) => {
         if (!live) return;
         setTypes(
-          data.data.flatMap((type) => {
+          contentTypes.flatMap((type) => {
             const field = Object.entries(type.attributes).find(([, attribute]) => attribute.customField === VARIANTS_FIELD)?.[0];
             return field
               ? [{ uid: type.uid, displayName: type.info?.displayName ?? type.uid, kind: type.kind, field, localized: Boolean(type.pluginOptions?.i18n?.localized) }]
@@ -60,14 +52,11 @@ export const useTargetTypes = () => {
     return () => {
       live = false;
     };
-  }, [get]);
+  }, [client]);
   return { types, error };
 };
 
-const entryPath = (type: TargetType, documentId: string) =>
-  type.kind === 'singleType' ? `/content-manager/single-types/${type.uid}` : `/content-manager/collection-types/${type.uid}/${documentId}`;
-
-const labelOf = (entry: Record<string, unknown>, mainField: string | undefined) => {
+const labelOf = (entry: CmEntry, mainField: string | undefined) => {
   const candidates = [mainField, 'title', 'name', 'headline', 'slug'];
   for (const field of candidates) {
     const value = field ? entry[field] : undefined;
@@ -78,7 +67,7 @@ const labelOf = (entry: Record<string, unknown>, mainField: string | undefined) 
 
 /** Entries of a target type (the first 100, by the Content Manager's list), for the entry picker. */
 export const useTargetEntries = (type: TargetType | undefined, locale: string | null) => {
-  const { get } = useFetchClient();
+  const client = useFetchClient();
   const [entries, setEntries] = useState<TargetEntry[] | null>(null);
   useEffect(() => {
     if (!type) {
@@ -88,18 +77,13 @@ export const useTargetEntries = (type: TargetType | undefined, locale: string | 
     let live = true;
     const params = locale ? { locale } : {};
     const load = async (): Promise<TargetEntry[]> => {
-      const configuration = await get<{ data: { contentType?: { settings?: { mainField?: string } } } }>(
-        `/content-manager/content-types/${type.uid}/configuration`
-      ).catch(() => null);
-      const mainField = configuration?.data.data.contentType?.settings?.mainField;
+      const mainField = await getMainField(client, type.uid).catch(() => undefined);
       if (type.kind === 'singleType') {
-        const { data } = await get<{ data: Record<string, unknown> }>(`/content-manager/single-types/${type.uid}`, { params });
-        return data.data?.documentId ? [{ documentId: String(data.data.documentId), label: labelOf(data.data, mainField) }] : [];
+        const entry = await getEntry(client, type, undefined, params);
+        return entry?.documentId ? [{ documentId: String(entry.documentId), label: labelOf(entry, mainField) }] : [];
       }
-      const { data } = await get<{ results: Record<string, unknown>[] }>(`/content-manager/collection-types/${type.uid}`, {
-        params: { ...params, page: 1, pageSize: 100 },
-      });
-      return data.results.map((entry) => ({ documentId: String(entry.documentId), label: labelOf(entry, mainField) }));
+      const found = await getEntries(client, type.uid, { ...params, page: 1, pageSize: 100 });
+      return found.map((entry) => ({ documentId: String(entry.documentId), label: labelOf(entry, mainField) }));
     };
     load()
       .then((found) => live && setEntries(found))
@@ -107,13 +91,13 @@ export const useTargetEntries = (type: TargetType | undefined, locale: string | 
     return () => {
       live = false;
     };
-  }, [get, type, locale]);
+  }, [client, type, locale]);
   return entries;
 };
 
 /** The variants of the target entry (its draft, in its locale), read through the Content Manager's API. */
 export const useTargetVariants = (type: TargetType | undefined, documentId: string | undefined, locale: string | null) => {
-  const { get } = useFetchClient();
+  const client = useFetchClient();
   const [variants, setVariants] = useState<TargetVariant[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
@@ -122,8 +106,8 @@ export const useTargetVariants = (type: TargetType | undefined, documentId: stri
       return;
     }
     try {
-      const { data } = await get<{ data: Record<string, unknown> }>(entryPath(type, documentId), { params: locale ? { locale } : {} });
-      const value = data.data?.[type.field] as { variants?: { id?: unknown; name?: unknown; enabled?: unknown }[] } | null | undefined;
+      const entry = await getEntry(client, type, documentId, locale ? { locale } : {});
+      const value = entry?.[type.field] as { variants?: { id?: unknown; name?: unknown; enabled?: unknown }[] } | null | undefined;
       setVariants(
         (value?.variants ?? [])
           .filter((variant) => typeof variant?.id === 'string')
@@ -134,7 +118,7 @@ export const useTargetVariants = (type: TargetType | undefined, documentId: stri
       setVariants(null);
       setError(errorMessage(reason));
     }
-  }, [get, type, documentId, locale]);
+  }, [client, type, documentId, locale]);
   useEffect(() => {
     void load();
   }, [load]);

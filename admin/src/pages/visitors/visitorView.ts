@@ -1,5 +1,5 @@
-import type { CapCounters } from '../../../engine/src/profile/types';
-import type { VisitorExport } from '../utils/api';
+import type { CapCounters } from '../../../../engine/src/profile/types';
+import type { VisitorExport } from '../../api';
 
 /**
  * The Visitors page's reading of `POST /personalize/visitors/lookup`: rows for the interests,

@@ -1,0 +1,37 @@
+import type {
+  BanditUpdateResponse,
+  Experiment,
+  ExperimentInput,
+  ExperimentResults,
+  ExperimentResultsResponse,
+} from '../../../contracts/src/experiments';
+import { routes, type Envelope, type ExperimentAction, type FetchClient } from './client';
+
+export const getExperiments = async (client: FetchClient): Promise<Experiment[]> =>
+  (await client.get<Envelope<Experiment[]>>(routes.experiments)).data.data;
+
+export const getExperiment = async (client: FetchClient, documentId: string): Promise<Experiment> =>
+  (await client.get<Envelope<Experiment>>(routes.experiment(documentId))).data.data;
+
+export const createExperiment = async (client: FetchClient, body: ExperimentInput): Promise<Experiment> =>
+  (await client.post<Envelope<Experiment>, ExperimentInput>(routes.experiments, body)).data.data;
+
+export const updateExperiment = async (client: FetchClient, documentId: string, body: ExperimentInput): Promise<Experiment> =>
+  (await client.put<Envelope<Experiment>, ExperimentInput>(routes.experiment(documentId), body)).data.data;
+
+export const deleteExperiment = async (client: FetchClient, documentId: string): Promise<Experiment> =>
+  (await client.del<Envelope<Experiment>>(routes.experiment(documentId))).data.data;
+
+/** Start (or resume), pause or stop; a transition the status does not allow is a 409 that says why. */
+export const changeExperimentStatus = async (
+  client: FetchClient,
+  documentId: string,
+  action: ExperimentAction
+): Promise<Experiment> => (await client.post<Envelope<Experiment>>(routes.experimentAction(documentId, action), {})).data.data;
+
+export const getExperimentResults = async (client: FetchClient, documentId: string): Promise<ExperimentResults> =>
+  (await client.get<ExperimentResultsResponse>(routes.experimentResults(documentId))).data.data;
+
+/** A bandit update now, under the same rules as the scheduled one (it may keep the weights, and says why). */
+export const updateBanditWeights = async (client: FetchClient, documentId: string): Promise<BanditUpdateResponse['data']> =>
+  (await client.post<BanditUpdateResponse>(routes.banditUpdate(documentId), {})).data.data;

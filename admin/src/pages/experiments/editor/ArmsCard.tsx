@@ -1,0 +1,35 @@
+import { Card } from '../../../components/Figure';
+import { SectionTitle } from '../../../components/SectionTitle';
+import { ArmsEditor } from '../ArmsEditor';
+import type { TargetVariant } from '../useTargets';
+import type { CardProps } from './props';
+
+/** The arms: keys, names, weights and, with a target, the variants each serves. */
+export const ArmsCard = ({
+  draft,
+  change,
+  errors,
+  readOnly,
+  started,
+  variants,
+  t,
+}: CardProps & { variants: TargetVariant[] | null }) => (
+  <Card testId="section-arms">
+    <SectionTitle
+      title={t('section.arms', 'Arms')}
+      description={t(
+        'section.arms.description',
+        'Each visitor in the experiment gets one arm, at random by the weights, and keeps it. Results compare each arm with the first.'
+      )}
+    />
+    <ArmsEditor
+      arms={draft.arms}
+      onChange={(arms) => change({ ...draft, arms })}
+      variants={draft.target ? (variants ?? []) : null}
+      errors={errors}
+      lockKeys={started}
+      disabled={readOnly}
+      t={t}
+    />
+  </Card>
+);
