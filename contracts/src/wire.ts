@@ -1,10 +1,25 @@
 /**
  * What crosses the wire between the browser SDK, the server and the admin: id patterns, header and
  * query parameter names, the events batch (docs/events.md), consent, and the resolve request and
- * response (docs/delivery.md). Plain types and constants with no import at all, so the SDK ships
- * them without zod; the server's zod schemas (ids.ts, events.ts, delivery.ts) are checked against
- * them by tests/unit/wire-types.test.ts.
+ * response (docs/delivery.md). Plain types and constants, without zod, so the SDK ships them; the
+ * only import is the event types, declared once in the engine, where the profile maths reads them.
+ * The server's zod schemas (ids.ts, events.ts, delivery.ts) are checked against these types by
+ * tests/unit/wire-types.test.ts.
  */
+import type { VisitorEvent } from '../../engine/src/profile/events';
+
+export type {
+  ClickEvent,
+  DismissEvent,
+  EngageEvent,
+  EntryReference as EntryRef,
+  EventBase,
+  HoverEvent,
+  PageEvent,
+  TrackEvent,
+  ViewEvent,
+  VisitorEvent,
+} from '../../engine/src/profile/events';
 
 // ---- Ids ----
 
@@ -60,64 +75,6 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The server's default limits of a batch (`events.maxBatch` may lower the first). */
 export const EVENT_BATCH_LIMITS = { maxBatch: 50, maxBatchBytes: 65536, tagsPerEvent: 20, propsPerEvent: 50 } as const;
-
-export interface EventBase {
-  /** 16–64 characters, unique per event. */
-  id: string;
-  /** Client time, ms since the epoch (the server rebases it by the batch's `sentAt`). */
-  ts: number;
-}
-
-/** The entry a `view`, `click`, `hover` or `dismiss` event names. */
-export interface EntryRef {
-  uid: string;
-  documentId: string;
-  /** The variant shown (its id), or null for the entry as published. */
-  variant?: string | null;
-  /** Interest tags (`TAG_PATTERN`), at most 20. */
-  tags?: string[];
-}
-
-export interface PageEvent extends EventBase {
-  type: 'page';
-  path?: string;
-  title?: string;
-  referrer?: string;
-  tags?: string[];
-}
-export interface ViewEvent extends EventBase, EntryRef {
-  type: 'view';
-}
-export interface ClickEvent extends EventBase, EntryRef {
-  type: 'click';
-}
-export interface HoverEvent extends EventBase, EntryRef {
-  type: 'hover';
-}
-export interface DismissEvent extends EventBase, EntryRef {
-  type: 'dismiss';
-}
-/** A page view's summary, sent when the page is left. */
-export interface EngageEvent extends EventBase {
-  type: 'engage';
-  dwellSec?: number;
-  scrollDepth?: number;
-  clicks?: number;
-  hovers?: number;
-  quickExit?: boolean;
-}
-/** A goal event (conversion, revenue...). */
-export interface TrackEvent extends EventBase {
-  type: 'track';
-  /** `TRACK_NAME_PATTERN` */
-  name: string;
-  /** At most 50. */
-  props?: Record<string, string | number | boolean | null>;
-  /** Within ±1e9. */
-  value?: number;
-}
-
-export type VisitorEvent = PageEvent | ViewEvent | ClickEvent | HoverEvent | DismissEvent | EngageEvent | TrackEvent;
 
 /** The body of `POST /api/personalize/events` (the server reads `events` one by one, as `unknown`, first). */
 export interface EventsEnvelope<TEvent = VisitorEvent> {

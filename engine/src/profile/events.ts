@@ -1,20 +1,24 @@
 /**
- * The visitor events of `POST /api/personalize/events` (DESIGN "Visitors and events"), as types.
- * contracts/src/events.ts validates them with zod; the profile maths below only reads them.
+ * The visitor events of `POST /api/personalize/events` (docs/events.md), as types: declared once
+ * here, where the profile maths reads them, and part of the wire contract the SDK shares
+ * (contracts/src/wire.ts re-exports them; contracts/src/events.ts validates them with zod, and
+ * tests/unit/wire-types.test.ts checks that the schema infers exactly these types).
  */
 
 /** `view`, `click`, `hover` and `dismiss` name an entry (and, when personalized, the variant served). */
 export interface EntryReference {
   uid: string;
   documentId: string;
+  /** The variant shown (its id), or null for the entry as published. */
   variant?: string | null;
+  /** Interest tags, `[a-z0-9_-]{1,64}`, at most 20. */
   tags?: string[];
 }
 
-interface EventBase {
-  /** 16–64 characters, made by the SDK. */
+export interface EventBase {
+  /** 16–64 characters, made by the SDK, unique per event. */
   id: string;
-  /** The client's clock (ms). */
+  /** The client's clock (ms since the epoch); the server rebases it by the batch's `sentAt`. */
   ts: number;
 }
 
@@ -26,10 +30,22 @@ export interface PageEvent extends EventBase {
   tags?: string[];
 }
 
-export interface ReferenceEvent extends EventBase, EntryReference {
-  type: 'view' | 'click' | 'hover' | 'dismiss';
+// One interface per type, as the events schema's discriminated union has them.
+export interface ViewEvent extends EventBase, EntryReference {
+  type: 'view';
 }
+export interface ClickEvent extends EventBase, EntryReference {
+  type: 'click';
+}
+export interface HoverEvent extends EventBase, EntryReference {
+  type: 'hover';
+}
+export interface DismissEvent extends EventBase, EntryReference {
+  type: 'dismiss';
+}
+export type ReferenceEvent = ViewEvent | ClickEvent | HoverEvent | DismissEvent;
 
+/** A page view's summary, sent when the page is left. */
 export interface EngageEvent extends EventBase {
   type: 'engage';
   dwellSec?: number;
@@ -39,10 +55,14 @@ export interface EngageEvent extends EventBase {
   quickExit?: boolean;
 }
 
+/** A goal event (conversion, revenue...). */
 export interface TrackEvent extends EventBase {
   type: 'track';
+  /** `[a-zA-Z][a-zA-Z0-9_.:-]{0,63}` */
   name: string;
+  /** At most 50. */
   props?: Record<string, string | number | boolean | null>;
+  /** Within ±1e9. */
   value?: number;
 }
 
