@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { AssignmentReason, ExperimentStatus } from '../../engine/src/experiments';
+import type { ExperimentStatus } from '../../engine/src/experiments';
 import { GOAL_VALUE_LIMITS } from '../../engine/src/experiments/exposure';
 import { TRACK_NAME_PATTERN } from './events';
 import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema } from './ids';
@@ -202,7 +202,6 @@ export const experimentUpdateSchema = z
 
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentData = z.infer<typeof experimentInputSchema>;
-export type ExperimentUpdate = z.infer<typeof experimentUpdateSchema>;
 export type ExperimentGoal = z.infer<typeof goalSchema>;
 export type ExperimentArm = z.infer<typeof armSchema>;
 export type ExperimentTarget = z.infer<typeof experimentTargetSchema>;
@@ -271,12 +270,8 @@ export const unknownArmVariants = (
   return unknown;
 };
 
-/** `meta.personalize.experiments[key]` of a resolve (DESIGN "Delivery"). */
-export interface ExperimentMeta {
-  arm?: string;
-  reason: Exclude<AssignmentReason, 'not-running'>;
-  bucket: number | null;
-}
+/** `meta.personalize.experiments[key]` of a resolve: a wire type (the SDK reads it too). */
+export type { ExperimentMeta } from './wire';
 
 // ---- GET /personalize/experiments/:documentId/results ----
 

@@ -254,11 +254,6 @@ export interface PersonalizeMeta {
   experiments?: Record<string, ExperimentMeta>;
 }
 
-/** `meta.personalize` of a personalized list on the plain content API: one outcome per entry, by documentId. */
-export interface PersonalizeListMeta {
-  entries: Record<string, PersonalizeMeta>;
-}
-
 /** `200` body of `POST /api/personalize/resolve`: the entry in Strapi's REST shape, overrides applied. */
 export interface ResolveResponse<TEntry = Record<string, unknown>> {
   data: TEntry;

@@ -21,6 +21,7 @@ import type { AssignmentReason } from '../../engine/src/experiments';
 import type { ConsentChoice } from '../../engine/src/profile/consent';
 import type { VisitorEventType } from '../../engine/src/profile/events';
 import { randomId } from '../../client/src/util';
+import type { EntryOutcome } from '../../server/src/delivery/pipeline';
 
 /** True only when A and B are the same type: an optional field on one side only is a difference. */
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -38,6 +39,8 @@ describe('wire types', () => {
     holds<Equals<Pick<z.infer<typeof contextSignalsSchema>, keyof wire.ContextSignals>, wire.ContextSignals>>();
     holds<Equals<z.infer<typeof capSchema>, wire.FrequencyCap>>();
     holds<Equals<ExperimentMeta, wire.ExperimentMeta>>();
+    // What delivery puts in `meta.personalize` (of /resolve, and of each entry of the plain API).
+    holds<Equals<EntryOutcome, wire.PersonalizeMeta>>();
     holds<Equals<wire.ExperimentMeta['reason'], Exclude<AssignmentReason, 'not-running'>>>();
     holds<Equals<wire.EventType, wire.VisitorEvent['type']>>();
     holds<Equals<wire.EventType, VisitorEventType>>();

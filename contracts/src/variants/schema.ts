@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { VARIANT_ID_PATTERN } from '../ids';
 import { jsonValueSchema } from '../json';
 
-export const VARIANTS_FIELD_NAME = 'variants';
 export const VARIANTS_CUSTOM_FIELD_UID = 'plugin::personalize.variants';
 
 /** A frequency cap (DESIGN "Frequency caps"): at most `max` `on` events per window, per visitor. */
