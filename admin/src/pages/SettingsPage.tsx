@@ -7,8 +7,8 @@ import { useIntl } from 'react-intl';
 
 import { getSettings, purgeCaches, type SettingsData } from '../api';
 import { ColumnHeader } from '../components/ColumnHeader';
-import { Card, Code, Figure, type FigureProps } from '../components/Figure';
-import { SectionTitle } from '../components/SectionTitle';
+import { Code, Figure, type FigureProps } from '../components/Figure';
+import { Section } from '../components/Section';
 import { errorMessage, PERMISSIONS } from '../utils/api';
 import { getTranslation } from '../utils/getTranslation';
 import {
@@ -207,14 +207,14 @@ const TierTable = ({ cache, compiledConditions, t }: { cache: CacheStatsView; co
     t('cache.tier.l2Misses', 'Redis misses'),
   ];
   return (
-    <Card testId="cache-stats">
-      <SectionTitle
-        title={t('cache.title', 'Cache')}
-        description={t(
-          'cache.description',
-          'Resolved entries are kept in memory (L1) and, when Redis is configured, in Redis (L2) for every instance. A purge drops them everywhere.'
-        )}
-      />
+    <Section
+      title={t('cache.title', 'Cache')}
+      description={t(
+        'cache.description',
+        'Resolved entries are kept in memory (L1) and, when Redis is configured, in Redis (L2) for every instance. A purge drops them everywhere.'
+      )}
+      testId="cache-stats"
+    >
       <Table colCount={headers.length} rowCount={tiers.length + 1}>
         <Thead>
           <Tr>
@@ -254,7 +254,7 @@ const TierTable = ({ cache, compiledConditions, t }: { cache: CacheStatsView; co
       <Typography variant="pi" textColor="neutral600" data-testid="compiled-conditions">
         {t('conditions.compiled', 'Compiled conditions in memory: {count}', { count: formatNumber(compiledConditions) })}
       </Typography>
-    </Card>
+    </Section>
   );
 };
 
@@ -293,11 +293,11 @@ const SettingValue = ({ row, t }: { row: ConfigRow; t: T }) => {
 const ConfigTable = ({ config, t }: { config: Record<string, unknown>; t: T }) => {
   const sections = configSections(config);
   return (
-    <Card testId="active-config">
-      <SectionTitle
-        title={t('config.title', 'Configuration')}
-        description={t('config.description', 'As set in config/plugins under personalize.config, with the defaults filled in. Secrets are never shown.')}
-      />
+    <Section
+      title={t('config.title', 'Configuration')}
+      description={t('config.description', 'As set in config/plugins under personalize.config, with the defaults filled in. Secrets are never shown.')}
+      testId="active-config"
+    >
       {sections.map((section) => (
         <Flex key={section.key} direction="column" alignItems="stretch" gap={2} data-testid={`config-section-${section.key}`}>
           <Typography variant="sigma" textColor="neutral600" tag="h3">
@@ -334,7 +334,7 @@ const ConfigTable = ({ config, t }: { config: Record<string, unknown>; t: T }) =
           </Table>
         </Flex>
       ))}
-    </Card>
+    </Section>
   );
 };
 
@@ -416,10 +416,9 @@ const SettingsContent = () => {
                 <TierTable cache={cache} compiledConditions={settings.conditions.compiledConditions} t={t} />
               </>
             ) : (
-              <Card testId="cache-stats">
-                <SectionTitle title={t('cache.title', 'Cache')} />
+              <Section title={t('cache.title', 'Cache')} testId="cache-stats">
                 <Typography textColor="neutral600">{t('cache.none', 'This version has no delivery cache.')}</Typography>
-              </Card>
+              </Section>
             )}
             <ConfigTable config={settings.config} t={t} />
           </Flex>

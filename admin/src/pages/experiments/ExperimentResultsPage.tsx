@@ -16,6 +16,7 @@ import {
 } from '../../api';
 import { ColumnHeader } from '../../components/ColumnHeader';
 import { Card } from '../../components/Figure';
+import { Section } from '../../components/Section';
 import { SectionTitle } from '../../components/SectionTitle';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { banditSeries, cumulateDaily } from '../../experiments/daily';
@@ -278,14 +279,14 @@ export const ExperimentResultsPage = () => {
                 : t('srm.bad', 'Traffic split: mismatch, see above.')}
             </Typography>
 
-            <Card testId="results-summary">
-              <SectionTitle
-                title={t('results.summary', 'Each arm against the baseline')}
-                description={t(
-                  'results.summary.description',
-                  'Read the sequential interval: it stays valid however often you look. An arm is better when its whole interval is above 0%. "Not enough data" until every arm has visitors and the baseline has conversions.'
-                )}
-              />
+            <Section
+              title={t('results.summary', 'Each arm against the baseline')}
+              description={t(
+                'results.summary.description',
+                'Read the sequential interval: it stays valid however often you look. An arm is better when its whole interval is above 0%. "Not enough data" until every arm has visitors and the baseline has conversions.'
+              )}
+              testId="results-summary"
+            >
               {goals.length === 0 ? (
                 <Typography textColor="neutral600">{t('results.none', 'No visitor in the experiment yet.')}</Typography>
               ) : (
@@ -302,7 +303,7 @@ export const ExperimentResultsPage = () => {
                   </Flex>
                 ))
               )}
-            </Card>
+            </Section>
 
             {results.bandit ? (
               <Card testId="bandit-panel">

@@ -2,8 +2,8 @@ import { Flex, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-sy
 import { useIntl } from 'react-intl';
 
 import { ColumnHeader } from '../../components/ColumnHeader';
-import { Card, Code } from '../../components/Figure';
-import { SectionTitle } from '../../components/SectionTitle';
+import { Code } from '../../components/Figure';
+import { Section } from '../../components/Section';
 import { useTimes, type CardProps } from './i18n';
 import { CAP_EVENTS, capRows } from './visitorView';
 
@@ -20,14 +20,14 @@ export const CapsCard = ({ data, t }: CardProps) => {
   const rows = capRows(data.caps);
   const now = data.decayed?.at ?? Date.now();
   return (
-    <Card testId="visitor-caps">
-      <SectionTitle
-        title={t('caps.title', 'Frequency caps')}
-        description={t(
-          'caps.description',
-          'What the caps count for this visitor, per variant (the last 100 of each kind are kept).'
-        )}
-      />
+    <Section
+      title={t('caps.title', 'Frequency caps')}
+      description={t(
+        'caps.description',
+        'What the caps count for this visitor, per variant (the last 100 of each kind are kept).'
+      )}
+      testId="visitor-caps"
+    >
       {rows.length === 0 ? (
         <Typography textColor="neutral600">{t('caps.none', 'No counter yet.')}</Typography>
       ) : (
@@ -71,6 +71,6 @@ export const CapsCard = ({ data, t }: CardProps) => {
           </Tbody>
         </Table>
       )}
-    </Card>
+    </Section>
   );
 };

@@ -2,8 +2,8 @@ import { Badge, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-s
 import { useIntl } from 'react-intl';
 
 import { ColumnHeader } from '../../components/ColumnHeader';
-import { Card, Code } from '../../components/Figure';
-import { SectionTitle } from '../../components/SectionTitle';
+import { Code } from '../../components/Figure';
+import { Section } from '../../components/Section';
 import { useTimes, type CardProps, type T } from './i18n';
 import { eventRows, type EventKind, type EventRow } from './visitorView';
 
@@ -57,13 +57,13 @@ export const EventsCard = ({ data, t }: CardProps) => {
   const rows = eventRows(data.events).slice(0, EVENTS_SHOWN);
   const now = data.decayed?.at ?? Date.now();
   return (
-    <Card testId="visitor-events">
-      <SectionTitle
-        title={t('events.title', 'Last events')}
-        description={t('events.description', 'The last {count} events accepted for this visitor, newest first, as received.', {
-          count: 50,
-        })}
-      />
+    <Section
+      title={t('events.title', 'Last events')}
+      description={t('events.description', 'The last {count} events accepted for this visitor, newest first, as received.', {
+        count: 50,
+      })}
+      testId="visitor-events"
+    >
       {rows.length === 0 ? (
         <Typography textColor="neutral600">{t('events.none', 'No event stored.')}</Typography>
       ) : (
@@ -108,6 +108,6 @@ export const EventsCard = ({ data, t }: CardProps) => {
           </Tbody>
         </Table>
       )}
-    </Card>
+    </Section>
   );
 };

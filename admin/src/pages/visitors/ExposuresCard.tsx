@@ -1,8 +1,8 @@
 import { Badge, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 
 import { ColumnHeader } from '../../components/ColumnHeader';
-import { Card, Code } from '../../components/Figure';
-import { SectionTitle } from '../../components/SectionTitle';
+import { Code } from '../../components/Figure';
+import { Section } from '../../components/Section';
 import { useTimes, type CardProps } from './i18n';
 import { exposureRows } from './visitorView';
 
@@ -10,11 +10,11 @@ export const ExposuresCard = ({ data, t }: CardProps) => {
   const times = useTimes();
   const rows = exposureRows(data.exposures);
   return (
-    <Card testId="visitor-exposures">
-      <SectionTitle
-        title={t('exposures.title', 'Experiments')}
-        description={t('exposures.description', 'The arm of each experiment this visitor was exposed to, and when first.')}
-      />
+    <Section
+      title={t('exposures.title', 'Experiments')}
+      description={t('exposures.description', 'The arm of each experiment this visitor was exposed to, and when first.')}
+      testId="visitor-exposures"
+    >
       {rows.length === 0 ? (
         <Typography textColor="neutral600">{t('exposures.none', 'Not exposed to any experiment.')}</Typography>
       ) : (
@@ -43,6 +43,6 @@ export const ExposuresCard = ({ data, t }: CardProps) => {
           </Tbody>
         </Table>
       )}
-    </Card>
+    </Section>
   );
 };

@@ -2,8 +2,7 @@ import { Box, Flex, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/desi
 import { useIntl } from 'react-intl';
 
 import { ColumnHeader } from '../../components/ColumnHeader';
-import { Card } from '../../components/Figure';
-import { SectionTitle } from '../../components/SectionTitle';
+import { Section } from '../../components/Section';
 import { useTimes, type CardProps } from './i18n';
 import { interestRows } from './visitorView';
 
@@ -14,14 +13,14 @@ export const InterestsCard = ({ data, t }: CardProps) => {
   const now = data.decayed?.at ?? Date.now();
   const score = (value: number) => formatNumber(value, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
   return (
-    <Card testId="visitor-interests">
-      <SectionTitle
-        title={t('interests.title', 'Interests')}
-        description={t(
-          'interests.description',
-          'Scores per tag from views, clicks, hovers and pages, halved every half-life (profiles.halfLifeDays). "Now" is what conditions read (profile.interests.…).'
-        )}
-      />
+    <Section
+      title={t('interests.title', 'Interests')}
+      description={t(
+        'interests.description',
+        'Scores per tag from views, clicks, hovers and pages, halved every half-life (profiles.halfLifeDays). "Now" is what conditions read (profile.interests.…).'
+      )}
+      testId="visitor-interests"
+    >
       {rows.length === 0 ? (
         <Typography textColor="neutral600">{t('interests.none', 'No interest yet.')}</Typography>
       ) : (
@@ -66,6 +65,6 @@ export const InterestsCard = ({ data, t }: CardProps) => {
           })}
         </Typography>
       ) : null}
-    </Card>
+    </Section>
   );
 };

@@ -1,20 +1,17 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 
-import { Card, Code } from '../../components/Figure';
-import { SectionTitle } from '../../components/SectionTitle';
+import { Code } from '../../components/Figure';
+import { Section } from '../../components/Section';
 import type { CardProps } from './i18n';
 
 export const RecentlyViewedCard = ({ data, t }: CardProps) => {
   const viewed = data.decayed?.recentlyViewed ?? data.profile?.recentlyViewed ?? [];
   return (
-    <Card testId="visitor-recently-viewed">
-      <SectionTitle
-        title={t('recentlyViewed.title', 'Recently viewed')}
-        description={t(
-          'recentlyViewed.description',
-          'Entries of the last qualified views, newest first (profile.recentlyViewed).'
-        )}
-      />
+    <Section
+      title={t('recentlyViewed.title', 'Recently viewed')}
+      description={t('recentlyViewed.description', 'Entries of the last qualified views, newest first (profile.recentlyViewed).')}
+      testId="visitor-recently-viewed"
+    >
       {viewed.length === 0 ? (
         <Typography textColor="neutral600">{t('recentlyViewed.none', 'Nothing viewed yet.')}</Typography>
       ) : (
@@ -37,6 +34,6 @@ export const RecentlyViewedCard = ({ data, t }: CardProps) => {
           ))}
         </Flex>
       )}
-    </Card>
+    </Section>
   );
 };

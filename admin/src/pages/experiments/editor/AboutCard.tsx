@@ -1,7 +1,6 @@
 import { Field, Grid, TextInput, Textarea } from '@strapi/design-system';
 
-import { Card } from '../../../components/Figure';
-import { SectionTitle } from '../../../components/SectionTitle';
+import { Section } from '../../../components/Section';
 import { slugify } from '../../../experiments/draft';
 import type { TargetType } from '../useTargets';
 import type { CardProps } from './props';
@@ -18,8 +17,7 @@ export const AboutCard = ({
   type,
   t,
 }: CardProps & { types: TargetType[] | null; type: TargetType | undefined }) => (
-  <Card>
-    <SectionTitle title={t('section.about', 'What is tested')} />
+  <Section title={t('section.about', 'What is tested')}>
     <Grid.Root gap={4}>
       <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
         <Field.Root name="experiment-name" required error={errors.name}>
@@ -80,5 +78,5 @@ export const AboutCard = ({
       </Grid.Item>
     </Grid.Root>
     <TargetFields draft={draft} setDraft={change} types={types} type={type} errors={errors} locked={readOnly || started} t={t} />
-  </Card>
+  </Section>
 );

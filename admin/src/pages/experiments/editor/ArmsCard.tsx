@@ -1,5 +1,4 @@
-import { Card } from '../../../components/Figure';
-import { SectionTitle } from '../../../components/SectionTitle';
+import { Section } from '../../../components/Section';
 import { ArmsEditor } from '../ArmsEditor';
 import type { TargetVariant } from '../useTargets';
 import type { CardProps } from './props';
@@ -14,14 +13,14 @@ export const ArmsCard = ({
   variants,
   t,
 }: CardProps & { variants: TargetVariant[] | null }) => (
-  <Card testId="section-arms">
-    <SectionTitle
-      title={t('section.arms', 'Arms')}
-      description={t(
-        'section.arms.description',
-        'Each visitor in the experiment gets one arm, at random by the weights, and keeps it. Results compare each arm with the first.'
-      )}
-    />
+  <Section
+    title={t('section.arms', 'Arms')}
+    description={t(
+      'section.arms.description',
+      'Each visitor in the experiment gets one arm, at random by the weights, and keeps it. Results compare each arm with the first.'
+    )}
+    testId="section-arms"
+  >
     <ArmsEditor
       arms={draft.arms}
       onChange={(arms) => change({ ...draft, arms })}
@@ -31,5 +30,5 @@ export const ArmsCard = ({
       disabled={readOnly}
       t={t}
     />
-  </Card>
+  </Section>
 );

@@ -1,8 +1,7 @@
 import { Box, Checkbox, Field, Flex, NumberInput, Typography } from '@strapi/design-system';
 
 import type { Audience } from '../../../api';
-import { Card } from '../../../components/Figure';
-import { SectionTitle } from '../../../components/SectionTitle';
+import { Section } from '../../../components/Section';
 import { RuleBuilder } from '../../../components/RuleBuilder/RuleBuilder';
 import type { CardProps } from './props';
 
@@ -16,8 +15,7 @@ export const AudienceCard = ({
   onValidityChange,
   t,
 }: CardProps & { audiences: Audience[] | null; onValidityChange: (valid: boolean) => void }) => (
-  <Card>
-    <SectionTitle title={t('section.audience', 'Who takes part')} />
+  <Section title={t('section.audience', 'Who takes part')}>
     <Box maxWidth="24rem">
       <Field.Root
         name="experiment-traffic"
@@ -67,5 +65,5 @@ export const AudienceCard = ({
         {t('field.eligibility.everyone', 'Every visitor with an id and consent to events can take part.')}
       </Typography>
     )}
-  </Card>
+  </Section>
 );

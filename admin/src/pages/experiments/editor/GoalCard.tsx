@@ -2,22 +2,20 @@ import { Box, Button, Flex, IconButton, Typography } from '@strapi/design-system
 import { Plus, Trash } from '@strapi/icons';
 
 import { EXPERIMENT_LIMITS } from '../../../../../contracts/src/experiments';
-import { Card } from '../../../components/Figure';
-import { SectionTitle } from '../../../components/SectionTitle';
+import { Section } from '../../../components/Section';
 import { emptyGoal } from '../../../experiments/draft';
 import { GoalFields } from './GoalFields';
 import type { CardProps } from './props';
 
 /** The primary goal, and the secondary goals measured beside it. */
 export const GoalCard = ({ draft, change, errors, readOnly, started, t }: CardProps) => (
-  <Card>
-    <SectionTitle
-      title={t('section.goal', 'Goal')}
-      description={t(
-        'section.goal.description',
-        'A conversion is a track event of this name from a visitor in the experiment, within the window after they first saw it.'
-      )}
-    />
+  <Section
+    title={t('section.goal', 'Goal')}
+    description={t(
+      'section.goal.description',
+      'A conversion is a track event of this name from a visitor in the experiment, within the window after they first saw it.'
+    )}
+  >
     <GoalFields
       goal={draft.goal}
       prefix="goal"
@@ -84,5 +82,5 @@ export const GoalCard = ({ draft, change, errors, readOnly, started, t }: CardPr
         </Button>
       </Box>
     </Box>
-  </Card>
+  </Section>
 );

@@ -1,15 +1,13 @@
 import { Field, Grid, NumberInput, Radio, Typography } from '@strapi/design-system';
 
-import { Card } from '../../../components/Figure';
-import { SectionTitle } from '../../../components/SectionTitle';
+import { Section } from '../../../components/Section';
 import { modeLabel } from '../../../experiments/i18n';
 import { evenPercents } from '../../../experiments/weights';
 import type { CardProps } from './props';
 
 /** A/B test or bandit, and the bandit's settings. */
 export const ModeCard = ({ draft, change, errors, readOnly, started, t }: CardProps) => (
-  <Card>
-    <SectionTitle title={t('section.mode', 'Mode')} />
+  <Section title={t('section.mode', 'Mode')}>
     <Radio.Group
       aria-label={t('section.mode', 'Mode')}
       value={draft.mode}
@@ -62,5 +60,5 @@ export const ModeCard = ({ draft, change, errors, readOnly, started, t }: CardPr
         ))}
       </Grid.Root>
     ) : null}
-  </Card>
+  </Section>
 );
