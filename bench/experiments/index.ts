@@ -25,7 +25,7 @@ import autocannon from 'autocannon';
 import Redis from 'ioredis';
 
 import { bucketRanges, chooseArm, experimentBucket } from '../../engine/src/experiments';
-import { cellsOf } from '../../server/src/experiments/counts';
+import { cellsOf } from '../../server/src/storage/experiment-counts';
 import { buildResults } from '../../server/src/experiments/results';
 import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
 import {

@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
 
 import { plainApiMiddleware } from './delivery/plain-api';
-import { deliveryLane, isDeliveryLaneConfigured } from './middlewares/delivery-lane';
-import { INVALIDATED_EVENT } from './services/invalidation';
-import { getService } from './utils/get-service';
+import { isLaneConfigured, lanesMiddleware } from './utils/lane';
+import { LANES } from './wings';
+import { INVALIDATED_EVENT } from './cache/invalidation';
+import { getService } from './platform/services';
 
 export const RBAC_ACTIONS = [
   {
@@ -94,7 +95,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   // Both run after the app's middlewares (errors, security, CORS, body, query) and before the router,
   // unless the app placed the lane earlier in config/middlewares.js.
-  if (!isDeliveryLaneConfigured(strapi)) strapi.server.use(deliveryLane(strapi));
+  if (!isLaneConfigured(strapi)) strapi.server.use(lanesMiddleware(strapi, LANES));
   strapi.server.use(plainApiMiddleware(strapi));
 };
 

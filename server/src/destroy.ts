@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 
-import { getService } from './utils/get-service';
+import { getService } from './platform/services';
 
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'redis').disconnect();

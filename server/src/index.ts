@@ -1,13 +1,12 @@
+import contentTypes from '../../content-types';
 import bootstrap from './bootstrap';
 import config from './config';
-import contentTypes from './content-types';
-import controllers from './controllers';
 import destroy from './destroy';
-import middlewares from './middlewares';
 import register from './register';
 import routes from './routes';
-import services from './services';
+import { controllers, middlewares, services } from './wings';
 
+// Each wing's services, controllers and middlewares, spread (docs/architecture.md).
 export default {
   register,
   bootstrap,

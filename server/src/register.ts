@@ -1,11 +1,8 @@
 import type { Core } from '@strapi/strapi';
 
 import { VARIANTS_CUSTOM_FIELD_UID } from '../../contracts/src/variants/schema';
-import { audiencesMiddleware } from './document-middlewares/audiences';
-import { experimentsMiddleware } from './document-middlewares/experiments';
-import { invalidateMiddleware } from './document-middlewares/invalidate';
-import { warnDeprecatedWebhookSignature } from './controllers/invalidate';
-import { validateVariantsMiddleware } from './document-middlewares/validate-variants';
+import { warnDeprecatedWebhookSignature } from './cache/invalidate-controller';
+import { WINGS } from './wings';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   // The variants field: JSON underneath, edited with the plugin's own input in the admin.
@@ -16,10 +13,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   hideVariantsFields(strapi);
-  strapi.documents.use(validateVariantsMiddleware(strapi));
-  strapi.documents.use(audiencesMiddleware(strapi));
-  strapi.documents.use(experimentsMiddleware(strapi));
-  strapi.documents.use(invalidateMiddleware(strapi));
+  // Each wing's document middlewares, in the wings' order (the cache is purged last, after the write).
+  for (const wing of WINGS) for (const middleware of wing.documentMiddlewares ?? []) strapi.documents.use(middleware(strapi));
   warnDeprecatedWebhookSignature(strapi);
 };
 

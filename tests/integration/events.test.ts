@@ -8,7 +8,7 @@ import request from 'supertest';
 import { profileSignals } from '../../engine/src/profile/signals';
 import type { VisitorProfile } from '../../engine/src/profile/types';
 import pluginConfig from '../../server/src/config';
-import type { VisitorsService } from '../../server/src/services/visitors';
+import type { VisitorsService } from '../../server/src/visitors/service';
 import { createAdminSession } from '../helpers/auth';
 import { batchOf, BOT_UA, BROWSER_UA, newId, newVisitorId, pageEvent, viewEvent } from '../helpers/events';
 import { decayVectors, expectedScores, TAGS } from '../helpers/profile-vectors';

@@ -1,6 +1,6 @@
 import { configSections, hitRatio, isMasked, maskedForDisplay, readCacheStats, redisState, tierOutcomes } from '../../admin/src/pages/settingsView';
 import { TieredCache } from '../../server/src/cache/tiered-cache';
-import type { RedisService } from '../../server/src/services/redis';
+import type { RedisService } from '../../server/src/platform/redis';
 
 describe('settings page: cache figures', () => {
   const tier = { size: 3, maxEntries: 100, hits: 6, misses: 4, l2Hits: 1, l2Misses: 3 };

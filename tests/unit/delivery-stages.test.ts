@@ -8,7 +8,7 @@ import { compile, orderingSignals } from '../../engine/src';
 import { evaluationContext, flagKeyOf, sampleSignals } from '../../server/src/delivery/context';
 import { etagOf, sendPersonalized } from '../../server/src/delivery/respond';
 import { matchVariant, selectFixed, selectVariant, type SelectionRules } from '../../server/src/delivery/select';
-import type { CompiledVariant } from '../../server/src/services/conditions';
+import type { CompiledVariant } from '../../server/src/platform/conditions';
 import type { Variant } from '../../contracts/src/variants/schema';
 
 const variant = (id: string, condition?: unknown, enabled = true): Variant => ({ id, name: id, enabled, condition, overrides: {} });

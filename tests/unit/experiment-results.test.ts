@@ -7,7 +7,7 @@
 import { nextBanditWeights } from '../../engine/src/experiments';
 import { compareArms, normalCdf, srmCheck, srmCheckByPeriod } from '../../engine/src/stats';
 import type { Comparison, NoResult } from '../../engine/src/stats';
-import { cellsOf, counterField, type CountsCell, type GoalCounts } from '../../server/src/experiments/counts';
+import { cellsOf, counterField, type CountsCell, type GoalCounts } from '../../server/src/storage/experiment-counts';
 import { banditInputOf, buildResults, type ResultsExperiment, type ResultsOptions } from '../../server/src/experiments/results';
 
 const NOW = Date.UTC(2025, 2, 10, 12, 0, 0);

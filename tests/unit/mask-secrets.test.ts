@@ -1,7 +1,7 @@
 import { maskedForDisplay } from '../../admin/src/pages/settingsView';
 import { maskSecrets, maskUrlSecrets, SECRET_MASK } from '../../contracts/src/secrets';
 import { pluginConfigSchema } from '../../server/src/config/schema';
-import { maskConfig } from '../../server/src/controllers/admin-settings';
+import { maskConfig } from '../../server/src/platform/settings-controller';
 
 const M = SECRET_MASK;
 

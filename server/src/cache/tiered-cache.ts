@@ -1,13 +1,23 @@
 import { LRUCache } from 'lru-cache';
 
-import type { RedisService } from '../services/redis';
+import type { Redis } from 'ioredis';
+
+/**
+ * What the cache needs of a Redis connection (its port; platform/redis provides it): keys under the
+ * app's prefix, and commands that fall back to a value when Redis is absent or down.
+ */
+export interface RedisPort {
+  key(suffix: string): string;
+  isReady(): boolean;
+  attempt<TResult>(operation: (connection: Redis) => Promise<TResult>, fallback: TResult): Promise<TResult>;
+}
 
 export interface TieredCacheOptions<T extends object> {
   /** Short name used in Redis keys, e.g. `r` for responses. */
   namespace: string;
   maxEntries: number;
   ttlMs: number;
-  redis: RedisService;
+  redis: RedisPort;
   serialize(value: T): string;
   deserialize(text: string): T;
 }

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { isRelationToMany, type AttributeLike, type SchemaLike } from '../../../contracts/src/schema-types';
-import { getService } from '../utils/get-service';
+import { getService } from '../platform/services';
 import type { Variant } from '../../../contracts/src/variants/schema';
 import { whyNotOverridable } from '../../../contracts/src/variants/override-schemas';
 

@@ -7,16 +7,17 @@ import type { ReasonEntry } from '../../../contracts/src/reason';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
 import type { Signals } from '../../../contracts/src/signals/schema';
 import type { Variant } from '../../../contracts/src/variants/schema';
-import type { ContentApiAuth } from '../services/access';
-import { typeTag, type CachedProgram, type CachedResponse } from '../services/cache';
-import type { ProgramRef } from '../services/programs';
-import { authCacheKey } from '../utils/auth-key';
-import { getService } from '../utils/get-service';
+import type { ContentApiAuth } from '../platform/access';
+import { typeTag, type CachedProgram, type CachedResponse } from '../cache/service';
+import type { ProgramRef } from './programs';
+import { authCacheKey } from '../platform/auth-key';
+import { getService } from '../platform/services';
 import { stableJson } from '../utils/stable-json';
 import { evaluationContext } from './context';
 import type { Entry, Sanitize } from './overrides';
 import { etagOf, type RenderedResponse } from './respond';
 import { chooseVariant, type Choice, type ChoosePorts } from './choose';
+import type { DeliveryPorts } from './ports';
 import { countExposures, countServe, loadVisitor, withProfile, type VisitorState } from './visitor';
 
 export type { Choice };
@@ -69,7 +70,7 @@ export const toFieldList = (fields: unknown): string[] | null => {
   return Array.isArray(fields) ? fields.map(String) : null;
 };
 
-const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
+const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: DeliveryPorts }) => {
   const service = <TName extends Parameters<typeof getService>[1]>(name: TName) => getService(strapi, name);
 
   const contentApiSanitizer =
@@ -83,7 +84,7 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
   const choosePorts = (): ChoosePorts => {
     const conditions = service('conditions');
     return {
-      experiments: service('experiments'),
+      experiments: ports.experiments,
       explainMatch: conditions.explainMatch,
       onConditionError: conditions.logConditionError,
       maxPersonalizedPerSession: maxPerSession,
@@ -133,15 +134,15 @@ const createDeliveryService = ({ strapi }: { strapi: Core.Strapi }) => {
     ): Promise<VisitorRequest> {
       const state =
         request.visitorId !== undefined && request.variantId === undefined
-          ? await loadVisitor(strapi, request.visitorId, { gpc: service('visitors').gpcOf(ctx) })
+          ? await loadVisitor(ports.visitors, request.visitorId, { gpc: ports.visitors.gpcOf(ctx) })
           : undefined;
-      return { ...request, signals: withProfile(strapi, request.signals, state), state };
+      return { ...request, signals: withProfile(ports.visitors, request.signals, state), state };
     },
 
     /** The counting stage, after the response: never awaited by it, never failing it. */
     count(visitor: VisitorRequest, target: { uid: string; documentId: string }, choice: Pick<Choice, 'variant' | 'exposures'>) {
-      countServe(strapi, visitor.state, target, choice.variant, maxPerSession());
-      countExposures(strapi, visitor.state, choice.exposures);
+      countServe(ports, visitor.state, target, choice.variant, maxPerSession());
+      countExposures(ports, visitor.state, choice.exposures);
     },
 
     responseKey,

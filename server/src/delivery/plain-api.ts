@@ -2,16 +2,17 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 
-import { personalizeQuerySchema, SIGNALS_HEADER, VARIANT_HEADER, VISITOR_HEADER } from '../../../contracts/src/delivery';
+import { personalizeQuerySchema } from '../../../contracts/src/delivery';
+import { QUERY_PARAMETER, SIGNALS_HEADER, VARIANT_HEADER, VISITOR_HEADER } from '../../../contracts/src/wire';
 import { variantIdSchema, visitorIdSchema } from '../../../contracts/src/ids';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
 import type { Signals } from '../../../contracts/src/signals/schema';
-import type { ContentApiAuth } from '../services/access';
-import { typeTag, type CachedProgram, type CachedResponse } from '../services/cache';
-import type { ProgramRef } from '../services/programs';
+import type { ContentApiAuth } from '../platform/access';
+import { typeTag, type CachedProgram, type CachedResponse } from '../cache/service';
+import type { ProgramRef } from './programs';
 import { decodeSignals } from '../signals/decode';
 import { parseOrThrow } from '../utils/errors';
-import { getService } from '../utils/get-service';
+import { getService } from '../platform/services';
 import { assertRequestDepth } from '../utils/json-limits';
 import { restPrefix } from '../utils/rest-prefix';
 import { stableJson } from '../utils/stable-json';
@@ -53,12 +54,12 @@ const readRequest = (ctx: Context, signalsLimit: number): PlainRequest | null =>
   const headerVariant = ctx.get(VARIANT_HEADER);
   const headerVisitor = ctx.get(VISITOR_HEADER);
   const query = ctx.query as Record<string, unknown>;
-  const hasParam = Object.prototype.hasOwnProperty.call(query, 'personalize');
+  const hasParam = Object.prototype.hasOwnProperty.call(query, QUERY_PARAMETER);
   if (!headerSignals && !headerVariant && !headerVisitor && !hasParam) return null;
 
   let param: { signals?: string; variant?: string; visitor?: string } = {};
   if (hasParam) {
-    const { personalize, ...rest } = query;
+    const { [QUERY_PARAMETER]: personalize, ...rest } = query;
     ctx.query = rest as typeof ctx.query;
     param = parseOrThrow(personalizeQuerySchema, personalize, 'Invalid personalize parameters');
   }

@@ -5,9 +5,10 @@
  */
 import type { LiveExperiment } from '../../../contracts/src/experiments';
 import type { CompiledRule, VisitorProfile } from '../../../engine/src';
-import type { CompiledVariant } from '../services/conditions';
+import type { CompiledVariant } from '../platform/conditions';
 import type { EffectiveConsent } from '../../../engine/src/profile/consent';
 import type { ExposureRequest } from '../../../engine/src/experiments';
+import type { Context } from 'koa';
 
 export type { CompiledVariant, LiveExperiment };
 
@@ -29,7 +30,17 @@ export interface ExperimentsPort {
 export interface VisitorsPort {
   read(visitorId: string): Promise<{ profile: VisitorProfile | null } | { unavailable: true }>;
   consentOf(profile: VisitorProfile | null, request: { gpc: boolean }): EffectiveConsent;
+  /** The request's Global Privacy Control (`Sec-GPC: 1`). */
+  gpcOf(ctx: Pick<Context, 'get'>): boolean;
   signalsOf(profile: VisitorProfile, now: number): unknown;
   recordServe(visitorId: string, capKey: string, now: number): Promise<unknown>;
   recordExposures(visitorId: string, exposures: ExposureRequest[], now: number): Promise<unknown>;
+}
+
+/** Everything delivery needs from the other wings, wired once in delivery/index.ts. */
+export interface DeliveryPorts {
+  visitors: VisitorsPort;
+  experiments: ExperimentsPort;
+  /** Strapi's logger, for what the counting stage could not store (it never fails a response). */
+  warn(message: string): void;
 }

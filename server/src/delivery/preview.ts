@@ -7,12 +7,13 @@ import type { SchemaLike } from '../../../contracts/src/schema-types';
 import { unknownSignals } from '../../../contracts/src/signals/check';
 import { validateVariantsValue } from '../../../contracts/src/variants/validate';
 import { variantsValueSchema, type Variant } from '../../../contracts/src/variants/schema';
+import { QUERY_PARAMETER } from '../../../contracts/src/wire';
 import type { ExplainNode } from '../../../engine/src';
-import type { CompiledVariant } from '../services/conditions';
+import type { CompiledVariant } from '../platform/conditions';
 import { parseOrThrow } from '../utils/errors';
 import { chooseVariant, type Choice } from './choose';
-import type { ExperimentsPort } from './ports';
-import { getService } from '../utils/get-service';
+import type { DeliveryPorts, ExperimentsPort } from './ports';
+import { getService } from '../platform/services';
 import { evaluationContext, sampleSignals } from './context';
 import { matchVariant } from './select';
 import { capsRule, loadVisitor, visitorReasons, withProfile } from './visitor';
@@ -70,10 +71,10 @@ export const buildPreviewUrl = (
   );
   if (template.includes('{variant}') || !values.variant) return filled;
   const separator = filled.includes('?') ? '&' : '?';
-  return `${filled}${separator}${encodeURIComponent('personalize[variant]')}=${encodeURIComponent(values.variant)}`;
+  return `${filled}${separator}${encodeURIComponent(`${QUERY_PARAMETER}[variant]`)}=${encodeURIComponent(values.variant)}`;
 };
 
-const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
+const createPreviewService = ({ strapi, ports }: { strapi: Core.Strapi; ports: DeliveryPorts }) => {
   const conditions = () => getService(strapi, 'conditions');
 
   /** The explained evaluation; `missing`: the signals whose absence made ordering comparisons false. */
@@ -227,7 +228,7 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
     async evaluateVariants(body: EvaluateBody, ability: Ability): Promise<VariantsEvaluation> {
       const experimentsOf = (meta: Choice['experiments']): NonNullable<VariantsEvaluation['experiments']> => {
         const named: NonNullable<VariantsEvaluation['experiments']> = {};
-        const live = getService(strapi, 'experiments');
+        const live = ports.experiments;
         for (const [key, entry] of Object.entries(meta ?? {})) named[key] = { ...entry, name: live.running(key)?.name ?? key };
         return named;
       };
@@ -255,16 +256,16 @@ const createPreviewService = ({ strapi }: { strapi: Core.Strapi }) => {
       const target = { uid: body.uid ?? '', documentId: entry?.documentId ?? body.documentId ?? '' };
       // With a visitor id, that visitor's stored profile and caps, as delivery would use them
       // (profile.* the editor typed in the sample win over the stored ones).
-      const state = body.visitorId !== undefined ? await loadVisitor(strapi, body.visitorId, { gpc: false }) : undefined;
+      const state = body.visitorId !== undefined ? await loadVisitor(ports.visitors, body.visitorId, { gpc: false }) : undefined;
       const samples = samplesOf(body);
-      const stored = withProfile(strapi, samples, state).profile;
+      const stored = withProfile(ports.visitors, samples, state).profile;
       const context = evaluationContext({ ...samples, ...(stored ? { profile: { ...stored, ...samples.profile } } : {}) }, target, body.visitorId);
       const settings = getService(strapi, 'settings').get();
       const forced = Boolean(body.variant);
       // Stage 2 exactly as delivery runs it; experiments take part only for an entry (inline variants have no target).
       const selection = chooseVariant(
         {
-          experiments: target.uid && target.documentId ? getService(strapi, 'experiments') : NO_EXPERIMENTS,
+          experiments: target.uid && target.documentId ? ports.experiments : NO_EXPERIMENTS,
           explainMatch: conditions().explainMatch,
           onConditionError: () => undefined,
           maxPersonalizedPerSession: () => settings.caps.maxPersonalizedPerSession,

@@ -1,7 +1,7 @@
 import { missingSignals, RuleError } from '../../../engine/src';
 import { missingSignalReason, type MissingSignalReason, type ReasonEntry } from '../../../contracts/src/reason';
 import type { Variant } from '../../../contracts/src/variants/schema';
-import type { CompiledVariant } from '../services/conditions';
+import type { CompiledVariant } from '../platform/conditions';
 
 /**
  * Stage 2 of delivery: variant selection. Variants are tried in order; the first enabled one

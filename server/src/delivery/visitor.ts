@@ -1,5 +1,3 @@
-import type { Core } from '@strapi/strapi';
-
 import type { CappedReason, FatigueReason, ReasonEntry } from '../../../contracts/src/reason';
 import type { Signals } from '../../../contracts/src/signals/schema';
 import type { Variant } from '../../../contracts/src/variants/schema';
@@ -7,14 +5,14 @@ import { capKey, exhaustedCap, type VisitorProfile } from '../../../engine/src';
 import { currentSession } from '../../../engine/src/caps';
 import type { ExposureRequest } from '../../../engine/src/experiments';
 import type { EffectiveConsent } from '../../../engine/src/profile/consent';
-import { getService } from '../utils/get-service';
 import type { DeliveryTarget } from './context';
+import type { DeliveryPorts, VisitorsPort } from './ports';
 
 /**
  * The visitor's part of delivery: the stored profile read in one round trip (a stage of the
  * evaluation context), frequency caps and session fatigue (rules of variant selection), and the
  * serve counting that follows the response. Consent decides what is used: no profile without
- * `profiling`, no caps nor counting without `events` (DESIGN "Privacy"). A store that cannot be
+ * `profiling`, no caps nor counting without `events` (docs/events.md, "Consent"). A store that cannot be
  * read is an empty profile, with reason `profile-unavailable`, never an error.
  */
 
@@ -32,8 +30,7 @@ export interface VisitorState {
 const NO_CONSENT: EffectiveConsent = { events: false, profiling: false };
 
 /** Reads the visitor's profile once; `gpc`: the request's `Sec-GPC: 1` (Global Privacy Control). */
-export const loadVisitor = async (strapi: Core.Strapi, visitorId: string, request: { gpc: boolean }): Promise<VisitorState> => {
-  const visitors = getService(strapi, 'visitors');
+export const loadVisitor = async (visitors: VisitorsPort, visitorId: string, request: { gpc: boolean }): Promise<VisitorState> => {
   const now = Date.now();
   const read = await visitors.read(visitorId);
   if ('unavailable' in read) return { visitorId, profile: null, consent: NO_CONSENT, unavailable: true, now };
@@ -42,9 +39,9 @@ export const loadVisitor = async (strapi: Core.Strapi, visitorId: string, reques
 };
 
 /** The request's signals with the visitor's `profile.*` (server-derived: any client value was already dropped). */
-export const withProfile = (strapi: Core.Strapi, signals: Signals, state: VisitorState | undefined): Signals => {
+export const withProfile = (visitors: VisitorsPort, signals: Signals, state: VisitorState | undefined): Signals => {
   if (!state?.profile || !state.consent.profiling) return signals;
-  return { ...signals, profile: getService(strapi, 'visitors').signalsOf(state.profile, state.now) as Signals['profile'] };
+  return { ...signals, profile: visitors.signalsOf(state.profile, state.now) as Signals['profile'] };
 };
 
 /** Reason entries the visitor's state adds before selection's own. */
@@ -74,7 +71,7 @@ export const fatigue = (state: VisitorState | undefined, maxPerSession: number |
  * storing events. It never delays or fails the response.
  */
 export const countServe = (
-  strapi: Core.Strapi,
+  ports: Pick<DeliveryPorts, 'visitors' | 'warn'>,
   state: VisitorState | undefined,
   target: DeliveryTarget,
   variant: Variant | null,
@@ -83,9 +80,9 @@ export const countServe = (
   if (!state || !variant || !state.consent.events) return;
   const counted = variant.caps?.some((cap) => cap.on === 'serve') || maxPerSession !== undefined;
   if (!counted) return;
-  getService(strapi, 'visitors')
+  ports.visitors
     .recordServe(state.visitorId, capKey(target.uid, target.documentId, variant.id), state.now)
-    .catch((error: Error) => strapi.log.warn(`[personalize] could not count a serve: ${error.message}`));
+    .catch((error: Error) => ports.warn(`[personalize] could not count a serve: ${error.message}`));
 };
 
 /**
@@ -93,9 +90,13 @@ export const countServe = (
  * from now on) and counted once, atomically, after the response. Only for visitors who allow
  * storing events (assignment already required it).
  */
-export const countExposures = (strapi: Core.Strapi, state: VisitorState | undefined, exposures: ExposureRequest[] | undefined): void => {
+export const countExposures = (
+  ports: Pick<DeliveryPorts, 'visitors' | 'warn'>,
+  state: VisitorState | undefined,
+  exposures: ExposureRequest[] | undefined
+): void => {
   if (!state || !exposures?.length || !state.consent.events) return;
-  getService(strapi, 'visitors')
+  ports.visitors
     .recordExposures(state.visitorId, exposures, state.now)
-    .catch((error: Error) => strapi.log.warn(`[personalize] could not count an exposure: ${error.message}`));
+    .catch((error: Error) => ports.warn(`[personalize] could not count an exposure: ${error.message}`));
 };

@@ -39,7 +39,7 @@ import type {
 import type { BanditArm, BanditConfig, BanditInput, BanditPeriod, ExperimentStatus } from '../../../engine/src/experiments';
 import { compareArms, holmBonferroni, srmCheck, srmCheckByPeriod } from '../../../engine/src/stats';
 import type { GoalKind, LiftEstimate, SrmPeriod, SufficientStats } from '../../../engine/src/stats';
-import type { CountsCell, GoalCounts } from './counts';
+import type { CountsCell, GoalCounts } from '../storage/experiment-counts';
 
 export interface ResultsGoal {
   /** The `track` event name. */

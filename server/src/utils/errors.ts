@@ -1,4 +1,5 @@
 import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
 import type { z } from 'zod';
 
 import { formatZodIssues } from '../../../contracts/src/zod-issues';
@@ -17,3 +18,37 @@ export const parseOrThrow = <TSchema extends z.ZodType>(schema: TSchema, input: 
   if (!result.success) throw zodValidationError(result.error, message);
   return result.data;
 };
+
+/**
+ * Answers with an error in Strapi's shape, `{ data: null, error: { status, name, message, details } }`,
+ * written by the handler itself: for the statuses whose message Strapi's router would replace (a 401
+ * thrown becomes a bare "Unauthorized") or that carry details and headers of their own (409, 503).
+ */
+export const sendError = (
+  ctx: Pick<Context, 'status' | 'body' | 'set'>,
+  error: { status: number; name: string; message: string; details?: Record<string, unknown> },
+  headers: Record<string, string> = {}
+) => {
+  ctx.status = error.status;
+  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
+  ctx.body = { data: null, error: { status: error.status, name: error.name, message: error.message, details: error.details ?? {} } };
+};
+
+/** Seconds a client waits before trying again when the visitor store is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_SEC = 30;
+
+/**
+ * 503 with Retry-After: the visitor store (Redis) cannot be reached. A deliberate answer (the SDK
+ * retries the batch later; batch ids make it count once), never a crash.
+ */
+export const sendUnavailable = (ctx: Context) =>
+  sendError(
+    ctx,
+    {
+      status: 503,
+      name: 'ServiceUnavailableError',
+      message: 'The visitor store is unavailable; try again later',
+      details: { retryAfter: UNAVAILABLE_RETRY_AFTER_SEC },
+    },
+    { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SEC), 'Cache-Control': 'no-store' }
+  );

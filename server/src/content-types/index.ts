@@ -1,3 +1,0 @@
-import contentTypes from '../../../content-types';
-
-export default contentTypes;

@@ -1,0 +1,48 @@
+/**
+ * delivery/: the pipeline every route uses (docs/architecture.md, "The delivery pipeline"): request →
+ * evaluation context → variant selection (stage 2, choose.ts) → overrides + sanitize → response →
+ * counting. `/resolve`, the plain content API and the admin's live test and preview.
+ */
+import type { Core } from '@strapi/strapi';
+
+import { getService, type ServicesOf, type Wing } from '../platform/services';
+import adminEvaluate from './evaluate-controller';
+import overrides from './overrides';
+import createDeliveryService from './pipeline';
+import type { DeliveryPorts } from './ports';
+import createPreviewService from './preview';
+import programs from './programs';
+import resolve from './resolve-controller';
+import { validateVariantsMiddleware } from './validate-variants';
+
+/**
+ * The ports of delivery (ports.ts), wired once: the other wings' services, looked up when a request
+ * uses them (services are created in turn at startup, and kept once Strapi has loaded).
+ */
+const wirePorts = (strapi: Core.Strapi): DeliveryPorts => ({
+  get visitors() {
+    return getService(strapi, 'visitors');
+  },
+  get experiments() {
+    return getService(strapi, 'experiments');
+  },
+  warn: (message) => strapi.log.warn(message),
+});
+
+export const services = {
+  delivery: ({ strapi }: { strapi: Core.Strapi }) => createDeliveryService({ strapi, ports: wirePorts(strapi) }),
+  overrides,
+  preview: ({ strapi }: { strapi: Core.Strapi }) => createPreviewService({ strapi, ports: wirePorts(strapi) }),
+  programs,
+};
+
+declare module '../platform/services' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
+  interface PluginServices extends ServicesOf<typeof services> {}
+}
+
+export default {
+  services,
+  controllers: { resolve, 'admin-evaluate': adminEvaluate },
+  documentMiddlewares: [validateVariantsMiddleware],
+} satisfies Wing;

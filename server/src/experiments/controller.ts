@@ -1,0 +1,155 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+
+import {
+  experimentInputSchema,
+  experimentUpdateSchema,
+  type ExperimentResults,
+  type ExperimentStatus,
+} from '../../../contracts/src/experiments';
+import { EXPERIMENT_FIELDS, EXPERIMENT_UID, SERVER_FIELDS, TRANSITIONS } from './model';
+import { cellsOf } from '../storage/experiment-counts';
+import { buildResults, type ResultsExperiment } from './results';
+import type { BanditService } from './bandit';
+import { parseOrThrow, sendError, sendUnavailable } from '../utils/errors';
+import { getService } from '../platform/services';
+
+
+const FIELDS = ['documentId', ...EXPERIMENT_FIELDS, ...SERVER_FIELDS, 'createdAt', 'updatedAt'];
+
+/** What each lifecycle route moves an experiment to, and from where. */
+const LIFECYCLE: Record<'start' | 'pause' | 'stop', ExperimentStatus> = { start: 'running', pause: 'paused', stop: 'stopped' };
+
+type Stored = Record<string, unknown> & { documentId: string; key: string; status: ExperimentStatus };
+
+/** Stored nulls of optional fields are left out, as the contract's `Experiment` has them. */
+const present = (experiment: Record<string, unknown>) => {
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(experiment)) {
+    if (value === null && field !== 'startedAt' && field !== 'stoppedAt') continue;
+    out[field] = value;
+  }
+  return out;
+};
+
+/**
+ * Admin CRUD and lifecycle of experiments. Bodies are checked against the contract here (paths of
+ * the body); the whole experiment (merged with what is stored) is checked by the document
+ * middleware on every write, wherever it comes from.
+ */
+const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
+  const documents = () => strapi.documents(EXPERIMENT_UID as never);
+
+  const findOrThrow = async (documentId: string): Promise<Stored> => {
+    const experiment = await documents().findOne({ documentId, fields: FIELDS } as never);
+    if (!experiment) throw new errors.NotFoundError('Experiment not found');
+    return experiment as unknown as Stored;
+  };
+
+  const body = (ctx: Context) => (ctx.request as { body?: unknown }).body ?? {};
+
+  const conflict = (ctx: Context, message: string, details: Record<string, unknown>) =>
+    sendError(ctx, { status: 409, name: 'ConflictError', message, details });
+
+  /** Another running or paused experiment on the same entry: a visitor cannot be in both. */
+  const sameTarget = async (experiment: Stored) => {
+    const target = experiment.target as { uid: string; documentId: string } | null;
+    if (!target) return null;
+    const others = (await documents().findMany({
+      filters: { status: { $in: ['running', 'paused'] }, documentId: { $ne: experiment.documentId } },
+      fields: ['key', 'target'],
+      limit: -1,
+    } as never)) as unknown as { key: string; target: { uid: string; documentId: string } | null }[];
+    return others.find((other) => other.target?.uid === target.uid && other.target?.documentId === target.documentId) ?? null;
+  };
+
+  const lifecycle = (route: keyof typeof LIFECYCLE) => async (ctx: Context) => {
+    const experiment = await findOrThrow(ctx.params.documentId);
+    const to = LIFECYCLE[route];
+    if (!TRANSITIONS[experiment.status].includes(to)) {
+      const allowed = (Object.keys(LIFECYCLE) as (keyof typeof LIFECYCLE)[]).filter((name) =>
+        TRANSITIONS[experiment.status].includes(LIFECYCLE[name])
+      );
+      return conflict(
+        ctx,
+        `Cannot ${route} experiment "${experiment.key}": it is ${experiment.status}${
+          allowed.length > 0 ? ` (it can ${allowed.join(' or ')})` : ' (a stopped experiment is final)'
+        }`,
+        { status: experiment.status, allowed }
+      );
+    }
+    if (to === 'running') {
+      const other = await sameTarget(experiment);
+      if (other) {
+        return conflict(ctx, `Cannot start experiment "${experiment.key}": experiment "${other.key}" already runs on this entry`, {
+          experiment: other.key,
+        });
+      }
+    }
+    const updated = await documents().update({ documentId: experiment.documentId, data: { status: to }, fields: FIELDS } as never);
+    ctx.body = { data: present(updated as unknown as Record<string, unknown>) };
+  };
+
+  return {
+    async find(ctx: Context) {
+      const experiments = await documents().findMany({ fields: FIELDS, sort: 'name:asc' } as never);
+      ctx.body = { data: (experiments as unknown as Record<string, unknown>[]).map(present) };
+    },
+
+    async findOne(ctx: Context) {
+      ctx.body = { data: present(await findOrThrow(ctx.params.documentId)) };
+    },
+
+    async create(ctx: Context) {
+      const data = parseOrThrow(experimentInputSchema, body(ctx), 'Invalid experiment');
+      const created = await documents().create({ data, fields: FIELDS } as never);
+      ctx.status = 201;
+      ctx.body = { data: present(created as unknown as Record<string, unknown>) };
+    },
+
+    async update(ctx: Context) {
+      const data = parseOrThrow(experimentUpdateSchema, body(ctx), 'Invalid experiment');
+      await findOrThrow(ctx.params.documentId);
+      const updated = await documents().update({ documentId: ctx.params.documentId, data, fields: FIELDS } as never);
+      ctx.body = { data: present(updated as unknown as Record<string, unknown>) };
+    },
+
+    async delete(ctx: Context) {
+      const experiment = await findOrThrow(ctx.params.documentId);
+      await documents().delete({ documentId: ctx.params.documentId } as never);
+      ctx.body = { data: present(experiment) };
+    },
+
+    /** `GET /personalize/experiments/:documentId/results`: the counts read now, with their statistics. */
+    async results(ctx: Context) {
+      const experiment = await findOrThrow(ctx.params.documentId);
+      const counters = await getService(strapi, 'visitors').experimentCounters(experiment.key);
+      if ('unavailable' in counters) return sendUnavailable(ctx);
+      const { experiments } = getService(strapi, 'settings').get();
+      const next = getService(strapi, 'bandit').nextUpdateAt(experiment as unknown as Parameters<BanditService['nextUpdateAt']>[0]);
+      const data: ExperimentResults = buildResults({
+        experiment: experiment as unknown as ResultsExperiment,
+        cells: cellsOf(counters),
+        options: { alpha: experiments.alpha, sequentialNStar: experiments.sequentialNStar, srmThreshold: experiments.srmThreshold },
+        now: Date.now(),
+        nextBanditUpdateAt: next === null ? null : new Date(next).toISOString(),
+      });
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { data };
+    },
+
+    /** `POST /personalize/experiments/:documentId/bandit/update`: a bandit update now, under the same rules. */
+    async banditUpdate(ctx: Context) {
+      const result = await getService(strapi, 'bandit').update(ctx.params.documentId);
+      if (!result) throw new errors.NotFoundError('Experiment not found');
+      ctx.body = { data: result };
+    },
+
+    start: lifecycle('start'),
+    pause: lifecycle('pause'),
+    stop: lifecycle('stop'),
+  };
+};
+
+export default createExperimentsController;
