@@ -1,5 +1,6 @@
 import { unknownSignals } from '../../../contracts/src/signals/check';
 import { compile, RuleError, formatRulePath } from '../../../engine/src';
+import { DEFAULT_LIMITS } from '../../../contracts/src/limits';
 import { getTranslation, type FormatMessage } from '../utils/getTranslation';
 import { entryFor, keyOf, type FieldEntry } from './fields';
 import { fromJsonLogic, toJsonLogic } from './jsonLogic';
@@ -14,7 +15,8 @@ export interface ConditionProblem {
   suggestion?: string;
 }
 
-const DEFAULT_LIMITS = { depth: 32, bytes: 16384 };
+/** The server's default condition limits (contracts/src/limits.ts). */
+const CONDITION_LIMITS = { depth: DEFAULT_LIMITS.conditionDepth, bytes: DEFAULT_LIMITS.conditionBytes };
 
 /**
  * Checks a condition as the server will on save: it compiles with the engine (audience library
@@ -24,7 +26,7 @@ const DEFAULT_LIMITS = { depth: 32, bytes: 16384 };
 export const checkCondition = (condition: JsonLogic, audiences: Record<string, unknown> | null): ConditionProblem | null => {
   if (condition === null || condition === undefined) return null;
   try {
-    compile(condition as never, { audiences: (audiences ?? {}) as never, limits: DEFAULT_LIMITS });
+    compile(condition as never, { audiences: (audiences ?? {}) as never, limits: CONDITION_LIMITS });
   } catch (error) {
     if (!(error instanceof RuleError)) return { path: [], message: String(error) };
     if (audiences === null && error.code === 'unknown_audience') return null;

@@ -16,11 +16,9 @@ export const audienceUpdateSchema = audienceInputSchema.partial();
 
 export type AudienceInput = z.infer<typeof audienceInputSchema>;
 
-export interface Audience {
+/** A stored audience: what the admin routes return and the server's library holds. */
+export interface Audience extends Omit<AudienceInput, 'condition'> {
   documentId: string;
-  name: string;
-  key: string;
-  description?: string | null;
   condition: unknown;
 }
 

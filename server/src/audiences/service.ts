@@ -1,14 +1,10 @@
 import type { Core } from '@strapi/strapi';
 
 import { AUDIENCE_UID } from '../../../content-types';
+import type { Audience } from '../../../contracts/src/admin/audience';
 
-export interface AudienceRecord {
-  documentId: string;
-  name: string;
-  key: string;
-  description?: string | null;
-  condition: unknown;
-}
+/** A stored audience (the contract's type). */
+export type AudienceRecord = Audience;
 
 /**
  * The audience library: every audience's condition by key, held in memory because every variant

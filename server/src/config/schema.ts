@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
+import { DEFAULT_LIMITS } from '../../../contracts/src/limits';
 import { timeZoneSchema } from '../../../contracts/src/time-zone';
+import { EVENT_BATCH_LIMITS } from '../../../contracts/src/wire';
 
 const rateLimitPoints = z.number().int().nonnegative();
 const rateLimitDuration = z.number().int().positive();
@@ -73,8 +75,8 @@ const eventsSchema = z
   .object({
     // Default: `redis` when redis.url is set, else `inline`.
     transport: z.enum(['inline', 'redis']).optional(),
-    maxBatch: z.number().int().positive().max(500).default(50),
-    maxBatchBytes: z.number().int().min(1024).max(1_048_576).default(65536),
+    maxBatch: z.number().int().positive().max(500).default(EVENT_BATCH_LIMITS.maxBatch),
+    maxBatchBytes: z.number().int().min(1024).max(1_048_576).default(EVENT_BATCH_LIMITS.maxBatchBytes),
     rateLimit: z
       .object({
         perVisitor: rateLimitPoints.default(120),
@@ -85,7 +87,11 @@ const eventsSchema = z
       .default({ perVisitor: 120, perIp: 2000, durationSec: 60 }),
   })
   .strict()
-  .default({ maxBatch: 50, maxBatchBytes: 65536, rateLimit: { perVisitor: 120, perIp: 2000, durationSec: 60 } });
+  .default({
+    maxBatch: EVENT_BATCH_LIMITS.maxBatch,
+    maxBatchBytes: EVENT_BATCH_LIMITS.maxBatchBytes,
+    rateLimit: { perVisitor: 120, perIp: 2000, durationSec: 60 },
+  });
 
 const profilesSchema = z
   .object({
@@ -168,16 +174,16 @@ export const pluginConfigSchema = z
     previewUrl: z.string().regex(/^https?:\/\//, 'must be an http(s) URL template').optional(),
     limits: z
       .object({
-        conditionBytes: z.number().int().positive().default(16384),
-        conditionDepth: z.number().int().positive().max(256).default(32),
+        conditionBytes: z.number().int().positive().default(DEFAULT_LIMITS.conditionBytes),
+        conditionDepth: z.number().int().positive().max(256).default(DEFAULT_LIMITS.conditionDepth),
         // The work budget of one condition evaluation (engine limits.fuel, docs/engine.md "Work budget"):
         // the default keeps any evaluation under about 2 ms.
-        conditionFuel: z.number().int().positive().max(100_000_000).default(100_000),
-        variantsPerEntry: z.number().int().positive().max(1000).default(50),
-        signalsBytes: z.number().int().positive().default(16384),
+        conditionFuel: z.number().int().positive().max(100_000_000).default(DEFAULT_LIMITS.conditionFuel),
+        variantsPerEntry: z.number().int().positive().max(1000).default(DEFAULT_LIMITS.variantsPerEntry),
+        signalsBytes: z.number().int().positive().default(DEFAULT_LIMITS.signalsBytes),
       })
       .strict()
-      .default({ conditionBytes: 16384, conditionDepth: 32, conditionFuel: 100_000, variantsPerEntry: 50, signalsBytes: 16384 }),
+      .default({ ...DEFAULT_LIMITS }),
     visitors: visitorsSchema,
     events: eventsSchema,
     profiles: profilesSchema,
