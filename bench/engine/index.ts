@@ -2,7 +2,7 @@
  * Engine (both backends: generated code and the closure interpreter) vs json-logic-js 2.0.5, in one
  * process: `npx tsx bench/engine/index.ts`.
  *
- * (a) realistic personalization rules over realistic signals (DESIGN.md "Signals"), and
+ * (a) realistic personalization rules over realistic signals (docs/design.md "Signals"), and
  * (b) the 277 rules of the public jsonlogic-tests.json suite with their data.
  * json-logic-js gets `audience`, `experiment` and `fractional` through add_operation, using the engine's
  * own murmur3/fractional code, so both sides do the same work. The engine compiles once, outside timing.

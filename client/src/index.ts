@@ -1,5 +1,5 @@
 /**
- * strapi-plugin-personalize/client: the browser and edge SDK (DESIGN "Client SDK"). Measures the
+ * strapi-plugin-personalize/client: the browser and edge SDK (docs/design.md, "Client SDK"). Measures the
  * behaviour signals, sends events in batches, and asks Strapi for personalized entries. Needs only
  * `fetch` (and `crypto.getRandomValues`); the DOM tracker runs where there is a DOM.
  */

@@ -43,7 +43,7 @@ const MAX_QUEUED = 500;
 const MAX_TRIES = 8;
 
 /**
- * The event queue (DESIGN "Client SDK"): batches of up to 10 events (or whatever is there after 5 s)
+ * The event queue (docs/design.md, "Client SDK"): batches of up to 10 events (or whatever is there after 5 s)
  * go out one at a time as `text/plain` POSTs (no CORS preflight); a network error, 408, 429 or 5xx is
  * retried with exponential backoff and jitter, or after `Retry-After`; any other 4xx drops the batch.
  * A batch keeps its `batchId` across retries and the page-hide beacon, so the server counts it once.

@@ -50,7 +50,7 @@ export const entryRef = (el: Element): EntryRef | undefined => {
 const tenths = (ms: number) => Math.round(ms / 100) / 10;
 
 /**
- * The DOM tracker: measures DESIGN's behaviour signals for each page view (a load, a bfcache restore
+ * The DOM tracker: measures docs/design.md's behaviour signals for each page view (a load, a bfcache restore
  * or a history.pushState/popstate that changes the path) and emits the page view's events. It
  * listens to visibilitychange and pagehide, never unload/beforeunload (they break the bfcache).
  */

@@ -8,7 +8,7 @@ import { jsonValueSchema } from './json';
 import { DEFAULT_LIMITS } from './limits';
 
 /**
- * Experiments (DESIGN "Experiments"): the shape of `plugin::personalize.experiment` as the admin sends
+ * Experiments (docs/design.md, "Experiments"): the shape of `plugin::personalize.experiment` as the admin sends
  * it (`POST`/`PUT /personalize/experiments`), with issue paths for 400s, and the results response.
  * Variant ids existing on the target entry is the server's check (`unknownArmVariants` finds them).
  */
@@ -39,7 +39,7 @@ export const experimentModeSchema = z.enum(EXPERIMENT_MODES);
 
 export const goalSchema = z
   .object({
-    /** A `track` event name (DESIGN "Visitors and events"). */
+    /** A `track` event name (docs/design.md, "Visitors and events"). */
     event: z
       .string()
       .regex(TRACK_NAME_PATTERN, 'must be a track event name: a letter, then up to 63 of a-z, A-Z, 0-9, "_", ".", ":" or "-"'),
@@ -82,7 +82,7 @@ export const armSchema = z
   })
   .strict();
 
-/** `bandit` overrides of `experiments.bandit` (DESIGN "Configuration"). */
+/** `bandit` overrides of `experiments.bandit` (docs/design.md, "Configuration"). */
 export const banditOverridesSchema = z
   .object({
     cadenceMinutes: z.number().int().min(15, 'at least 15 minutes').max(43200).optional(),

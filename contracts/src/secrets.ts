@@ -1,5 +1,5 @@
 /**
- * Masking of secrets in what the settings route and page show (DESIGN "Admin API": "active config,
+ * Masking of secrets in what the settings route and page show (docs/design.md, "Admin API": "active config,
  * secrets masked"). One helper for every URL: the server masks with it, the admin masks again with
  * it in case a value reached it unmasked.
  */

@@ -1,5 +1,5 @@
 /**
- * Frequency caps (DESIGN "Frequency caps"), pure: whether a variant's caps are exhausted for a
+ * Frequency caps (docs/design.md, "Frequency caps"), pure: whether a variant's caps are exhausted for a
  * visitor, from the event times kept per variant. Windows are rolling (`hour`, `day` = 24 h,
  * `week` = 7 d), the visitor's current session, or the whole (retained) lifetime.
  */
@@ -53,7 +53,7 @@ export const exhaustedCap = (
   return null;
 };
 
-/** A session ends after 30 minutes without activity (DESIGN "Signals"), as the profile's maths count it. */
+/** A session ends after 30 minutes without activity (docs/design.md, "Signals"), as the profile's maths count it. */
 export const SESSION_TIMEOUT_MS = 30 * 60_000;
 
 /** The visitor's session if it is still going at `now` (no gap longer than the timeout), else null. */

@@ -1,5 +1,5 @@
 /**
- * Experiment assignment (DESIGN "Experiments", Assignment): engine/src/experiments/assign.ts.
+ * Experiment assignment (docs/design.md, "Experiments", Assignment): engine/src/experiments/assign.ts.
  *
  * Bucket ranges and arm choice are GrowthBook's (growthbook/growthbook@8f1db4456915a8e7b7faf23d5632ca7219d2f469,
  * packages/sdk-js/src/util.ts getBucketRanges/chooseVariation), so their shared cases

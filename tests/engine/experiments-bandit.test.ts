@@ -1,5 +1,5 @@
 /**
- * Bandit weights (DESIGN "Experiments", Bandits): engine/src/experiments/{normal,quadrature,bandit}.ts.
+ * Bandit weights (docs/design.md, "Experiments", Bandits): engine/src/experiments/{normal,quadrature,bandit}.ts.
  *
  * GrowthBook references (growthbook/growthbook@8f1db4456915a8e7b7faf23d5632ca7219d2f469):
  * - packages/stats/gbstats/bayesian/bandits.py (`Bandits`: prior, posterior, P(best), additive floor) and
@@ -368,7 +368,7 @@ describe('floorWeights (GrowthBook TestBanditMinVariationWeightFloor, ported)', 
     });
   });
 
-  it('the default floor of DESIGN: wₖ = 0.01 + 0.96·P(best)ₖ for 4 arms', () => {
+  it('the default floor of docs/design.md: wₖ = 0.01 + 0.96·P(best)ₖ for 4 arms', () => {
     floorWeights(pBest, 0.01).forEach((w, index) => expect(w).toBeCloseTo(0.01 + 0.96 * (pBest[index] / sum(pBest)), 14));
   });
 

@@ -1,5 +1,5 @@
 /**
- * The experiment contract (contracts/src/experiments.ts): DESIGN "Experiments" shape, issue paths for
+ * The experiment contract (contracts/src/experiments.ts): docs/design.md, "Experiments" shape, issue paths for
  * 400s, and the server helper unknownArmVariants.
  */
 import {
@@ -47,7 +47,7 @@ describe('experimentInputSchema', () => {
     });
   });
 
-  it('accepts the whole shape of DESIGN', () => {
+  it('accepts the whole shape of docs/design.md', () => {
     const body = {
       key: 'pricing_2026-q1',
       name: 'Pricing page',
@@ -302,7 +302,7 @@ describe('unknownArmVariants', () => {
 });
 
 describe('results response type', () => {
-  it('matches the example of DESIGN', () => {
+  it('matches the example of docs/design.md', () => {
     const response: ExperimentResultsResponse = {
       data: {
         key: 'hero-test',

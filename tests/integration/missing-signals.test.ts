@@ -1,5 +1,5 @@
 /**
- * Missing signals never satisfy an ordering comparison (DESIGN "The variants field"): "dwell time < 10 s"
+ * Missing signals never satisfy an ordering comparison (docs/design.md, "The variants field"): "dwell time < 10 s"
  * does not match a visitor who sends no dwell time, on `/resolve`, on the plain content API (findOne and
  * list) and in the admin's live test; `meta.personalize.reason` and the live test name the missing signal.
  */

@@ -1,5 +1,5 @@
 /**
- * Every string of the admin UI goes through react-intl (DESIGN "Admin API": "Every admin UI string
+ * Every string of the admin UI goes through react-intl (docs/design.md, "Admin API": "Every admin UI string
  * is in the plugin's translations"): the locales have the same keys and placeholders, every id the
  * code asks for exists, and no JSX text or label is hard-coded English.
  */

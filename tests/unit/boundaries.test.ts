@@ -1,5 +1,5 @@
 /**
- * The layout's import rules (DESIGN "Layout"): the admin reaches the server only through
+ * The layout's import rules (docs/design.md, "Layout"): the admin reaches the server only through
  * contracts/ and engine/; contracts/ imports nothing but engine/ and zod; engine/ stays pure.
  */
 import fs from 'node:fs';

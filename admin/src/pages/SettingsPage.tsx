@@ -27,7 +27,7 @@ import {
 
 type T = (key: string, defaultMessage: string, values?: Record<string, string | number>) => string;
 
-/** Labels of the settings the plugin knows (DESIGN "Configuration"); others show their key. */
+/** Labels of the settings the plugin knows (docs/design.md, "Configuration"); others show their key. */
 const SETTING_LABELS: Record<string, string> = {
   defaultTimezone: 'Default time zone',
   trustedCountryHeader: 'Trusted country header',

@@ -2,7 +2,7 @@ import { capSchema, MAX_CAPS_PER_VARIANT, type VariantCap } from '../../../contr
 import { getTranslation, type FormatMessage, type MessageDescriptor } from '../utils/getTranslation';
 
 /**
- * Frequency caps in words (DESIGN "Frequency caps"): a variant's `caps` read as sentences,
+ * Frequency caps in words (docs/design.md, "Frequency caps"): a variant's `caps` read as sentences,
  * "at most 2 serves per day", for the caps editor, the variant cards and the live test.
  */
 

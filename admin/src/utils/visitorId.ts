@@ -1,7 +1,7 @@
 import { VISITOR_ID_PATTERN } from '../../../contracts/src/ids';
 import { getTranslation, type FormatMessage } from './getTranslation';
 
-/** A visitor id's length bounds (DESIGN "Visitors and events": `[A-Za-z0-9_-]{16,64}`). */
+/** A visitor id's length bounds (docs/design.md, "Visitors and events": `[A-Za-z0-9_-]{16,64}`). */
 export const VISITOR_ID_LENGTH = { min: 16, max: 64 } as const;
 
 export type VisitorIdProblem =

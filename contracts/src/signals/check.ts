@@ -1,7 +1,7 @@
 import { getSignalVocabulary, type SignalDescriptor } from './vocabulary';
 
 /**
- * Conditions checked against the signal vocabulary (DESIGN "The variants field"): a `var` under a
+ * Conditions checked against the signal vocabulary (docs/design.md, "The variants field"): a `var` under a
  * known namespace that names no signal is refused, with the closest signal suggested, so a typo
  * such as `behavior.dwelSec` can no longer save and then silently match everyone. `custom.*` and
  * names outside the namespaces are free; keyed maps (`experiments.<key>`, `profile.interests.<tag>`)
@@ -31,7 +31,7 @@ const ITERATION_SCOPES: Record<string, (index: number) => boolean> = {
 };
 
 /**
- * Levenshtein distance, two rows. contracts/ imports nothing but zod and engine/ (DESIGN
+ * Levenshtein distance, two rows. contracts/ imports nothing but zod and engine/ (docs/design.md
  * "Layout"), so this is written here rather than taken from a package; vocabulary paths are short.
  */
 const leven = (a: string, b: string): number => {

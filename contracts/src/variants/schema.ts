@@ -5,7 +5,7 @@ import { jsonValueSchema } from '../json';
 
 export const VARIANTS_CUSTOM_FIELD_UID = 'plugin::personalize.variants';
 
-/** A frequency cap (DESIGN "Frequency caps"): at most `max` `on` events per window, per visitor. */
+/** A frequency cap (docs/design.md, "Frequency caps"): at most `max` `on` events per window, per visitor. */
 export const capSchema = z
   .object({
     on: z.enum(['view', 'serve', 'click', 'dismiss']),

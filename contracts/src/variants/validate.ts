@@ -47,7 +47,7 @@ const prefixIssues = (prefix: (string | number)[], issues: readonly z.core.$ZodI
   );
 
 /**
- * Checks a variants field value against DESIGN.md's rules: shape, unique ids, overrides that are
+ * Checks a variants field value against docs/design.md's rules: shape, unique ids, overrides that are
  * real, overridable fields with values of the right type, conditions that compile and read only
  * known signals, size limits.
  * Issue paths start at the field name, e.g. `variants.variants[0].overrides.title`.

@@ -1,5 +1,5 @@
 /**
- * Experiment assignment (DESIGN "Experiments", Assignment), pure:
+ * Experiment assignment (docs/design.md, "Experiments", Assignment), pure:
  *
  * 1. not running → not in it (`not-running`; the server leaves such experiments out of
  *    `meta.personalize.experiments`); no visitor id → `no-visitor`; no `events` consent → `no-consent`;

@@ -1,5 +1,5 @@
 /**
- * Bandit weights (DESIGN "Experiments", Bandits), pure: Thompson sampling with a Gaussian posterior per
+ * Bandit weights (docs/design.md, "Experiments", Bandits), pure: Thompson sampling with a Gaussian posterior per
  * arm, following GrowthBook's gbstats (packages/stats/gbstats/bayesian/bandits.py, `Bandits`, and the
  * period reduction of packages/back-end/src/integrations/sql/ctes/bandit-statistics-cte.ts, which
  * gbstats receives already reduced):
@@ -22,7 +22,7 @@
  *   breakpoints at the steps instead. Lower-is-better goals (gbstats' `inverse`) are not supported.
  * - **Floor**, additive on the simplex (gbstats since #6145): `wₖ = f + (1 − K·f)·pₖ/Σp`, `f = max(0, minWeight)`;
  *   uniform when `K·f ≥ 1`.
- * - **Rules** (DESIGN): an update only after the burn-in and when every arm has ≥ `minUnitsPerArm`
+ * - **Rules** (docs/design.md): an update only after the burn-in and when every arm has ≥ `minUnitsPerArm`
  *   units (gbstats: 100 per variation); otherwise the current weights are kept, with the reason.
  */
 import { normalCdf, normalPdf } from '../stats/normal';
@@ -39,7 +39,7 @@ export interface BanditConfig {
   minWeight: number;
 }
 
-/** `experiments.bandit` defaults (DESIGN "Configuration"). */
+/** `experiments.bandit` defaults (docs/design.md, "Configuration"). */
 export const DEFAULT_BANDIT_CONFIG: Readonly<BanditConfig> = Object.freeze({
   cadenceMinutes: 1440,
   burnInMinutes: 1440,

@@ -1,5 +1,5 @@
 /**
- * Exposure and conversion counting (DESIGN "Experiments", Exposure and Conversion), pure: what a
+ * Exposure and conversion counting (docs/design.md, "Experiments", Exposure and Conversion), pure: what a
  * first exposure or a batch of `track` events changes in a visitor's stored exposures, and the
  * increments of the experiment's counters that go with it. The server commits both in one atomic
  * write, so a visitor is counted once per experiment (intent to treat) and a conversion once per

@@ -1,4 +1,4 @@
-/** Experiments (DESIGN "Experiments"): assignment and bandit weights, pure. */
+/** Experiments (docs/design.md, "Experiments"): assignment and bandit weights, pure. */
 export { assignExperiment, bucketRanges, chooseArm, experimentBucket, roundBucket } from './assign';
 export type {
   AssignableArm,

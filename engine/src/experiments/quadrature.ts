@@ -107,5 +107,5 @@ export const gaussLegendre = (n: number): QuadratureRule => {
 
 let hermite128: QuadratureRule | undefined;
 
-/** The 128-point Gauss–Hermite rule of DESIGN "Bandits", computed on first use and kept. */
+/** The 128-point Gauss–Hermite rule of docs/design.md, "Bandits", computed on first use and kept. */
 export const gaussHermite128 = (): QuadratureRule => (hermite128 ??= gaussHermite(128));

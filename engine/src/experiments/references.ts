@@ -1,6 +1,6 @@
 /**
  * The experiments a condition references with `{"experiment": ["key", "arm"]}`, through the
- * audiences it names too (DESIGN "Experiments": a site-wide experiment's visitors are exposed when
+ * audiences it names too (docs/design.md, "Experiments": a site-wide experiment's visitors are exposed when
  * delivery resolves an entry whose variants reference it). Pure; own properties only.
  */
 const own = (value: object, key: string) => Object.prototype.hasOwnProperty.call(value, key);

@@ -1,5 +1,5 @@
 /**
- * A visitor's profile from their events (DESIGN "Visitor profiles"), pure: no clock, no I/O. The
+ * A visitor's profile from their events (docs/design.md, "Visitor profiles"), pure: no clock, no I/O. The
  * server's stores (in-process or Redis) compute every new profile with these functions, so both
  * stores have the same semantics by construction.
  */
@@ -249,7 +249,7 @@ export const applyEvents = (
 };
 
 /**
- * The profile after delivery served a personalized response at `now` (DESIGN "Frequency caps"):
+ * The profile after delivery served a personalized response at `now` (docs/design.md, "Frequency caps"):
  * the variant's `serve` counter and the session's personalized serves. A serve is activity: it
  * starts a new session after the timeout, as an event would. `capKey` null counts the serve for the
  * session only.

@@ -32,7 +32,7 @@ const answer = (sent: boolean | null | undefined, stored: boolean | null | undef
   typeof sent === 'boolean' ? sent : typeof stored === 'boolean' ? stored : null;
 
 /**
- * What a visitor allows (DESIGN "Privacy"): per axis, the answer this request gives, else the one
+ * What a visitor allows (docs/design.md, "Privacy"): per axis, the answer this request gives, else the one
  * remembered, else the mode's default; GPC turns profiling off unless `honorGpc` is false.
  */
 export const effectiveConsent = ({ mode, honorGpc, sent, stored, gpc }: ConsentInput): EffectiveConsent => {

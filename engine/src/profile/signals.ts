@@ -2,7 +2,7 @@ import { DAY_MS, decayed } from './decay';
 import { PROFILE_LIMITS } from './apply';
 import type { VisitorProfile } from './types';
 
-/** The `profile.*` signals a condition sees (DESIGN "Visitor profiles"). */
+/** The `profile.*` signals a condition sees (docs/design.md, "Visitor profiles"). */
 export interface ProfileSignals {
   visits: number;
   /** Whole days since the visitor was first seen. */

@@ -18,7 +18,7 @@ import { normalCdf, studentTQuantile, studentTTwoSidedPValue } from './special';
 const { abs, exp, log, min, sqrt } = Math;
 
 export const DEFAULT_ALPHA = 0.05;
-/** gbstats' SequentialConfig.sequential_tuning_parameter default (DESIGN: experiments.sequentialNStar). */
+/** gbstats' SequentialConfig.sequential_tuning_parameter default (docs/design.md: experiments.sequentialNStar). */
 export const DEFAULT_SEQUENTIAL_N_STAR = 5000;
 
 export type Interval = [number, number];

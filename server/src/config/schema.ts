@@ -59,7 +59,7 @@ const rateLimitSchema = z
     users: { ...RATE_LIMIT_DEFAULTS.anonymous },
   });
 
-/** Visitors, events, profiles and caps (DESIGN "Visitors and events", "Visitor profiles", "Privacy"). */
+/** Visitors, events, profiles and caps (docs/design.md, "Visitors and events", "Visitor profiles", "Privacy"). */
 const visitorsSchema = z
   .object({
     // Default: derived from the app's keys (server.app.keys), so every instance of the app agrees.

@@ -5,7 +5,7 @@ import type { CompiledVariant, ExperimentsPort, LiveExperiment } from './ports';
 import type { VisitorState } from './visitor';
 
 /**
- * The experiments stage of delivery (DESIGN "Experiments"), between the evaluation context and
+ * The experiments stage of delivery (docs/design.md, "Experiments"), between the evaluation context and
  * selection: for each running experiment that targets the entry or that its variants reference,
  * where the visitor falls (sticky arm, eligibility, hash bucket), then
  * - a visitor in an experiment that targets the entry is resolved with only their arm's variants,

@@ -9,7 +9,7 @@ type DocumentMiddleware = Parameters<Core.Strapi['documents']['use']>[0];
 const WRITE_ACTIONS = new Set(['create', 'update']);
 
 /**
- * Refuses a create or update whose variants value breaks the rules (DESIGN.md, "The variants
+ * Refuses a create or update whose variants value breaks the rules (docs/design.md, "The variants
  * field") with a 400 naming the variant and path, before anything is written.
  */
 export const validateVariantsMiddleware =

@@ -25,7 +25,7 @@ const FIELDS = ['key', 'status', 'mode', 'arms', 'goal', 'secondary', 'startedAt
 const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
- * Bandit updates (DESIGN "Experiments", Bandits): a Strapi cron job every minute runs each running
+ * Bandit updates (docs/design.md, "Experiments", Bandits): a Strapi cron job every minute runs each running
  * bandit whose cadence is due; `POST .../bandit/update` runs one now. Either way one instance does
  * it, under a lock (Redis `SET NX PX` shared by every instance, or in-process without Redis), reads
  * the experiment fresh from the database (so a second instance sees the first one's update), applies

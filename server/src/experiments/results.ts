@@ -1,5 +1,5 @@
 /**
- * An experiment's results (DESIGN "Experiments", Results) and its bandit input, from the exact counts
+ * An experiment's results (docs/design.md, "Experiments", Results) and its bandit input, from the exact counts
  * (./counts.ts): pure, no Strapi, no I/O. The server reads the counter map, parses it with `cellsOf` and
  * calls these; docs/experiments.md explains every number to editors.
  *

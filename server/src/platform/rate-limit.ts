@@ -45,7 +45,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     });
   };
 
-  // Events (POST /events): their own budgets, per client IP and per visitor (DESIGN "Visitors and events").
+  // Events (POST /events): their own budgets, per client IP and per visitor (docs/design.md, "Visitors and events").
   let eventLimiters: { ip: RateLimiterAbstract | null; visitor: RateLimiterAbstract | null } | undefined;
   const initEvents = () => {
     const { perIp, perVisitor, durationSec } = getService(strapi, 'settings').get().events.rateLimit;

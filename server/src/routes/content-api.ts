@@ -16,7 +16,7 @@ export default {
     { method: 'POST', path: '/resolve', handler: 'resolve.resolve', config: publicRoute },
     { method: 'GET', path: '/signals', handler: 'signals.vocabulary', config: publicRoute },
     { method: 'POST', path: '/invalidate', handler: 'invalidate.invalidate', config: publicRoute },
-    // Visitors' events and privacy (DESIGN "Visitors and events", "Privacy"): the visitor id is the
+    // Visitors' events and privacy (docs/design.md, "Visitors and events", "Privacy"): the visitor id is the
     // credential. Events count against their own per-IP budget (events.rateLimit), and per visitor.
     { method: 'POST', path: '/events', handler: 'events.ingest', config: eventsRoute },
     { method: 'GET', path: '/me', handler: 'privacy.export', config: publicRoute },

@@ -1,5 +1,5 @@
 /**
- * The exact counts of an experiment (DESIGN "Experiments", Counting): per cohort (the UTC day and
+ * The exact counts of an experiment (docs/design.md, "Experiments", Counting): per cohort (the UTC day and
  * the bandit period of the visitors' first exposure) and arm, the units exposed and, per goal, the
  * visitors who converted and the sums Σy and Σy² of their per-visitor values. Conversions are
  * attributed to the converting visitor's cohort, so every cell is the sufficient statistics of one
