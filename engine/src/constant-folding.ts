@@ -4,7 +4,7 @@
  */
 import type { Evaluator } from './types';
 
-/** Operators whose result depends only on their operands: no data, no side effect, no iteration budget. */
+/** Operators whose result depends only on their operands: no data, no side effect (folded with a full work budget, session.ts). */
 const PURE_OPERATORS: ReadonlySet<string> = new Set([
   '==', '===', '!=', '!==', '<', '<=', '>', '>=', '!', '!!', 'or', 'and', '?:', 'if', 'in', 'cat', 'substr',
   '%', 'max', 'min', '+', '-', '*', '/', 'merge', 'sem_ver', 'starts_with', 'ends_with',

@@ -10,7 +10,7 @@ export type RuleErrorCode =
   | 'too_large'
   | 'unknown_audience'
   | 'audience_cycle'
-  | 'limit_exceeded' // a runtime limit: array length, string length, iteration budget
+  | 'limit_exceeded' // a runtime limit: array length, string length, the work budget (fuel.ts)
   | 'evaluation_failed'; // json-logic-js would throw here too (e.g. `missing_some` on null)
 
 /** JSON Pointer of a rule path, used in messages: `["and", 1]` → `/and/1`. */

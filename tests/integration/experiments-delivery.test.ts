@@ -69,6 +69,22 @@ describe('experiments in delivery (embedded store)', () => {
     return { documentId, key, experimentId };
   };
 
+  /** A draft site-wide experiment (arms a and b, 50/50, no target): its documentId. */
+  const siteWideExperiment = async (key: string, name: string): Promise<string> => {
+    const created = await admin('post', '/personalize/experiments', {
+      key,
+      name,
+      arms: [
+        { key: 'a', weight: 0.5 },
+        { key: 'b', weight: 0.5 },
+      ],
+      traffic: 1,
+      goal: { event: 'signup', kind: 'conversion' },
+    });
+    expect(created.status).toBe(201);
+    return created.body.data.documentId as string;
+  };
+
   const expectedArm = (key: string, visitorId: string, weights: number[], traffic = 1) =>
     chooseArm(experimentBucket(key, visitorId), bucketRanges(weights, traffic));
 
@@ -310,18 +326,7 @@ describe('experiments in delivery (embedded store)', () => {
 
   it('exposes visitors to a site-wide experiment through a variant condition that references it', async () => {
     const key = newKey('site');
-    const created = await admin('post', '/personalize/experiments', {
-      key,
-      name: 'Site-wide banner',
-      arms: [
-        { key: 'a', weight: 0.5 },
-        { key: 'b', weight: 0.5 },
-      ],
-      traffic: 1,
-      goal: { event: 'signup', kind: 'conversion' },
-    });
-    expect(created.status).toBe(201);
-    const experimentId = created.body.data.documentId;
+    const experimentId = await siteWideExperiment(key, 'Site-wide banner');
     const bVariant = { id: 'v_b', name: 'Arm b', enabled: true, condition: { experiment: [key, 'b'] }, overrides: { title: 'Arm b title' } };
     const { documentId } = await createArticle(app.strapi, { title: 'Site-wide', variants: { variants: [bVariant] } });
 
@@ -349,18 +354,8 @@ describe('experiments in delivery (embedded store)', () => {
   ])('the live test explains a site-wide arm condition (%s) against the data the choice used, as delivery does', async (_form, conditionOf) => {
     // Issue 17's drift: the variant was chosen for a visitor in arm b while its own row said matched: false.
     const key = newKey('drift');
-    const created = await admin('post', '/personalize/experiments', {
-      key,
-      name: 'Site-wide drift',
-      arms: [
-        { key: 'a', weight: 0.5 },
-        { key: 'b', weight: 0.5 },
-      ],
-      traffic: 1,
-      goal: { event: 'signup', kind: 'conversion' },
-    });
-    expect(created.status).toBe(201);
-    expect((await admin('post', `/personalize/experiments/${created.body.data.documentId}/start`)).status).toBe(200);
+    const experimentId = await siteWideExperiment(key, 'Site-wide drift');
+    expect((await admin('post', `/personalize/experiments/${experimentId}/start`)).status).toBe(200);
     const bVariant = { id: 'v_b', name: 'Arm b', enabled: true, condition: conditionOf(key), overrides: { title: 'Arm b title' } };
     const { documentId } = await createArticle(app.strapi, { title: 'Drift', variants: { variants: [bVariant] } });
 

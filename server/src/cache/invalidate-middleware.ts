@@ -16,7 +16,7 @@ export const invalidateMiddleware =
   async (context, next) => {
     const result = await next();
     if (!CHANGING_ACTIONS.has(context.action) || context.uid.startsWith('admin::')) return result;
-    if (context.uid === AUDIENCE_UID) return result; // audiences reload the library instead (audiences.ts)
+    if (context.uid === AUDIENCE_UID) return result; // audiences reload the library instead (audiences/document-middleware.ts)
     const params = context.params as { documentId?: string; locale?: string };
     const documentId = params.documentId ?? (result as { documentId?: string } | null)?.documentId ?? null;
     await getService(strapi, 'invalidation')

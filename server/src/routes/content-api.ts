@@ -1,7 +1,7 @@
 /**
  * Public delivery routes, under /api/personalize. They are `auth: false` at the router because
  * resolve's permission is the target content type's own read permission and invalidate takes an
- * HMAC signature or an API token, both checked in the controllers (services/access.ts).
+ * HMAC signature or an API token, both checked in the controllers (platform/access.ts).
  */
 const publicRoute = { auth: false as const, policies: [], middlewares: ['plugin::personalize.rate-limit'] };
 const eventsRoute = {
