@@ -1,8 +1,13 @@
-module.exports = [
+// A function, so each boot in one test file reads the environment afresh (a required array is cached).
+module.exports = () => [
   'strapi::logger',
   'strapi::errors',
   'strapi::security',
-  'strapi::cors',
+  // PLAYGROUND_CORS_HEADERS (comma-separated): an app's own headers list, as a test sets it; by default
+  // strapi::cors keeps Strapi's list, to which the plugin adds its headers.
+  process.env.PLAYGROUND_CORS_HEADERS
+    ? { name: 'strapi::cors', config: { headers: process.env.PLAYGROUND_CORS_HEADERS.split(',') } }
+    : 'strapi::cors',
   'strapi::poweredBy',
   // Serves POST /api/personalize/resolve ahead of the body, session and static-file middlewares and
   // the router (README, "Delivery lane"). Without this line the plugin adds it after them.

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 
 import { VARIANTS_CUSTOM_FIELD_UID } from '../../contracts/src/variants/schema';
 import { warnDeprecatedWebhookSignature } from './cache/invalidate-controller';
+import { allowPluginCorsHeaders } from './platform/cors';
 import { WINGS } from './wings';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -16,6 +17,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   // Each wing's document middlewares, in the wings' order (the cache is purged last, after the write).
   for (const wing of WINGS) for (const middleware of wing.documentMiddlewares ?? []) strapi.documents.use(middleware(strapi));
   warnDeprecatedWebhookSignature(strapi);
+  // Before the server builds its middleware stack: the SDK's headers pass Strapi's default CORS.
+  allowPluginCorsHeaders(strapi);
 };
 
 export default register;

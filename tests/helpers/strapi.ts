@@ -43,6 +43,7 @@ export const setupStrapi = async (options: SetupOptions = {}): Promise<TestStrap
     PLAYGROUND_RESOLVE_POLICY: undefined,
     PLAYGROUND_ARTICLE_POLICY: undefined,
     PLAYGROUND_PROXY: undefined,
+    PLAYGROUND_CORS_HEADERS: undefined,
     ...(postgresSchema ? { DATABASE_SCHEMA: postgresSchema } : {}),
     ...options.env,
   };
