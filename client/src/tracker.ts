@@ -18,8 +18,8 @@ export interface TrackerHost {
 }
 
 export interface Tracker {
-  /** This page view's measured `behavior.*` (dwell, scroll depth, clicks, hovers). */
-  measure(): Required<Pick<BehaviorSignals, 'dwellSec' | 'scrollDepth' | 'clicks' | 'hovers'>>;
+  /** This page view's `behavior.*` (dwell, scroll depth, clicks, hovers), each only once measured. */
+  measure(): Pick<BehaviorSignals, 'dwellSec' | 'scrollDepth' | 'clicks' | 'hovers'>;
 }
 
 /** Dwell pauses after this long without input (pointer, key, scroll, touch). */
@@ -27,6 +27,11 @@ const IDLE_MS = 30_000;
 /** A hover counts after this long; a qualified view needs this long at ≥ 50 % visible. */
 const HOVER_MS = 1000;
 const QUALIFY_MS = 1000;
+/**
+ * A page view's signals are measured from its first engaged second (docs/sdk.md, "What is measured"):
+ * before it, a dwell of 0 or no click says nothing yet, and would match "dwell < 10 s" on every load.
+ */
+const MEASURED_MS = 1000;
 const ENTRY = 'data-pz-entry';
 
 /** `data-pz-entry="<uid>:<documentId>"` (+ `data-pz-variant`, `data-pz-tags`) → an entry reference. */
@@ -74,6 +79,8 @@ export const startTracker = (host: TrackerHost): Tracker => {
   let maxBottom = 0;
   let clicks = 0;
   let hovers = 0;
+  /** The visitor scrolled in this page view: its scroll depth is measured. */
+  let scrolled = false;
   /** Elements already counted as a qualified view in this page view, with the reference they had. */
   const qualified = new Map<Element, string | null>();
   const inView = new Set<Element>();
@@ -164,6 +171,7 @@ export const startTracker = (host: TrackerHost): Tracker => {
     url = location.href;
     ended = false;
     engagedMs = clicks = hovers = maxBottom = 0;
+    scrolled = false;
     lastInput = now();
     since = engaged() ? lastInput : null;
     measureBottom();
@@ -204,6 +212,7 @@ export const startTracker = (host: TrackerHost): Tracker => {
 
   on(w, 'pointerdown pointermove keydown wheel touchstart scroll', activity);
   on(w, 'scroll resize', measureBottom);
+  on(w, 'scroll', (event: Event) => (scrolled ||= event.target === d)); // the page's scroll, not a box's
   on(w, 'focus', () => {
     lastInput = now();
     refresh();
@@ -269,6 +278,16 @@ export const startTracker = (host: TrackerHost): Tracker => {
   begin(d.referrer);
 
   return {
-    measure: () => ({ dwellSec: tenths(dwellMs()), scrollDepth: scrollDepth(), clicks, hovers }),
+    measure() {
+      // Left out until measured: a missing signal never satisfies `<` (docs/design.md, "Signals").
+      const ms = dwellMs();
+      const seen = ms >= MEASURED_MS;
+      return {
+        ...(seen && { dwellSec: tenths(ms) }),
+        ...((seen || scrolled) && { scrollDepth: scrollDepth() }),
+        ...((seen || clicks > 0) && { clicks }),
+        ...(seen && { hovers }),
+      };
+    },
   };
 };

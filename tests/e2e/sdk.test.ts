@@ -376,6 +376,44 @@ describe('the browser SDK in Chromium', () => {
     expect(await run('window.onunload === null && window.onbeforeunload === null')).toBe(true);
   });
 
+  it('the first resolve of a page view sends no dwellSec, scrollDepth, clicks or hovers: they are sent once measured', async () => {
+    await open(CONSENT);
+    const sentBehavior = async () => {
+      await run(`pz.resolve({ uid: 'api::article.article', documentId: 'doc1' })`);
+      const resolves = received.filter((request) => request.path === '/api/personalize/resolve');
+      const { signals: sent } = JSON.parse(resolves.at(-1)!.body) as { signals: ClientSignals };
+      expect(signalsSchema.safeParse(sent).error).toBeUndefined();
+      return sent.behavior;
+    };
+    // At load nothing is measured yet: "dwell < 10 s" or "no click" must not match every fresh page view.
+    expect(await sentBehavior()).toEqual({ quickExits: 0, recentlyViewed: [] });
+    await runFor(999);
+    expect(await sentBehavior()).toEqual({ quickExits: 0, recentlyViewed: [] });
+    // The first engaged second measures them all.
+    await runFor(501);
+    const height = (await run('document.documentElement.scrollHeight')) as number;
+    expect(await sentBehavior()).toEqual({
+      dwellSec: 1.5,
+      scrollDepth: Math.round((100 * 800) / height),
+      clicks: 0,
+      hovers: 0,
+      quickExits: 0,
+      recentlyViewed: ['doc2'], // the card at the top qualified after 1 s
+    });
+
+    // A new page view starts unmeasured again; a scroll or a click is measured at once.
+    await open(CONSENT);
+    await run('scrollTo(0, 1500)');
+    await frames();
+    await page.click('#btn');
+    expect(await sentBehavior()).toEqual({
+      scrollDepth: Math.round((100 * 2300) / height),
+      clicks: 1,
+      quickExits: 1, // the first page view: 1.5 s, no click, no scroll
+      recentlyViewed: ['doc2'],
+    });
+  });
+
   it('counts engaged dwell only while visible and focused, paused after 30 s without input', async () => {
     await open(CONSENT);
     await runFor(5000);
@@ -404,6 +442,8 @@ describe('the browser SDK in Chromium', () => {
     await open(CONSENT);
     const height = (await run('document.documentElement.scrollHeight')) as number;
     expect(height).toBeGreaterThan(4000);
+    expect((await signals()).behavior.scrollDepth).toBeUndefined(); // not measured before a scroll or the first engaged second
+    await runFor(1000);
     expect((await signals()).behavior.scrollDepth).toBe(Math.round((100 * 800) / height));
     await run('scrollTo(0, 1500)');
     await frames();
@@ -416,6 +456,7 @@ describe('the browser SDK in Chromium', () => {
     expect((await signals()).behavior.scrollDepth).toBe(100);
 
     await open(CONSENT, { short: true });
+    await runFor(1000);
     expect((await signals()).behavior.scrollDepth).toBe(100);
   });
 
@@ -453,7 +494,7 @@ describe('the browser SDK in Chromium', () => {
     };
     await page.mouse.move(...(await center('#hover')));
     await runFor(999);
-    expect((await signals()).behavior.hovers).toBe(0);
+    expect((await signals()).behavior.hovers).toBeUndefined(); // not measured before the first engaged second
     await runFor(1);
     expect((await signals()).behavior.hovers).toBe(1);
     await page.mouse.move(900, 700);
@@ -724,7 +765,7 @@ describe('the browser SDK in Chromium', () => {
     await runFor(12_000);
     await run(`history.pushState({}, '', '/page/next')`);
     const after = await signals();
-    expect(after.behavior.dwellSec).toBe(0);
+    expect(after.behavior).not.toHaveProperty('dwellSec'); // a new page view: not measured yet
     expect(after.session.pageviews).toBe(2);
     await flush();
     expect(ofType('engage')).toMatchObject([{ dwellSec: 12, quickExit: false }]);
@@ -750,7 +791,8 @@ describe('the browser SDK in Chromium', () => {
       documentId: 'doc1',
       locale: 'en',
       signals: {
-        behavior: { dwellSec: expect.any(Number), scrollDepth: 100, clicks: 0, hovers: 0, quickExits: 0, recentlyViewed: [] },
+        // The first resolve, at load: nothing of this page view is measured yet (docs/sdk.md, "What is measured").
+        behavior: { quickExits: 0, recentlyViewed: [] },
         session: { pageviews: 1, durationSec: expect.any(Number), isNew: true },
         context: expect.objectContaining({ path: '/react', timezone: 'Europe/Zurich' }),
       },

@@ -161,9 +161,13 @@ const renderWhy = (personalize) => {
 
 const renderLive = () => {
   const { behavior, session } = pz.signals();
-  const quick = behavior.dwellSec < 10 && behavior.clicks === 0 && behavior.scrollDepth < 25;
+  // The SDK leaves a signal out until it is measured on this page view (its first engaged second, a scroll, a click).
+  const { dwellSec = 0, scrollDepth, clicks = 0 } = behavior;
+  const quick = dwellSec < 10 && clicks === 0 && (scrollDepth ?? 0) < 25;
   $('live').replaceChildren(
-    `${behavior.dwellSec.toFixed(0)} s engaged · scrolled ${behavior.scrollDepth} % · ${behavior.clicks} click${behavior.clicks === 1 ? '' : 's'}`,
+    behavior.dwellSec === undefined
+      ? 'Not measured yet: dwell, scroll and clicks are sent from your first second on the page.'
+      : `${dwellSec.toFixed(0)} s engaged · scrolled ${scrollDepth} % · ${clicks} click${clicks === 1 ? '' : 's'}`,
     h('br'),
     quick ? 'Leaving now would count as a quick exit.' : 'Leaving now is not a quick exit.',
     h('br'),
