@@ -21,6 +21,11 @@ export interface SuppressionMarker {
   at: number;
 }
 
+/** A marker as an export shows it: with when it expires (ms; null: it does not). */
+export interface SuppressionInForce extends SuppressionMarker {
+  until: number | null;
+}
+
 /**
  * Everything stored for a visitor: `GET /api/personalize/me`, the admin's
  * `POST /personalize/visitors/lookup` and the SDK's `exportData()`.
@@ -35,6 +40,6 @@ export interface VisitorExport {
   caps: VisitorProfile['caps'];
   consent: VisitorProfile['consent'] | null;
   exposures: VisitorProfile['exposures'];
-  /** A suppression marker in force (erased or opted out), if any. */
-  suppressed: SuppressionMarker | null;
+  /** A suppression marker in force (erased or opted out), if any: then the only thing kept of an erased visitor. */
+  suppressed: SuppressionInForce | null;
 }

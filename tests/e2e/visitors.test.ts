@@ -251,7 +251,11 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
     await snap(page, 'visitors-erase-dialog');
     await dialog.getByRole('button', { name: 'Erase', exact: true }).click();
     await page.getByText(`Everything stored for visitor ${visitorId} was erased.`).first().waitFor();
-    await expectText(page.getByTestId('visitor-suppressed'), /Erased .*: events sent before then are dropped/);
+    // Only the marker is left, without personal data, and the page says until when.
+    const suppressed = page.getByTestId('visitor-suppressed');
+    await expectText(suppressed, `Only a suppression marker is stored for ${visitorId}`);
+    await expectText(suppressed, /only that this visitor was erased on .*: their events sent before then and still in flight are dropped/);
+    await expectText(suppressed, /It is kept until .*, then nothing at all is stored\./);
     await snap(page, 'visitors-erased');
     page.off('request', recordUrl);
     expect(requestedUrls.some((url) => url.endsWith('/personalize/visitors/lookup'))).toBe(true);

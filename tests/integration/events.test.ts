@@ -583,7 +583,8 @@ describe.each([
       await send(batchOf(visitorId, [pageEvent(['shoes'])]));
       await visitors.recordServe(visitorId, 'api::article.article:doc:v');
       if (isRedis) {
-        expect(await keysOf(hash)).toEqual([`${prefix}v:{${hash}}`, `${prefix}v:{${hash}}:b`]);
+        // The profile, its batch ids, and the ids of its entries in the event stream.
+        expect(await keysOf(hash)).toEqual([`${prefix}v:{${hash}}`, `${prefix}v:{${hash}}:b`, `${prefix}v:{${hash}}:s`]);
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
       const erased = await request(url).delete('/api/personalize/me').set('x-personalize-visitor', visitorId);

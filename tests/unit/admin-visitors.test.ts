@@ -10,7 +10,17 @@ import type { ReasonEntry } from '../../contracts/src/reason';
 import { variantSchema } from '../../contracts/src/variants/schema';
 import { explain } from '../../engine/src';
 import type { VisitorProfile } from '../../engine/src/profile/types';
-import { capRows, eventRows, exposureRows, interestRows, lookupState, relativeTime, sessionOf, splitCapKey } from '../../admin/src/pages/visitors/visitorView';
+import {
+  capRows,
+  eventRows,
+  exposureRows,
+  interestRows,
+  lookupState,
+  relativeTime,
+  sessionOf,
+  splitCapKey,
+  suppressionText,
+} from '../../admin/src/pages/visitors/visitorView';
 import { capMaxProblem, capSentence, capsSummary, CAP_EVENTS, CAP_WINDOWS, nextCap, withCaps } from '../../admin/src/rules/caps';
 import { describeMissing, describeReason, ruleAt, type ReasonContext } from '../../admin/src/rules/reasons';
 import en from '../../admin/src/translations/en.json';
@@ -300,10 +310,39 @@ describe('the Visitors page’s reading of an export', () => {
     expect(lookupState(data)).toBe('profile');
     const empty = { ...data, profile: null, decayed: null, events: [], caps: {}, consent: null, exposures: {} };
     expect(lookupState(empty)).toBe('empty');
-    expect(lookupState({ ...empty, suppressed: { kind: 'erased', at: now } })).toBe('suppressed');
+    expect(lookupState({ ...empty, suppressed: { kind: 'erased', at: now, until: now + 24 * hour } })).toBe('suppressed');
     expect(sessionOf(data)).toMatchObject({ pageviews: 5, personalizedServes: 2, active: true });
     expect(sessionOf({ ...data, decayed: { ...data.decayed!, at: now + hour } })).toMatchObject({ active: false });
     expect(sessionOf(empty)).toBeNull();
+  });
+
+  it('says exactly what is left of an erased or opted-out visitor: the marker, no personal data, and until when (en, fr)', () => {
+    const t = (format: typeof EN) => (key: string, defaultMessage: string, values?: Record<string, string | number>) =>
+      format({ id: getTranslation(`visitors.${key}`), defaultMessage }, values);
+    const date = (at: number) => new Date(at).toISOString().slice(0, 10);
+    const at = Date.UTC(2026, 0, 5, 10);
+    const erased = { kind: 'erased' as const, at, until: at + 24 * hour };
+    const optout = { kind: 'optout' as const, at, until: at + 90 * 24 * hour };
+    expect(suppressionText('vis_1', erased, t(EN), date)).toEqual({
+      title: 'Only a suppression marker is stored for vis_1',
+      body: 'It holds no personal data, only that this visitor was erased on 2026-01-05: their events sent before then and still in flight are dropped; later ones start a new profile.',
+      kept: 'It is kept until 2026-01-06, then nothing at all is stored.',
+    });
+    expect(suppressionText('vis_1', optout, t(EN), date)).toMatchObject({
+      body: 'It holds no personal data, only that this visitor opted out on 2026-01-05: every event of theirs is dropped while it lasts.',
+      kept: 'It is kept until 2026-04-05, then nothing at all is stored.',
+    });
+    expect(suppressionText('vis_1', { ...optout, until: null }, t(EN), date).kept).toBe(
+      'It is kept until someone deletes it; nothing else is stored.'
+    );
+    expect(suppressionText('vis_1', erased, t(FR), date)).toEqual({
+      title: 'Seul un marqueur de suppression est enregistré pour vis_1',
+      body: 'Il ne contient aucune donnée personnelle, seulement que ce visiteur a été effacé le 2026-01-05 : ses événements envoyés avant et encore en route sont ignorés ; les suivants commencent un nouveau profil.',
+      kept: 'Il est conservé jusqu’au 2026-01-06, puis plus rien n’est enregistré.',
+    });
+    expect(suppressionText('vis_1', optout, t(FR), date).body).toBe(
+      'Il ne contient aucune donnée personnelle, seulement que ce visiteur s’est opposé au suivi le 2026-01-05 : tous ses événements sont ignorés tant qu’il existe.'
+    );
   });
 
   it.each([

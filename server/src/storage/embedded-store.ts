@@ -56,8 +56,8 @@ const freezeProfile = (profile: VisitorProfile): VisitorProfile => {
 /**
  * The in-process store (`events.transport: inline`): one LRU entry per visitor holding the profile
  * and its applied batchIds, expiring `retentionDays` after the last write; suppression markers in
- * an LRU of their own. Profiles handed out are frozen (containers and events): never change one,
- * apply to it.
+ * an LRU of their own. It keeps no event log (the stream is Redis's): erasing deletes the entry.
+ * Profiles handed out are frozen (containers and events): never change one, apply to it.
  */
 export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): VisitorStore => {
   const entries = new LRUCache<string, Entry>({
@@ -144,7 +144,9 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
     },
 
     async marker(hash) {
-      return parseMarker(markers.get(hash));
+      const marker = parseMarker(markers.get(hash));
+      const ttl = markers.getRemainingTTL(hash);
+      return marker && { ...marker, until: Number.isFinite(ttl) ? Date.now() + ttl : null };
     },
 
     async counters(experiment) {

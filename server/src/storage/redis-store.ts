@@ -27,6 +27,12 @@ export const visitorKeys = (prefix: string, hash: string) => ({
   batches: `${prefix}v:{${hash}}:b`,
   /** Suppression marker (`erased:<ms>` or `optout:<ms>`), no personal data. */
   marker: `${prefix}v:{${hash}}:x`,
+  /**
+   * Sorted set of the ids of the visitor's entries in the event stream (score: the id's ms), so an
+   * erasure deletes exactly those (docs/events.md, "Privacy endpoints"); it lives as long as the
+   * newest of them may (the retention period) and forgets the ids the stream has trimmed.
+   */
+  entries: `${prefix}v:{${hash}}:s`,
 });
 
 /**
@@ -35,7 +41,10 @@ export const visitorKeys = (prefix: string, hash: string) => ({
  */
 export const experimentCountersKey = (prefix: string, experiment: string) => `${prefix}x:{${experiment}}:c`;
 
-/** The capped stream of accepted batches (`v`: visitor hash, `b`: batchId, `at`, `events`: JSON). */
+/**
+ * The capped stream of accepted batches (`v`: visitor hash, `b`: batchId, `at`, `events`: JSON),
+ * kept for the retention period at most.
+ */
 export const streamKey = (prefix: string) => `${prefix}stream:events`;
 
 /** Reads what a write needs, consistently: profile, its SHA-1, the marker, whether the batch was applied. */
@@ -51,12 +60,17 @@ return { v, sha, redis.call('GET', KEYS[3]), seen }
 /**
  * Compare-and-set of a batch (or a serve): writes the new profile only if the profile and the
  * marker are what the caller computed from, and the batch was not applied already; then records
- * the batchId and appends the batch to the stream. On a conflict, returns the current state so the
- * caller recomputes without another round trip.
- * KEYS: profile, batches, marker, stream, then one per experiment whose counters change.
+ * the batchId and appends the batch to the stream, with the entry's id in the visitor's own set
+ * (what an erasure deletes). On a conflict, returns the current state so the caller recomputes
+ * without another round trip.
+ * KEYS: profile, batches, marker, stream entries, stream, then one per experiment whose counters change.
  * ARGV: expected sha ('' none), expected marker ('' none), new profile, ttl ms, batchId ('' none),
  *       dedup ms, received at (ms), stream max length, visitor hash, events JSON ('' no stream entry),
- *       batchIds kept at most, then triples (index in KEYS, field, increment) of counter increments.
+ *       batchIds kept at most, retention ms, then triples (index in KEYS, field, increment) of counter
+ *       increments.
+ * The stream is trimmed to the retention period too (exactly, by Redis's own clock, as its ids are),
+ * so no entry outlives its visitor's set of entry ids; the set drops the ids older than the stream's
+ * first entry, so it never holds more than the stream does.
  * An increment whose result would not be finite is skipped: HINCRBYFLOAT would fail the script after
  * the profile was written, and a non-finite counter hides every other visitor's values. (The engine
  * bounds goal values; this is the last guard.)
@@ -81,9 +95,16 @@ if ARGV[5] ~= '' then
   redis.call('PEXPIRE', KEYS[2], ARGV[6])
 end
 if ARGV[10] ~= '' then
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'v', ARGV[9], 'b', ARGV[5], 'at', ARGV[7], 'events', ARGV[10])
+  local id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'v', ARGV[9], 'b', ARGV[5], 'at', ARGV[7], 'events', ARGV[10])
+  local now = redis.call('TIME')
+  local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[12])
+  redis.call('XTRIM', KEYS[5], 'MINID', string.format('%.0f', oldest))
+  redis.call('ZADD', KEYS[4], string.match(id, '^%d+'), id)
+  local first = redis.call('XRANGE', KEYS[5], '-', '+', 'COUNT', 1)[1]
+  if first then redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. string.match(first[1], '^%d+')) end
+  redis.call('PEXPIRE', KEYS[4], ARGV[12])
 end
-local i = 12
+local i = 13
 while ARGV[i] do
   local key = KEYS[tonumber(ARGV[i])]
   local by = tonumber(ARGV[i + 2])
@@ -97,14 +118,39 @@ end
 return { 'ok' }
 `;
 
-/** Deletes every key of a visitor but the marker, then sets the marker (an opt-out is never downgraded). */
+/**
+ * Deletes the visitor's profile and batch ids, sets the marker (an opt-out is never downgraded) and
+ * returns the ids of the visitor's stream entries. Their set stays until the entries are deleted
+ * from the stream, a separate command on another key (and slot): an erasure interrupted in between
+ * finds them again when retried.
+ */
 const ERASE_LUA = `
+local ids = redis.call('ZRANGE', KEYS[4], 0, -1)
 redis.call('DEL', KEYS[1], KEYS[2])
 local current = redis.call('GET', KEYS[3])
-if current and string.sub(current, 1, 7) == 'optout:' and string.sub(ARGV[1], 1, 7) == 'erased:' then return 0 end
+if current and string.sub(current, 1, 7) == 'optout:' and string.sub(ARGV[1], 1, 7) == 'erased:' then return ids end
 redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
-return 1
+return ids
 `;
+
+/**
+ * Deletes stream entries by id (ARGV from 2), after trimming the stream to the retention period
+ * (ARGV[1] ms, by Redis's clock): an entry older than that may have outlived its visitor's set of
+ * entry ids on a stream no batch has trimmed since.
+ */
+const FORGET_ENTRIES_LUA = `
+local now = redis.call('TIME')
+local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1]) + 1
+redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', oldest))
+if #ARGV > 1 then return redis.call('XDEL', KEYS[1], unpack(ARGV, 2)) end
+return 0
+`;
+
+/** The marker and its time to live (ms), together. */
+const MARKER_LUA = `return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }`;
+
+/** Stream entry ids per XDEL (a Lua `unpack` takes a few thousand at most). */
+const FORGET_CHUNK = 1000;
 
 type ScriptedRedis = Redis & {
   pzVisitorSnapshot(
@@ -114,7 +160,16 @@ type ScriptedRedis = Redis & {
     batchId: string
   ): Promise<[string | null, string | null, string | null, number]>;
   pzVisitorCommit(...args: string[]): Promise<[string, string | null, string | null, string | null] | [string]>;
-  pzVisitorErase(profile: string, batches: string, marker: string, value: string, ttl: string): Promise<number>;
+  pzVisitorErase(
+    profile: string,
+    batches: string,
+    marker: string,
+    entries: string,
+    value: string,
+    ttl: string
+  ): Promise<string[]>;
+  pzStreamForget(stream: string, retentionMs: string, ...ids: string[]): Promise<number>;
+  pzVisitorMarker(marker: string): Promise<[string | null, number]>;
 };
 
 const scripted = new WeakSet<Redis>();
@@ -124,7 +179,9 @@ const withScripts = (client: Redis): ScriptedRedis => {
     client.defineCommand('pzVisitorSnapshot', { numberOfKeys: 3, lua: SNAPSHOT_LUA });
     // The number of keys varies with the experiments counted: it is the call's first argument.
     client.defineCommand('pzVisitorCommit', { lua: COMMIT_LUA });
-    client.defineCommand('pzVisitorErase', { numberOfKeys: 3, lua: ERASE_LUA });
+    client.defineCommand('pzVisitorErase', { numberOfKeys: 4, lua: ERASE_LUA });
+    client.defineCommand('pzStreamForget', { numberOfKeys: 1, lua: FORGET_ENTRIES_LUA });
+    client.defineCommand('pzVisitorMarker', { numberOfKeys: 1, lua: MARKER_LUA });
     scripted.add(client);
   }
   return client as ScriptedRedis;
@@ -142,6 +199,8 @@ const parseProfile = (raw: string | null): VisitorProfile | null => {
 
 export interface RedisStoreDeps {
   prefix: () => string;
+  /** `visitors.retentionDays` in ms: nothing of a visitor is kept longer, the event stream included. */
+  retentionMs: () => number;
   /**
    * Runs a command on the ready connection; resolves to `fallback` when Redis is not configured,
    * not connected or fails (the redis service's `attempt`, which logs an outage once).
@@ -156,12 +215,13 @@ const UNAVAILABLE = Symbol('unavailable');
  * one GET; a batch is applied by one script per attempt that compare-and-sets the profile computed
  * by the engine's `applyEvents` (see store.ts), de-duplicates the batchId and appends to the stream.
  */
-export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorStore => {
+export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDeps): VisitorStore => {
   const run = async <T>(operation: (connection: ScriptedRedis) => Promise<T>): Promise<T> => {
     const result = await attempt<T | typeof UNAVAILABLE>((connection) => operation(withScripts(connection)), UNAVAILABLE);
     if (result === UNAVAILABLE) throw new StoreUnavailableError();
     return result;
   };
+  const retention = () => Math.max(1, Math.ceil(retentionMs()));
 
   const snapshotFrom = (raw: string | null, sha: string | null, marker: string | null, seen: boolean): Snapshot => {
     // A value that does not parse is still versioned, so the next write replaces it.
@@ -190,16 +250,17 @@ export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorSt
       for (const { experiment, increments } of counters ?? []) {
         if (increments.length === 0) continue;
         counterKeys.push(experimentCountersKey(prefix(), experiment));
-        // Lua indexes KEYS from 1; the four fixed keys come first.
-        const keyIndex = String(4 + counterKeys.length);
+        // Lua indexes KEYS from 1; the five fixed keys come first.
+        const keyIndex = String(5 + counterKeys.length);
         for (const { field, by } of increments) if (Number.isFinite(by)) counterArgs.push(keyIndex, field, String(by));
       }
       const reply = await run((connection) =>
         connection.pzVisitorCommit(
-          String(4 + counterKeys.length),
+          String(5 + counterKeys.length),
           keys.profile,
           keys.batches,
           keys.marker,
+          keys.entries,
           streamKey(prefix()),
           ...counterKeys,
           expected.token ?? '',
@@ -213,6 +274,7 @@ export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorSt
           hash,
           batch?.streamEvents ?? '',
           String(MAX_BATCH_IDS),
+          String(retention()),
           ...counterArgs
         )
       );
@@ -224,19 +286,32 @@ export const createRedisStore = ({ prefix, attempt }: RedisStoreDeps): VisitorSt
 
     async erase(hash, marker: SuppressionMarker, markerTtlMs) {
       const keys = visitorKeys(prefix(), hash);
-      await run((connection) =>
+      const ids = await run((connection) =>
         connection.pzVisitorErase(
           keys.profile,
           keys.batches,
           keys.marker,
+          keys.entries,
           formatMarker(marker),
           String(Math.max(1, Math.ceil(markerTtlMs)))
         )
       );
+      // The stream is another key (another slot on a Cluster): its entries go in commands of their
+      // own, then their ids, once deleted (docs/design.md, "Storage").
+      const stream = streamKey(prefix());
+      for (let start = 0; start === 0 || start < ids.length; start += FORGET_CHUNK) {
+        const chunk = ids.slice(start, start + FORGET_CHUNK);
+        await run((connection) => connection.pzStreamForget(stream, String(retention()), ...chunk));
+        if (chunk.length > 0) await run((connection) => connection.zrem(keys.entries, ...chunk));
+      }
     },
 
     async marker(hash) {
-      return parseMarker(await run((connection) => connection.get(visitorKeys(prefix(), hash).marker)));
+      const key = visitorKeys(prefix(), hash).marker;
+      const [raw, ttl] = await run((connection) => connection.pzVisitorMarker(key));
+      const marker = parseMarker(raw);
+      // A marker always has a time to live; -1 (none) would be a marker set by hand: kept for good.
+      return marker && { ...marker, until: ttl >= 0 ? Date.now() + ttl : null };
     },
 
     async counters(experiment) {

@@ -3,7 +3,7 @@
  * so the in-process store and Redis have the same semantics by construction: every new profile is
  * computed by the engine's pure `applyEvents`/`applyServe`, then compare-and-set).
  */
-import type { SuppressionMarker } from '../../../contracts/src/visitors';
+import type { SuppressionInForce, SuppressionMarker } from '../../../contracts/src/visitors';
 import type { CounterIncrement } from './experiment-counts';
 import type { VisitorProfile } from '../../../engine/src/profile/types';
 
@@ -20,7 +20,7 @@ export class StoreUnavailableError extends Error {
  * admin's erase, a withdrawn consent) drops what happened up to `at` (events still in flight);
  * `optout` drops everything for the retention period.
  */
-export type { SuppressionMarker };
+export type { SuppressionInForce, SuppressionMarker };
 
 export const formatMarker = (marker: SuppressionMarker) => `${marker.kind}:${Math.floor(marker.at)}`;
 
@@ -51,7 +51,7 @@ export interface CommitBatch {
   receivedAt: number;
   /** How long a batchId is remembered (events older than 24 h are dropped anyway). */
   dedupMs: number;
-  /** Appended to the event stream (Redis); the events as accepted, as JSON. */
+  /** Appended to the event stream (Redis; erased with the visitor); the events as accepted, as JSON. */
   streamEvents?: string;
 }
 
@@ -82,10 +82,13 @@ export interface VisitorStore {
   snapshot(hash: string, batchId?: string): Promise<Snapshot>;
   /** Writes `next` if nothing changed since `expected`, atomically with the batch's de-duplication. */
   commit(commit: Commit): Promise<CommitResult>;
-  /** Deletes every key of the visitor and sets `marker` for `markerTtlMs` (an `optout` is never downgraded). */
+  /**
+   * Deletes every key of the visitor and their entries in the event log, and sets `marker` for
+   * `markerTtlMs` (an `optout` is never downgraded).
+   */
   erase(hash: string, marker: SuppressionMarker, markerTtlMs: number): Promise<void>;
-  /** The marker in force, if any. */
-  marker(hash: string): Promise<SuppressionMarker | null>;
+  /** The marker in force, if any, with when it expires. */
+  marker(hash: string): Promise<SuppressionInForce | null>;
   /** An experiment's counters (field → value), in one round trip. Throws StoreUnavailableError. */
   counters(experiment: string): Promise<Record<string, number>>;
   /** Deletes an experiment's counters (the experiment was deleted). */

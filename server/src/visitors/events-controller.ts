@@ -64,9 +64,13 @@ const createEventsController = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
       case 'duplicate':
         return accepted202(ctx, { accepted: accepted.length, rejected, duplicate: true });
+      // Stored nowhere, so no rate-limit counter under the visitor's hash stays either (docs/events.md,
+      // "Privacy endpoints"); the per-IP limit still counts the batch.
       case 'no-consent':
+        await getService(strapi, 'rate-limit').forgetVisitor(visitorHash);
         return accepted202(ctx, { accepted: 0, rejected, ignored: 'no-consent' });
       case 'suppressed':
+        await getService(strapi, 'rate-limit').forgetVisitor(visitorHash);
         return accepted202(ctx, { accepted: 0, rejected, ignored: 'suppressed' });
       case 'unavailable':
         return sendUnavailable(ctx);

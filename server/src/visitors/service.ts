@@ -86,6 +86,7 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const redis = getService(strapi, 'redis');
       store = createRedisStore({
         prefix: () => config().redis.keyPrefix,
+        retentionMs,
         attempt: (operation, fallback) => redis.attempt(operation, fallback),
       });
     } else {
@@ -306,8 +307,9 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Erases every key of the visitor and keeps a marker (no personal data) so that events still in
-     * flight (up to now) are dropped; later events build a new profile. False when the store is unavailable.
+     * Erases every key of the visitor and their entries in the event log, and keeps a marker (no
+     * personal data) so that events still in flight (up to now) are dropped; later events build a new
+     * profile. False when the store is unavailable.
      */
     erase: (visitorId: string) => erase(visitorId, 'erased'),
 

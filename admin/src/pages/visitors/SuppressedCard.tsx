@@ -1,26 +1,29 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 
-import type { SuppressionMarker } from '../../../../contracts/src/visitors';
+import type { VisitorExport } from '../../api';
 import { useTimes, type T } from './i18n';
+import { suppressionText } from './visitorView';
 
-/** Nothing stored because the visitor was erased or opted out: since when, and what happens to their events. */
-export const SuppressedCard = ({ visitorId, suppressed, t }: { visitorId: string; suppressed: SuppressionMarker; t: T }) => {
+/** Only the marker is left of an erased or opted-out visitor: what it says, and until when it is kept. */
+export const SuppressedCard = ({
+  visitorId,
+  suppressed,
+  t,
+}: {
+  visitorId: string;
+  suppressed: NonNullable<VisitorExport['suppressed']>;
+  t: T;
+}) => {
   const times = useTimes();
+  const text = suppressionText(visitorId, suppressed, t, times.date);
   return (
     <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} data-testid="visitor-suppressed">
       <Flex direction="column" alignItems="flex-start" gap={2}>
         <Typography variant="delta" tag="h2">
-          {t('suppressed.title', 'Nothing is stored for {id}', { id: visitorId })}
+          {text.title}
         </Typography>
-        <Typography textColor="neutral600">
-          {suppressed.kind === 'optout'
-            ? t('suppressed.optout', 'Opted out on {date}: every event of this visitor is dropped for the retention period.', {
-                date: times.date(suppressed.at),
-              })
-            : t('suppressed.erased', 'Erased on {date}: events sent before then are dropped; later ones start a new profile.', {
-                date: times.date(suppressed.at),
-              })}
-        </Typography>
+        <Typography textColor="neutral600">{text.body}</Typography>
+        <Typography textColor="neutral600">{text.kept}</Typography>
       </Flex>
     </Box>
   );

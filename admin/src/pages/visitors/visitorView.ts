@@ -1,5 +1,6 @@
 import type { CapCounters } from '../../../../engine/src/profile/types';
 import type { VisitorExport } from '../../api';
+import type { T } from './i18n';
 
 /**
  * The Visitors page's reading of `POST /personalize/visitors/lookup`: rows for the interests,
@@ -161,6 +162,35 @@ export const relativeTime = (at: number, now: number): { value: number; unit: Re
   }
   return { value: Math.trunc(seconds), unit: 'second' };
 };
+
+/**
+ * What is left of an erased or opted-out visitor, in words: only the suppression marker (no personal
+ * data), what it is for, and when it goes (docs/events.md, "Privacy endpoints").
+ */
+export const suppressionText = (
+  visitorId: string,
+  marker: NonNullable<VisitorExport['suppressed']>,
+  t: T,
+  date: (at: number) => string
+): { title: string; body: string; kept: string } => ({
+  title: t('suppressed.title', 'Only a suppression marker is stored for {id}', { id: visitorId }),
+  body:
+    marker.kind === 'optout'
+      ? t(
+          'suppressed.optout',
+          'It holds no personal data, only that this visitor opted out on {date}: every event of theirs is dropped while it lasts.',
+          { date: date(marker.at) }
+        )
+      : t(
+          'suppressed.erased',
+          'It holds no personal data, only that this visitor was erased on {date}: their events sent before then and still in flight are dropped; later ones start a new profile.',
+          { date: date(marker.at) }
+        ),
+  kept:
+    marker.until === null
+      ? t('suppressed.keptForGood', 'It is kept until someone deletes it; nothing else is stored.')
+      : t('suppressed.kept', 'It is kept until {date}, then nothing at all is stored.', { date: date(marker.until) }),
+});
 
 /** Whether a lookup found anything stored: a profile, or only an erasure/opt-out marker, or nothing. */
 export const lookupState = (data: VisitorExport): 'profile' | 'suppressed' | 'empty' =>
