@@ -286,6 +286,17 @@ export interface ExperimentResultsArm {
   mean: number | null;
 }
 
+/** One goal's counts of one arm (`goals[].arms[]` of the results): the arm's units are `arms[].units`. */
+export interface ExperimentResultsGoalArm {
+  key: string;
+  /** Visitors who converted (for a `mean` goal: who sent the event at least once) within their window. */
+  conversions: number;
+  sum: number;
+  sumSquares: number;
+  /** Σy ÷ units (the conversion rate, or the mean per visitor); null while the arm has no units. */
+  mean: number | null;
+}
+
 export interface ResultLift {
   lift: number;
   ci: [number, number];
@@ -320,9 +331,13 @@ export interface ExperimentResults {
   updatedAt: string;
   /** `experiments.alpha`: a p-value below it is significant (secondary goals' p-values are Holm-adjusted). */
   alpha: number;
+  /** `experiments.sequentialNStar`: the sequential interval's tuning (the admin's power maths need it). */
+  sequentialNStar: number;
   /** Sample-ratio mismatch: Pearson χ² of units against the weights (per period for bandits), flagged at p < 0.001. */
   srm: { pValue: number | null; ok: boolean };
   arms: ExperimentResultsArm[];
+  /** Each goal's counts per arm, in arm order: the primary goal first, then the secondary goals. */
+  goals: { goal: string; kind: 'conversion' | 'mean'; arms: ExperimentResultsGoalArm[] }[];
   results: ExperimentResult[];
   bandit?: {
     weights: number[];

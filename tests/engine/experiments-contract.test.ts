@@ -309,9 +309,11 @@ describe('results response type', () => {
         status: 'running',
         mode: 'bandit',
         alpha: 0.05,
+        sequentialNStar: 5000,
         updatedAt: '2026-01-02T00:00:00.000Z',
         srm: { pValue: 0.42, ok: true },
         arms: [{ key: 'control', weight: 0.5, units: 100, conversions: 7, sum: 7, sumSquares: 7, mean: 0.07 }],
+        goals: [{ goal: 'signup', kind: 'conversion', arms: [{ key: 'control', conversions: 7, sum: 7, sumSquares: 7, mean: 0.07 }] }],
         results: [
           {
             goal: 'signup',

@@ -238,6 +238,39 @@ describe('buildResults: comparisons', () => {
     });
   });
 
+  it("each goal's conversions, sums and mean per arm beside the units (primary first), and N* for the admin's power maths", () => {
+    const exp = experiment({ secondary: [{ event: 'revenue', kind: 'mean' }] });
+    const cells = [
+      cell('2025-03-01', 0, 'control', 800, { signup: { conversions: 80 }, revenue: { conversions: 70, sum: 2100, sumSquares: 90000 } }),
+      cell('2025-03-02', 0, 'control', 400, { signup: { conversions: 44 }, revenue: { conversions: 30, sum: 950, sumSquares: 41000 } }),
+      cell('2025-03-01', 0, 'b', 900, { signup: { conversions: 110 } }),
+    ];
+    const results = build(exp, cells);
+    expect(results.sequentialNStar).toBe(OPTIONS.sequentialNStar);
+    expect(results.goals).toEqual([
+      {
+        goal: 'signup',
+        kind: 'conversion',
+        arms: [
+          { key: 'control', conversions: 124, sum: 124, sumSquares: 124, mean: 124 / 1200 },
+          { key: 'b', conversions: 110, sum: 110, sumSquares: 110, mean: 110 / 900 },
+          { key: 'c', conversions: 0, sum: 0, sumSquares: 0, mean: null },
+        ],
+      },
+      {
+        goal: 'revenue',
+        kind: 'mean',
+        arms: [
+          { key: 'control', conversions: 100, sum: 3050, sumSquares: 131000, mean: 3050 / 1200 },
+          { key: 'b', conversions: 0, sum: 0, sumSquares: 0, mean: 0 },
+          { key: 'c', conversions: 0, sum: 0, sumSquares: 0, mean: null },
+        ],
+      },
+    ]);
+    // The primary goal's counts are arms[]'s.
+    results.arms.forEach((arm, index) => expect(results.goals[0].arms[index]).toEqual({ key: arm.key, conversions: arm.conversions, sum: arm.sum, sumSquares: arm.sumSquares, mean: arm.mean }));
+  });
+
   it('passes alpha and N* through', () => {
     const cells = [
       cell('2025-03-01', 0, 'control', 3000, { signup: { conversions: 300 } }),

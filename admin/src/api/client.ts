@@ -30,6 +30,7 @@ export const routes = {
   experimentAction: (documentId: string, action: ExperimentAction) => `/${PLUGIN_ID}/experiments/${documentId}/${action}`,
   experimentResults: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/results`,
   banditUpdate: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/bandit/update`,
+  experimentShip: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/ship`,
 };
 
 /** The lifecycle routes of an experiment. */

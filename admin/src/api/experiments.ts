@@ -5,6 +5,7 @@ import type {
   ExperimentResults,
   ExperimentResultsResponse,
 } from '../../../contracts/src/experiments';
+import type { ShipBody, ShipResult } from '../../../contracts/src/experiment-ship';
 import { routes, type Envelope, type ExperimentAction, type FetchClient } from './client';
 
 export const getExperiments = async (client: FetchClient): Promise<Experiment[]> =>
@@ -35,3 +36,7 @@ export const getExperimentResults = async (client: FetchClient, documentId: stri
 /** A bandit update now, under the same rules as the scheduled one (it may keep the weights, and says why). */
 export const updateBanditWeights = async (client: FetchClient, documentId: string): Promise<BanditUpdateResponse['data']> =>
   (await client.post<BanditUpdateResponse>(routes.banditUpdate(documentId), {})).data.data;
+
+/** Ship an arm: its variants become the target entry's served variants, then the experiment stops (a 409 says why it cannot). */
+export const shipExperimentArm = async (client: FetchClient, documentId: string, arm: string): Promise<ShipResult> =>
+  (await client.post<Envelope<ShipResult>, ShipBody>(routes.experimentShip(documentId), { arm })).data.data;

@@ -13,6 +13,7 @@ export type {
   ExperimentResult,
   ExperimentResults,
 } from '../../../contracts/src/experiments';
+export type { ShipRefusal, ShipResult } from '../../../contracts/src/experiment-ship';
 export type { ReasonEntry } from '../../../contracts/src/reason';
 export type { SignalDescriptor, SignalType } from '../../../contracts/src/signals/vocabulary';
 export type { VisitorExport } from '../../../contracts/src/visitors';

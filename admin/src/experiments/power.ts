@@ -18,6 +18,8 @@ export interface PowerInputs {
   /** Read with the sequential (always-valid) test, as the results page does. */
   sequential: boolean;
   sequentialNStar?: number;
+  /** The significance level (`experiments.alpha`, default 0.05). */
+  alpha?: number;
   days?: number;
 }
 
@@ -50,7 +52,11 @@ export const planPower = (inputs: PowerInputs): PowerAnswer => {
       : { kind: 'mean', mean: inputs.mean as number, standardDeviation: inputs.standardDeviation as number };
   const mde = (inputs.mdePercent as number) / 100;
   const unitsPerDay = ((inputs.dailyVisitors as number) * inputs.trafficPercent) / 100;
-  const options = { arms: inputs.arms, sequentialNStar: inputs.sequential ? (inputs.sequentialNStar ?? 5000) : (false as const) };
+  const options = {
+    arms: inputs.arms,
+    sequentialNStar: inputs.sequential ? (inputs.sequentialNStar ?? 5000) : (false as const),
+    ...(inputs.alpha !== undefined ? { alpha: inputs.alpha } : {}),
+  };
   const plan = powerPlan({ metric, mde, unitsPerDay, days: inputs.days ?? 28, ...options });
   return { ok: true, plan, unitsPerDay, unitsNeeded: unitsForPower(metric, mde, options), metric };
 };

@@ -13,6 +13,8 @@ import { cellsOf } from '../storage/experiment-counts';
 import { buildResults, type ResultsExperiment } from './results';
 import type { BanditService } from './bandit';
 import { parseOrThrow, sendError, sendUnavailable } from '../utils/errors';
+import { shipBodySchema, type ShipResult } from '../../../contracts/src/experiment-ship';
+import { createShipper, type ShipExperiment } from './ship';
 import { getService } from '../platform/services';
 
 
@@ -64,32 +66,41 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
     return others.find((other) => other.target?.uid === target.uid && other.target?.documentId === target.documentId) ?? null;
   };
 
-  const lifecycle = (route: keyof typeof LIFECYCLE) => async (ctx: Context) => {
-    const experiment = await findOrThrow(ctx.params.documentId);
+  /** Moves the experiment as `route` says and returns it, or answers the 409 that says why not (and returns null). */
+  const transition = async (ctx: Context, experiment: Stored, route: keyof typeof LIFECYCLE) => {
     const to = LIFECYCLE[route];
     if (!TRANSITIONS[experiment.status].includes(to)) {
       const allowed = (Object.keys(LIFECYCLE) as (keyof typeof LIFECYCLE)[]).filter((name) =>
         TRANSITIONS[experiment.status].includes(LIFECYCLE[name])
       );
-      return conflict(
+      conflict(
         ctx,
         `Cannot ${route} experiment "${experiment.key}": it is ${experiment.status}${
           allowed.length > 0 ? ` (it can ${allowed.join(' or ')})` : ' (a stopped experiment is final)'
         }`,
         { status: experiment.status, allowed }
       );
+      return null;
     }
     if (to === 'running') {
       const other = await sameTarget(experiment);
       if (other) {
-        return conflict(ctx, `Cannot start experiment "${experiment.key}": experiment "${other.key}" already runs on this entry`, {
+        conflict(ctx, `Cannot start experiment "${experiment.key}": experiment "${other.key}" already runs on this entry`, {
           experiment: other.key,
         });
+        return null;
       }
     }
     const updated = await documents().update({ documentId: experiment.documentId, data: { status: to }, fields: FIELDS } as never);
-    ctx.body = { data: present(updated as unknown as Record<string, unknown>) };
+    return present(updated as unknown as Record<string, unknown>);
   };
+
+  const lifecycle = (route: keyof typeof LIFECYCLE) => async (ctx: Context) => {
+    const updated = await transition(ctx, await findOrThrow(ctx.params.documentId), route);
+    if (updated) ctx.body = { data: updated };
+  };
+
+  const ship = createShipper(strapi);
 
   return {
     async find(ctx: Context) {
@@ -144,6 +155,27 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const result = await getService(strapi, 'bandit').update(ctx.params.documentId);
       if (!result) throw new errors.NotFoundError('Experiment not found');
       ctx.body = { data: result };
+    },
+
+    /**
+     * `POST /personalize/experiments/:documentId/ship` with `{ arm }`: the arm's variants become the target
+     * entry's served variants (saved, and published again when the entry was published), then the
+     * experiment stops. A 409 says why when it cannot (site-wide, not running or paused, entry gone or
+     * with unpublished changes).
+     */
+    async ship(ctx: Context) {
+      const { arm } = parseOrThrow(shipBodySchema, body(ctx), 'Invalid ship request');
+      const experiment = await findOrThrow(ctx.params.documentId);
+      const state = ctx.state as { userAbility?: unknown; user?: { id?: number | string } };
+      const outcome = await ship(experiment as unknown as ShipExperiment, arm, { ability: state.userAbility, userId: state.user?.id });
+      if ('refused' in outcome) {
+        const { reason, message, details } = outcome.refused;
+        return conflict(ctx, `Cannot ship arm "${arm}" of experiment "${experiment.key}": ${message}`, { reason, ...details });
+      }
+      const stopped = await transition(ctx, experiment, 'stop');
+      if (!stopped) return;
+      const data: ShipResult = { experiment: stopped as unknown as ShipResult['experiment'], ...outcome.shipped };
+      ctx.body = { data };
     },
 
     start: lifecycle('start'),

@@ -21,6 +21,7 @@
  *   units of each period (cohorts with that period index) against the weights in force in it,
  *   `banditHistory[p].weights` (history[0] is the start record), by `srmCheckByPeriod` with
  *   `'pooled-adjusted'` (see `srmOf`). No units: `{ pValue: null, ok: true }`.
+ * - **Goals**: each goal's conversions, Σy, Σy² and mean per arm (primary first), beside the units.
  * - **Daily**: per UTC date of first exposure (oldest first), per arm, units and primary-goal
  *   conversions summed over that date's periods (not cumulative across dates).
  *
@@ -264,14 +265,29 @@ export const buildResults = ({ experiment, cells, options, now, nextBanditUpdate
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([date, counts]) => ({ date, arms: counts.map((count, index) => ({ key: armKeys[index], ...count })) }));
 
+  // Every goal's counts beside the units, for the tables (the primary goal's are also `arms[]`'s).
+  const goals: ExperimentResults['goals'] = [experiment.goal, ...secondaryGoals].map((goal, goalIndex) => ({
+    goal: goal.event,
+    kind: goal.kind,
+    arms: (goalIndex === 0 ? primary : secondaryTotals[goalIndex - 1]).map(({ units, conversions, sum, sumSquares }, index) => ({
+      key: armKeys[index],
+      conversions,
+      sum,
+      sumSquares,
+      mean: units > 0 ? sum / units : null,
+    })),
+  }));
+
   const output: ExperimentResults = {
     key: experiment.key,
     status: experiment.status,
     mode: experiment.mode,
     updatedAt: new Date(now).toISOString(),
     alpha: options.alpha,
+    sequentialNStar: options.sequentialNStar,
     srm: srmOf(experiment, armIndex, cells, primary, options.srmThreshold),
     arms,
+    goals,
     results,
     daily,
   };
