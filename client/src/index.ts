@@ -202,8 +202,24 @@ export function createPersonalize(options: PersonalizeOptions): Personalize {
     if (!res.ok) throw new PersonalizeError(res.status, body?.error?.message || `${res.status} ${res.statusText}`, body?.error);
     return body as T;
   };
+  /** The visitor id to send with a resolve: none once the visitor refused everything (after `optOut()`). */
+  const identified = () => (consent.events === false && consent.profiling === false ? undefined : visitorId);
   const visitorRequest = <T>(method: string, path: string) =>
     request<T>(path, { method, headers: { [VISITOR_HEADER]: visitorId } });
+
+  /**
+   * A new visitor from here on, with consent `next`: nothing queued or remembered of the former one
+   * goes with it (its cookie and stored state included).
+   */
+  const forget = (next: Consent) => {
+    queue.discard();
+    visitorId = randomId();
+    known = undefined;
+    state = { rv: [] };
+    consent = next;
+    if (tracker) session();
+    persist(true);
+  };
 
   // A refusal passed in (e.g. from the site's consent manager) also removes what an earlier yes stored.
   persist(consent.events === false || consent.profiling === false);
@@ -225,12 +241,15 @@ export function createPersonalize(options: PersonalizeOptions): Personalize {
       return request<ResolveResult<TEntry>>('/resolve', {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...options.headers },
-        body: JSON.stringify({ ...query, signals: merged, visitorId }),
+        body: JSON.stringify({ ...query, signals: merged, visitorId: identified() }),
         signal,
       });
     },
 
-    headers: () => ({ [SIGNALS_HEADER]: encodeSignals(signals()), [VISITOR_HEADER]: visitorId }),
+    headers: () => {
+      const id = identified();
+      return { [SIGNALS_HEADER]: encodeSignals(signals()), ...(id ? { [VISITOR_HEADER]: id } : {}) };
+    },
 
     track(name, props, value) {
       emit('track', { name, ...(props && { props }), ...(value !== undefined && { value }) });
@@ -255,19 +274,17 @@ export function createPersonalize(options: PersonalizeOptions): Personalize {
       queue.update();
       persist(true);
       await visitorRequest('POST', '/optout');
+      // The id is suppressed on the server: a later yes starts a new visitor.
+      forget(consent);
     },
 
     exportData: <T>() => visitorRequest<T>('GET', '/me'),
 
     async erase() {
       await visitorRequest('DELETE', '/me');
-      // A new, unknown visitor from here on: nothing queued or remembered of the erased one goes with it.
-      queue.discard();
-      visitorId = randomId();
-      known = undefined;
-      state = { rv: [] };
-      if (tracker) session();
-      persist();
+      // Consent is asked again (docs/sdk.md, "Consent"): until the visitor answers, nothing is sent
+      // or stored (under opt-in).
+      forget({ events: null, profiling: null });
     },
 
     flush: () => queue.flush(),

@@ -75,9 +75,12 @@ export interface Personalize {
   readonly visitorId: string;
   /** This page view's measured signals: `{ behavior, session, context }`. */
   signals(): ClientSignals;
-  /** `POST /api/personalize/resolve` with the signals and the visitor id. */
+  /** `POST /api/personalize/resolve` with the signals and the visitor id (none once the visitor refused all). */
   resolve<TEntry = Record<string, unknown>>(options: ResolveOptions): Promise<ResolveResponse<TEntry>>;
-  /** `x-personalize-signals` and `x-personalize-visitor`, for plain content-API fetches. */
+  /**
+   * `x-personalize-signals` and `x-personalize-visitor` (not once the visitor refused everything), for
+   * plain content-API fetches.
+   */
   headers(): Record<string, string>;
   /** A goal event (conversion, revenue...). */
   track(name: string, props?: Record<string, string | number | boolean | null>, value?: number): void;
@@ -87,11 +90,17 @@ export interface Personalize {
   setConsent(consent: Partial<Consent>): void;
   /** The visitor's current consent. */
   readonly consent: Consent;
-  /** `POST /api/personalize/optout`: erase and suppress; nothing more is sent or stored. */
+  /**
+   * `POST /api/personalize/optout`: erase and suppress; nothing more is sent or stored (a resolve goes
+   * without the visitor id), and a later yes starts a new visitor.
+   */
   optOut(): Promise<void>;
   /** `GET /api/personalize/me`: everything stored for this visitor. */
   exportData<T = unknown>(): Promise<T>;
-  /** `DELETE /api/personalize/me`: erase; the SDK continues with a new visitor id. */
+  /**
+   * `DELETE /api/personalize/me`: erase; the SDK forgets the visitor (a new id; the cookie and stored
+   * state go) and consent is unknown again, so nothing is sent or stored until the visitor says yes.
+   */
   erase(): Promise<void>;
   /** Sends every queued event now (when consent allows). */
   flush(): Promise<void>;
