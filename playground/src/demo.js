@@ -112,6 +112,39 @@ breakfast), and say if you need a vegetarian meal. Book in April for July and Au
 
 Cancel early if your plans change: the huts are small, and someone else is waiting for your bed.`;
 
+/**
+ * The demo's two variants, in priority order (README, "the demo site": step 1 shows the second, step 2 the
+ * first). The reader comes first: a visitor who read on is no longer treated as hesitant.
+ */
+const DEMO_VARIANTS = [
+  {
+    id: 'v_hiking_fan',
+    name: 'Reads about hiking',
+    enabled: true,
+    // Qualified views of elements tagged "hiking": on the demo page only the route card after day 3 is
+    // (a reader's scroll away from the title), so a glance at the page never builds this interest.
+    condition: { '>=': [{ var: 'profile.interests.hiking' }, 0.5] },
+    overrides: {
+      summary: 'You have been reading about hiking: here is the route we would pick for you, with the huts already chosen.',
+    },
+  },
+  {
+    id: 'v_hesitant',
+    name: 'Hesitant visitor (left a page quickly)',
+    enabled: true,
+    // An earlier page view that ended within 10 s, without a click or scrolling a quarter of the page:
+    // this session (counted by the SDK), or in the last day or so (the visitor's profile). Never this
+    // page view's own dwell: at load it is not measured yet (docs/sdk.md, "What is measured").
+    condition: {
+      or: [{ '>=': [{ var: 'behavior.quickExits' }, 1] }, { '>=': [{ var: 'profile.quickExits' }, 0.5] }],
+    },
+    overrides: { cta: 'Not sure yet? Get the free route map' },
+  },
+];
+
+/** The order seeded before the demo's steps were fixed: a playground that still has it gets DEMO_VARIANTS. */
+const FORMER_ORDER = 'v_hesitant,v_hiking_fan';
+
 /** One article with two variants that react to how the visitor behaves (README, quick start). */
 const DEMO_ARTICLE = {
   title: 'Three days hut to hut in the Alps',
@@ -121,31 +154,7 @@ const DEMO_ARTICLE = {
   cta: 'Book the three huts',
   discountPercent: 0,
   seo: { metaTitle: 'Three days hut to hut in the Alps', metaDescription: 'A first multi-day hike in the Alps, planned.' },
-  variants: {
-    variants: [
-      {
-        id: 'v_hesitant',
-        name: 'Hesitant visitor (left quickly before)',
-        enabled: true,
-        // A page view that ended within 10 s, without a click or scrolling a quarter of the page:
-        // this session (measured by the SDK), or in the last day or so (the visitor's profile).
-        condition: {
-          or: [{ '>=': [{ var: 'behavior.quickExits' }, 1] }, { '>=': [{ var: 'profile.quickExits' }, 0.5] }],
-        },
-        overrides: { cta: 'Not sure yet? Get the free route map' },
-      },
-      {
-        id: 'v_hiking_fan',
-        name: 'Reads about hiking',
-        enabled: true,
-        // Qualified views of entries tagged "hiking" (the demo page tags this article so).
-        condition: { '>=': [{ var: 'profile.interests.hiking' }, 0.5] },
-        overrides: {
-          summary: 'You have been reading about hiking: here is the route we would pick for you, with the huts already chosen.',
-        },
-      },
-    ],
-  },
+  variants: { variants: DEMO_VARIANTS },
 };
 
 /**
@@ -175,6 +184,11 @@ const seedDemo = async (strapi) => {
     article = await articles.create({ locale: 'en', data: DEMO_ARTICLE });
     await articles.publish({ documentId: article.documentId, locale: 'en' });
     strapi.log.info('[playground] seeded the demo article of the demo site (/demo/)');
+  } else if ((article.variants?.variants ?? []).map((variant) => variant.id).join() === FORMER_ORDER) {
+    // Seeded before: its hesitant variant kept priority for the whole session, so step 2 never showed.
+    await articles.update({ documentId: article.documentId, locale: 'en', data: { variants: DEMO_ARTICLE.variants } });
+    await articles.publish({ documentId: article.documentId, locale: 'en' });
+    strapi.log.info('[playground] updated the demo article to the README steps (the reader variant first)');
   }
   const experiments = strapi.documents('plugin::personalize.experiment');
   if (await experiments.findFirst({ filters: { key: DEMO_EXPERIMENT.key } })) return;

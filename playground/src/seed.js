@@ -67,8 +67,10 @@ const ARTICLES = [
             id: 'v_quick_exit',
             name: 'Hesitant mobile visitor',
             enabled: true,
+            // Left a page quickly this session (within 10 s, no click, under a quarter scrolled): the
+            // SDK's behavior.quickExits. Not this page's dwell, which is not measured yet at load.
             condition: {
-              and: [{ '==': [{ var: 'context.device' }, 'mobile'] }, { '<': [{ var: 'behavior.dwellSec' }, 10] }],
+              and: [{ '==': [{ var: 'context.device' }, 'mobile'] }, { '>=': [{ var: 'behavior.quickExits' }, 1] }],
             },
             overrides: { title: 'Still deciding? Here is 10% off', cta: 'Get my discount', discountPercent: 10 },
           },
@@ -106,7 +108,7 @@ const ARTICLES = [
             name: 'Visiteur mobile hésitant',
             enabled: true,
             condition: {
-              and: [{ '==': [{ var: 'context.device' }, 'mobile'] }, { '<': [{ var: 'behavior.dwellSec' }, 10] }],
+              and: [{ '==': [{ var: 'context.device' }, 'mobile'] }, { '>=': [{ var: 'behavior.quickExits' }, 1] }],
             },
             overrides: { title: 'Vous hésitez ? Voici 10 % de réduction', cta: 'Profiter de la réduction' },
           },

@@ -7,9 +7,12 @@
  * "HeadlessChrome", which the events endpoint ignores as a bot, and a context-level `userAgent`
  * override does not reach the beacon Chromium sends as the page goes away.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 
-import { assertChromium, CHROMIUM, snap, startStrapi, type RunningStrapi } from './helpers';
+import { assertChromium, CHROMIUM, ROOT, snap, startStrapi, type RunningStrapi } from './helpers';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 const ARGS = [
@@ -30,6 +33,25 @@ const PUBLISHED = {
 const HESITANT_CTA = 'Not sure yet? Get the free route map';
 const HIKING_SUMMARY =
   'You have been reading about hiking: here is the route we would pick for you, with the huts already chosen.';
+
+/**
+ * The README's demo steps, word for word (between `<!-- demo:steps -->` and `<!-- /demo:steps -->`, as
+ * plain text). The test below does each, in this order, and checks what each says it shows; it also checks
+ * the README and the demo page's "Try it" box still say exactly this.
+ */
+const STEPS = [
+  'Accept the banner, then reload twice within 10 s, without scrolling or clicking: the page view between the two reloads counts as a quick exit (the first one does not: you clicked Accept), so the call to action becomes “Not sure yet? Get the free route map”. The teaser under the title does not change.',
+  'Then read on: scroll down to “The route at a glance”, after day 3, stay there a few seconds, and reload: that view builds an interest in hiking, so the teaser under the title changes, and the call to action is “Book the three huts” again: a reader is no longer hesitant.',
+];
+const plain = (text: string) => text.replace(/\*\*/g, '').replace(/\s+/g, ' ').trim();
+const readmeSteps = () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = /<!-- demo:steps -->\n([\s\S]*?)\n<!-- \/demo:steps -->/.exec(readme)?.[1] ?? '';
+  return block
+    .split(/\n(?=\d+\. )/)
+    .filter(Boolean)
+    .map((step) => plain(step.replace(/^\d+\. /, '')));
+};
 
 /**
  * Records, in every page: the type of every listener added (window.__listeners), and every
@@ -122,10 +144,30 @@ describe('the demo site, in Chromium against the playground Strapi', () => {
     expect(demo.error).toBeUndefined();
     return demo;
   };
+  /** Reloads the demo (pagehide: the SDK's beacon) and waits until it has rendered again. */
+  const reloadDemo = async (): Promise<Resolved> => {
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { demo: { ready: boolean } }).demo?.ready === true);
+    return (await page.evaluate(() => (window as unknown as { demo: Resolved }).demo)) as Resolved;
+  };
   const text = (selector: string) => page.locator(selector).innerText();
   const behavior = () =>
     page.evaluate(() => (window as unknown as { pz: { signals(): { behavior: Behavior } } }).pz.signals().behavior);
   const visitorId = () => page.evaluate(() => (window as unknown as { pz: { visitorId: string } }).pz.visitorId);
+  /** Scrolls down with the wheel, a reader's pace, until the route card is wholly in view. */
+  const scrollToRoute = async () => {
+    const routeInView = () =>
+      page.evaluate(() => {
+        const box = document.getElementById('route')!.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight;
+      });
+    await page.mouse.move(400, 400);
+    for (let step = 0; !(await routeInView()); step += 1) {
+      expect(step).toBeLessThan(40);
+      await page.mouse.wheel(0, 300);
+      await sleep(300);
+    }
+  };
   /** Leaves the demo for another page of the same origin (pagehide: the SDK's beacon), and returns the beacons sent. */
   const leave = async () => {
     await page.goto(`${strapi.url}/demo/demo.css`);
@@ -186,6 +228,73 @@ describe('the demo site, in Chromium against the playground Strapi', () => {
     }
   });
 
+  it('the README and the demo page give the same steps', async () => {
+    expect(readmeSteps()).toEqual(STEPS);
+    await newVisitor();
+    await openDemo();
+    expect((await page.locator('#steps li').allInnerTexts()).map(plain)).toEqual(STEPS);
+  });
+
+  it('follows the README’s steps in order, and each shows what it says', async () => {
+    await newVisitor();
+    await flow('readme-steps', async () => {
+      const first = await openDemo();
+      expect(first.meta.personalize.variant).toBeNull();
+      expect(await text('#cta')).toBe(PUBLISHED.cta);
+      expect(await text('#summary')).toBe(PUBLISHED.summary);
+      const id = await visitorId();
+
+      // Step 1. "Accept the banner" (after reading it a moment: the title's view qualifies and goes with the
+      // consent), "then reload twice within 10 s, without scrolling or clicking".
+      await sleep(1500);
+      await page.getByRole('button', { name: 'Accept' }).click();
+      await page.locator('#consent').waitFor({ state: 'hidden' });
+      const reloadsStart = Date.now();
+      const between = await reloadDemo();
+      // "the first one does not [count]: you clicked Accept": still the article as published, teaser included.
+      expect(between.meta.personalize.variant).toBeNull();
+      expect(await text('#summary')).toBe(PUBLISHED.summary);
+      expect(await text('#cta')).toBe(PUBLISHED.cta);
+      await sleep(1500); // a glance: the title's view qualifies again, and builds no interest
+      const step1 = await reloadDemo();
+      expect(Date.now() - reloadsStart).toBeLessThan(10_000);
+      expect((await behavior()).quickExits).toBe(1); // "the page view between the two reloads counts as a quick exit"
+      // "so the call to action becomes “Not sure yet? Get the free route map”. The teaser under the title does not change."
+      expect(step1.meta.personalize.variant).toBe('v_hesitant');
+      expect(await text('#cta')).toBe(HESITANT_CTA);
+      expect(await text('#summary')).toBe(PUBLISHED.summary);
+      expect(await text('#why-variant')).toContain('Hesitant visitor');
+      await snap(page, 'demo-step-1');
+
+      // Step 2. "Then read on: scroll down to “The route at a glance”, after day 3, stay there a few seconds, and reload".
+      const route = page.locator('#route');
+      expect(await route.locator('figcaption').innerText()).toBe('The route at a glance');
+      expect(
+        await route.evaluate((card) => {
+          let heading = card.previousElementSibling;
+          while (heading && heading.tagName !== 'H2') heading = heading.previousElementSibling;
+          return heading?.textContent;
+        })
+      ).toMatch(/^Day 3\b/);
+      await scrollToRoute();
+      await sleep(6000); // a few seconds: the view qualifies after 1 s, and the SDK sends its events every 5 s
+      // "that view builds an interest in hiking"
+      await eventually(
+        () => me(id),
+        (data) => expect(data.decayed?.interests.hiking).toBeCloseTo(1, 3)
+      );
+      const step2 = await reloadDemo();
+      // "so the teaser under the title changes, and the call to action is “Book the three huts” again"
+      expect(step2.meta.personalize.variant).toBe('v_hiking_fan');
+      expect(await text('#summary')).toBe(HIKING_SUMMARY);
+      expect(await text('#cta')).toBe(PUBLISHED.cta);
+      expect(await text('#why-variant')).toContain('Reads about hiking');
+      // "a reader is no longer hesitant": the session's quick exit is still there, the reader's variant comes first.
+      expect((await behavior()).quickExits).toBe(1);
+      await snap(page, 'demo-step-2');
+    });
+  });
+
   it('an engaged reader: the beacon carries the view and the engagement, and the next visit gets the hiking teaser', async () => {
     await newVisitor();
     await flow('reader', async () => {
@@ -208,9 +317,12 @@ describe('the demo site, in Chromium against the playground Strapi', () => {
         (data) => expect(data.events.map((event) => event.type)).toContain('page')
       );
 
-      // Read: the title for a moment (the entry's view qualifies after 1 s), then down the article in steps.
+      // Read: the title for a moment (the entry's view qualifies after 1 s), then down the article in steps,
+      // a moment on the route card after day 3 (its view carries the tags), then to the end.
       await sleep(1200);
       await page.mouse.move(400, 400);
+      await scrollToRoute();
+      await sleep(1500);
       for (let step = 0; step < 8; step += 1) {
         await page.mouse.wheel(0, 600);
         await sleep(400);
@@ -234,11 +346,14 @@ describe('the demo site, in Chromium against the playground Strapi', () => {
 
       const stored = await eventually(
         () => me(id),
-        (data) => expect(data.events.map((event) => event.type)).toEqual(['page', 'view', 'engage'])
+        (data) => expect(data.events.map((event) => event.type)).toEqual(['page', 'view', 'view', 'engage'])
       );
-      const view = stored.events[1];
-      expect(view).toMatchObject({ documentId: first.data.documentId, variant: null, tags: ['hiking', 'alps'] });
-      const engage = stored.events[2];
+      // The title's view carries no tag (a glance builds no interest); the route card's carries the article's.
+      const [title, route] = [stored.events[1], stored.events[2]];
+      expect(title).toMatchObject({ documentId: first.data.documentId, variant: null });
+      expect(title.tags).toBeUndefined();
+      expect(route).toMatchObject({ documentId: first.data.documentId, variant: null, tags: ['hiking', 'alps'] });
+      const engage = stored.events[3];
       expect(engage.scrollDepth).toBe(measured.scrollDepth);
       expect(engage.dwellSec).toBeGreaterThanOrEqual(measured.dwellSec);
       expect(engage.dwellSec).toBeLessThanOrEqual(measured.dwellSec + (Date.now() - measuredAt) / 1000 + 0.5);

@@ -12,13 +12,13 @@ const CONSENT_KEY = 'pz_demo_consent';
 
 /** The variants of the demo article, in words (the variants field is private: the page cannot read it). */
 const VARIANTS = {
-  v_hesitant: {
-    name: 'Hesitant visitor',
-    when: 'you left a page within 10 s without clicking or scrolling a quarter of it (behavior.quickExits ≥ 1 this session, or profile.quickExits ≥ 0.5)',
-  },
   v_hiking_fan: {
     name: 'Reads about hiking',
-    when: 'your profile has an interest in hiking (profile.interests.hiking ≥ 0.5: a qualified view of this article is 1)',
+    when: 'your profile has an interest in hiking (profile.interests.hiking ≥ 0.5: a qualified view of the route card is 1); it comes first',
+  },
+  v_hesitant: {
+    name: 'Hesitant visitor',
+    when: 'you left an earlier page within 10 s without clicking or scrolling a quarter of it (behavior.quickExits ≥ 1 this session, or profile.quickExits ≥ 0.5)',
   },
 };
 
@@ -96,22 +96,33 @@ $('erase').addEventListener('click', async () => {
 
 // --- The article ----------------------------------------------------------------------------------
 
-/** The body is Markdown with `## ` headings and paragraphs: enough for the demo, as text (never HTML). */
+/**
+ * The body is Markdown with `## ` headings and paragraphs: enough for the demo, as text (never HTML). The
+ * route card goes after the last "Day" section: a reader's scroll away from the title.
+ */
 const renderBody = (markdown) => {
   const body = $('body');
+  const route = $('route');
   body.replaceChildren();
+  let days = false;
   for (const block of String(markdown ?? '').split(/\n\s*\n/)) {
     const text = block.replace(/\s*\n\s*/g, ' ').trim();
     if (!text) continue;
-    body.append(text.startsWith('## ') ? h('h2', text.slice(3)) : h('p', text));
+    const heading = text.startsWith('## ');
+    if (heading && days && !text.startsWith('## Day') && route.parentElement !== body) body.append(route);
+    if (heading) days = text.startsWith('## Day');
+    body.append(heading ? h('h2', text.slice(3)) : h('p', text));
   }
+  if (route.parentElement !== body) body.append(route);
+  route.hidden = false;
 };
 
 const renderArticle = (data, personalize) => {
-  const entry = $('entry');
-  entry.setAttribute('data-pz-variant', personalize.variant ?? '');
-  // Set last: the SDK watches this attribute, and counts a qualified view (≥ 50 % visible for 1 s).
-  entry.setAttribute('data-pz-entry', `${UID}:${data.documentId}`);
+  for (const entry of [$('entry'), $('route')]) {
+    entry.setAttribute('data-pz-variant', personalize.variant ?? '');
+    // Set last: the SDK watches this attribute, and counts a qualified view (≥ 50 % visible for 1 s).
+    entry.setAttribute('data-pz-entry', `${UID}:${data.documentId}`);
+  }
   $('article').removeAttribute('aria-busy');
   $('title').textContent = data.title;
   $('summary').textContent = data.summary ?? '';
