@@ -253,7 +253,19 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     } else {
       await expectText(page.getByTestId('srm-banner'), 'Visitors are not split as the weights say');
     }
-    for (const chart of ['chart-units', 'chart-rate']) {
+    // Conversions beside visitors, per arm and goal; chance to win read against the verdict; what to do next.
+    await expectText(primaryTable.getByTestId('conversions-control'), String(expected('control').conversions));
+    await expectText(primaryTable.getByTestId('conversions-treatment'), String(expected('treatment').conversions));
+    await expectText(page.getByTestId(`reading-${GOAL}-treatment`), /chance to win|not enough data/);
+    await expectText(page.getByTestId('next-step'), /What to do next/);
+    await expectText(page.getByTestId('next-step'), /Keep running|Ship|Keep the baseline|Consider stopping|Fix the traffic split/);
+    // One day of data: the charts say so rather than draw a lone dot.
+    const oneDay = data.daily.length === 1;
+    for (const chart of oneDay ? ['chart-units', 'chart-rate'] : []) {
+      await expectText(page.getByTestId(`${chart}-one-day`), 'One day of data so far');
+      expect(await page.getByTestId(`${chart}-drawing`).count()).toBe(0);
+    }
+    for (const chart of oneDay ? [] : ['chart-units', 'chart-rate']) {
       const drawing = page.getByTestId(`${chart}-drawing`);
       await drawing.locator('svg .recharts-line-dot, svg .recharts-line-curve').first().waitFor();
       // Each arm is drawn with data, in its color: a curve, or dots while there is a single day.
@@ -282,7 +294,8 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     await expectText(primaryTable.getByTestId('results-row-treatment'), /Better|Worse|Not yet conclusive|not enough data/);
     // Without the notifications of the steps before, for the guide's screenshot.
     await page.reload();
-    await page.getByTestId('chart-units-drawing').locator('svg .recharts-line-dot, svg .recharts-line-curve').first().waitFor();
+    if (oneDay) await page.getByTestId('chart-units-one-day').waitFor();
+    else await page.getByTestId('chart-units-drawing').locator('svg .recharts-line-dot, svg .recharts-line-curve').first().waitFor();
     await page.waitForTimeout(300);
     await snap(page, 'experiments-results');
     await page.getByTestId('chart-lift').scrollIntoViewIfNeeded();
@@ -358,7 +371,10 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     await page.goto(`${strapi.url}/admin/plugins/personalize/experiments/${bandit.body.data.documentId}/results`);
     const panel = page.getByTestId('bandit-panel');
     await expectText(panel, /Now Short 50%, Long 50%\. (Next update|No update)/);
-    if ((banditResults.body.data.bandit?.history.length ?? 0) > 0) {
+    const records = banditResults.body.data.bandit?.history.length ?? 0;
+    // The start record alone is one point: the chart says so rather than draw a lone dot.
+    if (records === 1) await expectText(page.getByTestId('chart-weights-one-point'), 'Only the starting weights so far');
+    if (records > 1) {
       const weights = page.getByTestId('chart-weights-drawing');
       await weights.locator('svg .recharts-line-dot, svg .recharts-line-curve').first().waitFor();
       await expectText(weights.locator('.recharts-legend-wrapper'), /Short.*Long/);
@@ -379,10 +395,14 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     const title = FR['experiments.results.title'].replace('{name}', '');
     await page.getByRole('heading', { name: new RegExp(`^${title}`) }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
-    await expectText(page.getByTestId('chart-units'), FR['experiments.chart.units.title']);
+    const units = (await page.getByTestId('chart-units-one-day').count()) > 0 ? 'chart-units-one-day' : 'chart-units';
+    await expectText(page.getByTestId(units), FR['experiments.chart.units.title']);
     await expectText(page.getByTestId('results-summary'), FR['experiments.table.sequential']);
+    await expectText(page.getByTestId('results-summary'), FR['experiments.table.conversions']);
+    await expectText(page.getByTestId('next-step'), FR['experiments.next.title']);
     await expectText(page.getByTestId('experiment-status'), FR['experiments.status.running']);
-    await page.getByTestId('chart-units-drawing').locator('svg .recharts-line-dot, svg .recharts-line-curve').first().waitFor();
+    if (units === 'chart-units') await page.getByTestId('chart-units-drawing').locator('svg .recharts-line-dot, svg .recharts-line-curve').first().waitFor();
+    else await expectText(page.getByTestId(units), FR['experiments.chart.oneDay'].replace(/\{day\}.*$/, ''));
     await page.waitForTimeout(300);
     await snap(page, 'experiments-results-fr');
   }

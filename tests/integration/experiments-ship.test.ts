@@ -232,10 +232,14 @@ describe('shipping an experiment arm (admin)', () => {
     expect(await statusOf(experimentId)).toBe('running');
     expect(await variantsOf(documentId, 'published')).toEqual(['v_own', 'v_offer', 'v_off (off)', 'v_bold']);
 
-    const editor = (await createAdminSession(app.strapi, { roleId: await createRole(app.strapi, 'ship editor', [manage, articleRead, articleUpdate, articlePublish]) }))
-      .token;
-    const shipped = await call('post', path, { arm: 'bold' }, editor);
+    const editor = await createAdminSession(app.strapi, { roleId: await createRole(app.strapi, 'ship editor', [manage, articleRead, articleUpdate, articlePublish]) });
+    const shipped = await call('post', path, { arm: 'bold' }, editor.token);
     expect(shipped.status).toBe(200);
     expect(await variantsOf(documentId, 'published')).toEqual(['v_bold', 'v_own', 'v_offer (off)', 'v_off (off)']);
+    // Saved as that admin, as the Content Manager would.
+    const draft = (await app.strapi.documents(ARTICLE_UID).findOne({ documentId, locale: 'en', status: 'draft', populate: ['updatedBy'] } as never)) as unknown as {
+      updatedBy: { email: string } | null;
+    };
+    expect(draft.updatedBy?.email).toBe(editor.email);
   });
 });

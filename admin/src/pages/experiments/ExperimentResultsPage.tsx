@@ -21,11 +21,13 @@ import { SectionTitle } from '../../components/SectionTitle';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { banditSeries, cumulateDaily } from '../../experiments/daily';
 import { modeLabel, skipLabel, useT, verdictLabel, type T } from '../../experiments/i18n';
+import { chanceReading, type ChanceReading } from '../../experiments/next-step';
 import { liftRows, observedShares, resultsByGoal, verdictOf, type Verdict } from '../../experiments/verdict';
 import { errorMessage, errorStatus } from '../../utils/api';
-import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, usePercent, type ChartArm } from './charts';
+import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, useDayFormat, usePercent, type ChartArm } from './charts';
 import { EXPERIMENTS_PATH } from '../../experiments/paths';
 import { LifecycleActions, StatusBadge } from './LifecycleActions';
+import { NextStepCard } from './NextStep';
 
 const VERDICT_BADGE: Record<Verdict, 'success' | 'danger' | 'neutral' | 'secondary'> = {
   better: 'success',
@@ -76,21 +78,53 @@ const SrmBanner = ({ results, arms, t }: { results: ExperimentResults; arms: Cha
   );
 };
 
-/** One goal's comparison of each arm with the baseline: lift, sequential and fixed intervals, chance to win. */
+/** One arm's chance to win read against its sequential verdict, in one line (docs/statistics.md, "Chance to win"). */
+const readingText = (reading: ChanceReading, arm: string, t: T, percent: (value: number) => string): string => {
+  switch (reading.kind) {
+    case 'no-data':
+      return t('reading.noData', '{arm}: no chance to win yet (not enough data).', { arm });
+    case 'conclusive':
+      return reading.verdict === 'better'
+        ? t('reading.better', '{arm}: {chance} chance to win (Bayesian, flat prior), and the always-valid interval lies above 0%: better, however often you looked.', {
+            arm,
+            chance: percent(reading.chance),
+          })
+        : t('reading.worse', '{arm}: {chance} chance to win (Bayesian, flat prior), and the always-valid interval lies below 0%: worse, however often you looked.', {
+            arm,
+            chance: percent(reading.chance),
+          });
+    case 'includes-zero':
+      return t(
+        'reading.includesZero',
+        '{arm}: {chance} chance to win (Bayesian, flat prior), but the always-valid interval still includes 0%: not yet conclusive. Chance to win does not allow for looking every day; decide on the verdict.',
+        { arm, chance: percent(reading.chance) }
+      );
+    case 'adjusted':
+      return t(
+        'reading.adjusted',
+        '{arm}: {chance} chance to win (Bayesian, flat prior); the always-valid interval excludes 0%, but corrected for the other secondary goals (Holm) its p-value is {p}, not below {alpha}: not conclusive.',
+        { arm, chance: percent(reading.chance), p: reading.pValue.toPrecision(2), alpha: String(reading.alpha) }
+      );
+  }
+};
+
+/** One goal's comparison of each arm with the baseline: visitors and conversions, lift, sequential interval, chance to win. */
 const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows: ExperimentResult[]; results: ExperimentResults; arms: ChartArm[]; kind: 'conversion' | 'mean'; t: T }) => {
   const percent = usePercent();
   const { formatNumber } = useIntl();
   const byArm = new Map(rows.map((row) => [row.arm, row]));
   const interval = (ci: [number, number]) => `${percent(ci[0])} … ${percent(ci[1])}`;
-  const primary = results.results[0]?.goal === goal;
+  // This goal's counts per arm (the primary goal's are also arms[]'s).
+  const counts = new Map((results.goals?.find((item) => item.goal === goal)?.arms ?? []).map((arm) => [arm.key, arm]));
   return (
-    <Table colCount={8} rowCount={results.arms.length + 1} data-testid={`results-table-${goal}`}>
+    <Table colCount={9} rowCount={results.arms.length + 1} data-testid={`results-table-${goal}`}>
       <Thead>
         <Tr>
           <ColumnHeader style={WRAPPING}>{t('table.arm', 'Arm')}</ColumnHeader>
           <ColumnHeader style={WRAPPING}>{t('table.weight', 'Weight')}</ColumnHeader>
           <ColumnHeader style={WRAPPING}>{t('table.units', 'Visitors')}</ColumnHeader>
-          <ColumnHeader style={WRAPPING}>{primary ? (kind === 'mean' ? t('table.mean', 'Mean') : t('table.rate', 'Conversion rate')) : t('table.goal', 'Goal')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{kind === 'mean' ? t('table.senders', 'Visitors who sent it') : t('table.conversions', 'Conversions')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{kind === 'mean' ? t('table.mean', 'Mean') : t('table.rate', 'Conversion rate')}</ColumnHeader>
           <ColumnHeader style={WRAPPING}>{t('table.lift', 'Relative lift')}</ColumnHeader>
           <ColumnHeader style={WRAPPING}>{t('table.sequential', 'Sequential 95% interval')}</ColumnHeader>
           <ColumnHeader style={WRAPPING}>{t('table.chanceToWin', 'Chance to win')}</ColumnHeader>
@@ -102,7 +136,9 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
           const row = byArm.get(arm.key);
           const isBaseline = index === 0 || row?.baseline === arm.key;
           const verdict = verdictOf(row, results.alpha);
-          const mean = arm.mean === null ? t('noData', 'not enough data') : kind === 'mean' ? formatNumber(arm.mean, { maximumFractionDigits: 3 }) : percent(arm.mean, 2);
+          const count = counts.get(arm.key);
+          const value = count?.mean ?? null;
+          const mean = value === null ? t('noData', 'not enough data') : kind === 'mean' ? formatNumber(value, { maximumFractionDigits: 3 }) : percent(value, 2);
           return (
             <Tr key={arm.key} data-testid={`results-row-${arm.key}`}>
               <Td>
@@ -118,7 +154,10 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
                 <Typography data-testid={`units-${arm.key}`}>{formatNumber(arm.units)}</Typography>
               </Td>
               <Td>
-                <Typography>{primary ? mean : goal}</Typography>
+                <Typography data-testid={`conversions-${arm.key}`}>{count ? formatNumber(count.conversions) : '—'}</Typography>
+              </Td>
+              <Td>
+                <Typography>{mean}</Typography>
               </Td>
               {isBaseline ? (
                 <Td colSpan={4}>
@@ -155,6 +194,7 @@ export const ExperimentResultsPage = () => {
   const client = useFetchClient();
   const { formatDate, formatNumber } = useIntl();
   const percent = usePercent();
+  const formatDay = useDayFormat();
   const { toggleNotification } = useNotification();
   const { canManageExperiments } = usePluginPermissions();
   const [experiment, setExperiment] = useState<Experiment | null>(null);
@@ -224,7 +264,13 @@ export const ExperimentResultsPage = () => {
   const points = results.bandit ? banditSeries(results.bandit.history, results.arms.map((arm) => arm.key)) : [];
   const totalUnits = results.arms.reduce((sum, arm) => sum + arm.units, 0);
   const goalKind = experiment.goal.kind;
-  const kindOf = (goal: string) => (goal === experiment.goal.event ? goalKind : (experiment.secondary?.find((item) => item.event === goal)?.kind ?? 'conversion'));
+  const kindOf = (goal: string) =>
+    results.goals?.find((item) => item.goal === goal)?.kind ??
+    (goal === experiment.goal.event ? goalKind : (experiment.secondary?.find((item) => item.event === goal)?.kind ?? 'conversion'));
+  const labelOf = (key: string) => resultArms.find((arm) => arm.key === key)?.label ?? key;
+  // A line needs two points: with one day (or one bandit record) the charts say so instead of drawing a lone dot.
+  const oneDay = days.length === 1 ? formatDay(days[0].date) : null;
+  const pBestPoints = points.filter((point) => point.pBest !== null).length;
 
   return (
     <>
@@ -279,6 +325,18 @@ export const ExperimentResultsPage = () => {
                 : t('srm.bad', 'Traffic split: mismatch, see above.')}
             </Typography>
 
+            <NextStepCard
+              experiment={experiment}
+              results={results}
+              arms={resultArms}
+              canManage={canManageExperiments}
+              onShipped={(next) => {
+                setExperiment(next);
+                void load();
+              }}
+              t={t}
+            />
+
             <Section
               title={t('results.summary', 'Each arm against the baseline')}
               description={t(
@@ -300,6 +358,15 @@ export const ExperimentResultsPage = () => {
                     <Box style={{ overflowX: 'auto' }}>
                       <GoalTable goal={goal.goal} rows={goal.results} results={results} arms={resultArms} kind={kindOf(goal.goal)} t={t} />
                     </Box>
+                    <Flex tag="ul" direction="column" alignItems="stretch" gap={1} data-testid={`readings-${goal.goal}`}>
+                      {goal.results
+                        .filter((row) => row.arm !== row.baseline)
+                        .map((row) => (
+                          <Typography key={row.arm} tag="li" variant="pi" textColor="neutral700" data-testid={`reading-${goal.goal}-${row.arm}`}>
+                            {readingText(chanceReading(row, results.alpha), labelOf(row.arm), t, percent)}
+                          </Typography>
+                        ))}
+                    </Flex>
                   </Flex>
                 ))
               )}
@@ -337,14 +404,18 @@ export const ExperimentResultsPage = () => {
 
             <Grid.Root gap={6}>
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                {days.length > 0 ? (
+                {oneDay !== null ? (
+                  <EmptyChart testId="chart-units-one-day" title={t('chart.units.title', 'Visitors in each arm (cumulative)')} text={t('chart.oneDay', 'One day of data so far ({day}): the chart draws a line from the second day. The table above has the numbers.', { day: oneDay })} />
+                ) : days.length > 0 ? (
                   <UnitsChart days={days} arms={resultArms} t={t} />
                 ) : (
                   <EmptyChart testId="chart-units-empty" title={t('chart.units.title', 'Visitors in each arm (cumulative)')} text={t('chart.noVisitors', 'No visitor in the experiment yet: the chart fills in as visitors are exposed.')} />
                 )}
               </Grid.Item>
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                {days.length > 0 ? (
+                {oneDay !== null ? (
+                  <EmptyChart testId="chart-rate-one-day" title={t('chart.rate.title', 'Conversion rate of each arm (cumulative)')} text={t('chart.oneDay', 'One day of data so far ({day}): the chart draws a line from the second day. The table above has the numbers.', { day: oneDay })} />
+                ) : days.length > 0 ? (
                   <RateChart days={days} arms={resultArms} goal={experiment.goal.event} t={t} />
                 ) : (
                   <EmptyChart testId="chart-rate-empty" title={t('chart.rate.title', 'Conversion rate of each arm (cumulative)')} text={t('chart.noVisitors', 'No visitor in the experiment yet: the chart fills in as visitors are exposed.')} />
@@ -364,11 +435,25 @@ export const ExperimentResultsPage = () => {
               {results.bandit ? (
                 <>
                   <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                    <BanditChart points={points} arms={resultArms} metric="weights" t={t} />
+                    {points.length > 1 ? (
+                      <BanditChart points={points} arms={resultArms} metric="weights" t={t} />
+                    ) : (
+                      <EmptyChart
+                        testId="chart-weights-one-point"
+                        title={t('chart.weights.title', 'Bandit weights over time')}
+                        text={t('chart.weights.onePoint', 'Only the starting weights so far (see above): the chart draws a line from the first update.')}
+                      />
+                    )}
                   </Grid.Item>
                   <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                    {points.some((point) => point.pBest !== null) ? (
+                    {pBestPoints > 1 ? (
                       <BanditChart points={points} arms={resultArms} metric="pBest" t={t} />
+                    ) : pBestPoints === 1 ? (
+                      <EmptyChart
+                        testId="chart-pbest-one-point"
+                        title={t('chart.pBest.title', 'Chance of being the best arm over time')}
+                        text={t('chart.pBest.onePoint', 'One update so far: the chart draws a line from the second update.')}
+                      />
                     ) : (
                       <EmptyChart
                         testId="chart-pbest-empty"
