@@ -79,7 +79,7 @@ const SrmBanner = ({ results, arms, t }: { results: ExperimentResults; arms: Cha
 };
 
 /** One arm's chance to win read against its sequential verdict, in one line (docs/statistics.md, "Chance to win"). */
-const readingText = (reading: ChanceReading, arm: string, t: T, percent: (value: number) => string): string => {
+const readingText = (reading: ChanceReading, arm: string, t: T, percent: (value: number) => string, number: (value: number) => string): string => {
   switch (reading.kind) {
     case 'no-data':
       return t('reading.noData', '{arm}: no chance to win yet (not enough data).', { arm });
@@ -103,7 +103,7 @@ const readingText = (reading: ChanceReading, arm: string, t: T, percent: (value:
       return t(
         'reading.adjusted',
         '{arm}: {chance} chance to win (Bayesian, flat prior); the always-valid interval excludes 0%, but corrected for the other secondary goals (Holm) its p-value is {p}, not below {alpha}: not conclusive.',
-        { arm, chance: percent(reading.chance), p: reading.pValue.toPrecision(2), alpha: String(reading.alpha) }
+        { arm, chance: percent(reading.chance), p: number(reading.pValue), alpha: number(reading.alpha) }
       );
   }
 };
@@ -363,7 +363,7 @@ export const ExperimentResultsPage = () => {
                         .filter((row) => row.arm !== row.baseline)
                         .map((row) => (
                           <Typography key={row.arm} tag="li" variant="pi" textColor="neutral700" data-testid={`reading-${goal.goal}-${row.arm}`}>
-                            {readingText(chanceReading(row, results.alpha), labelOf(row.arm), t, percent)}
+                            {readingText(chanceReading(row, results.alpha), labelOf(row.arm), t, percent, (value) => formatNumber(value, { maximumSignificantDigits: 2 }))}
                           </Typography>
                         ))}
                     </Flex>

@@ -154,7 +154,12 @@ export const NextStepCard = ({
       testId="next-step"
     >
       <Flex direction="column" alignItems="stretch" gap={2} data-testid={`next-step-${step.kind}`}>
-        {text(step).map((line) => (
+        {[
+          ...(experiment.status === 'paused' && (step.kind === 'keep-running' || step.kind === 'keep-running-bandit' || step.kind === 'wait-for-data')
+            ? [t('next.paused', 'The experiment is paused: no new visitor joins it. Resume it to go on.')]
+            : []),
+          ...text(step),
+        ].map((line) => (
           <Typography key={line}>{line}</Typography>
         ))}
       </Flex>
