@@ -12,6 +12,7 @@ import { batchOf, BROWSER_UA, newVisitorId, pageEvent } from '../helpers/events'
 import { grantPublic } from '../helpers/permissions';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 import { MOBILE_UA } from '../helpers/user-agents';
+import { SIGNALS_HEADER, VISITOR_HEADER } from '../../contracts/src/wire';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 // This file's own key prefix on the shared Redis.
@@ -66,11 +67,27 @@ const expectRateLimited = (response: request.Response, durationSec: number) => {
   expect(response.body).toMatchObject({ data: null, error: { status: 429, name: 'RateLimitError' } });
 };
 
-const events = (target: App, headers: Headers = {}) =>
+const events = (target: App, headers: Headers = {}, visitorId = newVisitorId()) =>
   request(target.url)
     .post('/api/personalize/events')
     .set({ 'User-Agent': BROWSER_UA, ...headers })
-    .send(batchOf(newVisitorId(), [pageEvent(['rate'])]));
+    .send(batchOf(visitorId, [pageEvent(['rate'])]));
+
+const encodeSignals = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const signalsHeader = { [SIGNALS_HEADER]: encodeSignals({ behavior: { dwellSec: 3 } }) };
+
+/** The plain content API: GET /api/articles/:documentId (with the personalization headers given, if any). */
+const plain = (target: App, headers: Headers = {}, query = '') =>
+  request(target.url)
+    .get(`/api/articles/${target.documentId}${query}`)
+    .set({ 'User-Agent': MOBILE_UA, ...headers });
+
+/** The privacy routes: GET /me, DELETE /me, POST /optout. */
+const privacy = (target: App, route: 'get' | 'delete' | 'optout', headers: Headers) => {
+  const agent = request(target.url);
+  const call = route === 'get' ? agent.get('/api/personalize/me') : route === 'delete' ? agent.delete('/api/personalize/me') : agent.post('/api/personalize/optout');
+  return call.set({ 'User-Agent': BROWSER_UA, ...headers });
+};
 
 /** A visitor signing up on the site: POST /api/auth/local/register (open by default), its JWT. */
 const registerUser = async (target: App): Promise<string> => {
@@ -96,23 +113,50 @@ const createUserJwt = async (strapi: TestStrapi['strapi']) => {
 describe('config', () => {
   const settingsOf = (config: object) => pluginConfig.validator(config);
 
-  it('accepts { anonymous, authenticated, users } and the former { points, durationSec }', () => {
+  it('accepts { anonymous, authenticated, users }, anonymous budgets by family, and the former { points, durationSec }', () => {
     expect(() => settingsOf({ rateLimit: { anonymous: { points: 20 }, authenticated: { points: 30, durationSec: 10 } } })).not.toThrow();
+    expect(() => settingsOf({ rateLimit: { anonymous: { resolve: { points: 20 }, plain: { durationSec: 10 }, privacy: {}, other: { points: 0 } } } })).not.toThrow();
     expect(() => settingsOf({ rateLimit: { users: { points: 40, durationSec: 10 } } })).not.toThrow();
     expect(() => settingsOf({ rateLimit: { points: 5, durationSec: 60 } })).not.toThrow();
   });
 
-  it('gives users the anonymous budget by default, API tokens none', () => {
-    const rateLimitOf = (rateLimit?: object) => pluginConfigSchema.parse(rateLimit ? { rateLimit } : {}).rateLimit;
+  const rateLimitOf = (rateLimit?: object) => pluginConfigSchema.parse(rateLimit ? { rateLimit } : {}).rateLimit;
+  const everyFamily = (budget: { points: number; durationSec: number }) => ({ resolve: budget, plain: budget, privacy: budget, other: budget });
+
+  it('gives each route family its own anonymous budget, users the former 300 a minute, API tokens none', () => {
     expect(rateLimitOf()).toEqual({
-      anonymous: { points: 300, durationSec: 60 },
+      anonymous: {
+        resolve: { points: 3000, durationSec: 60 },
+        plain: { points: 3000, durationSec: 60 },
+        privacy: { points: 300, durationSec: 60 },
+        other: { points: 300, durationSec: 60 },
+      },
       authenticated: { points: 0, durationSec: 60 },
       users: { points: 300, durationSec: 60 },
     });
-    expect(rateLimitOf({ anonymous: { points: 20, durationSec: 30 } }).users).toEqual({ points: 20, durationSec: 30 });
-    expect(rateLimitOf({ points: 5 }).users).toEqual({ points: 5, durationSec: 60 });
+  });
+
+  it('reads anonymous.points / .durationSec (and the former form) as every family, users alike', () => {
+    expect(rateLimitOf({ anonymous: { points: 20, durationSec: 30 } })).toMatchObject({
+      anonymous: everyFamily({ points: 20, durationSec: 30 }),
+      users: { points: 20, durationSec: 30 },
+    });
+    expect(rateLimitOf({ points: 5 })).toMatchObject({ anonymous: everyFamily({ points: 5, durationSec: 60 }), users: { points: 5, durationSec: 60 } });
     expect(rateLimitOf({ anonymous: { points: 20 }, users: { durationSec: 10 } }).users).toEqual({ points: 20, durationSec: 10 });
-    expect(rateLimitOf({ users: { points: 0 } })).toMatchObject({ anonymous: { points: 300 }, users: { points: 0, durationSec: 60 } });
+    expect(rateLimitOf({ users: { points: 0 } })).toMatchObject({ anonymous: { resolve: { points: 3000 } }, users: { points: 0, durationSec: 60 } });
+  });
+
+  it("takes a family's own values over anonymous.points / .durationSec and the defaults", () => {
+    expect(rateLimitOf({ anonymous: { privacy: { points: 7 }, resolve: { durationSec: 10 } } }).anonymous).toEqual({
+      resolve: { points: 3000, durationSec: 10 },
+      plain: { points: 3000, durationSec: 60 },
+      privacy: { points: 7, durationSec: 60 },
+      other: { points: 300, durationSec: 60 },
+    });
+    expect(rateLimitOf({ anonymous: { points: 50, durationSec: 30, plain: { points: 0 } } }).anonymous).toEqual({
+      ...everyFamily({ points: 50, durationSec: 30 }),
+      plain: { points: 0, durationSec: 30 },
+    });
   });
 
   it('names the key of an invalid value', () => {
@@ -120,6 +164,8 @@ describe('config', () => {
     expect(() => settingsOf({ rateLimit: { authenticated: { durationSec: 0 } } })).toThrow(/rateLimit\.authenticated\.durationSec/);
     expect(() => settingsOf({ rateLimit: { points: 'many' } })).toThrow(/rateLimit\.points/);
     expect(() => settingsOf({ rateLimit: { users: { points: 1.5 } } })).toThrow(/rateLimit\.users\.points/);
+    expect(() => settingsOf({ rateLimit: { anonymous: { resolve: { points: -1 } } } })).toThrow(/rateLimit\.anonymous\.resolve\.points/);
+    expect(() => settingsOf({ rateLimit: { anonymous: { events: { points: 5 } } } })).toThrow(/rateLimit\.anonymous/);
     expect(() => settingsOf({ rateLimit: { points: 5, anonymous: { points: 5 } } })).toThrow(/rateLimit: use \{ anonymous, authenticated, users \}/);
     expect(() => settingsOf({ rateLimit: { points: 5, users: { points: 5 } } })).toThrow(/rateLimit: use \{ anonymous, authenticated, users \}/);
   });
@@ -141,8 +187,8 @@ describe('in memory, server.proxy off: anonymous 20 a minute, API tokens unlimit
     for (let i = 0; i < 20; i += 1) statuses.push((await signals(target, { 'X-Forwarded-For': `203.0.113.${i + 1}` })).status);
     expect(statuses).toEqual(Array(20).fill(200));
     expectRateLimited(await signals(target, { 'X-Forwarded-For': '203.0.113.99' }), 60);
-    // One budget for all the public routes.
-    expectRateLimited(await resolve(target), 60);
+    // Each route family counts apart: resolve has a budget of its own.
+    expect((await resolve(target)).status).toBe(200);
   });
 
   it('never limits a read-only API token calling from that same IP', async () => {
@@ -161,7 +207,9 @@ describe('in memory, server.proxy off: anonymous 20 a minute, API tokens unlimit
     const statuses = await inBatches(20, 10, () => signals(target, bearer(jwt)));
     expect(statuses).toEqual(Array(20).fill(200));
     expectRateLimited(await signals(target, bearer(jwt)), 60);
-    expectRateLimited(await resolve(target, bearer(jwt)), 60);
+    // Resolve is another family: the same user has a budget of its own there (answered by the read
+    // permission, which the authenticated role lacks, not by the limit).
+    expect((await resolve(target, bearer(jwt))).status).toBe(403);
     // Another user, from the same IP, has a budget of its own.
     const other = await createUserJwt(target.app.strapi);
     expect((await signals(target, bearer(other))).status).toBe(200);
@@ -169,8 +217,11 @@ describe('in memory, server.proxy off: anonymous 20 a minute, API tokens unlimit
 
   it('counts a bogus bearer token, or a non-bearer Authorization, against the IP', async () => {
     expectRateLimited(await signals(target, bogusToken()), 60);
-    expectRateLimited(await resolve(target, bogusToken()), 60);
     expectRateLimited(await signals(target, { Authorization: 'Basic dXNlcjpwYXNz' }), 60);
+    // On resolve, the IP's own budget (one anonymous resolve spent above): 19 more are answered (a 401, the token is bogus), then 429.
+    const statuses = await inBatches(20, 10, () => resolve(target, bogusToken()));
+    expect(count(statuses, 401)).toBe(19);
+    expect(count(statuses, 429)).toBe(1);
   });
 });
 
@@ -211,7 +262,8 @@ describe('in memory, server.proxy on: anonymous 20 a minute, authenticated 30 a 
     const statuses = await inBatches(30, 10, (i) => resolve(target, from(`192.0.2.${i + 1}`, bearer(first))));
     expect(statuses).toEqual(Array(30).fill(200));
     expectRateLimited(await resolve(target, from('192.0.2.200', bearer(first))), 60);
-    expectRateLimited(await signals(target, from('192.0.2.201', bearer(first))), 60);
+    // Each route family counts apart, for tokens too.
+    expect((await signals(target, from('192.0.2.201', bearer(first)))).status).toBe(200);
 
     // The second token, from the same IPs, has a budget of its own; so have anonymous callers.
     const others = await inBatches(30, 10, (i) => resolve(target, from(`192.0.2.${i + 1}`, bearer(second))));
@@ -253,8 +305,9 @@ describe('the former rateLimit: { points, durationSec }', () => {
   });
 
   it('still limits anonymous callers, users alike, and never API tokens', async () => {
+    const five = { points: 5, durationSec: 60 };
     expect(target.app.strapi.plugin('personalize').service('settings').get().rateLimit).toEqual({
-      anonymous: { points: 5, durationSec: 60 },
+      anonymous: { resolve: five, plain: five, privacy: five, other: five },
       authenticated: { points: 0, durationSec: 60 },
       users: { points: 5, durationSec: 60 },
     });
@@ -270,6 +323,110 @@ describe('the former rateLimit: { points, durationSec }', () => {
     expect(await inBatches(5, 5, () => signals(target, bearer(jwt)))).toEqual(Array(5).fill(200));
     expectRateLimited(await signals(target, bearer(jwt)), 60);
   });
+});
+
+describe('route families, each its own anonymous budget (server.proxy on: resolve 10, plain 5, privacy 5, other 5, users 5)', () => {
+  let target: App;
+
+  beforeAll(async () => {
+    target = await boot(
+      {
+        anonymous: { resolve: { points: 10 }, plain: { points: 5 }, privacy: { points: 5 }, other: { points: 5 } },
+        users: { points: 5 },
+      },
+      { PLAYGROUND_PROXY: 'true' }
+    );
+  });
+
+  afterAll(async () => {
+    await target?.app.destroy();
+  });
+
+  const from = (ip: string, headers: Headers = {}) => ({ 'X-Forwarded-For': ip, ...headers });
+
+  it('a burst on resolve blocks neither /me, events, the plain API nor the other routes of the same IP', async () => {
+    const ip = '198.51.100.20';
+    expect(await inBatches(10, 5, () => resolve(target, from(ip)))).toEqual(Array(10).fill(200));
+    expectRateLimited(await resolve(target, from(ip)), 60);
+
+    const visitor = { [VISITOR_HEADER]: newVisitorId() };
+    expect((await privacy(target, 'get', from(ip, visitor))).status).toBe(200);
+    expect((await events(target, from(ip))).status).toBe(202);
+    expect((await plain(target, from(ip, signalsHeader))).status).toBe(200);
+    expect((await signals(target, from(ip))).status).toBe(200);
+    expect((await privacy(target, 'delete', from(ip, visitor))).status).toBe(202);
+    expect((await privacy(target, 'optout', from(ip, visitor))).status).toBe(204);
+  });
+
+  it('a burst on the privacy routes does not block resolve', async () => {
+    const ip = '198.51.100.21';
+    const visitor = { [VISITOR_HEADER]: newVisitorId() };
+    expect(await inBatches(5, 5, () => privacy(target, 'get', from(ip, visitor)))).toEqual(Array(5).fill(200));
+    expectRateLimited(await privacy(target, 'get', from(ip, visitor)), 60);
+    expectRateLimited(await privacy(target, 'optout', from(ip, visitor)), 60);
+    expect((await resolve(target, from(ip))).status).toBe(200);
+    expect((await events(target, from(ip))).status).toBe(202);
+  });
+
+  it('limits the plain API with personalization past its budget (429, Retry-After, Strapi shape), and leaves it alone without', async () => {
+    const ip = '198.51.100.22';
+    // Strapi's own responses, without personalization: never counted, never limited.
+    expect(await inBatches(12, 6, () => plain(target, from(ip)))).toEqual(Array(12).fill(200));
+
+    expect(await inBatches(5, 5, () => plain(target, from(ip, signalsHeader)))).toEqual(Array(5).fill(200));
+    expectRateLimited(await plain(target, from(ip, signalsHeader)), 60);
+    expectRateLimited(await plain(target, from(ip, { [VISITOR_HEADER]: newVisitorId() })), 60);
+    expectRateLimited(await plain(target, from(ip), `?personalize[signals]=${encodeSignals({ behavior: { dwellSec: 3 } })}`), 60);
+    expectRateLimited(await plain(target, from(ip, { 'x-personalize-variant': 'v_quick_exit' })), 60);
+
+    const plainAgain = await plain(target, from(ip));
+    expect(plainAgain.status).toBe(200);
+    expect(plainAgain.headers['retry-after']).toBeUndefined();
+    expect((await resolve(target, from(ip))).status).toBe(200);
+  });
+
+  it('counts the plain API per API token (unlimited by default) and per user (rateLimit.users)', async () => {
+    const token = await createApiToken(target.app.strapi, 'read-only');
+    expect(await inBatches(20, 10, () => plain(target, from('198.51.100.23', { ...bearer(token), ...signalsHeader })))).toEqual(
+      Array(20).fill(200)
+    );
+
+    const jwt = await createUserJwt(target.app.strapi);
+    const statuses = await inBatches(5, 5, (i) => plain(target, from(`198.51.100.${30 + i}`, { ...bearer(jwt), ...signalsHeader })));
+    expect(count(statuses, 429)).toBe(0);
+    expectRateLimited(await plain(target, from('198.51.100.40', { ...bearer(jwt), ...signalsHeader })), 60);
+    // The same user's resolve is another family (answered by the read permission the authenticated role lacks).
+    expect((await resolve(target, from('198.51.100.40', bearer(jwt)))).status).toBe(403);
+  });
+});
+
+describe('the defaults: an office of 50 browsers behind one IP', () => {
+  let target: App;
+
+  beforeAll(async () => {
+    target = await boot({});
+  });
+
+  afterAll(async () => {
+    await target?.app.destroy();
+  });
+
+  it("lets a busy minute of 50 browsers' traffic through (docs/delivery.md, \"Rate limits\")", async () => {
+    // Per browser and minute, the figures docs/delivery.md sizes the defaults on: 6 pages with 5
+    // personalized entries each, read through resolve (30) and through the plain API with signals
+    // (30), an events batch every 5 s (12), two privacy calls.
+    const browsers = Array.from({ length: 50 }, () => newVisitorId());
+    const perBrowser = (visitorId: string) => [
+      ...Array.from({ length: 30 }, () => () => resolve(target)),
+      ...Array.from({ length: 30 }, () => () => plain(target, { ...signalsHeader, [VISITOR_HEADER]: visitorId })),
+      ...Array.from({ length: 12 }, () => () => events(target, {}, visitorId)),
+      ...Array.from({ length: 2 }, () => () => privacy(target, 'get', { [VISITOR_HEADER]: visitorId })),
+    ];
+    const calls = browsers.flatMap(perBrowser);
+    const statuses = await inBatches(calls.length, 50, (index) => calls[index]());
+    expect(count(statuses, 429)).toBe(0);
+    expect(statuses.every((status) => status === 200 || status === 202)).toBe(true);
+  }, 300_000);
 });
 
 describe('rateLimit.users set, and events', () => {
@@ -334,14 +491,14 @@ describe('in Redis', () => {
     const statuses = await inBatches(20, 10, () => signals(target));
     expect(statuses).toEqual(Array(20).fill(200));
     expectRateLimited(await signals(target), 60);
-    expect((await redis.keys(`${prefix}rl:*`)).length).toBe(1);
+    expect((await redis.keys(`${prefix}rl-other:*`)).length).toBe(1);
   });
 
   it('never limits a read-only API token from that IP, and counts nothing for it', async () => {
     const token = await createApiToken(target.app.strapi, 'read-only');
     const statuses = await inBatches(300, 30, () => resolve(target, bearer(token)));
     expect(statuses).toEqual(Array(300).fill(200));
-    expect(await redis.keys(`${prefix}rl-auth:*`)).toEqual([]);
+    expect(await redis.keys(`${prefix}rl-auth*`)).toEqual([]);
     expectRateLimited(await signals(target, bogusToken()), 60);
   });
 });

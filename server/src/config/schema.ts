@@ -8,23 +8,54 @@ const rateLimitPoints = z.number().int().nonnegative();
 const rateLimitDuration = z.number().int().positive();
 const rateLimitBudget = z.object({ points: rateLimitPoints.optional(), durationSec: rateLimitDuration.optional() }).strict();
 
-export const RATE_LIMIT_DEFAULTS = {
-  anonymous: { points: 300, durationSec: 60 },
-  authenticated: { points: 0, durationSec: 60 },
-} as const;
+/**
+ * The route families with an anonymous budget of their own (docs/delivery.md, "Rate limits"), so one
+ * IP's burst on one family never blocks another: `resolve` (POST /resolve), `plain` (the plain
+ * content API with personalization headers or `personalize[...]`), `privacy` (GET and DELETE /me,
+ * POST /optout) and `other` (/signals, /invalidate). Events have theirs in `events.rateLimit`.
+ */
+export const RATE_LIMIT_FAMILIES = ['resolve', 'plain', 'privacy', 'other'] as const;
+export type RateLimitFamily = (typeof RATE_LIMIT_FAMILIES)[number];
 
 /**
- * Public-route rate limits by credential kind; `points: 0` means no limit.
- * - `anonymous`: callers without a valid credential (browsers), per client IP.
- * - `authenticated`: API tokens (a site's server rendering for many visitors), per token; unlimited by default.
+ * Defaults sized for an office of 50 browsers behind one IP (docs/delivery.md, "Rate limits"): a
+ * busy reader opens about 6 pages a minute with up to 5 personalized entries each, 30 resolves (or
+ * plain-API reads) a minute, so 1,500 for 50 browsers, doubled for bursts; privacy calls are a few
+ * a session; users (one browser each) keep the former 300 a minute.
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  anonymous: {
+    resolve: { points: 3000, durationSec: 60 },
+    plain: { points: 3000, durationSec: 60 },
+    privacy: { points: 300, durationSec: 60 },
+    other: { points: 300, durationSec: 60 },
+  },
+  authenticated: { points: 0, durationSec: 60 },
+  users: { points: 300, durationSec: 60 },
+} as const;
+
+const anonymousBudgets = rateLimitBudget.extend({
+  resolve: rateLimitBudget.optional(),
+  plain: rateLimitBudget.optional(),
+  privacy: rateLimitBudget.optional(),
+  other: rateLimitBudget.optional(),
+});
+
+/**
+ * Public-route rate limits by credential kind and route family; `points: 0` means no limit.
+ * - `anonymous`: callers without a valid credential (browsers), per client IP, each family its own
+ *   counter and budget: `anonymous.<family>`; `anonymous.points` / `.durationSec` set every family
+ *   at once (each still counted apart), a family's own values win.
+ * - `authenticated`: API tokens (a site's server rendering for many visitors), per token and family; unlimited by default.
  * - `users`: users-permissions users (JWT; anyone can get one where registration is open, so they
- *   are browsers too), per user; each missing value is the `anonymous` one.
+ *   are browsers too), per user and family; each missing value is `anonymous.points` /
+ *   `.durationSec` when set, else 300 a minute.
  * The former `{ points, durationSec }` is still accepted and means `anonymous` (its errors name
  * `rateLimit.points`, as written).
  */
 const rateLimitSchema = z
   .object({
-    anonymous: rateLimitBudget.optional(),
+    anonymous: anonymousBudgets.optional(),
     authenticated: rateLimitBudget.optional(),
     users: rateLimitBudget.optional(),
     points: rateLimitPoints.optional(),
@@ -40,24 +71,30 @@ const rateLimitSchema = z
     }
   })
   .transform(({ anonymous, authenticated, users, points, durationSec }) => {
-    const anonymousBudget = {
-      points: anonymous?.points ?? points ?? RATE_LIMIT_DEFAULTS.anonymous.points,
-      durationSec: anonymous?.durationSec ?? durationSec ?? RATE_LIMIT_DEFAULTS.anonymous.durationSec,
-    };
+    // The values that set every family: `anonymous.points` / `.durationSec`, or the former top-level ones.
+    const shared = { points: anonymous?.points ?? points, durationSec: anonymous?.durationSec ?? durationSec };
+    const families = Object.fromEntries(
+      RATE_LIMIT_FAMILIES.map((family) => [
+        family,
+        {
+          points: anonymous?.[family]?.points ?? shared.points ?? RATE_LIMIT_DEFAULTS.anonymous[family].points,
+          durationSec: anonymous?.[family]?.durationSec ?? shared.durationSec ?? RATE_LIMIT_DEFAULTS.anonymous[family].durationSec,
+        },
+      ])
+    ) as Record<RateLimitFamily, { points: number; durationSec: number }>;
     return {
-      anonymous: anonymousBudget,
+      anonymous: families,
       authenticated: {
         points: authenticated?.points ?? RATE_LIMIT_DEFAULTS.authenticated.points,
         durationSec: authenticated?.durationSec ?? RATE_LIMIT_DEFAULTS.authenticated.durationSec,
       },
-      users: { points: users?.points ?? anonymousBudget.points, durationSec: users?.durationSec ?? anonymousBudget.durationSec },
+      users: {
+        points: users?.points ?? shared.points ?? RATE_LIMIT_DEFAULTS.users.points,
+        durationSec: users?.durationSec ?? shared.durationSec ?? RATE_LIMIT_DEFAULTS.users.durationSec,
+      },
     };
   })
-  .default({
-    anonymous: { ...RATE_LIMIT_DEFAULTS.anonymous },
-    authenticated: { ...RATE_LIMIT_DEFAULTS.authenticated },
-    users: { ...RATE_LIMIT_DEFAULTS.anonymous },
-  });
+  .prefault({});
 
 /** Visitors, events, profiles and caps (docs/design.md, "Visitors and events", "Visitor profiles", "Privacy"). */
 const visitorsSchema = z

@@ -1,9 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import rateLimitMiddleware from '../platform/rate-limit-middleware';
-import { buildLane, declaredRoute, type Lane, type LaneStep } from '../utils/lane';
-
-const RATE_LIMIT = 'plugin::personalize.rate-limit';
+import { buildLane, declaredRoute, declaresRateLimit, type Lane, type LaneStep } from '../utils/lane';
 
 /**
  * The lane of `POST <rest prefix>/personalize/resolve` (utils/lane.ts): the rate limit, then the
@@ -11,10 +9,10 @@ const RATE_LIMIT = 'plugin::personalize.rate-limit';
  * resolve itself. Null when the app reconfigured the route.
  */
 export const resolveLane = (strapi: Core.Strapi): Lane | null => {
-  const route = declaredRoute(strapi, 'POST', '/resolve', (middlewares) => middlewares?.length === 1 && middlewares[0] === RATE_LIMIT);
+  const route = declaredRoute(strapi, 'POST', '/resolve', declaresRateLimit('resolve'));
   if (!route) return null;
   return buildLane(strapi, route, {
-    rateLimit: rateLimitMiddleware({}, { strapi }) as LaneStep,
+    rateLimit: rateLimitMiddleware({ budget: 'resolve' }, { strapi }) as LaneStep,
     controller: 'resolve',
     action: 'resolve',
     parsesJson: true,

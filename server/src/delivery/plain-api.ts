@@ -48,14 +48,18 @@ interface KnownRoute {
   pattern: RegExp;
 }
 
+/** True when the request asks for personalization: a personalize header or `personalize[...]`. */
+const asksPersonalization = (ctx: Context) =>
+  Boolean(ctx.get(SIGNALS_HEADER) || ctx.get(VARIANT_HEADER) || ctx.get(VISITOR_HEADER)) ||
+  Object.prototype.hasOwnProperty.call(ctx.query, QUERY_PARAMETER);
+
 /** Reads (and removes from the query, so Strapi's validator never sees it) the personalize params. */
-const readRequest = (ctx: Context, signalsLimit: number): PlainRequest | null => {
+const readRequest = (ctx: Context, signalsLimit: number): PlainRequest => {
   const headerSignals = ctx.get(SIGNALS_HEADER);
   const headerVariant = ctx.get(VARIANT_HEADER);
   const headerVisitor = ctx.get(VISITOR_HEADER);
   const query = ctx.query as Record<string, unknown>;
   const hasParam = Object.prototype.hasOwnProperty.call(query, QUERY_PARAMETER);
-  if (!headerSignals && !headerVariant && !headerVisitor && !hasParam) return null;
 
   let param: { signals?: string; variant?: string; visitor?: string } = {};
   if (hasParam) {
@@ -310,8 +314,11 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     const prefix = restPrefix(strapi);
     if (!ctx.path.startsWith(`${prefix}/`) || ctx.path.startsWith(`${prefix}/personalize/`)) return next();
+    if (!asksPersonalization(ctx)) return next();
+    // Limited like resolve, in a budget of its own (docs/delivery.md, "Rate limits"); Strapi's own
+    // requests, without personalization, stay untouched.
+    await service('rate-limit').consume(ctx, 'plain');
     const request = readRequest(ctx, service('settings').get().limits.signalsBytes);
-    if (!request) return next();
     if (await answerWarm(ctx, request)) return;
     await next();
     await personalizeCold(ctx, request);

@@ -5,19 +5,22 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 
 import { getService } from './services';
 import { API_TOKEN_STRATEGIES, type ContentApiAuth } from './access';
+import type { RateLimitFamily } from '../config/schema';
 
 /**
  * Rate limits on the plugin's public routes (rate-limiter-flexible), in Redis when it is
  * configured, so every instance counts together, with an in-memory limiter standing in while
- * Redis is unreachable. Callers count by credential kind:
+ * Redis is unreachable. Each route family counts apart (docs/delivery.md, "Rate limits"), so a
+ * burst on one never blocks another for the same caller: `resolve`, `plain` (the plain content API
+ * with personalization headers), `privacy`, `other`, and events. Callers count by credential kind:
  *
  * - Anonymous callers (browsers) per client IP (`ctx.request.ip`: Strapi's `server.proxy.koa`
- *   decides whether X-Forwarded-For is trusted) against `rateLimit.anonymous`.
+ *   decides whether X-Forwarded-For is trusted) against `rateLimit.anonymous.<family>`.
  * - API tokens (a site's server rendering for many visitors) per token against
  *   `rateLimit.authenticated`, unlimited by default.
  * - users-permissions users (a JWT, which anyone gets where registration is open: browsers) per
- *   user against `rateLimit.users`, by default the anonymous budget. Any other content-API
- *   strategy counts like a user: only API tokens are trusted as servers.
+ *   user against `rateLimit.users`. Any other content-API strategy counts like a user: only API
+ *   tokens are trusted as servers.
  * - A request whose Authorization header names no valid credential counts against its IP, so a
  *   random bearer token never buys a fresh budget.
  *
@@ -25,9 +28,8 @@ import { API_TOKEN_STRATEGIES, type ContentApiAuth } from './access';
  * remembered for a few seconds): a warm request costs no database read.
  */
 const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
-  let limiters:
-    | { anonymous: RateLimiterAbstract | null; authenticated: RateLimiterAbstract | null; users: RateLimiterAbstract | null }
-    | undefined;
+  type Limiters = { anonymous: RateLimiterAbstract | null; authenticated: RateLimiterAbstract | null; users: RateLimiterAbstract | null };
+  const limiters = new Map<RateLimitFamily | 'events', Limiters>();
 
   const buildLimiter = (name: string, budget: { points: number; durationSec: number }): RateLimiterAbstract | null => {
     if (budget.points === 0) return null;
@@ -57,14 +59,20 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** A visitor's limiter key: the visitor hash as a Redis hash tag, like every per-visitor key. */
   const visitorKey = (hash: string) => `{${hash}}`;
 
-  const init = () => {
-    const { rateLimit } = getService(strapi, 'settings').get();
-    // `rl` for anonymous callers, as before per-credential budgets existed.
-    return {
-      anonymous: buildLimiter('rl', rateLimit.anonymous),
-      authenticated: buildLimiter('rl-auth', rateLimit.authenticated),
-      users: buildLimiter('rl-user', rateLimit.users),
-    };
+  /** A family's limiters, built on first use; Redis keys `<p>rl-<family>:<ip>`, `<p>rl-auth-<family>:…`, `<p>rl-user-<family>:…`. */
+  const limitersOf = (family: RateLimitFamily | 'events'): Limiters => {
+    let built = limiters.get(family);
+    if (!built) {
+      const { rateLimit } = getService(strapi, 'settings').get();
+      built = {
+        // Events count anonymous callers and users in their own limiters (initEvents).
+        anonymous: family === 'events' ? null : buildLimiter(`rl-${family}`, rateLimit.anonymous[family]),
+        authenticated: buildLimiter(`rl-auth-${family}`, rateLimit.authenticated),
+        users: family === 'events' ? null : buildLimiter(`rl-user-${family}`, rateLimit.users),
+      };
+      limiters.set(family, built);
+    }
+    return built;
   };
 
   /** A caller's credential: its kind (which budget) and key (whose counter); null for none. */
@@ -95,16 +103,16 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    /** Counts one request for its caller; throws a 429 (with Retry-After) when over the caller's limit. */
-    async consume(ctx: Context) {
-      limiters ??= init();
+    /** Counts one request of a route family for its caller; throws a 429 (with Retry-After) when over the caller's limit. */
+    async consume(ctx: Context, family: RateLimitFamily) {
+      const { anonymous, authenticated, users } = limitersOf(family);
       const caller = await callerOf(ctx);
       if (caller?.kind === 'token') {
-        if (limiters.authenticated) await take(ctx, limiters.authenticated, caller.key);
+        if (authenticated) await take(ctx, authenticated, caller.key);
       } else if (caller) {
-        if (limiters.users) await take(ctx, limiters.users, caller.key);
-      } else if (limiters.anonymous) {
-        await take(ctx, limiters.anonymous, ctx.request.ip || 'unknown');
+        if (users) await take(ctx, users, caller.key);
+      } else if (anonymous) {
+        await take(ctx, anonymous, ctx.request.ip || 'unknown');
       }
     },
 
@@ -114,11 +122,11 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
      * `events.rateLimit.perIp` (a user is a browser, counted as one).
      */
     async consumeEvents(ctx: Context) {
-      limiters ??= init();
+      const { authenticated } = limitersOf('events');
       eventLimiters ??= initEvents();
       const caller = await callerOf(ctx);
       if (caller?.kind === 'token') {
-        if (limiters.authenticated) await take(ctx, limiters.authenticated, caller.key);
+        if (authenticated) await take(ctx, authenticated, caller.key);
       } else if (eventLimiters.ip) {
         // `user:…` never collides with an IP address ('u' is no hex digit).
         await take(ctx, eventLimiters.ip, caller ? caller.key : ctx.request.ip || 'unknown');
@@ -136,7 +144,6 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
       eventLimiters ??= initEvents();
       await eventLimiters.visitor?.delete(visitorKey(hash)).catch(() => undefined);
     },
-
   };
 };
 

@@ -79,6 +79,23 @@ export const declaredRoute = (
   return route && asDeclared ? route : null;
 };
 
+/** The plugin's rate-limit middleware, as routes/content-api.ts names it on every public route. */
+const RATE_LIMIT_MIDDLEWARE = 'plugin::personalize.rate-limit';
+
+/** The route's middlewares exactly as routes/content-api.ts declares them: the rate limit with `budget`, alone. */
+export const declaresRateLimit = (budget: string) => (middlewares: unknown[] | undefined) => {
+  if (!middlewares || middlewares.length !== 1) return false;
+  const [only] = middlewares as { name?: unknown; config?: { budget?: unknown } }[];
+  return (
+    typeof only === 'object' &&
+    only !== null &&
+    only.name === RATE_LIMIT_MIDDLEWARE &&
+    only.config?.budget === budget &&
+    Object.keys(only).length === 2 &&
+    Object.keys(only.config).length === 1
+  );
+};
+
 /** A lane for a declared route: route info, then `rateLimit`, then the controller's action. */
 export const buildLane = (
   strapi: Core.Strapi,
