@@ -5,41 +5,94 @@ import { getService } from './services';
 
 type MessageHandler = (message: unknown) => void;
 
+const COMMAND_TIMEOUT_MS = 300;
+
 const CONNECTION_OPTIONS: RedisOptions = {
   // Fail fast while disconnected: a request must never wait on Redis; the caller falls back.
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
-  commandTimeout: 300,
+  commandTimeout: COMMAND_TIMEOUT_MS,
   connectTimeout: 2000,
   retryStrategy: (attempt) => Math.min(attempt * 200, 3000),
   lazyConnect: true,
 };
 
+/** How often a suspected or logged outage is checked (a PING on each connection). */
+const PROBE_MS = 500;
+/** Failed probes in a row that turn a suspected outage (a command that timed out) into a logged one. */
+const PROBES_BEFORE_OUTAGE = 3;
+/** How long the first connection may take (ioredis retrying) before it counts as an outage. */
+export const CONNECT_GRACE_MS = 5000;
+
+/** ioredis's error for a command past `commandTimeout`: the connection may well be fine. */
+const timedOut = (error: Error) => error.message === 'Command timed out';
+
 /**
  * The plugin's Redis connections (ioredis): one for commands, one for pub/sub. Absent `redis.url`,
  * none is opened and every caller uses the embedded in-process store. An outage is logged once
  * when it starts and once when it ends, never per request; ioredis reconnects by itself.
+ *
+ * - While the connections are being established (the first attempt in bootstrap, then ioredis's
+ *   retries for up to CONNECT_GRACE_MS), nothing is logged; past that, the outage is.
+ * - A command that timed out while both connections are up is only a suspicion (an event loop busy
+ *   past `commandTimeout`, as at an app's first start, times commands out too): probes confirm it
+ *   (PING on both connections) before anything is logged; a probe delayed by the event loop itself
+ *   does not count.
+ * - Every logged outage is probed until Redis answers again, so "Redis is back" follows every
+ *   "Redis unavailable", even when no connection dropped and no request comes.
  */
 const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
   let client: Redis | null = null;
   let subscriber: Redis | null = null;
+  /** `connecting` until both connections first answer (or the grace period ends); `closing` from disconnect() on. */
+  let phase: 'idle' | 'connecting' | 'open' | 'closing' = 'idle';
   let down = false;
-  let closing = false;
+  let subscribed = false;
+  let lastError: Error | null = null;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let probeTimer: ReturnType<typeof setTimeout> | undefined;
+  let probing = false;
+  let failedProbes = 0;
+  /** A command timed out on live connections: probes decide whether that is an outage. */
+  let suspected = false;
   const handlers: MessageHandler[] = [];
   const reconnectListeners: (() => void)[] = [];
 
   const prefix = () => getService(strapi, 'settings').get().redis.keyPrefix;
   const channel = () => `${prefix()}events`;
+  const bothReady = () => client?.status === 'ready' && subscriber?.status === 'ready';
 
-  const markDown = (error: Error) => {
-    if (down || closing) return;
+  const subscribe = async () => {
+    await subscriber?.subscribe(channel());
+    subscribed = true;
+  };
+
+  const scheduleProbe = (delayMs = PROBE_MS) => {
+    if (phase !== 'open' && phase !== 'connecting') return;
+    if (probeTimer !== undefined) {
+      if (delayMs > 0) return;
+      clearTimeout(probeTimer);
+    }
+    probeTimer = setTimeout(() => void probe(), delayMs);
+    probeTimer.unref?.();
+  };
+
+  const logOutage = (error: Error) => {
+    if (down || phase !== 'open') return;
     down = true;
     strapi.log.warn(
       `[personalize] Redis unavailable (${error.message}); serving from the database and the in-process cache until it is back`
     );
+    scheduleProbe();
   };
 
+  /** Both connections answer: the end of the connecting phase, or of an outage (logged once). */
   const markUp = () => {
+    failedProbes = 0;
+    if (phase === 'connecting') {
+      phase = 'open';
+      clearTimeout(graceTimer);
+    }
     if (!down) return;
     down = false;
     strapi.log.info('[personalize] Redis is back');
@@ -47,11 +100,59 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const listener of reconnectListeners) listener();
   };
 
+  /** A failure seen by a command or a connection: an outage, or (a timeout on live connections) a suspicion. */
+  const markDown = (error: Error) => {
+    lastError = error;
+    if (down || phase !== 'open') return;
+    if (timedOut(error) && bothReady()) {
+      suspected = true;
+      scheduleProbe();
+      return;
+    }
+    logOutage(error);
+  };
+
+  /** One PING on each connection (and the subscription, if it was lost): healthy, or a failure. */
+  async function probe() {
+    probeTimer = undefined;
+    if ((phase !== 'open' && phase !== 'connecting') || probing) return;
+    probing = true;
+    try {
+      if (!bothReady()) {
+        // Reconnecting: ioredis's 'ready' brings the next probe forward.
+        logOutage(lastError ?? new Error('connection closed'));
+        scheduleProbe();
+        return;
+      }
+      const started = Date.now();
+      try {
+        await Promise.all([client!.ping(), subscribed ? subscriber!.ping() : subscribe()]);
+      } catch (error) {
+        lastError = error as Error;
+        // A timer that fired late timed the PING out, not Redis: the event loop was busy.
+        const lagged = timedOut(lastError) && Date.now() - started > 2 * COMMAND_TIMEOUT_MS;
+        if (!lagged) failedProbes += 1;
+        if (failedProbes >= PROBES_BEFORE_OUTAGE || !timedOut(lastError)) logOutage(lastError);
+        scheduleProbe();
+        return;
+      }
+      if (suspected && !down) strapi.log.debug('[personalize] Redis answers: the command that timed out was no outage');
+      suspected = false;
+      markUp();
+    } finally {
+      probing = false;
+    }
+  }
+
   const watch = (connection: Redis) => {
     connection.on('error', markDown);
     connection.on('end', () => markDown(new Error('connection closed')));
-    connection.on('close', () => markDown(new Error('connection closed')));
-    connection.on('ready', markUp);
+    connection.on('close', () => {
+      if (connection === subscriber) subscribed = false;
+      markDown(new Error('connection closed'));
+    });
+    // Up (again): probe now, which subscribes if need be and ends the connecting phase or the outage.
+    connection.on('ready', () => scheduleProbe(0));
   };
 
   return {
@@ -66,13 +167,11 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
     async connect() {
       const { url } = getService(strapi, 'settings').get().redis;
       if (!url || client) return;
+      phase = 'connecting';
       client = new Redis(url, { ...CONNECTION_OPTIONS, connectionName: 'personalize' });
       subscriber = new Redis(url, { ...CONNECTION_OPTIONS, connectionName: 'personalize-sub' });
       watch(client);
       watch(subscriber);
-      subscriber.on('ready', () => {
-        subscriber?.subscribe(channel()).catch((error: Error) => markDown(error));
-      });
       subscriber.on('message', (from: string, text: string) => {
         if (from !== channel()) return;
         let message: unknown;
@@ -83,8 +182,22 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         for (const handler of handlers) handler(message);
       });
-      // Not being able to connect at startup is an outage like any other, not a reason to stop.
-      await Promise.all([client.connect(), subscriber.connect()]).catch((error: Error) => markDown(error));
+      try {
+        await Promise.all([client.connect(), subscriber.connect()]);
+        await subscribe();
+        markUp();
+      } catch (error) {
+        // Still being established: ioredis retries, and each 'ready' probes. Not up within the
+        // grace period, it is an outage like any other (logged, not a reason to stop).
+        lastError = error as Error;
+        graceTimer = setTimeout(() => {
+          if (phase !== 'connecting') return;
+          phase = 'open';
+          markDown(lastError ?? new Error('connection closed'));
+        }, CONNECT_GRACE_MS);
+        graceTimer.unref?.();
+        scheduleProbe();
+      }
     },
 
     /** Sends a message to every instance (this one included) on the plugin's channel. */
@@ -114,7 +227,7 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!connection) return fallback;
       try {
         const result = await operation(connection);
-        if (down) markUp(); // a command timed out earlier but the connection held
+        if (down) scheduleProbe(0); // a command timed out earlier but the connection held: confirm both
         return result;
       } catch (error) {
         markDown(error as Error);
@@ -123,7 +236,10 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async disconnect() {
-      closing = true;
+      phase = 'closing';
+      clearTimeout(probeTimer);
+      clearTimeout(graceTimer);
+      probeTimer = undefined;
       const connections = [client, subscriber].filter((connection): connection is Redis => connection !== null);
       client = null;
       subscriber = null;
