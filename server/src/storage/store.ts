@@ -75,7 +75,7 @@ export interface Commit {
 export type CommitResult = { ok: true } | { ok: false; duplicate: true } | { ok: false; duplicate?: false; snapshot: Snapshot };
 
 export interface VisitorStore {
-  readonly kind: 'inline' | 'redis';
+  readonly kind: 'inline' | 'redis' | 'database';
   /** The stored profile, in one round trip. Throws StoreUnavailableError. */
   read(hash: string): Promise<VisitorProfile | null>;
   /** Profile, marker and (with `batchId`) whether that batch was applied. Throws StoreUnavailableError. */

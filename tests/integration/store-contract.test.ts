@@ -1,0 +1,322 @@
+/**
+ * The visitor store's contract (server/src/storage/store.ts), run against every store: in process
+ * (memory), the database (SQLite, PostgreSQL, MariaDB, through knex as Strapi connects) and Redis.
+ * The same cases, the same answers: docs/design.md, "Storage" ("memory: the same semantics").
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import Redis from 'ioredis';
+import knexFactory, { type Knex } from 'knex';
+
+import { emptyProfile } from '../../engine/src/profile/apply';
+import type { VisitorProfile } from '../../engine/src/profile/types';
+import { createDatabaseStore, TABLES, migrate } from '../../server/src/storage/database-store';
+import { createEmbeddedStore } from '../../server/src/storage/embedded-store';
+import { createRedisStore } from '../../server/src/storage/redis-store';
+import { compareAndSet, StoreUnavailableError, type Commit, type Snapshot, type VisitorStore } from '../../server/src/storage/store';
+
+const suffix = randomUUID().slice(0, 8);
+const DAY = 86_400_000;
+
+interface Harness {
+  store: VisitorStore;
+  /** Every row (database) or key (Redis) still holding `hash`, for the erasure case. */
+  leftovers?: (hash: string) => Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const sqliteFile = path.join(os.tmpdir(), `personalize-contract-${suffix}.db`);
+const mariaDatabase = `personalize_test_${suffix.replace(/-/g, '')}`;
+const pgSchema = `pz_contract_${suffix.replace(/-/g, '')}`;
+
+const databaseHarness = async (knex: Knex): Promise<Harness> => {
+  const store = createDatabaseStore({ knex: () => knex });
+  return {
+    store,
+    async leftovers(hash) {
+      const found: string[] = [];
+      for (const table of [TABLES.profiles, TABLES.batches, TABLES.events, TABLES.markers]) {
+        const rows = await knex(table).where({ hash });
+        for (const row of rows) found.push(`${table}:${(row as { kind?: string }).kind ?? 'row'}`);
+      }
+      return found;
+    },
+    async close() {
+      await (store as ReturnType<typeof createDatabaseStore>).drain();
+      await knex.destroy();
+    },
+  };
+};
+
+const STORES: Record<string, () => Promise<Harness>> = {
+  memory: async () => ({ store: createEmbeddedStore(), close: async () => undefined }),
+  sqlite: async () =>
+    databaseHarness(knexFactory({ client: 'better-sqlite3', connection: { filename: sqliteFile }, useNullAsDefault: true })),
+  postgres: async () => {
+    const admin = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } });
+    await admin.raw(`CREATE SCHEMA IF NOT EXISTS "${pgSchema}"`);
+    await admin.destroy();
+    return databaseHarness(
+      knexFactory({
+        client: 'pg',
+        connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' },
+        searchPath: [pgSchema],
+      })
+    );
+  },
+  mariadb: async () => {
+    const admin = knexFactory({ client: 'mysql2', connection: { host: '127.0.0.1', port: 3306, user: 'root', password: '' } });
+    await admin.raw(`CREATE DATABASE IF NOT EXISTS \`${mariaDatabase}\``);
+    await admin.destroy();
+    return databaseHarness(
+      knexFactory({ client: 'mysql2', connection: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: mariaDatabase } })
+    );
+  },
+  redis: async () => {
+    const client = new Redis(6379, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await client.connect();
+    const prefix = `pz-contract-${suffix}:`;
+    const store = createRedisStore({
+      prefix: () => prefix,
+      retentionMs: () => 90 * DAY,
+      attempt: (operation, fallback) => operation(client).catch(() => fallback),
+    });
+    return {
+      store,
+      async leftovers(hash) {
+        return (await client.keys(`${prefix}v:{${hash}}*`)).filter((key) => !key.endsWith(':x'));
+      },
+      async close() {
+        const keys = await client.keys(`${prefix}*`);
+        if (keys.length > 0) await client.del(...keys);
+        await client.quit();
+      },
+    };
+  },
+};
+
+afterAll(async () => {
+  fs.rmSync(sqliteFile, { force: true });
+  const pg = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } });
+  await pg.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+  await pg.destroy();
+  const maria = knexFactory({ client: 'mysql2', connection: { host: '127.0.0.1', port: 3306, user: 'root', password: '' } });
+  await maria.raw(`DROP DATABASE IF EXISTS \`${mariaDatabase}\``);
+  await maria.destroy();
+});
+
+const profileAt = (at: number, visits: number): VisitorProfile => ({ ...emptyProfile(at), visits });
+
+const commitOf = (hash: string, expected: Snapshot, next: VisitorProfile, extra: Partial<Commit> = {}): Commit => ({
+  hash,
+  expected,
+  next,
+  ttlMs: 90 * DAY,
+  ...extra,
+});
+
+describe.each(Object.keys(STORES))('the %s store', (name) => {
+  let harness: Harness;
+  let store: VisitorStore;
+  const visitor = () => `h${randomUUID().replace(/-/g, '').slice(0, 21)}`;
+
+  beforeAll(async () => {
+    harness = await STORES[name]();
+    store = harness.store;
+  }, 30_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('reads nothing for an unknown visitor', async () => {
+    const hash = visitor();
+    expect(await store.read(hash)).toBeNull();
+    expect(await store.snapshot(hash, 'b1')).toEqual({ profile: null, token: null, marker: null, seen: false });
+    expect(await store.marker(hash)).toBeNull();
+  });
+
+  it('commits a new profile, then compare-and-sets on its version', async () => {
+    const hash = visitor();
+    const empty = await store.snapshot(hash);
+    expect(await store.commit(commitOf(hash, empty, profileAt(1000, 1)))).toEqual({ ok: true });
+    expect((await store.read(hash))?.visits).toBe(1);
+    const first = await store.snapshot(hash);
+    expect(first.token).not.toBeNull();
+    expect(first.profile?.visits).toBe(1);
+
+    expect(await store.commit(commitOf(hash, first, profileAt(1000, 2)))).toEqual({ ok: true });
+    // A writer still holding the first snapshot (or none) conflicts, and gets the current state.
+    for (const stale of [first, empty]) {
+      const conflict = await store.commit(commitOf(hash, stale, profileAt(1000, 99)));
+      expect(conflict.ok).toBe(false);
+      if (conflict.ok || conflict.duplicate) throw new Error('expected a conflict');
+      expect(conflict.snapshot.profile?.visits).toBe(2);
+      expect(conflict.snapshot.token).not.toBe(first.token);
+    }
+    expect((await store.read(hash))?.visits).toBe(2);
+  });
+
+  it('applies a batch once: seen in the snapshot, a duplicate on a second commit', async () => {
+    const hash = visitor();
+    const batch = { id: `b-${randomUUID()}`, receivedAt: Date.now(), dedupMs: DAY, streamEvents: '[]' };
+    const counters = [{ experiment: `exp-${name}-dup`, increments: [{ field: '2026-12-06|0|a|u', by: 1 }] }];
+    expect(await store.commit(commitOf(hash, await store.snapshot(hash, batch.id), profileAt(1, 1), { batch, counters }))).toEqual({
+      ok: true,
+    });
+    const after = await store.snapshot(hash, batch.id);
+    expect(after.seen).toBe(true);
+    expect((await store.snapshot(hash, 'other')).seen).toBe(false);
+    expect(await store.commit(commitOf(hash, after, profileAt(1, 2), { batch, counters }))).toEqual({ ok: false, duplicate: true });
+    expect(await store.counters(`exp-${name}-dup`)).toEqual({ '2026-12-06|0|a|u': 1 });
+  });
+
+  it('lets exactly one of concurrent commits from one snapshot win, and counts only the winner', async () => {
+    const hash = visitor();
+    const experiment = `exp-${name}-race`;
+    const snapshot = await store.snapshot(hash);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        store.commit(
+          commitOf(hash, snapshot, profileAt(1, index + 1), {
+            counters: [{ experiment, increments: [{ field: 'f|u', by: 1 }] }],
+          })
+        )
+      )
+    );
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(await store.counters(experiment)).toEqual({ 'f|u': 1 });
+  });
+
+  it('counts every one of many concurrent compare-and-set loops, none twice', async () => {
+    const hashes = [visitor(), visitor(), visitor()];
+    const experiment = `exp-${name}-loops`;
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        compareAndSet(
+          store,
+          hashes[index % 3],
+          `batch-${index}`,
+          (snapshot) => ({
+            write: {
+              next: profileAt(1, (snapshot.profile?.visits ?? 0) + 1),
+              ttlMs: DAY,
+              batch: { id: `batch-${index}`, receivedAt: Date.now(), dedupMs: DAY },
+              counters: [{ experiment, increments: [{ field: 'x|s', by: 0.5 }, { field: 'x|u', by: 1 }] }],
+            },
+          }),
+          () => 'duplicate'
+        )
+      )
+    );
+    for (const hash of hashes) expect((await store.read(hash))?.visits).toBe(10);
+    expect(await store.counters(experiment)).toEqual({ 'x|s': 15, 'x|u': 30 });
+    // The same batches again count nothing.
+    const again = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        compareAndSet(store, hashes[index % 3], `batch-${index}`, () => ({ stop: 'stopped' }), () => 'duplicate')
+      )
+    );
+    expect(again.every((outcome) => !outcome.written && outcome.result === 'duplicate')).toBe(true);
+  });
+
+  it('skips a non-finite counter increment', async () => {
+    const hash = visitor();
+    const experiment = `exp-${name}-finite`;
+    await store.commit(
+      commitOf(hash, await store.snapshot(hash), profileAt(1, 1), {
+        counters: [{ experiment, increments: [{ field: 'a|u', by: 1 }, { field: 'a|g|s', by: Number.POSITIVE_INFINITY }] }],
+      })
+    );
+    expect(await store.counters(experiment)).toEqual({ 'a|u': 1 });
+    await store.dropCounters(experiment);
+    expect(await store.counters(experiment)).toEqual({});
+  });
+
+  it('reads a profile past its time to live as none, and still replaces it', async () => {
+    const hash = visitor();
+    await store.commit(commitOf(hash, await store.snapshot(hash), profileAt(1, 1), { ttlMs: 30 }));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await store.read(hash)).toBeNull();
+    const snapshot = await store.snapshot(hash);
+    expect(snapshot.profile).toBeNull();
+    expect(await store.commit(commitOf(hash, snapshot, profileAt(1, 5)))).toEqual({ ok: true });
+    expect((await store.read(hash))?.visits).toBe(5);
+  });
+
+  it('erases every row of the visitor and keeps the marker alone; an opt-out is never downgraded', async () => {
+    const hash = visitor();
+    const batch = { id: 'b-erase', receivedAt: Date.now(), dedupMs: DAY, streamEvents: '[{"type":"view"}]' };
+    await store.commit(commitOf(hash, await store.snapshot(hash, batch.id), profileAt(1, 1), { batch }));
+    const before = Date.now();
+    await store.erase(hash, { kind: 'optout', at: 5000 }, DAY);
+    expect(await store.read(hash)).toBeNull();
+    const snapshot = await store.snapshot(hash, batch.id);
+    expect(snapshot).toEqual({ profile: null, token: null, marker: 'optout:5000', seen: false });
+    const marker = await store.marker(hash);
+    expect(marker).toMatchObject({ kind: 'optout', at: 5000 });
+    expect(marker?.until).toBeGreaterThanOrEqual(before + DAY - 1000);
+    expect(marker?.until).toBeLessThanOrEqual(Date.now() + DAY + 1000);
+    if (harness.leftovers) expect(await harness.leftovers(hash)).toEqual(name === 'redis' ? [] : ['personalize_markers:optout']);
+
+    await store.erase(hash, { kind: 'erased', at: 9000 }, 1000);
+    expect(await store.marker(hash)).toMatchObject({ kind: 'optout', at: 5000 });
+    // A write computed without the marker conflicts; one computed with it goes through.
+    expect((await store.commit(commitOf(hash, { ...snapshot, marker: null }, profileAt(1, 1)))).ok).toBe(false);
+    expect(await store.commit(commitOf(hash, snapshot, profileAt(1, 1)))).toEqual({ ok: true });
+  });
+});
+
+describe('the database tables', () => {
+  it('are created once: a second start, and two starting together, change nothing', async () => {
+    const file = path.join(os.tmpdir(), `personalize-migrate-${suffix}.db`);
+    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true });
+    try {
+      await Promise.all([migrate(knex), migrate(knex)]);
+      await migrate(knex);
+      expect(await knex(TABLES.schema).select('id', 'version')).toEqual([{ id: 1, version: 1 }]);
+    } finally {
+      await knex.destroy();
+      fs.rmSync(file, { force: true });
+    }
+    // Two PostgreSQL connections racing to create the same tables.
+    const schema = `pz_migrate_${suffix.replace(/-/g, '')}`;
+    const connect = () =>
+      knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' }, searchPath: [schema] });
+    const [a, b] = [connect(), connect()];
+    try {
+      await a.raw(`CREATE SCHEMA "${schema}"`);
+      await Promise.all([migrate(a), migrate(b)]);
+      await migrate(a);
+      expect((await a(TABLES.schema).select('version')).map((row) => Number(row.version))).toEqual([1]);
+    } finally {
+      await a.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await Promise.all([a.destroy(), b.destroy()]);
+    }
+  });
+});
+
+describe('a database that is down', () => {
+  it('throws StoreUnavailableError on every operation, never a raw driver error', async () => {
+    const knex = knexFactory({
+      client: 'pg',
+      connection: { host: '127.0.0.1', port: 1, user: 'postgres', database: 'test', connectionTimeoutMillis: 500 },
+      acquireConnectionTimeout: 1000,
+    });
+    const store = createDatabaseStore({ knex: () => knex });
+    try {
+      await expect(store.read('h')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.snapshot('h', 'b')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(
+        store.commit(commitOf('h', { profile: null, token: null, marker: null, seen: false }, profileAt(1, 1)))
+      ).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.erase('h', { kind: 'erased', at: 1 }, 1000)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.counters('e')).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await knex.destroy();
+    }
+  });
+});
