@@ -117,11 +117,10 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
   // This goal's counts per arm (the primary goal's are also arms[]'s).
   const counts = new Map((results.goals?.find((item) => item.goal === goal)?.arms ?? []).map((arm) => [arm.key, arm]));
   return (
-    <Table colCount={9} rowCount={results.arms.length + 1} data-testid={`results-table-${goal}`}>
+    <Table colCount={8} rowCount={results.arms.length + 1} data-testid={`results-table-${goal}`}>
       <Thead>
         <Tr>
-          <ColumnHeader style={WRAPPING}>{t('table.arm', 'Arm')}</ColumnHeader>
-          <ColumnHeader style={WRAPPING}>{t('table.weight', 'Weight')}</ColumnHeader>
+          <ColumnHeader style={WRAPPING}>{t('table.armWeight', 'Arm (weight)')}</ColumnHeader>
           <ColumnHeader style={WRAPPING}>{t('table.units', 'Visitors')}</ColumnHeader>
           <ColumnHeader style={WRAPPING}>{kind === 'mean' ? t('table.senders', 'Visitors who sent it') : t('table.conversions', 'Conversions')}</ColumnHeader>
           <ColumnHeader style={WRAPPING}>{kind === 'mean' ? t('table.mean', 'Mean') : t('table.rate', 'Conversion rate')}</ColumnHeader>
@@ -145,10 +144,8 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
                 <Flex gap={2}>
                   <Box width="1rem" height="1rem" hasRadius style={{ background: arms[index]?.color }} aria-hidden="true" />
                   <Typography fontWeight="bold">{arms[index]?.label ?? arm.key}</Typography>
+                  <Typography textColor="neutral600">{percent(arm.weight)}</Typography>
                 </Flex>
-              </Td>
-              <Td>
-                <Typography>{percent(arm.weight)}</Typography>
               </Td>
               <Td>
                 <Typography data-testid={`units-${arm.key}`}>{formatNumber(arm.units)}</Typography>
