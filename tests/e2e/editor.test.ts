@@ -82,6 +82,17 @@ describe('the editor’s experience, in a real browser', () => {
     await expectText(row, /brouillon|publié/);
     await snap(page, 'audiences-fr');
 
+    // Deleting it, in use by the article's variant: warned before any request, naming the use; Cancel alone.
+    await row.getByRole('button', { name: `Supprimer ${AUDIENCE_NAME}` }).click();
+    const warning = page.getByRole('alertdialog');
+    await expectText(warning, `« ${AUDIENCE_NAME} » est utilisée`);
+    await expectText(warning.getByTestId('audience-in-use'), /Any mobile visitor/);
+    expect(await warning.getByRole('button', { name: 'Supprimer' }).count()).toBe(0);
+    await page.waitForTimeout(500); // let the dialog finish its opening animation for the screenshot
+    await snap(page, 'audience-in-use-fr');
+    await warning.getByRole('button', { name: 'Annuler' }).click();
+    await expectText(page.getByRole('row').filter({ hasText: AUDIENCE_NAME }), AUDIENCE_KEY);
+
     await row.getByRole('button', { name: `Modifier ${AUDIENCE_NAME}` }).click();
     const modal = page.getByRole('dialog');
     await expectText(modal.getByRole('heading').first(), `Modifier « ${AUDIENCE_NAME} »`);

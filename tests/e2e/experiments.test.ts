@@ -127,6 +127,9 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     await inFrench(strapi.url, token, page, () => withFailureSnapshot(page, 'experiments-failure-fr', frenchFlow));
   });
 
+  /** The editor's Save in its header (the same button is repeated under the last card). */
+  const saveAtTop = () => page.getByRole('button', { name: 'Save' }).first().click();
+
   async function flow() {
     await logIn(page, strapi.url);
 
@@ -150,7 +153,7 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     await page.getByLabel('Arm 2: weight (%)').fill('40');
     await expectText(arms.getByTestId('arms-total'), 'Total: 90%');
     await page.getByLabel('Event name').fill(GOAL);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await saveAtTop();
     await expectText(arms, 'The weights must add up to 100%');
     await arms.getByRole('button', { name: 'Split evenly' }).click();
     await expectText(arms.getByTestId('arms-total'), 'Total: 100%');
@@ -167,7 +170,7 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     const suggested = await key.inputValue();
     expect(suggested).toBe('variants-of-our-plans-side-by-side-vs-no-personalization');
     await key.fill(TAKEN_KEY);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await saveAtTop();
     await page.getByText(`an experiment with key "${TAKEN_KEY}" already exists`).waitFor();
     await snap(page, 'experiments-editor-key-taken');
     await key.fill('pricing-weekend');
@@ -175,14 +178,24 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     await page.getByRole('button', { name: 'Add a secondary goal' }).click();
     const secondary = page.getByTestId('secondary-goal-0');
     await secondary.getByLabel('Event name').fill(GOAL);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await saveAtTop();
     await expectText(secondary, 'Another goal of this experiment has this event');
     await secondary.getByLabel('Event name').fill('add_to_cart');
-    await page.getByRole('button', { name: 'Save' }).click();
+    // Saved from the bottom of the form: the header scrolled away with the page, so nothing fixed
+    // at the top of the window covers Strapi's notification there.
+    const footer = page.getByTestId('experiment-editor-footer');
+    await footer.scrollIntoViewIfNeeded();
+    await footer.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/plugins\/personalize\/experiments\/[a-z0-9]+$/);
     expect(await page.getByTestId('secondary-goal-0').getByLabel('Event name').inputValue()).toBe('add_to_cart');
-    await page.getByText('Experiment "Variants of “Our plans, side by side” vs. no personalization" saved').first().waitFor();
+    const saved = page.getByText('Experiment "Variants of “Our plans, side by side” vs. no personalization" saved').first();
+    await saved.waitFor();
     await page.getByTestId('power-calculator').scrollIntoViewIfNeeded();
+    expect(await page.locator('[data-strapi-header-sticky]').count()).toBe(0);
+    const heading = await page.getByRole('heading', { level: 1 }).first().boundingBox();
+    const toast = await saved.boundingBox();
+    // The page's title is above the window (scrolled away), never under the notification.
+    expect(heading === null || heading.y + heading.height <= 0 || toast === null || heading.y >= toast.y + toast.height).toBe(true);
     await snap(page, 'experiments-editor');
     await page.getByTestId('section-arms').screenshot({ path: path.join(SCREENSHOTS, 'experiments-arms.png') });
     await page.getByTestId('power-calculator').screenshot({ path: path.join(SCREENSHOTS, 'experiments-power.png') });

@@ -3,8 +3,6 @@
  * Visitors page: caps read as sentences, visitor ids checked as the server does, reason entries
  * in words (en and fr), and the visitor export turned into table rows.
  */
-import { createIntl } from 'react-intl';
-
 import { VISITOR_ID_PATTERN } from '../../contracts/src/ids';
 import type { ReasonEntry } from '../../contracts/src/reason';
 import { variantSchema } from '../../contracts/src/variants/schema';
@@ -23,22 +21,13 @@ import {
 } from '../../admin/src/pages/visitors/visitorView';
 import { capMaxProblem, capSentence, capsSummary, CAP_EVENTS, CAP_WINDOWS, nextCap, withCaps } from '../../admin/src/rules/caps';
 import { describeMissing, describeReason, ruleAt, type ReasonContext } from '../../admin/src/rules/reasons';
-import en from '../../admin/src/translations/en.json';
-import fr from '../../admin/src/translations/fr.json';
 import type { VisitorExport } from '../../admin/src/api';
 import { getTranslation } from '../../admin/src/utils/getTranslation';
 import { describeVisitorIdProblem, visitorIdProblem } from '../../admin/src/utils/visitorId';
+import { adminIntl } from '../helpers/admin-intl';
 
-const intlFor = (locale: 'en' | 'fr') =>
-  createIntl({
-    locale,
-    messages: Object.fromEntries(Object.entries((locale === 'en' ? en : fr) as Record<string, string>).map(([key, value]) => [getTranslation(key), value])),
-    onError: (error) => {
-      throw error;
-    },
-  });
-const EN = intlFor('en').formatMessage;
-const FR = intlFor('fr').formatMessage;
+const EN = adminIntl('en').formatMessage;
+const FR = adminIntl('fr').formatMessage;
 
 describe('frequency caps in words', () => {
   it.each([

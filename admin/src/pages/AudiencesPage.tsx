@@ -1,39 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { Box, Button, Dialog, Flex, IconButton, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, IconButton, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { Pencil, Plus, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
-import { deleteAudience, getAudienceUsage, type Audience, type AudienceUsage, type AudienceUses, type UsageReport } from '../api';
+import { deleteAudience, getAudienceUsage, type Audience, type AudienceUses, type UsageReport } from '../api';
 import { ColumnHeader } from '../components/ColumnHeader';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useAudiences } from '../hooks/useAudiences';
 import { usePluginPermissions } from '../hooks/usePluginPermissions';
 import { describeCondition } from '../rules/summary';
 import { errorExtra, errorMessage } from '../utils/api';
-import { getTranslation, type FormatMessage } from '../utils/getTranslation';
+import { getTranslation } from '../utils/getTranslation';
 import { AudienceModal, type AudienceDraft } from './AudienceModal';
+import { deletePrompt, usesIn, usesInWords, type DeletePrompt } from './audiencesView';
 
 const EMPTY: AudienceDraft = { name: '', key: '', description: '', condition: { '==': [{ var: 'context.device' }, 'mobile'] } };
-
-/** One place an audience is used, in words: `Article "Pricing" (en, draft) → Hesitant mobile reader`. */
-const usageText = (use: AudienceUsage, formatMessage: FormatMessage) => {
-  const status =
-    use.status === 'published'
-      ? formatMessage({ id: getTranslation('common.status.published'), defaultMessage: 'published' })
-      : formatMessage({ id: getTranslation('common.status.draft'), defaultMessage: 'draft' });
-  const values = { contentType: use.contentType, title: use.title ?? use.documentId, locale: use.locale, status, variant: use.variantName };
-  return use.locale
-    ? formatMessage(
-        { id: getTranslation('audiences.usage.entryInLocale'), defaultMessage: '{contentType} "{title}" ({locale}, {status}) → {variant}' },
-        values
-      )
-    : formatMessage({ id: getTranslation('audiences.usage.entry'), defaultMessage: '{contentType} "{title}" ({status}) → {variant}' }, values);
-};
-
-const audienceText = (name: string, formatMessage: FormatMessage) =>
-  formatMessage({ id: getTranslation('audiences.usage.audience'), defaultMessage: 'Audience "{name}"' }, { name });
 
 /** The audience library: list with where each is used; create, edit and delete for managers. */
 export const AudiencesPage = () => {
@@ -44,12 +27,13 @@ export const AudiencesPage = () => {
   const { audiences, error, reload } = useAudiences();
   const [usage, setUsage] = useState<UsageReport | null>(null);
   const [editing, setEditing] = useState<AudienceDraft | null>(null);
-  const [deleting, setDeleting] = useState<Audience | null>(null);
-  const [refusal, setRefusal] = useState<{ audience: Audience; message: string; uses: string[] } | null>(null);
+  const [deleting, setDeleting] = useState<DeletePrompt | null>(null);
 
-  const loadUsage = useCallback(async () => {
+  const loadUsage = useCallback(async (): Promise<UsageReport | null> => {
     try {
-      setUsage(await getAudienceUsage(client));
+      const report = await getAudienceUsage(client);
+      setUsage(report);
+      return report;
     } catch (reason) {
       toggleNotification({
         type: 'warning',
@@ -58,6 +42,7 @@ export const AudiencesPage = () => {
           { error: errorMessage(reason) }
         ),
       });
+      return null;
     }
   }, [client, toggleNotification, formatMessage]);
 
@@ -67,6 +52,20 @@ export const AudiencesPage = () => {
 
   const refresh = async () => {
     await Promise.all([reload(), loadUsage()]);
+  };
+
+  /**
+   * The delete button: warns at once, from the usage the table shows, when the audience is in use,
+   * and again from a fresh report (someone may have used it, or stopped using it, since).
+   */
+  const askDelete = (audience: Audience) => {
+    setDeleting(deletePrompt(audience, usage, audienceNames, formatMessage));
+    void loadUsage().then((report) => {
+      if (!report) return;
+      setDeleting((current) =>
+        current?.audience.documentId === audience.documentId ? deletePrompt(audience, report, audienceNames, formatMessage) : current
+      );
+    });
   };
 
   const remove = async (audience: Audience) => {
@@ -81,14 +80,10 @@ export const AudiencesPage = () => {
     } catch (reason) {
       const details = errorExtra(reason) as Partial<AudienceUses> | undefined;
       if (details?.entries || details?.audiences) {
-        setRefusal({
-          audience,
-          message: errorMessage(reason),
-          uses: [
-            ...(details.entries ?? []).map((use) => usageText(use, formatMessage)),
-            ...(details.audiences ?? []).map((key) => audienceText(audienceNames[key] ?? key, formatMessage)),
-          ],
-        });
+        // Used after all (since the report): the same warning, from the server's own list.
+        const uses = { entries: details.entries ?? [], audiences: details.audiences ?? [] };
+        setDeleting({ kind: 'in-use', audience, uses: usesInWords(uses, audienceNames, formatMessage) });
+        void loadUsage();
       } else {
         toggleNotification({ type: 'danger', message: errorMessage(reason) });
       }
@@ -135,10 +130,7 @@ export const AudiencesPage = () => {
               </Thead>
               <Tbody>
                 {audiences.map((audience) => {
-                  const uses = [
-                    ...(usage?.entries[audience.key] ?? []).map((use) => usageText(use, formatMessage)),
-                    ...(usage?.audiences[audience.key] ?? []).map((key) => audienceText(audienceNames[key] ?? key, formatMessage)),
-                  ];
+                  const uses = usage ? usesInWords(usesIn(usage, audience.key), audienceNames, formatMessage) : [];
                   return (
                     <Tr key={audience.documentId}>
                       <Td>
@@ -194,7 +186,7 @@ export const AudiencesPage = () => {
                             <IconButton
                               label={formatMessage({ id: getTranslation('audiences.deleteLabel'), defaultMessage: 'Delete {name}' }, { name: audience.name })}
                               variant="ghost"
-                              onClick={() => setDeleting(audience)}
+                              onClick={() => askDelete(audience)}
                             >
                               <Trash />
                             </IconButton>
@@ -221,50 +213,38 @@ export const AudiencesPage = () => {
           }}
         />
       ) : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => deleting && remove(deleting)}
-        title={formatMessage({ id: getTranslation('audiences.delete.title'), defaultMessage: 'Delete this audience?' })}
-        description={
-          deleting
-            ? formatMessage(
-                { id: getTranslation('audiences.delete.body'), defaultMessage: '"{name}" ({key}) will be deleted.' },
-                { name: deleting.name, key: deleting.key }
-              )
-            : ''
-        }
-        cancelLabel={formatMessage({ id: getTranslation('audiences.cancel'), defaultMessage: 'Cancel' })}
-        confirmLabel={formatMessage({ id: getTranslation('audiences.delete'), defaultMessage: 'Delete' })}
-      />
-      <Dialog.Root open={refusal !== null} onOpenChange={(open: boolean) => (open ? undefined : setRefusal(null))}>
-        <Dialog.Content>
-          <Dialog.Header>
-            {refusal
-              ? formatMessage({ id: getTranslation('audiences.inUse.title'), defaultMessage: '"{name}" is in use' }, { name: refusal.audience.name })
-              : ''}
-          </Dialog.Header>
-          <Dialog.Body>
-            <Flex direction="column" alignItems="flex-start" gap={2}>
-              <Typography>
-                {formatMessage({ id: getTranslation('audiences.inUse.body'), defaultMessage: 'Remove it from these first, then delete it:' })}
-              </Typography>
-              <Box tag="ul" data-testid="audience-in-use">
-                {refusal?.uses.map((text) => (
-                  <Typography tag="li" key={text}>
-                    {text}
-                  </Typography>
-                ))}
-              </Box>
-            </Flex>
-          </Dialog.Body>
-          <Dialog.Footer>
-            <Dialog.Cancel>
-              <Button variant="tertiary">{formatMessage({ id: getTranslation('common.close'), defaultMessage: 'Close' })}</Button>
-            </Dialog.Cancel>
-          </Dialog.Footer>
-        </Dialog.Content>
-      </Dialog.Root>
+      {deleting?.kind === 'in-use' ? (
+        <ConfirmDialog
+          open
+          onCancel={() => setDeleting(null)}
+          title={formatMessage({ id: getTranslation('audiences.inUse.title'), defaultMessage: '"{name}" is in use' }, { name: deleting.audience.name })}
+          description={formatMessage({ id: getTranslation('audiences.inUse.body'), defaultMessage: 'Remove it from these first, then delete it:' })}
+          items={deleting.uses}
+          itemsTestId="audience-in-use"
+          note={formatMessage({
+            id: getTranslation('audiences.inUse.note'),
+            defaultMessage: 'An audience in use cannot be deleted: the variants and audiences above would lose their condition.',
+          })}
+          cancelLabel={formatMessage({ id: getTranslation('audiences.cancel'), defaultMessage: 'Cancel' })}
+        />
+      ) : (
+        <ConfirmDialog
+          open={deleting !== null}
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => deleting && remove(deleting.audience)}
+          title={formatMessage({ id: getTranslation('audiences.delete.title'), defaultMessage: 'Delete this audience?' })}
+          description={
+            deleting
+              ? formatMessage(
+                  { id: getTranslation('audiences.delete.body'), defaultMessage: '"{name}" ({key}) will be deleted.' },
+                  { name: deleting.audience.name, key: deleting.audience.key }
+                )
+              : ''
+          }
+          cancelLabel={formatMessage({ id: getTranslation('audiences.cancel'), defaultMessage: 'Cancel' })}
+          confirmLabel={formatMessage({ id: getTranslation('audiences.delete'), defaultMessage: 'Delete' })}
+        />
+      )}
     </>
   );
 };

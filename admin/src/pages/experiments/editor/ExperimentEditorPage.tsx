@@ -134,11 +134,20 @@ export const ExperimentEditorPage = () => {
       )
   );
 
+  const saveButton =
+    canManageExperiments && !readOnly ? (
+      <Button startIcon={<Check />} loading={saving} disabled={!dirty} onClick={save}>
+        {t('save', 'Save')}
+      </Button>
+    ) : null;
+
   return (
     <>
       <Page.Title>{title}</Page.Title>
       <Page.Main>
-        <Layouts.Header
+        {/* Not Layouts.Header: scrolled, it turns into a bar fixed at the top of the window, over
+            Strapi's notifications and banners there; Save is repeated under the last card instead. */}
+        <Layouts.BaseHeader
           title={title}
           subtitle={
             started
@@ -174,11 +183,7 @@ export const ExperimentEditorPage = () => {
                   {t('results.open', 'Results')}
                 </Button>
               ) : null}
-              {canManageExperiments && !readOnly ? (
-                <Button startIcon={<Check />} loading={saving} disabled={!dirty} onClick={save}>
-                  {t('save', 'Save')}
-                </Button>
-              ) : null}
+              {saveButton}
             </Flex>
           }
           secondaryAction={stored ? <StatusBadge status={stored.status} t={t} /> : undefined}
@@ -200,6 +205,11 @@ export const ExperimentEditorPage = () => {
             <GoalCard {...card} />
             <ModeCard {...card} />
             {!started ? <PowerCard draft={draft} t={t} /> : null}
+            {saveButton ? (
+              <Flex justifyContent="flex-end" data-testid="experiment-editor-footer">
+                {saveButton}
+              </Flex>
+            ) : null}
           </Flex>
         </Layouts.Content>
       </Page.Main>
