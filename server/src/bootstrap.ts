@@ -52,6 +52,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   hidePublicRoutesFromRoles(strapi);
   await getService(strapi, 'redis').connect();
+  // The visitor store: its tables (database), its startup warnings, its retention job (docs/events.md).
+  await getService(strapi, 'visitors').init();
   getService(strapi, 'cache').init();
   await getService(strapi, 'audiences').reload();
   await getService(strapi, 'experiments').reload();

@@ -217,13 +217,45 @@ describe('erasure with two instances sharing Redis', () => {
 
 describe('erasure with the in-process store', () => {
   let app: TestStrapi;
+  const logged: string[] = [];
+  const spies: jest.SpyInstance[] = [];
 
   beforeAll(async () => {
-    app = await setupStrapi({ env: { REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined } });
+    // Strapi's logger writes to the console's own stdout (jest's console when several files run), else
+    // through console.log: both are read for the startup warnings.
+    const stdout = (console as unknown as { _stdout?: NodeJS.WriteStream })._stdout ?? process.stdout;
+    const write = stdout.write.bind(stdout);
+    spies.push(
+      jest.spyOn(stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        logged.push(String(chunk));
+        return write(chunk);
+      }),
+      jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+        logged.push(parts.map(String).join(' '));
+      })
+    );
+    // The in-process store through the deprecated events.transport (the default without Redis is the database).
+    app = await setupStrapi({
+      env: {
+        REDIS_URL: undefined,
+        REDIS_KEY_PREFIX: undefined,
+        LOG_LEVEL: 'warn',
+        PERSONALIZE_CONFIG: JSON.stringify({ events: { transport: 'inline' } }),
+      },
+    });
   });
 
   afterAll(async () => {
+    for (const spy of spies) spy.mockRestore();
     await app?.destroy();
+  });
+
+  it('warns once at startup that memory loses everything on restart, and that events.transport is deprecated', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const spy of spies) spy.mockRestore();
+    const lines = logged.join('\n').split('\n');
+    expect(lines.filter((line) => line.includes('storage is memory: visitor profiles'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes("events.transport is deprecated: use storage: 'memory'"))).toHaveLength(1);
   });
 
   it.each([
@@ -231,7 +263,7 @@ describe('erasure with the in-process store', () => {
     ['POST /api/personalize/optout', 'optout'],
   ] as const)('%s: the export shows nothing but the marker', async (_route, kind) => {
     const visitors = app.strapi.plugin('personalize').service('visitors') as VisitorsService;
-    expect(visitors.transport()).toBe('inline');
+    expect(visitors.storage()).toBe('memory');
     const visitorId = newVisitorId();
     const batch = batchOf(visitorId, [pageEvent(['shoes'], Date.now(), { title: 'Shoes' }), trackEvent('signup')]);
     const sent = await request(app.server).post('/api/personalize/events').set('User-Agent', BROWSER_UA).send(batch);

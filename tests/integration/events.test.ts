@@ -8,6 +8,8 @@ import request from 'supertest';
 import { profileSignals } from '../../engine/src/profile/signals';
 import type { VisitorProfile } from '../../engine/src/profile/types';
 import pluginConfig from '../../server/src/config';
+import { pluginConfigSchema, storageOf } from '../../server/src/config/schema';
+import { TABLES } from '../../server/src/storage/database-store';
 import type { VisitorsService } from '../../server/src/visitors/service';
 import { createAdminSession } from '../helpers/auth';
 import { batchOf, BOT_UA, BROWSER_UA, newId, newVisitorId, pageEvent, viewEvent } from '../helpers/events';
@@ -60,6 +62,15 @@ const keysOf = async (hash: string) => {
   return keys.sort();
 };
 
+/** Every row of the database store's tables that holds the visitor's hash, as `table:kind`. */
+const rowsOf = async (app: TestStrapi, hash: string) => {
+  const rows: string[] = [];
+  for (const table of [TABLES.profiles, TABLES.batches, TABLES.events, TABLES.markers]) {
+    for (const row of await app.strapi.db.connection(table).where({ hash })) rows.push(`${table}:${(row as { kind?: string }).kind ?? ''}`);
+  }
+  return rows.sort();
+};
+
 const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -99,13 +110,25 @@ describe('config', () => {
     expect(() => pluginConfig.validator({ events: { transport: 'redis' } })).toThrow(
       /events\.transport: "redis" needs redis\.url/
     );
+    expect(() => pluginConfig.validator({ storage: 'redis' })).toThrow(/storage: "redis" needs redis\.url/);
+    expect(() => pluginConfig.validator({ storage: 'disk' })).toThrow(/storage/);
+    for (const storage of ['auto', 'database', 'memory']) expect(() => pluginConfig.validator({ storage })).not.toThrow();
+    // `auto`: Redis when configured, else the database; the deprecated events.transport maps on.
+    const resolved = (config: object) => storageOf(pluginConfigSchema.parse(config));
+    expect(resolved({})).toBe('database');
+    expect(resolved({ redis: { url: REDIS_URL } })).toBe('redis');
+    expect(resolved({ redis: { url: REDIS_URL }, storage: 'database' })).toBe('database');
+    expect(resolved({ events: { transport: 'inline' } })).toBe('memory');
+    expect(resolved({ redis: { url: REDIS_URL }, events: { transport: 'redis' } })).toBe('redis');
+    expect(resolved({ events: { transport: 'inline' }, storage: 'database' })).toBe('database');
     expect(() => pluginConfig.validator({ profiles: { halfLifeDays: 0 } })).toThrow(/profiles\.halfLifeDays/);
     expect(() => pluginConfig.validator({ caps: { maxPersonalizedPerSession: 0 } })).toThrow(/caps\.maxPersonalizedPerSession/);
   });
 });
 
 describe.each([
-  ['embedded', {} as Record<string, string>],
+  // The default without Redis: the app's own database (docs/design.md, "Storage").
+  ['database', {} as Record<string, string>],
   ['Redis', { REDIS_URL, REDIS_KEY_PREFIX: prefix }],
 ])('%s store', (label, env) => {
   let app: TestStrapi;
@@ -141,7 +164,7 @@ describe.each([
   };
 
   it(`uses the ${label} store`, () => {
-    expect(visitors.transport()).toBe(isRedis ? 'redis' : 'inline');
+    expect(visitors.storage()).toBe(isRedis ? 'redis' : 'database');
   });
 
   it('is served by the delivery lane, ahead of strapi::body and the router (JSON and text/plain up to maxBatchBytes)', async () => {
@@ -585,12 +608,16 @@ describe.each([
       if (isRedis) {
         // The profile, its batch ids, and the ids of its entries in the event stream.
         expect(await keysOf(hash)).toEqual([`${prefix}v:{${hash}}`, `${prefix}v:{${hash}}:b`, `${prefix}v:{${hash}}:s`]);
+      } else {
+        // The profile, its batch id and the batch in the event log.
+        expect(await rowsOf(app, hash)).toEqual(['personalize_batches:', 'personalize_events:', 'personalize_profiles:']);
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
       const erased = await request(url).delete('/api/personalize/me').set('x-personalize-visitor', visitorId);
       expect(erased.status).toBe(202);
       expect(await profileOf(visitorId)).toBeNull();
       if (isRedis) expect(await keysOf(hash)).toEqual([`${prefix}v:{${hash}}:x`]);
+      else expect(await rowsOf(app, hash)).toEqual(['personalize_markers:erased']);
       const after = await me(visitorId);
       expect(after.body.data).toMatchObject({ profile: null, suppressed: { kind: 'erased' } });
       expect(JSON.stringify(after.body.data.suppressed)).not.toContain(visitorId);
@@ -625,6 +652,8 @@ describe.each([
         expect(await keysOf(hash)).toEqual([`${prefix}v:{${hash}}:x`]);
         const ttl = await redis.pttl(`${prefix}v:{${hash}}:x`);
         expect(ttl).toBeGreaterThan(89 * 24 * 60 * 60 * 1000);
+      } else {
+        expect(await rowsOf(app, hash)).toEqual(['personalize_markers:optout']);
       }
     });
 

@@ -232,6 +232,25 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
       })
     );
     expect(await store.counters(experiment)).toEqual({ 'a|u': 1 });
+    // A sum past the largest double leaves the counter as it was (and fails nothing else).
+    await store.commit(
+      commitOf(hash, await store.snapshot(hash), profileAt(1, 2), {
+        counters: [{ experiment, increments: [{ field: 'a|g|s', by: 1.5e308 }] }],
+      })
+    );
+    const result = await store.commit(
+      commitOf(hash, await store.snapshot(hash), profileAt(1, 3), {
+        counters: [{ experiment, increments: [{ field: 'a|g|s', by: 1.5e308 }, { field: 'a|g|q', by: -1.5e308 }, { field: 'a|u', by: 1 }] }],
+      })
+    );
+    expect(result).toEqual({ ok: true });
+    await store.commit(
+      commitOf(hash, await store.snapshot(hash), profileAt(1, 4), {
+        counters: [{ experiment, increments: [{ field: 'a|g|q', by: -1.5e308 }] }],
+      })
+    );
+    expect(await store.counters(experiment)).toEqual({ 'a|u': 2, 'a|g|s': 1.5e308, 'a|g|q': -1.5e308 });
+    expect((await store.read(hash))?.visits).toBe(4);
     await store.dropCounters(experiment);
     expect(await store.counters(experiment)).toEqual({});
   });

@@ -110,7 +110,7 @@ const visitorsSchema = z
 
 const eventsSchema = z
   .object({
-    // Default: `redis` when redis.url is set, else `inline`.
+    // Deprecated: `storage` says where state lives (`inline` means `memory`); still accepted, with a warning.
     transport: z.enum(['inline', 'redis']).optional(),
     maxBatch: z.number().int().positive().max(500).default(EVENT_BATCH_LIMITS.maxBatch),
     maxBatchBytes: z.number().int().min(1024).max(1_048_576).default(EVENT_BATCH_LIMITS.maxBatchBytes),
@@ -188,6 +188,12 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({ keyPrefix: 'pz:' }),
+    /**
+     * Where visitor profiles, batch ids, experiment counts and the event log live (docs/design.md,
+     * "Storage"): `auto` is `redis` when redis.url is set, else `database` (the app's own database).
+     * `memory` loses everything on restart (tests and throwaway demos).
+     */
+    storage: z.enum(['auto', 'database', 'redis', 'memory']).default('auto'),
     cache: z
       .object({
         ttlSec: z.number().int().positive().default(300),
@@ -232,7 +238,22 @@ export const pluginConfigSchema = z
     if (config.events.transport === 'redis' && !config.redis.url) {
       ctx.addIssue({ code: 'custom', path: ['events', 'transport'], message: '"redis" needs redis.url' });
     }
+    if (config.storage === 'redis' && !config.redis.url) {
+      ctx.addIssue({ code: 'custom', path: ['storage'], message: '"redis" needs redis.url' });
+    }
   });
+
+export type StorageKind = 'database' | 'redis' | 'memory';
+
+/**
+ * The store in force: `storage` when set, else the deprecated `events.transport` (`inline` is
+ * `memory`), else `redis` when redis.url is set and the app's database otherwise.
+ */
+export const storageOf = (config: Pick<PluginConfig, 'storage' | 'events' | 'redis'>): StorageKind => {
+  if (config.storage !== 'auto') return config.storage;
+  if (config.events.transport) return config.events.transport === 'inline' ? 'memory' : 'redis';
+  return config.redis.url ? 'redis' : 'database';
+};
 
 export type PluginConfig = z.infer<typeof pluginConfigSchema>;
 export type PluginConfigInput = z.input<typeof pluginConfigSchema>;

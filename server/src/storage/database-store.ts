@@ -33,6 +33,22 @@ export const TABLES = {
 /** The tables' layout version (personalize_schema); raise it with a migration step in `migrate`. */
 export const SCHEMA_VERSION = 1;
 
+/**
+ * The upsert's new value: the stored value plus the increment, unless the sum would leave the finite
+ * doubles (PostgreSQL and MySQL fail the statement, so the whole group, on an overflow; SQLite stores
+ * Infinity): then the value stays. Compared without computing the sum, so nothing overflows.
+ */
+const boundedSum = (dialect: Dialect) => {
+  const current = `${TABLES.counters}.value`;
+  const added = dialect === 'mysql' ? 'VALUES(value)' : 'excluded.value';
+  const max = '1.7976931348623157e308';
+  return (
+    `CASE WHEN ${added} > 0 AND ${current} > ${max} - ${added} THEN ${current} ` +
+    `WHEN ${added} < 0 AND ${current} < -${max} - ${added} THEN ${current} ` +
+    `ELSE ${current} + ${added} END`
+  );
+};
+
 /** Commits gathered into one transaction at most, and how long the first one waits for company. */
 const GROUP_MAX = 64;
 const GROUP_WAIT_MS = 3;
@@ -227,8 +243,12 @@ interface Pending {
 export interface DatabaseStore extends VisitorStore {
   /** Creates or migrates the tables (idempotent). */
   ready(): Promise<void>;
-  /** Deletes what is past retention: profiles and markers by their expiry, batch ids and log rows older than `before`. */
-  purge(before: number): Promise<{ profiles: number; batches: number; events: number; markers: number }>;
+  /**
+   * Deletes what is past retention: profiles and markers by their own expiry, event-log rows received
+   * before `eventsBefore`, batch ids received before `batchesBefore` (past the de-duplication window
+   * their events are dropped anyway).
+   */
+  purge(horizon: { eventsBefore: number; batchesBefore: number }): Promise<{ profiles: number; batches: number; events: number; markers: number }>;
   /** Commits queued and in flight are done. */
   drain(): Promise<void>;
 }
@@ -327,12 +347,7 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       await trx(TABLES.counters)
         .insert(chunk)
         .onConflict(['experiment', 'field'])
-        .merge({
-          value:
-            dialectOf(knex) === 'mysql'
-              ? knex.raw('?? + VALUES(??)', [`${TABLES.counters}.value`, 'value'])
-              : knex.raw('?? + ??', [`${TABLES.counters}.value`, 'excluded.value']),
-        });
+        .merge({ value: knex.raw(boundedSum(dialectOf(knex)), []) });
     }
   };
 
@@ -473,13 +488,13 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       });
     },
 
-    async purge(before) {
+    async purge({ eventsBefore, batchesBefore }) {
       return guard(async () => {
         const knex = await db();
         const at = now();
         const profiles = Number(await knex(TABLES.profiles).where('expires_at', '<=', at).delete());
-        const batches = Number(await knex(TABLES.batches).where('received_at', '<', before).delete());
-        const events = Number(await knex(TABLES.events).where('received_at', '<', before).delete());
+        const batches = Number(await knex(TABLES.batches).where('received_at', '<', batchesBefore).delete());
+        const events = Number(await knex(TABLES.events).where('received_at', '<', eventsBefore).delete());
         const markers = Number(await knex(TABLES.markers).where('expires_at', '<=', at).delete());
         return { profiles, batches, events, markers };
       });

@@ -12,8 +12,10 @@ import { profileSignals, type ProfileSignals } from '../../../engine/src/profile
 import type { VisitorProfile } from '../../../engine/src/profile/types';
 import { EVENT_LIMITS } from '../../../contracts/src/events';
 import type { VisitorExport } from '../../../contracts/src/visitors';
+import { storageOf, type StorageKind } from '../config/schema';
 import { counterIncrements } from '../storage/experiment-counts';
 import { getService } from '../platform/services';
+import { createDatabaseStore, type DatabaseStore } from '../storage/database-store';
 import { createEmbeddedStore } from '../storage/embedded-store';
 import { createVisitorHasher, isVisitorId, visitorSecret } from './identity';
 import { createRedisStore } from '../storage/redis-store';
@@ -30,6 +32,8 @@ import {
 const DEDUP_MS = EVENT_LIMITS.maxAgeMs + EVENT_LIMITS.maxAheadMs;
 /** An erasure's marker outlives every event still in flight (they are dropped after 24 h anyway). */
 const ERASED_MARKER_MS = DEDUP_MS;
+/** The retention job of the database store: hourly, at a minute of its own (docs/events.md, "Where state lives"). */
+export const RETENTION_CRON_RULE = '0 17 * * * *';
 
 export interface IngestInput {
   visitorId: string;
@@ -57,13 +61,14 @@ export type { VisitorExport };
 export type ReadResult = { profile: VisitorProfile | null } | { unavailable: true };
 
 /**
- * Visitors: identity (HMAC of the visitor id, the only form stored), the profile store (in-process
- * or Redis, per `events.transport`), consent, event ingestion, caps' serve counting and privacy
+ * Visitors: identity (HMAC of the visitor id, the only form stored), the profile store (the app's
+ * database, Redis or in process, per `storage`), consent, event ingestion, caps' serve counting and privacy
  * (export, erasure, opt-out). Delivery reads profiles here (`read`: one round trip).
  */
 const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let hasher: ((visitorId: string) => string) | undefined;
   let store: VisitorStore | undefined;
+  let database: DatabaseStore | undefined;
   // User-Agents repeat: isbot's pattern runs once per distinct one.
   const botAnswers = new LRUCache<string, boolean>({ max: 2000 });
 
@@ -74,15 +79,16 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return hasher(visitorId);
   };
 
-  /** `events.transport`, defaulting to `redis` when redis.url is set. */
-  const transport = (): 'inline' | 'redis' => {
-    const { events, redis } = config();
-    return events.transport ?? (redis.url ? 'redis' : 'inline');
-  };
+  /** `storage` in force (`auto` and the deprecated `events.transport` resolved). */
+  const storage = (): StorageKind => storageOf(config());
 
   const getStore = (): VisitorStore => {
     if (store) return store;
-    if (transport() === 'redis') {
+    const kind = storage();
+    if (kind === 'database') {
+      // Strapi's own knex, read on each use (docs/design.md, "Storage"): nothing writable cached here.
+      store = database = createDatabaseStore({ knex: () => strapi.db.connection });
+    } else if (kind === 'redis') {
       const redis = getService(strapi, 'redis');
       store = createRedisStore({
         prefix: () => config().redis.keyPrefix,
@@ -130,9 +136,52 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return true;
   };
 
+  /** Deletes what is past `visitors.retentionDays` from the database store (the others expire by themselves). */
+  const purgeExpired = async (now = Date.now()) => {
+    getStore();
+    if (!database) return null;
+    return database.purge({ eventsBefore: now - retentionMs(), batchesBefore: now - DEDUP_MS });
+  };
+
   return {
-    /** `inline` (in-process) or `redis`. */
-    transport,
+    /** Where state lives: `database`, `redis` or `memory` (`storage`, docs/design.md "Storage"). */
+    storage,
+
+    /**
+     * Bootstrap: says at startup what the config means (memory loses everything on restart; the
+     * deprecated `events.transport`), creates or migrates the database store's tables and schedules
+     * its retention job.
+     */
+    async init() {
+      const { events, storage: asked } = config();
+      if (events.transport) {
+        strapi.log.warn(
+          `[personalize] events.transport is deprecated: use storage: '${events.transport === 'inline' ? 'memory' : 'redis'}'` +
+            (asked !== 'auto' ? ` (storage: '${asked}' is set and wins)` : '')
+        );
+      }
+      const kind = storage();
+      if (kind === 'memory') {
+        strapi.log.warn(
+          '[personalize] storage is memory: visitor profiles, experiment counts and the event log are lost on restart (tests and demos only)'
+        );
+      }
+      getStore();
+      if (database) {
+        await database.ready();
+        const task = () =>
+          purgeExpired().catch((error: Error) => strapi.log.warn(`[personalize] retention job failed: ${error.message}`));
+        strapi.cron.add({ personalizeRetention: { task, options: { rule: RETENTION_CRON_RULE } } });
+      }
+    },
+
+    /** Runs the retention job now (the cron job's task; tests). Null when the store expires by itself. */
+    purgeExpired,
+
+    /** Commits of the database store still queued are done (shutdown, tests). */
+    async drain() {
+      await database?.drain();
+    },
     /** The only form of a visitor id ever stored: HMAC-SHA256(visitors.secret, id), base64url, 22 chars. */
     hash,
     isVisitorId,
