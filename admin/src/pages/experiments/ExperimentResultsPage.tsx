@@ -143,8 +143,12 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
               <Td>
                 <Flex gap={2}>
                   <Box width="1rem" height="1rem" hasRadius style={{ background: arms[index]?.color }} aria-hidden="true" />
-                  <Typography fontWeight="bold">{arms[index]?.label ?? arm.key}</Typography>
-                  <Typography textColor="neutral600">{percent(arm.weight)}</Typography>
+                  <Flex direction="column" alignItems="flex-start">
+                    <Typography fontWeight="bold">{arms[index]?.label ?? arm.key}</Typography>
+                    <Typography variant="pi" textColor="neutral600">
+                      {percent(arm.weight)}
+                    </Typography>
+                  </Flex>
                 </Flex>
               </Td>
               <Td>
