@@ -38,7 +38,9 @@ describe('one delivery pipeline', () => {
   let app: TestStrapi;
 
   beforeAll(async () => {
-    app = await setupStrapi();
+    // The in-process store: these tests count every SQL query of a warm response, and the database
+    // store reads the visitor's profile with one (docs/events.md, "Where state lives").
+    app = await setupStrapi({ env: { PERSONALIZE_CONFIG: JSON.stringify({ storage: 'memory' }) } });
     await grantPublic(app.strapi, [
       `${ARTICLE_UID}.find`,
       `${ARTICLE_UID}.findOne`,

@@ -84,6 +84,9 @@ describe.each(SETTINGS)('a restart on $name', ({ env, before, after }) => {
     app = await boot();
     const visitors = () => app!.strapi.plugin('personalize').service('visitors') as VisitorsService;
     expect(visitors().storage()).toBe('database');
+    // The retention job is scheduled (hourly), and runs.
+    expect(app.strapi.cron.jobs.map((job) => job.name)).toContain('personalizeRetention');
+    expect(await visitors().purgeExpired()).toEqual({ profiles: 0, batches: 0, events: 0, markers: 0 });
     const { token } = await createAdminSession(app.strapi);
     await grantPublic(app.strapi, [`${ARTICLE_UID}.find`, `${ARTICLE_UID}.findOne`]);
     const admin = (server: TestStrapi['server'], method: 'get' | 'post', url: string, body?: object) => {

@@ -289,6 +289,48 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
   });
 });
 
+describe.each(['sqlite', 'postgres', 'mariadb'])('retention on the %s store', (name) => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await STORES[name]();
+  }, 30_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('deletes profiles and markers past their expiry, and batch ids and log rows past the horizon, and nothing else', async () => {
+    const store = harness.store as ReturnType<typeof createDatabaseStore>;
+    const [gone, kept, marked] = [`old${suffix}`, `new${suffix}`, `mark${suffix}`];
+    const old = Date.now() - 10 * DAY;
+    await store.commit(
+      commitOf(gone, await store.snapshot(gone), profileAt(1, 1), {
+        ttlMs: 20,
+        batch: { id: 'b-old', receivedAt: old, dedupMs: DAY, streamEvents: '[]' },
+      })
+    );
+    await store.commit(
+      commitOf(kept, await store.snapshot(kept), profileAt(1, 1), {
+        batch: { id: 'b-new', receivedAt: Date.now(), dedupMs: DAY, streamEvents: '[]' },
+      })
+    );
+    await store.erase(marked, { kind: 'erased', at: 1 }, 20);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const purged = await store.purge({ eventsBefore: Date.now() - 5 * DAY, batchesBefore: Date.now() - DAY });
+    expect(purged).toEqual({ profiles: 1, batches: 1, events: 1, markers: 1 });
+    expect(await harness.leftovers!(gone)).toEqual([]);
+    expect(await harness.leftovers!(marked)).toEqual([]);
+    expect((await harness.leftovers!(kept)).sort()).toEqual(['personalize_batches:row', 'personalize_events:row', 'personalize_profiles:row']);
+    expect(await store.purge({ eventsBefore: Date.now() - 5 * DAY, batchesBefore: Date.now() - DAY })).toEqual({
+      profiles: 0,
+      batches: 0,
+      events: 0,
+      markers: 0,
+    });
+  });
+});
+
 describe('the database tables', () => {
   it('are created once: a second start, and two starting together, change nothing', async () => {
     const file = path.join(os.tmpdir(), `personalize-migrate-${suffix}.db`);

@@ -52,6 +52,13 @@ const boundedSum = (dialect: Dialect) => {
 /** Commits gathered into one transaction at most, and how long the first one waits for company. */
 const GROUP_MAX = 64;
 const GROUP_WAIT_MS = 3;
+/**
+ * How long a statement may wait (a locked table, a saturated pool) before the store says
+ * "unavailable": delivery serves without the profile, /events answers 503 and the SDK retries
+ * (docs/design.md, "Storage"). Reads are on the request's path, so they wait less.
+ */
+const READ_TIMEOUT_MS = 2000;
+const WRITE_TIMEOUT_MS = 5000;
 /** A flush that hit a deadlock (PostgreSQL 40P01, MySQL 1213) or a busy SQLite is run again this often. */
 const FLUSH_ATTEMPTS = 3;
 
@@ -231,6 +238,9 @@ export interface DatabaseStoreOptions {
   /** Group commit: commits gathered into one transaction at most, and the first one's wait (ms). */
   groupMax?: number;
   groupWaitMs?: number;
+  /** Statement timeouts (ms) of reads and of the writes of a flush or an erasure. */
+  readTimeoutMs?: number;
+  writeTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -258,6 +268,11 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
   const groupMax = options.groupMax ?? GROUP_MAX;
   const groupWaitMs = options.groupWaitMs ?? GROUP_WAIT_MS;
   let readyPromise: Promise<void> | undefined;
+  const readTimeout = options.readTimeoutMs ?? READ_TIMEOUT_MS;
+  const writeTimeout = options.writeTimeoutMs ?? WRITE_TIMEOUT_MS;
+  /** A statement that gives up after `ms` (cancelled on the server where the driver can: PostgreSQL, MySQL). */
+  const timed = <T extends Knex.QueryBuilder>(query: T, ms: number): T =>
+    query.timeout(ms, { cancel: dialectOf(options.knex()) !== 'sqlite' }) as T;
 
   const ready = () => {
     if (options.migrate === false) return Promise.resolve();
@@ -273,10 +288,12 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     return options.knex();
   };
 
-  const readProfileRow = (q: Knex | Knex.Transaction, hash: string) =>
-    q(TABLES.profiles).select('version', 'profile', 'expires_at').where({ hash }).first<ProfileRow | undefined>();
-  const readMarkerRow = (q: Knex | Knex.Transaction, hash: string) =>
-    q(TABLES.markers).select('kind', 'at', 'expires_at').where({ hash }).first<MarkerRow | undefined>();
+  const readProfileRow = (q: Knex | Knex.Transaction, hash: string, ms = readTimeout): Promise<ProfileRow | undefined> =>
+    timed(q(TABLES.profiles).select('version', 'profile', 'expires_at').where({ hash }).first(), ms);
+  const readMarkerRow = (q: Knex | Knex.Transaction, hash: string, ms = readTimeout): Promise<MarkerRow | undefined> =>
+    timed(q(TABLES.markers).select('kind', 'at', 'expires_at').where({ hash }).first(), ms);
+  const readBatchRow = (q: Knex | Knex.Transaction, hash: string, batchId: string, ms = readTimeout) =>
+    timed(q(TABLES.batches).select('hash').where({ hash, batch_id: batchId }).first(), ms);
 
   /** A profile past its expiry reads as none, but keeps its version so the next write replaces it. */
   const snapshotOf = (row: ProfileRow | undefined, marker: MarkerRow | undefined, seen: boolean, at: number): Snapshot => ({
@@ -298,10 +315,10 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     at: number
   ): Promise<CommitResult> => {
     if (batch) {
-      const seen = await trx(TABLES.batches).select('hash').where({ hash, batch_id: batch.id }).first();
+      const seen = await readBatchRow(trx, hash, batch.id, writeTimeout);
       if (seen) return { ok: false, duplicate: true };
     }
-    const [row, marker] = [await readProfileRow(trx, hash), await readMarkerRow(trx, hash)];
+    const [row, marker] = [await readProfileRow(trx, hash, writeTimeout), await readMarkerRow(trx, hash, writeTimeout)];
     const token = row ? String(row.version) : null;
     if (token !== expected.token || markerText(marker, at) !== expected.marker) {
       return { ok: false, snapshot: snapshotOf(row, marker, false, at) };
@@ -312,22 +329,30 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       // the savepoint keeps the shared transaction usable (PostgreSQL aborts it on any error).
       try {
         await trx.transaction(async (savepoint) => {
-          await savepoint(TABLES.profiles).insert({ hash, version: 1, ...values });
+          await timed(savepoint(TABLES.profiles).insert({ hash, version: 1, ...values }), writeTimeout);
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        return { ok: false, snapshot: snapshotOf(await readProfileRow(trx, hash), marker, false, at) };
+        return { ok: false, snapshot: snapshotOf(await readProfileRow(trx, hash, writeTimeout), marker, false, at) };
       }
     } else {
-      const updated = await trx(TABLES.profiles)
-        .where({ hash, version: row?.version })
-        .update({ version: Number(token) + 1, ...values });
-      if (Number(updated) !== 1) return { ok: false, snapshot: snapshotOf(await readProfileRow(trx, hash), marker, false, at) };
+      const updated = await timed(
+        trx(TABLES.profiles)
+          .where({ hash, version: row?.version })
+          .update({ version: Number(token) + 1, ...values }),
+        writeTimeout
+      );
+      if (Number(updated) !== 1) {
+        return { ok: false, snapshot: snapshotOf(await readProfileRow(trx, hash, writeTimeout), marker, false, at) };
+      }
     }
     if (batch) {
-      await trx(TABLES.batches).insert({ hash, batch_id: batch.id, received_at: Math.floor(batch.receivedAt) });
+      await timed(trx(TABLES.batches).insert({ hash, batch_id: batch.id, received_at: Math.floor(batch.receivedAt) }), writeTimeout);
       if (batch.streamEvents) {
-        await trx(TABLES.events).insert({ hash, received_at: Math.floor(batch.receivedAt), events: batch.streamEvents });
+        await timed(
+          trx(TABLES.events).insert({ hash, received_at: Math.floor(batch.receivedAt), events: batch.streamEvents }),
+          writeTimeout
+        );
       }
     }
     return { ok: true };
@@ -344,10 +369,13 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     }
     for (let start = 0; start < rows.length; start += 100) {
       const chunk = rows.slice(start, start + 100);
-      await trx(TABLES.counters)
-        .insert(chunk)
-        .onConflict(['experiment', 'field'])
-        .merge({ value: knex.raw(boundedSum(dialectOf(knex)), []) });
+      await timed(
+        trx(TABLES.counters)
+          .insert(chunk)
+          .onConflict(['experiment', 'field'])
+          .merge({ value: knex.raw(boundedSum(dialectOf(knex)), []) }),
+        writeTimeout
+      );
     }
   };
 
@@ -431,7 +459,7 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
         const [row, marker, seen] = await Promise.all([
           readProfileRow(knex, hash),
           readMarkerRow(knex, hash),
-          batchId === undefined ? undefined : knex(TABLES.batches).select('hash').where({ hash, batch_id: batchId }).first(),
+          batchId === undefined ? undefined : readBatchRow(knex, hash, batchId),
         ]);
         return snapshotOf(row, marker, seen !== undefined, now());
       });
@@ -448,18 +476,15 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       await guard(async () => {
         const knex = await db();
         await knex.transaction(async (trx) => {
-          await trx(TABLES.profiles).where({ hash }).delete();
-          await trx(TABLES.batches).where({ hash }).delete();
-          await trx(TABLES.events).where({ hash }).delete();
+          for (const table of [TABLES.profiles, TABLES.batches, TABLES.events]) {
+            await timed(trx(table).where({ hash }).delete(), writeTimeout);
+          }
           const at = now();
-          const current = await readMarkerRow(trx, hash);
+          const current = await readMarkerRow(trx, hash, writeTimeout);
           // An opt-out is never downgraded to an erasure (nor shortened by one).
           if (current && Number(current.expires_at) > at && current.kind === 'optout' && marker.kind === 'erased') return;
           const row = { kind: marker.kind, at: Math.floor(marker.at), expires_at: Math.floor(at + Math.max(1, markerTtlMs)) };
-          await trx(TABLES.markers)
-            .insert({ hash, ...row })
-            .onConflict('hash')
-            .merge(row);
+          await timed(trx(TABLES.markers).insert({ hash, ...row }).onConflict('hash').merge(row), writeTimeout);
         });
       });
     },
@@ -475,7 +500,7 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
 
     async counters(experiment) {
       return guard(async () => {
-        const rows = await (await db())(TABLES.counters).select('field', 'value').where({ experiment });
+        const rows = await timed((await db())(TABLES.counters).select('field', 'value').where({ experiment }), readTimeout);
         const values: Record<string, number> = {};
         for (const { field, value } of rows as { field: string; value: number | string }[]) values[field] = Number(value);
         return values;
