@@ -1,9 +1,9 @@
-import { Magic } from '@strapi/icons';
 import type { StrapiApp } from '@strapi/strapi/admin';
 
 import { Initializer } from './components/Initializer';
 import { PluginIcon } from './components/PluginIcon';
 import { PreviewAction } from './components/PreviewAction';
+import { variantsCustomField } from './customField';
 import { PLUGIN_ID } from './pluginId';
 import { MENU_PERMISSIONS, PERMISSIONS } from './utils/api';
 import { getTranslation } from './utils/getTranslation';
@@ -33,41 +33,7 @@ export default {
       }
     );
 
-    app.customFields.register({
-      name: 'variants',
-      pluginId: PLUGIN_ID,
-      type: 'json',
-      intlLabel: { id: getTranslation('variants.label'), defaultMessage: 'Variants' },
-      intlDescription: {
-        id: getTranslation('variants.description'),
-        defaultMessage: 'Personalized variants of this entry: a trigger condition and field overrides each',
-      },
-      icon: Magic,
-      components: {
-        Input: () =>
-          import('./components/VariantsInput/VariantsInput').then((module) => ({
-            default: module.VariantsInput as unknown as React.ComponentType,
-          })),
-      },
-      options: {
-        advanced: [
-          {
-            sectionTitle: { id: 'global.settings', defaultMessage: 'Settings' },
-            items: [
-              {
-                name: 'private',
-                type: 'checkbox',
-                intlLabel: { id: getTranslation('variants.private'), defaultMessage: 'Private field' },
-                description: {
-                  id: getTranslation('variants.private.description'),
-                  defaultMessage: 'Keep conditions out of the plain REST API responses (recommended)',
-                },
-              },
-            ],
-          },
-        ],
-      },
-    });
+    app.customFields.register(variantsCustomField);
 
     app.registerPlugin({ id: PLUGIN_ID, initializer: Initializer, isReady: false, name: 'Personalize' });
   },
