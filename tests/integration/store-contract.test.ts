@@ -360,6 +360,48 @@ describe('the database tables', () => {
   });
 });
 
+describe('an erasure committed by another instance while a new profile is being written (PostgreSQL)', () => {
+  it('wins: the write finds the marker once its insert went through, and stores nothing', async () => {
+    const harness = await STORES.postgres();
+    const store = harness.store;
+    const connect = () =>
+      knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' }, searchPath: [pgSchema] });
+    const [locker, other] = [connect(), connect()];
+    const hash = `race${suffix}`;
+    try {
+      await store.read('warm-up');
+      const snapshot = await store.snapshot(hash);
+      // Inserts into the profiles table wait (reads do not) while this lock is held.
+      const locked = locker.transaction();
+      const trx = await locked;
+      await trx.raw(`LOCK TABLE "${pgSchema}"."${TABLES.profiles}" IN SHARE MODE`);
+      const commit = store.commit(commitOf(hash, snapshot, profileAt(1, 1)));
+      // The write has read the state and waits on its insert: another instance's erasure commits its marker now.
+      const waiting = async () =>
+        (
+          await other.raw(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'insert into "${TABLES.profiles}"%'`
+          )
+        ).rows[0].n as number;
+      for (let tries = 0; (await waiting()) === 0; tries += 1) {
+        if (tries > 100) throw new Error('the commit never waited on its insert');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await other(TABLES.markers).insert({ hash, kind: 'erased', at: 5, expires_at: Date.now() + DAY });
+      await trx.commit();
+      const result = await commit;
+      expect(result.ok).toBe(false);
+      if (result.ok || result.duplicate) throw new Error('expected a conflict');
+      expect(result.snapshot).toMatchObject({ profile: null, marker: 'erased:5' });
+      expect(await store.read(hash)).toBeNull();
+      expect(await other(TABLES.profiles).where({ hash })).toEqual([]);
+    } finally {
+      await Promise.all([locker.destroy(), other.destroy()]);
+      await harness.close();
+    }
+  }, 30_000);
+});
+
 describe('a database that is down', () => {
   it('throws StoreUnavailableError on every operation, never a raw driver error', async () => {
     const knex = knexFactory({

@@ -215,6 +215,9 @@ const parseProfile = (raw: string | null | undefined): VisitorProfile | null => 
   }
 };
 
+/** A marker committed by an erasure between a commit's read and its insert (the insert is undone). */
+class MarkerChanged extends Error {}
+
 interface ProfileRow {
   version: number | string;
   profile: string;
@@ -327,13 +330,25 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     if (token === null) {
       // A new profile: another instance may insert the same one first (unique violation = conflict);
       // the savepoint keeps the shared transaction usable (PostgreSQL aborts it on any error).
+      // An erasure on another connection that committed its marker after this one was read must win:
+      // the marker is read again once the row is inserted (the erasure's own insert of the row waits
+      // for this one, then deletes it), a locking read so MySQL's snapshot does not hide it.
       try {
         await trx.transaction(async (savepoint) => {
           await timed(savepoint(TABLES.profiles).insert({ hash, version: 1, ...values }), writeTimeout);
+          if (dialectOf(options.knex()) === 'sqlite') return; // one writer at a time: nothing to re-check
+          const again = await timed(
+            savepoint(TABLES.markers).select('kind', 'at', 'expires_at').where({ hash }).forShare().first(),
+            writeTimeout
+          );
+          if (markerText(again as MarkerRow | undefined, at) !== expected.marker) throw new MarkerChanged();
         });
       } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        return { ok: false, snapshot: snapshotOf(await readProfileRow(trx, hash, writeTimeout), marker, false, at) };
+        if (!isUniqueViolation(error) && !(error instanceof MarkerChanged)) throw error;
+        return {
+          ok: false,
+          snapshot: snapshotOf(await readProfileRow(trx, hash, writeTimeout), await readMarkerRow(trx, hash, writeTimeout), false, at),
+        };
       }
     } else {
       const updated = await timed(
@@ -476,6 +491,12 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       await guard(async () => {
         const knex = await db();
         await knex.transaction(async (trx) => {
+          // Takes the profile's key first (an insert that finds it is nothing): a new profile being
+          // inserted by a concurrent commit is waited for, then deleted below, never left behind.
+          await timed(
+            trx(TABLES.profiles).insert({ hash, version: 0, profile: '', expires_at: 0 }).onConflict('hash').ignore(),
+            writeTimeout
+          );
           for (const table of [TABLES.profiles, TABLES.batches, TABLES.events]) {
             await timed(trx(table).where({ hash }).delete(), writeTimeout);
           }
