@@ -4,12 +4,16 @@
  * way the README's "Install in an existing Strapi app" section says, and checks a variant is served.
  *
  *  1. `npm pack` this repository (its `prepare` script builds dist/ unless it is current) and check
- *     the tarball: dist/ with every export, docs/, README, CHANGELOG, LICENSE; no sources, tests,
- *     playground or build tools (no @strapi/sdk-plugin among its dependencies or peers).
+ *     the tarball: dist/ with every export, docs/ (without docs/images), README, CHANGELOG, LICENSE;
+ *     no sources, tests, playground or build tools (no @strapi/sdk-plugin among its dependencies or
+ *     peers).
  *  2. Copy tests/install/template (the files create-strapi-app 5.54 generates for a TypeScript app,
- *     without content types) to a temporary directory, with a `.env` of random secrets, and
- *     `npm install` it from the registry (`--prefer-offline`: the machine's npm cache) with the
- *     tarball as a dependency, as `npm install ./strapi-plugin-personalize-<version>.tgz` records it.
+ *     without content types; the README's `create-strapi` command must name the same Strapi version)
+ *     to a temporary directory, with a `.env` of random secrets, and `npm install` it from the
+ *     registry (`--prefer-offline`: the machine's npm cache) with the tarball as a dependency, as
+ *     `npm install ./strapi-plugin-personalize-<version>.tgz` records it. No package of the plugin's
+ *     own dependency tree may declare an engine the running Node does not satisfy, and npm's
+ *     EBADENGINE warnings may name only the packages the README says Strapi itself brings.
  *  3. Take the README's snippets from their `<!-- install:… -->` markers: merge the `personalize`
  *     key of the TypeScript `config/plugins.ts` into the app's generated file (next to its other
  *     plugins), use the TypeScript `config/middlewares.ts` as is (it must keep Strapi's defaults),
@@ -25,6 +29,10 @@
  *     (an invalid variants value must be refused with a 400 first) and publish it; create a
  *     read-only API token; then `POST /api/personalize/resolve` with it: a mobile User-Agent gets
  *     the variant's title, a desktop one the entry's own; the plain API never shows the field.
+ *  6. A site on another origin (tests/install/cross-origin.js): a page served from another local port
+ *     imports the installed SDK (the `./client` export) and, in headless Chromium, calls resolve,
+ *     events, exportData() and erase() against the app's default strapi::cors; each must answer (no
+ *     "Failed to fetch"), and the erased visitor must have no profile left.
  *
  * PZ_INSTALL_TARBALL=<file.tgz> tests that tarball instead of packing this repository;
  * PZ_INSTALL_README=<file.md> takes the snippets from that file instead of README.md.
@@ -42,6 +50,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
+
+const { crossOriginCalls } = require('./cross-origin');
 
 const root = path.resolve(__dirname, '..', '..');
 const templateDir = path.join(__dirname, 'template');
@@ -256,6 +266,13 @@ const checkSnippets = () => {
     `README.md install:package: no \`npm install git+${repoUrl}\` (package.json repository)`
   );
 
+  const createApp = snippet('create-app');
+  const strapiVersion = JSON.parse(fs.readFileSync(path.join(templateDir, 'package.json'), 'utf8')).dependencies['@strapi/strapi'];
+  assert(
+    createApp.includes(`npx create-strapi@${strapiVersion} `) && /--typescript\b/.test(createApp),
+    `README.md install:create-app: no \`npx create-strapi@${strapiVersion} … --typescript\` (the template's Strapi)`
+  );
+
   const pluginsTs = snippet('plugins-ts');
   const pluginsJs = snippet('plugins-js');
   const middlewaresTs = snippet('middlewares-ts');
@@ -342,6 +359,61 @@ const waitFor = async (what, probe, { server, timeoutMs }) => {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Engines
+
+/** What Strapi 5.54 itself brings that warns EBADENGINE below Node 22.13, as the README says. */
+const STRAPI_ENGINE_WARNINGS = ['preferred-pm', 'which-pm'];
+
+/** The installed copy of `name` that `from` resolves, or null. */
+const locatePackage = (from, name) => {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return fs.realpathSync(candidate);
+    if (path.dirname(dir) === dir) return null;
+  }
+};
+
+/**
+ * The plugin adds no engine warning: no package of its own dependency tree (dependencies and optional
+ * ones, not the peers the app provides) declares a Node range the running Node misses. npm's
+ * EBADENGINE warnings name only what the README says comes with Strapi.
+ */
+const checkEngines = (app, installLog) => {
+  const semver = require(require.resolve('semver', { paths: [root] }));
+  const manifest = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const seen = new Set();
+  const misses = [];
+  const visit = (dir) => {
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    const pkg = manifest(dir);
+    const range = pkg.engines?.node;
+    if (range && !semver.satisfies(process.versions.node, range, { includePrerelease: true }))
+      misses.push(`${pkg.name}@${pkg.version} (node ${range})`);
+    for (const name of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+      const found = locatePackage(dir, name);
+      if (found) visit(found);
+    }
+  };
+  visit(fs.realpathSync(path.join(app, 'node_modules', 'strapi-plugin-personalize')));
+  assert(
+    misses.length === 0,
+    `the plugin's dependency tree wants another Node than ${process.versions.node}: ${misses.join(', ')}`
+  );
+  // eslint-disable-next-line no-control-regex
+  const warned = [...installLog.replace(/\x1b\[[0-9;]*m/g, '').matchAll(/EBADENGINE\s+package: '(@?[^@']+)@/g)].map((m) => m[1]);
+  const unexpected = [...new Set(warned)].filter((name) => !STRAPI_ENGINE_WARNINGS.includes(name));
+  assert(unexpected.length === 0, `npm install warned EBADENGINE for packages the README does not name: ${unexpected.join(', ')}`);
+  for (const name of STRAPI_ENGINE_WARNINGS)
+    assert(readme.includes(`\`${name}\``), `README.md does not name \`${name}\`, whose EBADENGINE warning Strapi brings`);
+  log(
+    `engines: the plugin's ${seen.size} packages all support Node ${process.versions.node}; npm's EBADENGINE warnings: ${
+      [...new Set(warned)].join(', ') || 'none'
+    } (Strapi's own)`
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
 // The test
 
 const main = async () => {
@@ -386,6 +458,9 @@ const main = async () => {
       [...entries].some((entry) => entry.startsWith('docs/')),
       'the package lacks docs/'
     );
+    // The screenshots stay in the repository: the README and docs/ link them from there.
+    const images = [...entries].filter((entry) => entry.startsWith('docs/images/'));
+    assert(images.length === 0, `the package carries documentation images: ${images.slice(0, 5).join(', ')}`);
     const unwanted = [...entries].filter((entry) =>
       /^(server|admin|engine|contracts|content-types|client|tests|playground|bench|scripts|node_modules)\/|(^|\/)node_modules\/|\.test\.[jt]sx?$/.test(
         entry
@@ -442,6 +517,7 @@ const main = async () => {
       }
     );
     log(`npm install: ${seconds(Date.now() - t0)}`);
+    checkEngines(app, fs.readFileSync(path.join(logsDir, 'npm-install.log'), 'utf8'));
     const scripted = JSON.parse(
       execFileSync(
         'npm',
@@ -716,6 +792,51 @@ const main = async () => {
 
     const adminPage = await http('GET', '/admin');
     assert(adminPage.status === 200 && /<html/i.test(adminPage.text), `GET /admin: ${adminPage.status}`);
+  });
+
+  await step('a site on another origin in Chromium: resolve, events, exportData(), erase()', async () => {
+    const pluginDir = path.join(app, 'node_modules', 'strapi-plugin-personalize');
+    const exported = JSON.parse(fs.readFileSync(path.join(pluginDir, 'package.json'), 'utf8')).exports['./client'].import;
+    const sitePort = await freePort();
+    const seen = await crossOriginCalls({
+      strapiUrl: baseUrl,
+      sdkFile: path.join(pluginDir, exported),
+      siteUrl: `http://127.0.0.1:${sitePort}/`,
+      sitePort,
+      token: apiToken,
+      uid: ARTICLE_UID,
+      documentId,
+      playwrightFrom: root,
+    });
+    const report = () => JSON.stringify({ ...seen, exportData: undefined }, null, 2).slice(0, 4000);
+    assert(seen.origin !== new URL(baseUrl).origin, `the page is on Strapi's own origin: ${seen.origin}`);
+    const refused = seen.calls.filter((call) => call.error);
+    assert(refused.length === 0, `calls refused cross-origin (CORS?):\n${report()}`);
+    assert(
+      seen.resolve?.title === 'Welcome' && seen.resolve.variant === null,
+      `resolve from another origin: ${JSON.stringify(seen.resolve)}`
+    );
+    const events = seen.calls.find((call) => call.url.endsWith('/api/personalize/events'));
+    assert(
+      events?.status === 202 && JSON.parse(events.text).accepted === 1,
+      `events from another origin: ${JSON.stringify(events)}`
+    );
+    const tracked = seen.exportData?.data?.events ?? [];
+    assert(
+      tracked.some((event) => event.type === 'track' && event.name === 'signup'),
+      `exportData() from another origin: ${JSON.stringify(seen.exportData).slice(0, 800)}`
+    );
+    assert(seen.erase?.erased && !seen.erase.error, `erase() from another origin: ${JSON.stringify(seen.erase)}`);
+    const after = expectStatus(
+      await http('GET', '/api/personalize/me', { headers: { 'x-personalize-visitor': seen.erase.erased } }),
+      200,
+      'GET /api/personalize/me after erase()'
+    );
+    assert(after?.data?.profile === null, `after erase(), the visitor still has a profile: ${JSON.stringify(after).slice(0, 800)}`);
+    assert(
+      !/strapi::cors's `headers` list/.test(fs.readFileSync(server.logFile, 'utf8')),
+      "Strapi warned about strapi::cors's headers with the app's default CORS"
+    );
   });
 
   await step('stopping Strapi', () => stop(server));
