@@ -108,6 +108,8 @@ afterAll(async () => {
   await maria.destroy();
 });
 
+const visitorHash = () => `h${randomUUID().replace(/-/g, '').slice(0, 21)}`;
+
 const profileAt = (at: number, visits: number): VisitorProfile => ({ ...emptyProfile(at), visits });
 
 const commitOf = (hash: string, expected: Snapshot, next: VisitorProfile, extra: Partial<Commit> = {}): Commit => ({
@@ -400,6 +402,37 @@ describe('an erasure committed by another instance while a new profile is being 
       await harness.close();
     }
   }, 30_000);
+});
+
+describe('a group commit that hits a deadlock', () => {
+  it('runs the group again, and answers each commit once', async () => {
+    const file = path.join(os.tmpdir(), `personalize-deadlock-${suffix}.db`);
+    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true });
+    let deadlocks = 1;
+    // Strapi's knex with a transaction that fails once as PostgreSQL fails a deadlock victim.
+    const flaky = new Proxy(knex, {
+      get(target, property, receiver) {
+        if (property !== 'transaction') return Reflect.get(target, property, receiver);
+        return (...args: Parameters<Knex['transaction']>) => {
+          if (deadlocks-- > 0) return Promise.reject(Object.assign(new Error('deadlock detected'), { code: '40P01' }));
+          return target.transaction(...args);
+        };
+      },
+    });
+    const store = createDatabaseStore({ knex: () => flaky });
+    try {
+      const hash = visitorHash();
+      const result = await store.commit(
+        commitOf(hash, await store.snapshot(hash), profileAt(1, 1), { counters: [{ experiment: 'dl', increments: [{ field: 'u', by: 1 }] }] })
+      );
+      expect(result).toEqual({ ok: true });
+      expect(deadlocks).toBe(-1);
+      expect(await store.counters('dl')).toEqual({ u: 1 });
+    } finally {
+      await knex.destroy();
+      fs.rmSync(file, { force: true });
+    }
+  });
 });
 
 describe('a database that is down', () => {

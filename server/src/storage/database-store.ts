@@ -432,12 +432,17 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     flushing = (async () => {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          const results = await guard(() => flushOnce(sorted));
+          const results = await flushOnce(sorted);
           sorted.forEach((pending, index) => pending.resolve(results[index]));
           return;
         } catch (error) {
+          // A deadlock or a busy SQLite rolled the whole group back: run it again before giving up.
           if (attempt < FLUSH_ATTEMPTS && isRetriable(error)) continue;
-          for (const pending of sorted) pending.reject(error);
+          const failure =
+            !(error instanceof StoreUnavailableError) && isUnavailable(error)
+              ? new StoreUnavailableError(`visitor store unavailable: ${(error as Error).message}`)
+              : error;
+          for (const pending of sorted) pending.reject(failure);
           return;
         }
       }
