@@ -215,9 +215,6 @@ const parseProfile = (raw: string | null | undefined): VisitorProfile | null => 
   }
 };
 
-/** A marker committed by an erasure between a commit's read and its insert (the insert is undone). */
-class MarkerChanged extends Error {}
-
 interface ProfileRow {
   version: number | string;
   profile: string;
@@ -311,68 +308,6 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | undefined;
 
-  /** One commit inside the shared transaction: its own result, its counter increments for the flush. */
-  const applyOne = async (
-    trx: Knex.Transaction,
-    { hash, expected, next, ttlMs, batch }: Commit,
-    at: number
-  ): Promise<CommitResult> => {
-    if (batch) {
-      const seen = await readBatchRow(trx, hash, batch.id, writeTimeout);
-      if (seen) return { ok: false, duplicate: true };
-    }
-    const [row, marker] = [await readProfileRow(trx, hash, writeTimeout), await readMarkerRow(trx, hash, writeTimeout)];
-    const token = row ? String(row.version) : null;
-    if (token !== expected.token || markerText(marker, at) !== expected.marker) {
-      return { ok: false, snapshot: snapshotOf(row, marker, false, at) };
-    }
-    const values = { profile: JSON.stringify(next), expires_at: Math.floor(at + Math.max(1, ttlMs)) };
-    if (token === null) {
-      // A new profile: another instance may insert the same one first (unique violation = conflict);
-      // the savepoint keeps the shared transaction usable (PostgreSQL aborts it on any error).
-      // An erasure on another connection that committed its marker after this one was read must win:
-      // the marker is read again once the row is inserted (the erasure's own insert of the row waits
-      // for this one, then deletes it), a locking read so MySQL's snapshot does not hide it.
-      try {
-        await trx.transaction(async (savepoint) => {
-          await timed(savepoint(TABLES.profiles).insert({ hash, version: 1, ...values }), writeTimeout);
-          if (dialectOf(options.knex()) === 'sqlite') return; // one writer at a time: nothing to re-check
-          const again = await timed(
-            savepoint(TABLES.markers).select('kind', 'at', 'expires_at').where({ hash }).forShare().first(),
-            writeTimeout
-          );
-          if (markerText(again as MarkerRow | undefined, at) !== expected.marker) throw new MarkerChanged();
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error) && !(error instanceof MarkerChanged)) throw error;
-        return {
-          ok: false,
-          snapshot: snapshotOf(await readProfileRow(trx, hash, writeTimeout), await readMarkerRow(trx, hash, writeTimeout), false, at),
-        };
-      }
-    } else {
-      const updated = await timed(
-        trx(TABLES.profiles)
-          .where({ hash, version: row?.version })
-          .update({ version: Number(token) + 1, ...values }),
-        writeTimeout
-      );
-      if (Number(updated) !== 1) {
-        return { ok: false, snapshot: snapshotOf(await readProfileRow(trx, hash, writeTimeout), marker, false, at) };
-      }
-    }
-    if (batch) {
-      await timed(trx(TABLES.batches).insert({ hash, batch_id: batch.id, received_at: Math.floor(batch.receivedAt) }), writeTimeout);
-      if (batch.streamEvents) {
-        await timed(
-          trx(TABLES.events).insert({ hash, received_at: Math.floor(batch.receivedAt), events: batch.streamEvents }),
-          writeTimeout
-        );
-      }
-    }
-    return { ok: true };
-  };
-
   /** Adds the winners' counter increments, summed per field, in one order (no deadlock between instances). */
   const applyCounters = async (trx: Knex.Transaction, totals: Map<string, Map<string, number>>) => {
     const knex = options.knex();
@@ -394,17 +329,109 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     }
   };
 
+  /**
+   * One group in one transaction, in a few statements whatever its size: three reads (batch ids,
+   * versions, markers of every visitor in it), then each winner's compare-and-set (`UPDATE … WHERE
+   * version = ?`, or an insert that finds the key taken), then the winners' batch ids, event-log rows
+   * and counter increments as multi-row inserts. A commit that conflicts (here, or with another
+   * instance's write) gets the state as it now is and changes nothing; the others go through.
+   */
   const flushOnce = async (group: Pending[]): Promise<CommitResult[]> => {
     const knex = await db();
+    const dialect = dialectOf(knex);
+    const commits = group.map(({ commit }) => commit);
+    const hashes = [...new Set(commits.map(({ hash }) => hash))];
+    const pair = (hash: string, batchId: string) => `${hash}\n${batchId}`;
     return knex.transaction(async (trx) => {
       const at = now();
-      const results: CommitResult[] = [];
+      const asked = commits.flatMap(({ hash, batch }) => (batch ? [[hash, batch.id]] : []));
+      const seen = new Set<string>();
+      if (asked.length > 0) {
+        const rows = await timed(trx(TABLES.batches).select('hash', 'batch_id').whereIn(['hash', 'batch_id'], asked), writeTimeout);
+        for (const row of rows as { hash: string; batch_id: string }[]) seen.add(pair(row.hash, row.batch_id));
+      }
+      const versions = new Map<string, string>();
+      const versionRows = await timed(trx(TABLES.profiles).select('hash', 'version').whereIn('hash', hashes), writeTimeout);
+      for (const row of versionRows as { hash: string; version: number | string }[]) versions.set(row.hash, String(row.version));
+      const markers = new Map<string, MarkerRow>();
+      const markerRows = await timed(trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', hashes), writeTimeout);
+      for (const row of markerRows as (MarkerRow & { hash: string })[]) markers.set(row.hash, row);
+
+      // Decided in order: a visitor's second commit in the group was computed before the first was written.
+      const results: (CommitResult | 'conflict' | 'won')[] = [];
+      const winners: { index: number; hash: string; from: string | null; values: Record<string, unknown> }[] = [];
+      for (const [index, { hash, expected, next, ttlMs, batch }] of commits.entries()) {
+        if (batch && seen.has(pair(hash, batch.id))) {
+          results.push({ ok: false, duplicate: true });
+          continue;
+        }
+        const current = versions.get(hash) ?? null;
+        if (current !== expected.token || markerText(markers.get(hash), at) !== expected.marker) {
+          results.push('conflict');
+          continue;
+        }
+        const to = current === null ? 1 : Number(current) + 1;
+        versions.set(hash, String(to));
+        if (batch) seen.add(pair(hash, batch.id));
+        winners.push({ index, hash, from: current, values: { version: to, profile: JSON.stringify(next), expires_at: Math.floor(at + Math.max(1, ttlMs)) } });
+        results.push('won');
+      }
+
+      const lost = (index: number) => {
+        results[index] = 'conflict';
+      };
+      for (const { index, hash, from, values } of winners) {
+        if (from === null) continue;
+        const updated = await timed(trx(TABLES.profiles).where({ hash, version: from }).update(values), writeTimeout);
+        if (Number(updated) !== 1) lost(index);
+      }
+      const created = winners.filter(({ from }) => from === null);
+      if (created.length > 0) {
+        // A key another instance took meanwhile is a conflict (its insert skipped, not an error that
+        // would abort the transaction on PostgreSQL).
+        const rows = created.map(({ hash, values }) => ({ hash, ...values }));
+        let inserted: Set<string>;
+        if (dialect === 'mysql') {
+          inserted = new Set();
+          for (const row of rows) {
+            const { sql, bindings } = trx(TABLES.profiles).insert(row).onConflict('hash').ignore().toSQL().toNative();
+            const [header] = (await trx.raw(sql, bindings).timeout(writeTimeout, { cancel: true })) as [{ affectedRows: number }];
+            if (header.affectedRows === 1) inserted.add(row.hash);
+          }
+        } else {
+          const returned = await timed(trx(TABLES.profiles).insert(rows).onConflict('hash').ignore().returning('hash'), writeTimeout);
+          inserted = new Set((returned as { hash: string }[]).map(({ hash }) => hash));
+        }
+        for (const { index, hash } of created) if (!inserted.has(hash)) lost(index);
+        // An erasure on another connection that committed its marker after the read above must win:
+        // read again now the row is ours (its own insert of the key waits for this transaction, then
+        // deletes the row), with a locking read so MySQL's snapshot does not hide it. SQLite has one
+        // writer at a time: nothing can have changed.
+        const mine = created.filter(({ index }) => results[index] === 'won');
+        if (dialect !== 'sqlite' && mine.length > 0) {
+          const again = await timed(
+            trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', mine.map(({ hash }) => hash)).forShare(),
+            writeTimeout
+          );
+          const rechecked = new Map((again as (MarkerRow & { hash: string })[]).map((row) => [row.hash, row]));
+          for (const { index, hash } of mine) {
+            if (markerText(rechecked.get(hash), at) === commits[index].expected.marker) continue;
+            await timed(trx(TABLES.profiles).where({ hash }).delete(), writeTimeout);
+            lost(index);
+          }
+        }
+      }
+
+      const won = winners.filter(({ index }) => results[index] === 'won').map(({ index }) => commits[index]);
+      const batchRows = won.flatMap(({ hash, batch }) => (batch ? [{ hash, batch_id: batch.id, received_at: Math.floor(batch.receivedAt) }] : []));
+      if (batchRows.length > 0) await timed(trx(TABLES.batches).insert(batchRows), writeTimeout);
+      const eventRows = won.flatMap(({ hash, batch }) =>
+        batch?.streamEvents ? [{ hash, received_at: Math.floor(batch.receivedAt), events: batch.streamEvents }] : []
+      );
+      if (eventRows.length > 0) await timed(trx(TABLES.events).insert(eventRows), writeTimeout);
       const totals = new Map<string, Map<string, number>>();
-      for (const { commit } of group) {
-        const result = await applyOne(trx, commit, at);
-        results.push(result);
-        if (!result.ok) continue;
-        for (const { experiment, increments } of commit.counters ?? []) {
+      for (const { counters } of won) {
+        for (const { experiment, increments } of counters ?? []) {
           let fields = totals.get(experiment);
           if (!fields) totals.set(experiment, (fields = new Map()));
           for (const { field, by } of increments) {
@@ -415,7 +442,25 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
         }
       }
       await applyCounters(trx, totals);
-      return results;
+
+      // The state a conflicting commit recomputes from, as it is now (this group's writes included).
+      const conflicting = [...new Set(commits.filter((_, index) => results[index] === 'conflict').map(({ hash }) => hash))];
+      const current = new Map<string, { row?: ProfileRow; marker?: MarkerRow }>();
+      if (conflicting.length > 0) {
+        const rows = await timed(
+          trx(TABLES.profiles).select('hash', 'version', 'profile', 'expires_at').whereIn('hash', conflicting),
+          writeTimeout
+        );
+        for (const row of rows as (ProfileRow & { hash: string })[]) current.set(row.hash, { row });
+        const marks = await timed(trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', conflicting), writeTimeout);
+        for (const marker of marks as (MarkerRow & { hash: string })[]) current.set(marker.hash, { ...current.get(marker.hash), marker });
+      }
+      return results.map((result, index): CommitResult => {
+        if (result === 'won') return { ok: true };
+        if (result !== 'conflict') return result;
+        const state = current.get(commits[index].hash);
+        return { ok: false, snapshot: snapshotOf(state?.row, state?.marker, false, at) };
+      });
     });
   };
 
