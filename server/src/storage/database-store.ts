@@ -258,7 +258,10 @@ export interface DatabaseStore extends VisitorStore {
    * before `eventsBefore`, batch ids received before `batchesBefore` (past the de-duplication window
    * their events are dropped anyway).
    */
-  purge(horizon: { eventsBefore: number; batchesBefore: number }): Promise<{ profiles: number; batches: number; events: number; markers: number }>;
+  purge(horizon: {
+    eventsBefore: number;
+    batchesBefore: number;
+  }): Promise<{ profiles: number; batches: number; events: number; markers: number }>;
   /** Commits queued and in flight are done. */
   drain(): Promise<void>;
 }
@@ -292,8 +295,6 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     timed(q(TABLES.profiles).select('version', 'profile', 'expires_at').where({ hash }).first(), ms);
   const readMarkerRow = (q: Knex | Knex.Transaction, hash: string, ms = readTimeout): Promise<MarkerRow | undefined> =>
     timed(q(TABLES.markers).select('kind', 'at', 'expires_at').where({ hash }).first(), ms);
-  const readBatchRow = (q: Knex | Knex.Transaction, hash: string, batchId: string, ms = readTimeout) =>
-    timed(q(TABLES.batches).select('hash').where({ hash, batch_id: batchId }).first(), ms);
 
   /** A profile past its expiry reads as none, but keeps its version so the next write replaces it. */
   const snapshotOf = (row: ProfileRow | undefined, marker: MarkerRow | undefined, seen: boolean, at: number): Snapshot => ({
@@ -347,14 +348,20 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       const asked = commits.flatMap(({ hash, batch }) => (batch ? [[hash, batch.id]] : []));
       const seen = new Set<string>();
       if (asked.length > 0) {
-        const rows = await timed(trx(TABLES.batches).select('hash', 'batch_id').whereIn(['hash', 'batch_id'], asked), writeTimeout);
+        const rows = await timed(
+          trx(TABLES.batches).select('hash', 'batch_id').whereIn(['hash', 'batch_id'], asked),
+          writeTimeout
+        );
         for (const row of rows as { hash: string; batch_id: string }[]) seen.add(pair(row.hash, row.batch_id));
       }
       const versions = new Map<string, string>();
       const versionRows = await timed(trx(TABLES.profiles).select('hash', 'version').whereIn('hash', hashes), writeTimeout);
       for (const row of versionRows as { hash: string; version: number | string }[]) versions.set(row.hash, String(row.version));
       const markers = new Map<string, MarkerRow>();
-      const markerRows = await timed(trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', hashes), writeTimeout);
+      const markerRows = await timed(
+        trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', hashes),
+        writeTimeout
+      );
       for (const row of markerRows as (MarkerRow & { hash: string })[]) markers.set(row.hash, row);
 
       // Decided in order: a visitor's second commit in the group was computed before the first was written.
@@ -373,7 +380,12 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
         const to = current === null ? 1 : Number(current) + 1;
         versions.set(hash, String(to));
         if (batch) seen.add(pair(hash, batch.id));
-        winners.push({ index, hash, from: current, values: { version: to, profile: JSON.stringify(next), expires_at: Math.floor(at + Math.max(1, ttlMs)) } });
+        winners.push({
+          index,
+          hash,
+          from: current,
+          values: { version: to, profile: JSON.stringify(next), expires_at: Math.floor(at + Math.max(1, ttlMs)) },
+        });
         results.push('won');
       }
 
@@ -399,7 +411,10 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
             if (header.affectedRows === 1) inserted.add(row.hash);
           }
         } else {
-          const returned = await timed(trx(TABLES.profiles).insert(rows).onConflict('hash').ignore().returning('hash'), writeTimeout);
+          const returned = await timed(
+            trx(TABLES.profiles).insert(rows).onConflict('hash').ignore().returning('hash'),
+            writeTimeout
+          );
           inserted = new Set((returned as { hash: string }[]).map(({ hash }) => hash));
         }
         for (const { index, hash } of created) if (!inserted.has(hash)) lost(index);
@@ -410,7 +425,13 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
         const mine = created.filter(({ index }) => results[index] === 'won');
         if (dialect !== 'sqlite' && mine.length > 0) {
           const again = await timed(
-            trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', mine.map(({ hash }) => hash)).forShare(),
+            trx(TABLES.markers)
+              .select('hash', 'kind', 'at', 'expires_at')
+              .whereIn(
+                'hash',
+                mine.map(({ hash }) => hash)
+              )
+              .forShare(),
             writeTimeout
           );
           const rechecked = new Map((again as (MarkerRow & { hash: string })[]).map((row) => [row.hash, row]));
@@ -423,7 +444,9 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       }
 
       const won = winners.filter(({ index }) => results[index] === 'won').map(({ index }) => commits[index]);
-      const batchRows = won.flatMap(({ hash, batch }) => (batch ? [{ hash, batch_id: batch.id, received_at: Math.floor(batch.receivedAt) }] : []));
+      const batchRows = won.flatMap(({ hash, batch }) =>
+        batch ? [{ hash, batch_id: batch.id, received_at: Math.floor(batch.receivedAt) }] : []
+      );
       if (batchRows.length > 0) await timed(trx(TABLES.batches).insert(batchRows), writeTimeout);
       const eventRows = won.flatMap(({ hash, batch }) =>
         batch?.streamEvents ? [{ hash, received_at: Math.floor(batch.receivedAt), events: batch.streamEvents }] : []
@@ -452,8 +475,12 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
           writeTimeout
         );
         for (const row of rows as (ProfileRow & { hash: string })[]) current.set(row.hash, { row });
-        const marks = await timed(trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', conflicting), writeTimeout);
-        for (const marker of marks as (MarkerRow & { hash: string })[]) current.set(marker.hash, { ...current.get(marker.hash), marker });
+        const marks = await timed(
+          trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', conflicting),
+          writeTimeout
+        );
+        for (const marker of marks as (MarkerRow & { hash: string })[])
+          current.set(marker.hash, { ...current.get(marker.hash), marker });
       }
       return results.map((result, index): CommitResult => {
         if (result === 'won') return { ok: true };
@@ -472,7 +499,9 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     if (group.length === 0) return;
     // The same visitor's commits keep their order; visitors are sorted so two instances lock rows alike.
     const ordered = group.map((pending, index) => ({ pending, index }));
-    ordered.sort((a, b) => (a.pending.commit.hash < b.pending.commit.hash ? -1 : a.pending.commit.hash > b.pending.commit.hash ? 1 : a.index - b.index));
+    ordered.sort((a, b) =>
+      a.pending.commit.hash < b.pending.commit.hash ? -1 : a.pending.commit.hash > b.pending.commit.hash ? 1 : a.index - b.index
+    );
     const sorted = ordered.map(({ pending }) => pending);
     flushing = (async () => {
       for (let attempt = 1; ; attempt += 1) {
@@ -520,13 +549,31 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
 
     async snapshot(hash, batchId) {
       return guard(async () => {
+        // One round trip: the profile's row, the marker's and the batch id's, as up to three rows.
         const knex = await db();
-        const [row, marker, seen] = await Promise.all([
-          readProfileRow(knex, hash),
-          readMarkerRow(knex, hash),
-          batchId === undefined ? undefined : readBatchRow(knex, hash, batchId),
-        ]);
-        return snapshotOf(row, marker, seen !== undefined, now());
+        const profile = knex(TABLES.profiles)
+          .select(knex.raw("'p' as ??", ['k']), 'version as a', 'profile as b', 'expires_at as c')
+          .where({ hash });
+        const marker = knex(TABLES.markers).select(knex.raw("'m'"), 'at', 'kind', 'expires_at').where({ hash });
+        const query =
+          batchId === undefined
+            ? profile.unionAll(marker)
+            : profile.unionAll([
+                marker,
+                knex(TABLES.batches)
+                  .select(knex.raw("'b'"), 'received_at', 'batch_id', 'received_at')
+                  .where({ hash, batch_id: batchId }),
+              ]);
+        const rows = (await timed(query, readTimeout)) as { k: string; a: number | string; b: string; c: number | string }[];
+        let row: ProfileRow | undefined;
+        let markerRow: MarkerRow | undefined;
+        let seen = false;
+        for (const { k, a, b, c } of rows) {
+          if (k === 'p') row = { version: a, profile: b, expires_at: c };
+          else if (k === 'm') markerRow = { at: a, kind: b, expires_at: c };
+          else seen = true;
+        }
+        return snapshotOf(row, markerRow, seen, now());
       });
     },
 
@@ -555,7 +602,13 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
           // An opt-out is never downgraded to an erasure (nor shortened by one).
           if (current && Number(current.expires_at) > at && current.kind === 'optout' && marker.kind === 'erased') return;
           const row = { kind: marker.kind, at: Math.floor(marker.at), expires_at: Math.floor(at + Math.max(1, markerTtlMs)) };
-          await timed(trx(TABLES.markers).insert({ hash, ...row }).onConflict('hash').merge(row), writeTimeout);
+          await timed(
+            trx(TABLES.markers)
+              .insert({ hash, ...row })
+              .onConflict('hash')
+              .merge(row),
+            writeTimeout
+          );
         });
       });
     },
