@@ -392,32 +392,43 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       const lost = (index: number) => {
         results[index] = 'conflict';
       };
+      if (dialect !== 'mysql' && winners.length > 0) {
+        // PostgreSQL and SQLite: every winner in one conditional upsert. A row is written only when
+        // its stored version is the one the commit read (an absent row: inserted); RETURNING names
+        // the rows written, and a winner missing from it lost to another instance's write.
+        const returned = await timed(
+          trx(TABLES.profiles)
+            .insert(winners.map(({ hash, values }) => ({ hash, ...values })))
+            .onConflict('hash')
+            .merge(['version', 'profile', 'expires_at'])
+            .whereRaw('?? = ?? - 1', [`${TABLES.profiles}.version`, 'excluded.version'])
+            .returning('hash'),
+          writeTimeout
+        );
+        const written = new Set((returned as { hash: string }[]).map(({ hash }) => hash));
+        for (const { index, hash } of winners) if (!written.has(hash)) lost(index);
+      }
       for (const { index, hash, from, values } of winners) {
-        if (from === null) continue;
+        if (dialect !== 'mysql' || from === null) continue;
         const updated = await timed(trx(TABLES.profiles).where({ hash, version: from }).update(values), writeTimeout);
         if (Number(updated) !== 1) lost(index);
       }
-      const created = winners.filter(({ from }) => from === null);
+      const created = winners.filter(({ from, index }) => from === null && results[index] === 'won');
       if (created.length > 0) {
-        // A key another instance took meanwhile is a conflict (its insert skipped, not an error that
-        // would abort the transaction on PostgreSQL).
-        const rows = created.map(({ hash, values }) => ({ hash, ...values }));
-        let inserted: Set<string>;
+        // MySQL: one insert per new profile; a key another instance took meanwhile is a conflict
+        // (INSERT IGNORE skips it, where an error would fail the whole group).
         if (dialect === 'mysql') {
-          inserted = new Set();
-          for (const row of rows) {
-            const { sql, bindings } = trx(TABLES.profiles).insert(row).onConflict('hash').ignore().toSQL().toNative();
+          for (const { index, hash, values } of created) {
+            const { sql, bindings } = trx(TABLES.profiles)
+              .insert({ hash, ...values })
+              .onConflict('hash')
+              .ignore()
+              .toSQL()
+              .toNative();
             const [header] = (await trx.raw(sql, bindings).timeout(writeTimeout, { cancel: true })) as [{ affectedRows: number }];
-            if (header.affectedRows === 1) inserted.add(row.hash);
+            if (header.affectedRows !== 1) lost(index);
           }
-        } else {
-          const returned = await timed(
-            trx(TABLES.profiles).insert(rows).onConflict('hash').ignore().returning('hash'),
-            writeTimeout
-          );
-          inserted = new Set((returned as { hash: string }[]).map(({ hash }) => hash));
         }
-        for (const { index, hash } of created) if (!inserted.has(hash)) lost(index);
         // An erasure on another connection that committed its marker after the read above must win:
         // read again now the row is ours (its own insert of the key waits for this transaction, then
         // deletes the row), with a locking read so MySQL's snapshot does not hide it. SQLite has one
