@@ -534,7 +534,11 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     })();
     await flushing;
     flushing = undefined;
-    if (queue.length > 0) void flush();
+    // On SQLite what queued meanwhile waits for company too (one transaction, one fsync, for more
+    // commits): its commit blocks the event loop, so right after one few requests have been read.
+    if (queue.length === 0) return;
+    if (dialectOf(options.knex()) === 'sqlite') schedule();
+    else void flush();
   };
 
   const schedule = () => {
