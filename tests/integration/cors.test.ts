@@ -6,6 +6,7 @@
  */
 import request from 'supertest';
 
+import { captureLogs } from '../helpers/logs';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 
 const SITE = 'http://site.example:3000';
@@ -62,37 +63,24 @@ describe("CORS with the playground's default strapi::cors", () => {
 
 describe('CORS with an app’s own headers list', () => {
   let app: TestStrapi;
-  const logged: string[] = [];
-  const spies: jest.SpyInstance[] = [];
+  let capture: ReturnType<typeof captureLogs>;
 
   beforeAll(async () => {
-    // Strapi's logger (winston's console transport) writes to the console's own stdout (jest's
-    // console when several test files run), else through console.log: both are read.
-    const stdout = (console as unknown as { _stdout?: NodeJS.WriteStream })._stdout ?? process.stdout;
-    const write = stdout.write.bind(stdout);
-    spies.push(
-      jest.spyOn(stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        logged.push(String(chunk));
-        return write(chunk);
-      }),
-      jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-        logged.push(parts.map(String).join(' '));
-      })
-    );
+    capture = captureLogs(); // the startup warnings (tests/helpers/logs.ts)
     app = await setupStrapi({
       env: { PLAYGROUND_CORS_HEADERS: 'Content-Type,Authorization,x-personalize-signals', LOG_LEVEL: 'warn' },
     });
   });
 
   afterAll(async () => {
-    for (const spy of spies) spy.mockRestore();
+    capture?.restore();
     await app?.destroy();
   });
 
   it('logs one warning line at startup naming the headers to add', async () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    for (const spy of spies) spy.mockRestore();
-    const warnings = logged
+    capture?.restore();
+    const warnings = capture.logged
       .join('\n')
       .split('\n')
       .filter((line) => line.includes("strapi::cors's `headers` list"));

@@ -7,6 +7,7 @@ import { emptyProfile } from '../../engine/src/profile/apply';
 import { createRedisStore, streamKey, visitorKeys } from '../../server/src/storage/redis-store';
 import type { VisitorStore } from '../../server/src/storage/store';
 import type { VisitorsService } from '../../server/src/visitors/service';
+import { captureLogs } from '../helpers/logs';
 import { createAdminSession } from '../helpers/auth';
 import { ARTICLE_UID, createArticle } from '../helpers/content';
 import { batchOf, BROWSER_UA, newId, newVisitorId, pageEvent, viewEvent } from '../helpers/events';
@@ -217,23 +218,10 @@ describe('erasure with two instances sharing Redis', () => {
 
 describe('erasure with the in-process store', () => {
   let app: TestStrapi;
-  const logged: string[] = [];
-  const spies: jest.SpyInstance[] = [];
+  let capture: ReturnType<typeof captureLogs>;
 
   beforeAll(async () => {
-    // Strapi's logger writes to the console's own stdout (jest's console when several files run), else
-    // through console.log: both are read for the startup warnings.
-    const stdout = (console as unknown as { _stdout?: NodeJS.WriteStream })._stdout ?? process.stdout;
-    const write = stdout.write.bind(stdout);
-    spies.push(
-      jest.spyOn(stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        logged.push(String(chunk));
-        return write(chunk);
-      }),
-      jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-        logged.push(parts.map(String).join(' '));
-      })
-    );
+    capture = captureLogs(); // the startup warnings (tests/helpers/logs.ts)
     // The in-process store through the deprecated events.transport (the default without Redis is the database).
     app = await setupStrapi({
       env: {
@@ -246,14 +234,14 @@ describe('erasure with the in-process store', () => {
   });
 
   afterAll(async () => {
-    for (const spy of spies) spy.mockRestore();
+    capture?.restore();
     await app?.destroy();
   });
 
   it('warns once at startup that memory loses everything on restart, and that events.transport is deprecated', async () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    for (const spy of spies) spy.mockRestore();
-    const lines = logged.join('\n').split('\n');
+    capture?.restore();
+    const lines = capture.logged.join('\n').split('\n');
     expect(lines.filter((line) => line.includes('storage is memory: visitor profiles'))).toHaveLength(1);
     expect(lines.filter((line) => line.includes("events.transport is deprecated: use storage: 'memory'"))).toHaveLength(1);
   });

@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 
 import request from 'supertest';
 
+import { captureLogs } from '../helpers/logs';
 import { ARTICLE_UID } from '../helpers/content';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 
@@ -104,24 +105,10 @@ describe('webhook signatures (default: timestamped only)', () => {
 
 describe('webhook signatures with webhookLegacySignature: true', () => {
   let app: TestStrapi;
-  const logged: string[] = [];
-  const spies: jest.SpyInstance[] = [];
+  let capture: ReturnType<typeof captureLogs>;
 
   beforeAll(async () => {
-    // The startup warning, as Strapi's logger (winston's console transport) writes it: to the console's
-    // own stdout (jest's console when several test files run), else through console.log. Winston writes
-    // through a stream, after the call: the spies stay until the warning is checked.
-    const stdout = (console as unknown as { _stdout?: NodeJS.WriteStream })._stdout ?? process.stdout;
-    const write = stdout.write.bind(stdout);
-    spies.push(
-      jest.spyOn(stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        logged.push(String(chunk));
-        return write(chunk);
-      }),
-      jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-        logged.push(parts.map(String).join(' '));
-      })
-    );
+    capture = captureLogs(); // the startup warnings (tests/helpers/logs.ts)
     {
       app = await setupStrapi({
         env: {
@@ -134,14 +121,14 @@ describe('webhook signatures with webhookLegacySignature: true', () => {
   });
 
   afterAll(async () => {
-    for (const spy of spies) spy.mockRestore();
+    capture?.restore();
     await app?.destroy();
   });
 
   it('warns at startup that the former signature is deprecated', async () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    for (const spy of spies) spy.mockRestore();
-    expect(logged.join('\n')).toMatch(/webhookLegacySignature.*deprecated/);
+    capture?.restore();
+    expect(capture.logged.join('\n')).toMatch(/webhookLegacySignature.*deprecated/);
   });
 
   it('accepts the former signature of the body alone, and the timestamped one', async () => {
