@@ -20,7 +20,8 @@ export const variantsCustomField = {
     defaultMessage:
       'Personalized versions of this entry, each with its condition. Always private: the public API never returns this field',
   },
-  icon: Magic,
+  // Typed here: declaration emit cannot name the icon's props type from @strapi/icons' internals.
+  icon: Magic as React.ComponentType,
   components: {
     Input: () =>
       import('./components/VariantsInput/VariantsInput').then((module) => ({

@@ -40,7 +40,8 @@ const permutations = <T>(items: T[]): T[][] =>
   items.length <= 1
     ? [items]
     : items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
-const SIGNALS = { behavior: { dwellSec: 4 } };
+// The demo article's mobile variant: a visitor who left a page of this session quickly.
+const SIGNALS = { behavior: { quickExits: 1 } };
 const VISITOR_ID = 'bench-visitor-0000000001';
 /** The experiment of (f) and (g): control (the entry as published) against the mobile variant, 50/50. */
 const EXPERIMENT_ARMS = [
