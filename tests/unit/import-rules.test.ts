@@ -27,7 +27,20 @@ const SHARED_ROOMS: Record<string, string[]> = {
 /** Outside server/src, what every server file may import. */
 const OUTSIDE = ['contracts/src', 'engine/src', 'content-types'];
 /** Delivery's stages: pure functions of their inputs and ports. */
-const DELIVERY_STAGES = ['context.ts', 'choose.ts', 'select.ts', 'experiments.ts', 'visitor.ts', 'respond.ts', 'ports.ts'];
+const DELIVERY_STAGES = [
+  'context.ts',
+  'choose.ts',
+  'select.ts',
+  'experiments.ts',
+  'visitor.ts',
+  'respond.ts',
+  'ports.ts',
+  // and what runs them for every route: they get the ports wired in delivery/index.ts
+  'pipeline.ts',
+  'overrides.ts',
+  'preview.ts',
+  'evaluate-controller.ts',
+];
 
 const sourceFiles = (dir: string): string[] =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -50,7 +63,8 @@ const roomOf = (file: string) => {
 export const landingOf = (file: string, specifier: string): string => {
   if (!specifier.startsWith('.')) return `package:${specifier}`;
   const resolved = path.resolve(path.dirname(file), specifier);
-  if (resolved.startsWith(SERVER + path.sep) || resolved === SERVER) return `server:${roomOf(resolved + (path.extname(resolved) ? '' : '.ts'))}`;
+  if (resolved.startsWith(SERVER + path.sep) || resolved === SERVER)
+    return `server:${roomOf(resolved + (path.extname(resolved) ? '' : '.ts'))}`;
   const fromRoot = path.relative(ROOT, resolved);
   const outside = OUTSIDE.find((prefix) => fromRoot === prefix || fromRoot.startsWith(prefix + '/'));
   return outside ? `outside:${outside}` : `elsewhere:${fromRoot}`;
@@ -115,6 +129,10 @@ describe('server import rules', () => {
     expect(ruleBroken('cache', landingOf(cache, '../experiments/service'))).toMatch(/may import only/);
     expect(ruleBroken('utils', landingOf(utils, '../platform/settings'))).toMatch(/may import only/);
     expect(ruleBroken('platform', landingOf(path.join(SERVER, 'platform/redis.ts'), '../../../admin/src/x'))).toMatch(/outside/);
-    expect(importsOf("import type { A } from './a';\nimport b from \"../b\";\nconst c = require('./c');")).toEqual(['./a', '../b', './c']);
+    expect(importsOf("import type { A } from './a';\nimport b from \"../b\";\nconst c = require('./c');")).toEqual([
+      './a',
+      '../b',
+      './c',
+    ]);
   });
 });

@@ -5,11 +5,11 @@ import type { Context } from 'koa';
 import { evaluateBodySchema } from '../../../contracts/src/admin/evaluate';
 import type { Ability } from './preview';
 import { parseOrThrow } from '../utils/errors';
-import { getService } from '../platform/services';
+import type { DeliveryPorts } from './ports';
 
 const VISITORS_ACTION = 'plugin::personalize.visitors';
 
-const createAdminEvaluateController = ({ strapi }: { strapi: Core.Strapi }) => ({
+const createAdminEvaluateController = ({ ports }: { strapi: Core.Strapi; ports: Pick<DeliveryPorts, 'preview'> }) => ({
   /** POST /personalize/evaluate: a condition, or variant selection as delivery makes it (live test, preview). */
   async evaluate(ctx: Context) {
     const body = parseOrThrow(evaluateBodySchema, (ctx.request as { body?: unknown }).body ?? {}, 'Invalid evaluate request');
@@ -22,7 +22,7 @@ const createAdminEvaluateController = ({ strapi }: { strapi: Core.Strapi }) => (
         { errors: [{ path: ['visitorId'], message: `requires ${VISITORS_ACTION}`, name: 'PolicyError' }] }
       );
     }
-    const preview = getService(strapi, 'preview');
+    const { preview } = ports;
     ctx.body = {
       data: body.condition !== undefined ? preview.evaluateCondition(body) : await preview.evaluateVariants(body, ability),
     };

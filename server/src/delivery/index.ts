@@ -6,8 +6,8 @@
 import type { Core } from '@strapi/strapi';
 
 import { getService, type ServicesOf, type Wing } from '../platform/services';
-import adminEvaluate from './evaluate-controller';
-import overrides from './overrides';
+import createAdminEvaluateController from './evaluate-controller';
+import createOverridesService from './overrides';
 import createDeliveryService from './pipeline';
 import type { DeliveryPorts } from './ports';
 import createPreviewService from './preview';
@@ -26,12 +26,33 @@ const wirePorts = (strapi: Core.Strapi): DeliveryPorts => ({
   get experiments() {
     return getService(strapi, 'experiments');
   },
+  get settings() {
+    return getService(strapi, 'settings');
+  },
+  get conditions() {
+    return getService(strapi, 'conditions');
+  },
+  get contentTypes() {
+    return getService(strapi, 'content-types');
+  },
+  get cache() {
+    return getService(strapi, 'cache');
+  },
+  get programs() {
+    return getService(strapi, 'programs');
+  },
+  get overrides() {
+    return getService(strapi, 'overrides');
+  },
+  get preview() {
+    return getService(strapi, 'preview');
+  },
   warn: (message) => strapi.log.warn(message),
 });
 
 export const services = {
   delivery: ({ strapi }: { strapi: Core.Strapi }) => createDeliveryService({ strapi, ports: wirePorts(strapi) }),
-  overrides,
+  overrides: ({ strapi }: { strapi: Core.Strapi }) => createOverridesService({ strapi, ports: wirePorts(strapi) }),
   preview: ({ strapi }: { strapi: Core.Strapi }) => createPreviewService({ strapi, ports: wirePorts(strapi) }),
   programs,
 };
@@ -43,6 +64,9 @@ declare module '../platform/services' {
 
 export default {
   services,
-  controllers: { resolve, 'admin-evaluate': adminEvaluate },
+  controllers: {
+    resolve,
+    'admin-evaluate': ({ strapi }: { strapi: Core.Strapi }) => createAdminEvaluateController({ strapi, ports: wirePorts(strapi) }),
+  },
   documentMiddlewares: [validateVariantsMiddleware],
 } satisfies Wing;

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 
 import { isRelationToMany, type AttributeLike, type SchemaLike } from '../../../contracts/src/schema-types';
-import { getService } from '../platform/services';
 import type { Variant } from '../../../contracts/src/variants/schema';
+import type { ContentTypesService } from '../platform/content-types';
 import { whyNotOverridable } from '../../../contracts/src/variants/override-schemas';
 
 export type Entry = Record<string, unknown> & { documentId?: string; locale?: string | null };
@@ -19,7 +19,7 @@ export type Sanitize = (entry: Entry) => Promise<Record<string, unknown>>;
  * content-API sanitizer for the public routes, the admin's permission checker for previews), so
  * private attributes never appear at any depth, whatever the override touched.
  */
-const createOverridesService = ({ strapi }: { strapi: Core.Strapi }) => {
+const createOverridesService = ({ strapi, ports }: { strapi: Core.Strapi; ports: { contentTypes: ContentTypesService } }) => {
   const idsOf = <T>(value: unknown, key: string, isId: (id: unknown) => id is T): T[] =>
     (Array.isArray(value) ? value : [value])
       .map((item) => (typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[key] : item))
@@ -40,7 +40,7 @@ const createOverridesService = ({ strapi }: { strapi: Core.Strapi }) => {
     const ids = idsOf(value, 'documentId', (id): id is string => typeof id === 'string');
     const many = isRelationToMany(attribute);
     if (!attribute.target || ids.length === 0) return many ? [] : null;
-    const target = getService(strapi, 'content-types').getSchema(attribute.target);
+    const target = ports.contentTypes.getSchema(attribute.target);
     const localized = Boolean(target?.pluginOptions?.i18n?.localized);
     const related = (await strapi.documents(attribute.target as never).findMany({
       filters: { documentId: { $in: ids } },
@@ -62,7 +62,7 @@ const createOverridesService = ({ strapi }: { strapi: Core.Strapi }) => {
       else if (attribute.type === 'component' || attribute.type === 'dynamiczone') {
         for (const item of Array.isArray(value) ? value : [value]) {
           const componentUid = attribute.type === 'component' ? attribute.component : (item as { __component?: string }).__component;
-          const component = componentUid ? getService(strapi, 'content-types').getComponent(componentUid) : undefined;
+          const component = componentUid ? ports.contentTypes.getComponent(componentUid) : undefined;
           if (component && typeof item === 'object' && item !== null) embeddedTypes(component, item as Record<string, unknown>, into);
         }
       }

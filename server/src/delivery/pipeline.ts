@@ -11,7 +11,6 @@ import type { ContentApiAuth } from '../platform/access';
 import { typeTag, type CachedProgram, type CachedResponse } from '../cache/service';
 import type { ProgramRef } from './programs';
 import { authCacheKey } from '../platform/auth-key';
-import { getService } from '../platform/services';
 import { stableJson } from '../utils/stable-json';
 import { evaluationContext } from './context';
 import type { Entry, Sanitize } from './overrides';
@@ -71,18 +70,17 @@ export const toFieldList = (fields: unknown): string[] | null => {
 };
 
 const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: DeliveryPorts }) => {
-  const service = <TName extends Parameters<typeof getService>[1]>(name: TName) => getService(strapi, name);
 
   const contentApiSanitizer =
     (schema: SchemaLike, auth: ContentApiAuth | undefined): Sanitize =>
     async (entry) =>
       (await strapi.contentAPI.sanitize.output(entry, schema as never, { auth } as never)) as Record<string, unknown>;
 
-  const maxPerSession = () => service('settings').get().caps.maxPersonalizedPerSession;
+  const maxPerSession = () => ports.settings.get().caps.maxPersonalizedPerSession;
 
   /** What stage 2 needs, from the plugin's services (resolved per call: services are singletons once loaded). */
   const choosePorts = (): ChoosePorts => {
-    const conditions = service('conditions');
+    const conditions = ports.conditions;
     return {
       experiments: ports.experiments,
       explainMatch: conditions.explainMatch,
@@ -94,7 +92,7 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
   /** Stage 2 for one entry (delivery/choose.ts), in the entry's evaluation context. */
   const choose = (program: CachedProgram, target: { uid: string; documentId: string }, visitor: VisitorRequest): Choice =>
     chooseVariant(choosePorts(), {
-      program: service('programs').compiled(program),
+      program: ports.programs.compiled(program),
       target,
       context: evaluationContext(visitor.signals, target, visitor.visitorId),
       visitorId: visitor.visitorId,
@@ -109,7 +107,7 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
   /** Tags of a rendered response: its own entries' and every content type it embeds. */
   const responseTags = (schema: SchemaLike, tags: string[], rendered: Record<string, unknown>[]) => {
     const embedded = new Set<string>();
-    for (const entry of rendered) service('overrides').embeddedTypes(schema, entry, embedded);
+    for (const entry of rendered) ports.overrides.embeddedTypes(schema, entry, embedded);
     return [...tags, ...[...embedded].map(typeTag)];
   };
 
@@ -154,9 +152,9 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
      * already checked (`auth`), `populate`/`fields` validated and sanitized as Strapi does.
      */
     async resolveEntry(request: ResolveEntryRequest, visitor: VisitorRequest, auth: ContentApiAuth): Promise<ResolvedEntry> {
-      const contentTypes = service('content-types');
-      const programs = service('programs');
-      const cache = service('cache');
+      const contentTypes = ports.contentTypes;
+      const programs = ports.programs;
+      const cache = ports.cache;
       const schema = contentTypes.getSchema(request.uid) as SchemaLike;
       const fieldName = contentTypes.getVariantsFieldName(request.uid);
       const ref: ProgramRef = { uid: request.uid, documentId: request.documentId, locale: request.locale };
@@ -197,7 +195,7 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
       if (cached) return { ...outcome, rendered: cached, served };
 
       const { entry, requestedFields } = fetched ?? (await fetchEntry());
-      const data = await service('overrides').render(entry, selection.variant, {
+      const data = await ports.overrides.render(entry, selection.variant, {
         schema,
         fieldName,
         requestedFields,
@@ -214,8 +212,8 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
      * entry's program is cached, read in one query for those that are not.
      */
     async programsFor(uid: string, entries: Entry[], refOf: (entry: Entry) => ProgramRef): Promise<Map<Entry, CachedProgram>> {
-      const programs = service('programs');
-      const fieldName = service('content-types').getVariantsFieldName(uid);
+      const programs = ports.programs;
+      const fieldName = ports.contentTypes.getVariantsFieldName(uid);
       const result = new Map<Entry, CachedProgram>();
       const missing: Entry[] = [];
       for (const entry of entries) {
@@ -248,7 +246,7 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
       variant: Variant | null,
       options: { schema: SchemaLike; fieldName: string | null; requestedFields: string[] | null; auth: ContentApiAuth | undefined }
     ) {
-      return service('overrides').render(entry, variant, {
+      return ports.overrides.render(entry, variant, {
         schema: options.schema,
         fieldName: options.fieldName,
         requestedFields: options.requestedFields,

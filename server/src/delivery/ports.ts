@@ -5,7 +5,13 @@
  */
 import type { LiveExperiment } from '../../../contracts/src/experiments';
 import type { CompiledRule, VisitorProfile } from '../../../engine/src';
-import type { CompiledVariant } from '../platform/conditions';
+import type { CacheService } from '../cache/service';
+import type { CompiledVariant, ConditionsService } from '../platform/conditions';
+import type { ContentTypesService } from '../platform/content-types';
+import type { SettingsService } from '../platform/settings';
+import type { OverridesService } from './overrides';
+import type { PreviewService } from './preview';
+import type { ProgramsService } from './programs';
 import type { EffectiveConsent } from '../../../engine/src/profile/consent';
 import type { ExposureRequest } from '../../../engine/src/experiments';
 import type { Context } from 'koa';
@@ -37,10 +43,20 @@ export interface VisitorsPort {
   recordExposures(visitorId: string, exposures: ExposureRequest[], now: number): Promise<unknown>;
 }
 
-/** Everything delivery needs from the other wings, wired once in delivery/index.ts. */
+/**
+ * Everything delivery needs, wired once in delivery/index.ts: the other wings' services (as ports),
+ * the shared rooms' and delivery's own services, so no part of delivery looks a service up by name.
+ */
 export interface DeliveryPorts {
   visitors: VisitorsPort;
   experiments: ExperimentsPort;
+  settings: SettingsService;
+  conditions: ConditionsService;
+  contentTypes: ContentTypesService;
+  cache: CacheService;
+  programs: ProgramsService;
+  overrides: OverridesService;
+  preview: PreviewService;
   /** Strapi's logger, for what the counting stage could not store (it never fails a response). */
   warn(message: string): void;
 }

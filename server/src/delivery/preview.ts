@@ -13,7 +13,6 @@ import type { CompiledVariant } from '../platform/conditions';
 import { parseOrThrow } from '../utils/errors';
 import { chooseVariant, type Choice } from './choose';
 import type { DeliveryPorts, ExperimentsPort } from './ports';
-import { getService } from '../platform/services';
 import { evaluationContext, sampleSignals } from './context';
 import { matchVariant } from './select';
 import { capsRule, loadVisitor, visitorReasons, withProfile } from './visitor';
@@ -75,7 +74,7 @@ export const buildPreviewUrl = (
 };
 
 const createPreviewService = ({ strapi, ports }: { strapi: Core.Strapi; ports: DeliveryPorts }) => {
-  const conditions = () => getService(strapi, 'conditions');
+  const conditions = () => ports.conditions;
 
   /** The explained evaluation; `missing`: the signals whose absence made ordering comparisons false. */
   const explainOf = (
@@ -91,7 +90,7 @@ const createPreviewService = ({ strapi, ports }: { strapi: Core.Strapi; ports: D
     }
   };
 
-  const samplesOf = (body: EvaluateBody) => sampleSignals(body.signals, getService(strapi, 'settings').get().defaultTimezone);
+  const samplesOf = (body: EvaluateBody) => sampleSignals(body.signals, ports.settings.get().defaultTimezone);
 
   /** What a save would refuse in a condition: it does not compile, or it reads an unknown signal. */
   const conditionProblem = (condition: unknown) => {
@@ -148,7 +147,7 @@ const createPreviewService = ({ strapi, ports }: { strapi: Core.Strapi; ports: D
       .countRelations()
       .withPopulateOverride(localized ? LOCALIZATIONS_POPULATE : {})
       .build();
-    const entry = (await getService(strapi, 'content-types').findEntry(schema.uid, body.documentId, { ...query, populate })) as Entry | null;
+    const entry = (await ports.contentTypes.findEntry(schema.uid, body.documentId, { ...query, populate })) as Entry | null;
     if (!entry) throw new errors.NotFoundError('Entry not found');
     // Strapi answers a handler's ForbiddenError as a bare 403 "Forbidden": the Content Manager's answer.
     if (checker.cannot.read(entry)) throw new errors.ForbiddenError('You may not read this entry');
@@ -175,8 +174,8 @@ const createPreviewService = ({ strapi, ports }: { strapi: Core.Strapi; ports: D
     const raw = body.variants !== undefined ? { variants: body.variants } : entry && fieldName ? entry[fieldName] : null;
     if (raw === null || raw === undefined) return [];
     if (schema && fieldName) {
-      const { limits } = getService(strapi, 'settings').get();
-      const contentTypes = getService(strapi, 'content-types');
+      const { limits } = ports.settings.get();
+      const contentTypes = ports.contentTypes;
       const result = validateVariantsValue(raw, {
         schema,
         fieldName,
@@ -232,7 +231,7 @@ const createPreviewService = ({ strapi, ports }: { strapi: Core.Strapi; ports: D
         for (const [key, entry] of Object.entries(meta ?? {})) named[key] = { ...entry, name: live.running(key)?.name ?? key };
         return named;
       };
-      const contentTypes = getService(strapi, 'content-types');
+      const contentTypes = ports.contentTypes;
       let schema: SchemaLike | undefined;
       let fieldName: string | null = null;
       let entry: Entry | null = null;
@@ -260,7 +259,7 @@ const createPreviewService = ({ strapi, ports }: { strapi: Core.Strapi; ports: D
       const samples = samplesOf(body);
       const stored = withProfile(ports.visitors, samples, state).profile;
       const context = evaluationContext({ ...samples, ...(stored ? { profile: { ...stored, ...samples.profile } } : {}) }, target, body.visitorId);
-      const settings = getService(strapi, 'settings').get();
+      const settings = ports.settings.get();
       const forced = Boolean(body.variant);
       // Stage 2 exactly as delivery runs it; experiments take part only for an entry (inline variants have no target).
       const selection = chooseVariant(
@@ -307,13 +306,13 @@ const createPreviewService = ({ strapi, ports }: { strapi: Core.Strapi; ports: D
       if (entry && schema && fieldName && checker) {
         const sanitizer = checker;
         const entrySchema = schema;
-        result.entry = await getService(strapi, 'overrides').render(entry, winner, {
+        result.entry = await ports.overrides.render(entry, winner, {
           schema,
           fieldName,
           requestedFields: null,
           sanitize: (rendered) => sanitizer.sanitizeOutput(relationsAsCounts(rendered, entrySchema, winner)),
         });
-        result.previewUrl = buildPreviewUrl(getService(strapi, 'settings').get().previewUrl, {
+        result.previewUrl = buildPreviewUrl(ports.settings.get().previewUrl, {
           uid: schema.uid,
           documentId: entry.documentId,
           locale: entry.locale ?? null,
