@@ -32,10 +32,12 @@ interface AudienceModalProps {
   others: Audience[];
   onSaved: () => void;
   onClose: () => void;
+  /** Where focus goes when the dialog closes (it has no trigger of its own to return to). */
+  onCloseAutoFocus: (event: Event) => void;
 }
 
 /** Create or edit an audience with the same rule builder as variants, and try it out. */
-export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceModalProps) => {
+export const AudienceModal = ({ initial, others, onSaved, onClose, onCloseAutoFocus }: AudienceModalProps) => {
   const client = useFetchClient();
   const { formatMessage } = useIntl();
   const [draft, setDraft] = useState<AudienceDraft>(initial);
@@ -70,8 +72,8 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
 
   return (
     <Modal.Root open onOpenChange={(open: boolean) => (open ? undefined : onClose())}>
-      <Modal.Content>
-        <Modal.Header>
+      <Modal.Content onCloseAutoFocus={onCloseAutoFocus}>
+        <Modal.Header closeLabel={formatMessage({ id: getTranslation('common.closeDialog'), defaultMessage: 'Close the dialog' })}>
           <Modal.Title>
             {draft.documentId
               ? formatMessage({ id: getTranslation('audiences.modal.edit'), defaultMessage: 'Edit "{name}"' }, { name: initial.name })
@@ -80,8 +82,8 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
         </Modal.Header>
         <Modal.Body>
           <Flex direction="column" alignItems="stretch" gap={4}>
-            <Flex gap={4} alignItems="flex-start">
-              <Field.Root name="audience-name" required error={serverErrors.name} style={{ flex: 1 }}>
+            <Flex gap={4} alignItems="flex-start" wrap="wrap">
+              <Field.Root name="audience-name" required error={serverErrors.name} style={{ flex: '1 1 20rem', minWidth: 0 }}>
                 <Field.Label>{formatMessage({ id: getTranslation('audiences.name'), defaultMessage: 'Name' })}</Field.Label>
                 <TextInput
                   value={draft.name}
@@ -103,7 +105,7 @@ export const AudienceModal = ({ initial, others, onSaved, onClose }: AudienceMod
                   { id: getTranslation('audiences.key.hint'), defaultMessage: 'Used in conditions as {example}' },
                   { example: `{"audience": "${draft.key || '…'}"}` }
                 )}
-                style={{ flex: 1 }}
+                style={{ flex: '1 1 20rem', minWidth: 0 }}
               >
                 <Field.Label>{formatMessage({ id: getTranslation('audiences.key'), defaultMessage: 'Key' })}</Field.Label>
                 <TextInput value={draft.key} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, key: event.target.value })} />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { Box, Button, Flex, IconButton, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { Pencil, Plus, Trash } from '@strapi/icons';
@@ -28,6 +28,24 @@ export const AudiencesPage = () => {
   const [usage, setUsage] = useState<UsageReport | null>(null);
   const [editing, setEditing] = useState<AudienceDraft | null>(null);
   const [deleting, setDeleting] = useState<DeletePrompt | null>(null);
+  /** What opened a dialog (Create, a row's Edit or Delete): focus goes back to it when the dialog closes. */
+  const opener = useRef<HTMLElement | null>(null);
+  const createButton = useRef<HTMLButtonElement>(null);
+  const rememberOpener = () => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  };
+  const returnFocus = () => {
+    const target = opener.current?.isConnected ? opener.current : createButton.current;
+    target?.focus();
+  };
+  const restoreFocus = (event: Event) => {
+    event.preventDefault();
+    returnFocus();
+  };
+  const openEditor = (draft: AudienceDraft) => {
+    rememberOpener();
+    setEditing(draft);
+  };
 
   const loadUsage = useCallback(async (): Promise<UsageReport | null> => {
     try {
@@ -59,6 +77,7 @@ export const AudiencesPage = () => {
    * and again from a fresh report (someone may have used it, or stopped using it, since).
    */
   const askDelete = (audience: Audience) => {
+    rememberOpener();
     setDeleting(deletePrompt(audience, usage, audienceNames, formatMessage));
     void loadUsage().then((report) => {
       if (!report) return;
@@ -70,6 +89,8 @@ export const AudiencesPage = () => {
 
   const remove = async (audience: Audience) => {
     setDeleting(null);
+    opener.current = null; // its row is going: focus goes to Create
+
     try {
       await deleteAudience(client, audience.documentId);
       toggleNotification({
@@ -106,7 +127,7 @@ export const AudiencesPage = () => {
           })}
           primaryAction={
             canManage ? (
-              <Button startIcon={<Plus />} onClick={() => setEditing({ ...EMPTY })}>
+              <Button ref={createButton} startIcon={<Plus />} onClick={() => openEditor({ ...EMPTY })}>
                 {formatMessage({ id: getTranslation('audiences.create'), defaultMessage: 'Create an audience' })}
               </Button>
             ) : undefined
@@ -172,7 +193,7 @@ export const AudiencesPage = () => {
                               label={formatMessage({ id: getTranslation('audiences.edit'), defaultMessage: 'Edit {name}' }, { name: audience.name })}
                               variant="ghost"
                               onClick={() =>
-                                setEditing({
+                                openEditor({
                                   documentId: audience.documentId,
                                   name: audience.name,
                                   key: audience.key,
@@ -206,6 +227,7 @@ export const AudiencesPage = () => {
           initial={editing}
           others={audiences.filter((audience) => audience.documentId !== editing.documentId)}
           onClose={() => setEditing(null)}
+          onCloseAutoFocus={restoreFocus}
           onSaved={() => {
             toggleNotification({ type: 'success', message: formatMessage({ id: getTranslation('audiences.saved'), defaultMessage: 'Audience saved' }) });
             setEditing(null);
@@ -216,7 +238,10 @@ export const AudiencesPage = () => {
       {deleting?.kind === 'in-use' ? (
         <ConfirmDialog
           open
-          onCancel={() => setDeleting(null)}
+          onCancel={() => {
+            setDeleting(null);
+            setTimeout(returnFocus, 0);
+          }}
           title={formatMessage({ id: getTranslation('audiences.inUse.title'), defaultMessage: '"{name}" is in use' }, { name: deleting.audience.name })}
           description={formatMessage({ id: getTranslation('audiences.inUse.body'), defaultMessage: 'Remove it from these first, then delete it:' })}
           items={deleting.uses}
@@ -230,7 +255,10 @@ export const AudiencesPage = () => {
       ) : (
         <ConfirmDialog
           open={deleting !== null}
-          onCancel={() => setDeleting(null)}
+          onCancel={() => {
+            setDeleting(null);
+            setTimeout(returnFocus, 0);
+          }}
           onConfirm={() => deleting && remove(deleting.audience)}
           title={formatMessage({ id: getTranslation('audiences.delete.title'), defaultMessage: 'Delete this audience?' })}
           description={

@@ -33,19 +33,21 @@ export const ConditionTester = ({ condition }: { condition: unknown }) => {
   return (
     <Box background="neutral100" padding={3} hasRadius>
       <Flex direction="column" alignItems="stretch" gap={2}>
-        <Flex gap={2}>
-          <SingleSelect
-            aria-label={formatMessage({ id: getTranslation('conditionTester.sample'), defaultMessage: 'Sample visitor' })}
-            size="S"
-            value={preset}
-            onChange={(next: string | number) => setPreset(String(next))}
-          >
-            {SIGNAL_PRESETS.map((candidate) => (
-              <SingleSelectOption key={candidate.id} value={candidate.id}>
-                {formatMessage(candidate.label)}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
+        <Flex gap={2} wrap="wrap">
+          <Box flex="1 1 20rem" minWidth={0}>
+            <SingleSelect
+              aria-label={formatMessage({ id: getTranslation('conditionTester.sample'), defaultMessage: 'Sample visitor' })}
+              size="S"
+              value={preset}
+              onChange={(next: string | number) => setPreset(String(next))}
+            >
+              {SIGNAL_PRESETS.map((candidate) => (
+                <SingleSelectOption key={candidate.id} value={candidate.id}>
+                  {formatMessage(candidate.label)}
+                </SingleSelectOption>
+              ))}
+            </SingleSelect>
+          </Box>
           <Button variant="secondary" size="S" startIcon={<Play />} onClick={run}>
             {formatMessage({ id: getTranslation('conditionTester.run'), defaultMessage: 'Test' })}
           </Button>

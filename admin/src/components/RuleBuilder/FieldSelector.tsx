@@ -5,6 +5,7 @@ import type { FieldSelectorProps } from 'react-querybuilder';
 import { entryFor, keyOf } from '../../rules/fields';
 import { getTranslation, type MessageDescriptor } from '../../utils/getTranslation';
 import type { BuilderContext } from './context';
+import { positional } from './controls';
 
 const GROUP_LABELS: Record<string, MessageDescriptor> = {
   context: { id: getTranslation('rules.group.context'), defaultMessage: 'Context' },
@@ -28,7 +29,7 @@ const NAME_PLACEHOLDER: MessageDescriptor = { id: getTranslation('rules.field.ke
  * The signal picker: a group (context, behavior, session, profile, time...) then a signal of that
  * group, plus a name for keyed signals (`custom.{name}`, `profile.interests.{tag}`, `experiments.{key}`).
  */
-export const FieldSelector = ({ rule, handleOnChange, context, disabled }: FieldSelectorProps) => {
+export const FieldSelector = ({ rule, handleOnChange, context, disabled, path }: FieldSelectorProps) => {
   const { formatMessage } = useIntl();
   const { entries, groups } = context as BuilderContext;
   const current = entryFor(entries, rule.field);
@@ -43,7 +44,7 @@ export const FieldSelector = ({ rule, handleOnChange, context, disabled }: Field
   return (
     <Flex gap={2} wrap="wrap">
       <SingleSelect
-        aria-label={formatMessage({ id: getTranslation('rules.field.group'), defaultMessage: 'Signal group' })}
+        aria-label={positional(formatMessage, path, formatMessage({ id: getTranslation('rules.field.group'), defaultMessage: 'Signal group' }))}
         size="S"
         value={group}
         disabled={disabled}
@@ -60,7 +61,7 @@ export const FieldSelector = ({ rule, handleOnChange, context, disabled }: Field
       </SingleSelect>
       {inGroup.length > 1 || current?.keyed ? (
         <SingleSelect
-          aria-label={formatMessage({ id: getTranslation('rules.field.signal'), defaultMessage: 'Signal' })}
+          aria-label={positional(formatMessage, path, formatMessage({ id: getTranslation('rules.field.signal'), defaultMessage: 'Signal' }))}
           size="S"
           value={current?.name}
           disabled={disabled}
@@ -75,7 +76,7 @@ export const FieldSelector = ({ rule, handleOnChange, context, disabled }: Field
       ) : null}
       {current?.keyed ? (
         <TextInput
-          aria-label={formatMessage({ id: getTranslation('rules.field.key'), defaultMessage: 'Signal name' })}
+          aria-label={positional(formatMessage, path, formatMessage({ id: getTranslation('rules.field.key'), defaultMessage: 'Signal name' }))}
           size="S"
           placeholder={formatMessage(KEY_PLACEHOLDERS[current.name] ?? NAME_PLACEHOLDER)}
           value={keyOf(current, rule.field)}

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 
-import { Box, Flex, JSONInput, Tabs, Typography } from '@strapi/design-system';
+import { Box, Flex, Tabs, Typography, VisuallyHidden } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
-import { QueryBuilder, type Field, type RuleGroupType } from 'react-querybuilder';
+import { QueryBuilder, type Field, type RuleGroupType, type RuleGroupTypeAny } from 'react-querybuilder';
 import { styled } from 'styled-components';
 
 import { audienceRules } from '../../hooks/useAudiences';
@@ -13,6 +13,7 @@ import { describeCondition } from '../../rules/summary';
 import { checkCondition, describeProblem, parseConditionText, ruleProblems } from '../../rules/validate';
 import type { Audience } from '../../api';
 import { getTranslation } from '../../utils/getTranslation';
+import { JsonEditor } from '../JsonEditor';
 import type { BuilderContext } from './context';
 import { AddGroupAction, AddRuleAction, CombinatorSelector, NotToggle, OperatorSelector, RemoveAction } from './controls';
 import { FieldSelector } from './FieldSelector';
@@ -81,6 +82,10 @@ const CONTROLS = {
   dragHandle: null,
 };
 
+/** How many rules (leaves) a tree holds, groups included. */
+const countRules = (group: RuleGroupTypeAny): number =>
+  group.rules.reduce<number>((sum, item) => sum + (typeof item === 'string' ? 0 : 'rules' in item ? countRules(item) : 1), 0);
+
 const toText = (condition: unknown) => (condition === null || condition === undefined ? '' : JSON.stringify(condition, null, 2));
 
 /**
@@ -99,6 +104,8 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
   const [tree, setTree] = useState<RuleGroupType>(() => fromJsonLogic(value));
   const [text, setText] = useState(() => toText(value));
   const [textProblem, setTextProblem] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const jsonHintId = useId();
 
   // Follow a value replaced from outside (another variant opened, a reset).
   useEffect(() => {
@@ -124,6 +131,19 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
   const context: BuilderContext = { entries, groups, audiences, problems, disabled };
 
   const onTreeChange = (next: RuleGroupType) => {
+    // Rules appear and disappear without moving focus: a screen reader hears it here.
+    const before = countRules(tree);
+    const after = countRules(next);
+    if (after !== before) {
+      setAnnouncement(
+        after > before
+          ? formatMessage({ id: getTranslation('rules.announce.added'), defaultMessage: 'Rule {position} added' }, { position: after })
+          : formatMessage(
+              { id: getTranslation('rules.announce.removed'), defaultMessage: 'Rule removed, {count, plural, =0 {no rule left} one {# rule left} other {# rules left}}' },
+              { count: after }
+            )
+      );
+    }
     setTree(next);
     const json = toJsonLogic(next);
     setText(toText(json));
@@ -202,14 +222,16 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
         </Tabs.Content>
         <Tabs.Content value="json">
           <Box paddingTop={2}>
-            <JSONInput
-              aria-label={formatMessage({ id: getTranslation('rules.json.label'), defaultMessage: 'Condition JSON' })}
+            <JsonEditor
+              label={formatMessage({ id: getTranslation('rules.json.label'), defaultMessage: 'Condition JSON' })}
               value={text}
               minHeight="12rem"
               disabled={disabled}
+              hasError={textProblem !== null}
+              describedBy={jsonHintId}
               onChange={onTextChange}
             />
-            <Typography variant="pi" textColor={textProblem ? 'danger600' : 'neutral600'} role={textProblem ? 'alert' : undefined}>
+            <Typography id={jsonHintId} variant="pi" textColor={textProblem ? 'danger600' : 'neutral600'} role={textProblem ? 'alert' : undefined}>
               {textProblem ??
                 formatMessage({
                   id: getTranslation('rules.json.hint'),
@@ -219,6 +241,9 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
           </Box>
         </Tabs.Content>
       </Tabs.Root>
+      <VisuallyHidden aria-live="polite" data-testid="rules-announcement">
+        {announcement}
+      </VisuallyHidden>
     </Flex>
   );
 };

@@ -1,13 +1,15 @@
 import { useEffect, useState } from 'react';
 
-import { Flex, JSONInput, NumberInput, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { Flex, NumberInput, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import type { ValueEditorProps } from 'react-querybuilder';
 
 import { entryFor, type FieldEntry } from '../../rules/fields';
 import { signalUnit } from '../../rules/signalLabels';
 import { getTranslation } from '../../utils/getTranslation';
+import { JsonEditor } from '../JsonEditor';
 import type { BuilderContext } from './context';
+import { positional } from './controls';
 
 const listText = (value: unknown) => (Array.isArray(value) ? value.join(', ') : '');
 
@@ -41,14 +43,14 @@ const ListInput = ({ value, onChange, numeric, label, disabled }: { value: unkno
 };
 
 /** Raw JSON-logic for what the builder has no control for; handed over only when it parses. */
-const JsonValue = ({ value, onChange, disabled }: { value: unknown; onChange: (value: unknown) => void; disabled?: boolean }) => {
-  const { formatMessage } = useIntl();
+const JsonValue = ({ value, onChange, label, disabled }: { value: unknown; onChange: (value: unknown) => void; label: string; disabled?: boolean }) => {
   const [text, setText] = useState(() => JSON.stringify(value, null, 2));
   const [error, setError] = useState<string | null>(null);
   return (
     <Flex direction="column" alignItems="stretch" gap={1} width="100%">
-      <JSONInput
-        aria-label={formatMessage({ id: getTranslation('rules.value.json'), defaultMessage: 'JSON-logic' })}
+      <JsonEditor
+        label={label}
+        hasError={error !== null}
         value={text}
         minHeight="6rem"
         disabled={disabled}
@@ -85,19 +87,20 @@ const NumberValue = ({ entry, value, onChange, label, disabled }: { entry?: Fiel
 );
 
 /** Value inputs that fit the signal: allowed values as a select, numbers, lists, audiences, arms. */
-export const ValueEditor = ({ rule, operator, value, handleOnChange, context, disabled }: ValueEditorProps) => {
+export const ValueEditor = ({ rule, operator, value, handleOnChange, context, disabled, path }: ValueEditorProps) => {
   const { formatMessage } = useIntl();
+  const named = (descriptor: { id: string; defaultMessage: string }) => positional(formatMessage, path, formatMessage(descriptor));
   const { entries, audiences } = context as BuilderContext;
   const entry = entryFor(entries, rule.field);
   if (operator === 'isSet' || operator === 'isNotSet') return null;
 
   switch (entry?.kind) {
     case 'json':
-      return <JsonValue key={rule.id} value={value} onChange={handleOnChange} disabled={disabled} />;
+      return <JsonValue key={rule.id} label={named({ id: getTranslation('rules.value.json'), defaultMessage: 'JSON-logic' })} value={value} onChange={handleOnChange} disabled={disabled} />;
     case 'audience':
       return audiences ? (
         <SingleSelect
-          aria-label={formatMessage({ id: getTranslation('rules.value.audience'), defaultMessage: 'Audience' })}
+          aria-label={named({ id: getTranslation('rules.value.audience'), defaultMessage: 'Audience' })}
           size="S"
           placeholder={formatMessage({ id: getTranslation('rules.value.audience.placeholder'), defaultMessage: 'Pick an audience' })}
           value={typeof value === 'string' ? value : undefined}
@@ -112,7 +115,7 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
         </SingleSelect>
       ) : (
         <TextInput
-          aria-label={formatMessage({ id: getTranslation('rules.value.audienceKey'), defaultMessage: 'Audience key' })}
+          aria-label={named({ id: getTranslation('rules.value.audienceKey'), defaultMessage: 'Audience key' })}
           size="S"
           value={typeof value === 'string' ? value : ''}
           disabled={disabled}
@@ -124,7 +127,7 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
       return (
         <Flex gap={2}>
           <TextInput
-            aria-label={formatMessage({ id: getTranslation('rules.value.experimentKey'), defaultMessage: 'Experiment key' })}
+            aria-label={named({ id: getTranslation('rules.value.experimentKey'), defaultMessage: 'Experiment key' })}
             size="S"
             placeholder={formatMessage({ id: getTranslation('rules.field.key.experiment'), defaultMessage: 'experiment key' })}
             value={key ?? ''}
@@ -132,7 +135,7 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
             onChange={(event: React.ChangeEvent<HTMLInputElement>) => handleOnChange([event.target.value, arm ?? ''])}
           />
           <TextInput
-            aria-label={formatMessage({ id: getTranslation('rules.value.arm'), defaultMessage: 'Arm' })}
+            aria-label={named({ id: getTranslation('rules.value.arm'), defaultMessage: 'Arm' })}
             size="S"
             placeholder={formatMessage({ id: getTranslation('rules.value.arm.placeholder'), defaultMessage: 'arm' })}
             value={arm ?? ''}
@@ -148,22 +151,22 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
 
   const numeric = entry?.kind === 'number';
   if (operator === 'in' || operator === 'notIn') {
-    return <ListInput value={value} numeric={numeric} label={formatMessage({ id: getTranslation('rules.value.list'), defaultMessage: 'Values' })} disabled={disabled} onChange={handleOnChange} />;
+    return <ListInput value={value} numeric={numeric} label={named({ id: getTranslation('rules.value.list'), defaultMessage: 'Values' })} disabled={disabled} onChange={handleOnChange} />;
   }
   if (operator === 'between') {
     const [low, high] = Array.isArray(value) ? value : [undefined, undefined];
     return (
       <Flex gap={2}>
-        <NumberValue label={formatMessage({ id: getTranslation('rules.value.from'), defaultMessage: 'From' })} value={low} disabled={disabled} onChange={(next) => handleOnChange([next, high])} />
+        <NumberValue label={named({ id: getTranslation('rules.value.from'), defaultMessage: 'From' })} value={low} disabled={disabled} onChange={(next) => handleOnChange([next, high])} />
         <Typography variant="pi">{formatMessage({ id: getTranslation('rules.value.and'), defaultMessage: 'and' })}</Typography>
-        <NumberValue entry={entry} label={formatMessage({ id: getTranslation('rules.value.to'), defaultMessage: 'To' })} value={high} disabled={disabled} onChange={(next) => handleOnChange([low, next])} />
+        <NumberValue entry={entry} label={named({ id: getTranslation('rules.value.to'), defaultMessage: 'To' })} value={high} disabled={disabled} onChange={(next) => handleOnChange([low, next])} />
       </Flex>
     );
   }
   if (entry?.kind === 'enum') {
     return (
       <SingleSelect
-        aria-label={formatMessage({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
+        aria-label={named({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
         size="S"
         value={typeof value === 'string' ? value : undefined}
         disabled={disabled}
@@ -180,7 +183,7 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
   if (entry?.kind === 'boolean') {
     return (
       <SingleSelect
-        aria-label={formatMessage({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
+        aria-label={named({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
         size="S"
         value={value === false ? 'false' : 'true'}
         disabled={disabled}
@@ -191,10 +194,10 @@ export const ValueEditor = ({ rule, operator, value, handleOnChange, context, di
       </SingleSelect>
     );
   }
-  if (numeric) return <NumberValue entry={entry} label={formatMessage({ id: getTranslation('rules.value'), defaultMessage: 'Value' })} value={value} disabled={disabled} onChange={handleOnChange} />;
+  if (numeric) return <NumberValue entry={entry} label={named({ id: getTranslation('rules.value'), defaultMessage: 'Value' })} value={value} disabled={disabled} onChange={handleOnChange} />;
   return (
     <TextInput
-      aria-label={formatMessage({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
+      aria-label={named({ id: getTranslation('rules.value'), defaultMessage: 'Value' })}
       size="S"
       value={typeof value === 'string' || typeof value === 'number' ? String(value) : ''}
       disabled={disabled}

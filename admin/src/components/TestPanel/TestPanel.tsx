@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import {
   Alert,
@@ -7,15 +7,18 @@ import {
   Button,
   Field,
   Flex,
-  JSONInput,
   SingleSelect,
   SingleSelectOption,
   TextInput,
   Typography,
+  VisuallyHidden,
 } from '@strapi/design-system';
 import { Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
+import { styled } from 'styled-components';
+
+import type { ExperimentReason } from '../../../../contracts/src/reason';
 
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { describeCapped, describeMissing, describeReason, type ReasonContext } from '../../rules/reasons';
@@ -23,6 +26,7 @@ import { evaluateVariants, type VariantOutcome, type VariantsEvaluation } from '
 import { errorDetails, errorMessage } from '../../utils/api';
 import { getTranslation, type FormatMessage } from '../../utils/getTranslation';
 import { describeVisitorIdProblem, visitorIdProblem } from '../../utils/visitorId';
+import { JsonEditor } from '../JsonEditor';
 import { ExperimentsSummary } from './ExperimentsSummary';
 import { ExplainTree } from './ExplainTree';
 import { SIGNAL_PRESETS } from './presets';
@@ -46,13 +50,18 @@ type BadgeTone = 'success' | 'danger' | 'secondary' | 'warning';
 
 const statusOf = (
   outcome: VariantOutcome,
-  formatMessage: FormatMessage
+  formatMessage: FormatMessage,
+  arm: ExperimentReason | undefined
 ): { label: string; variant: BadgeTone } => {
   if (outcome.matched === null) {
     return { label: formatMessage({ id: getTranslation('testPanel.status.disabled'), defaultMessage: 'disabled' }), variant: 'secondary' };
   }
   if (outcome.error) return { label: formatMessage({ id: getTranslation('testPanel.status.error'), defaultMessage: 'error' }), variant: 'warning' };
   if (outcome.capped) return { label: formatMessage({ id: getTranslation('testPanel.status.capped'), defaultMessage: 'capped' }), variant: 'warning' };
+  // The visitor's experiment arm leaves this variant out: its condition matching serves nothing.
+  if (outcome.matched && arm && !arm.variants.includes(outcome.id)) {
+    return { label: formatMessage({ id: getTranslation('testPanel.status.notInArm'), defaultMessage: 'matches, not in arm {arm}' }, { arm: arm.arm }), variant: 'secondary' };
+  }
   return outcome.matched
     ? { label: formatMessage({ id: getTranslation('testPanel.status.matches'), defaultMessage: 'matches' }), variant: 'success' }
     : { label: formatMessage({ id: getTranslation('testPanel.status.noMatch'), defaultMessage: 'no match' }), variant: 'danger' };
@@ -64,6 +73,15 @@ const BADGE_VARIANT: Record<BadgeTone, 'success' | 'neutral' | 'secondary' | 'wa
   secondary: 'secondary',
   warning: 'warning',
 };
+
+/** The result gets focus after a run (the Run button is disabled while it runs): show where it is. */
+const ResultRegion = styled(Flex)`
+  &:focus-visible {
+    outline: 2px solid ${({ theme }) => theme.colors.primary600};
+    outline-offset: 4px;
+    border-radius: ${({ theme }) => theme.borderRadius};
+  }
+`;
 
 const conditionsOf = (variants: unknown[]): Record<string, unknown> =>
   Object.fromEntries(
@@ -88,6 +106,14 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const { canVisitors } = usePluginPermissions();
+  const runButton = useRef<HTMLButtonElement>(null);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  const [ran, setRan] = useState(0);
+
+  // After a run, focus goes to what it produced (the result or the error), which is also announced.
+  useEffect(() => {
+    if (ran > 0) outcomeRef.current?.focus();
+  }, [ran]);
 
   const trimmedVisitorId = canVisitors ? visitorId.trim() : '';
   const visitorProblem = visitorIdProblem(trimmedVisitorId);
@@ -116,10 +142,39 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
       setError(details.length ? details.map((detail) => `${detail.path.join('.')}: ${detail.message}`).join('\n') : errorMessage(reason));
     } finally {
       setRunning(false);
+      setRan((count) => count + 1);
     }
   };
 
   const winner = result?.variants.find((outcome) => outcome.id === result.variant);
+  const arm = result?.reason.find((entry): entry is ExperimentReason => entry.rule === 'experiment');
+  const armExperiment = arm ? (result?.experiments?.[arm.experiment]?.name ?? arm.experiment) : '';
+  const headline = winner
+    ? {
+        title: formatMessage({ id: getTranslation('testPanel.served'), defaultMessage: 'Served:' }),
+        body: `${winner.name} (${winner.id})`,
+      }
+    : arm && arm.variants.length === 0
+      ? {
+          title: formatMessage({ id: getTranslation('testPanel.controlArm'), defaultMessage: 'Control arm of experiment “{experiment}”:' }, { experiment: armExperiment }),
+          body: formatMessage({ id: getTranslation('testPanel.controlArm.body'), defaultMessage: 'the entry is served as it is, no variant takes part.' }),
+        }
+      : arm
+        ? {
+            title: formatMessage(
+              { id: getTranslation('testPanel.noWinnerInArm'), defaultMessage: 'No variant of arm “{arm}” (experiment “{experiment}”) matches:' },
+              { arm: arm.arm, experiment: armExperiment }
+            ),
+            body: formatMessage({ id: getTranslation('testPanel.unchanged'), defaultMessage: 'the entry is served unchanged.' }),
+          }
+        : {
+            title: formatMessage({ id: getTranslation('testPanel.noWinner'), defaultMessage: 'No variant matches:' }),
+            body: formatMessage({ id: getTranslation('testPanel.unchanged'), defaultMessage: 'the entry is served unchanged.' }),
+          };
+  const closeResult = () => {
+    setResult(null);
+    runButton.current?.focus();
+  };
   const context: ReasonContext = {
     formatMessage,
     variantNames: Object.fromEntries((result?.variants ?? []).map((outcome) => [outcome.id, outcome.name])),
@@ -194,6 +249,7 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
         </Flex>
         <Field.Root
           name="test-signals"
+          id="test-signals"
           hint={formatMessage(
             {
               id: getTranslation('testPanel.signals.hint'),
@@ -204,43 +260,62 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
           )}
         >
           <Field.Label>{formatMessage({ id: getTranslation('testPanel.signals'), defaultMessage: 'Signals' })}</Field.Label>
-          <JSONInput
-            aria-label={formatMessage({ id: getTranslation('testPanel.signals.label'), defaultMessage: 'Test signals' })}
+          <JsonEditor
+            label={formatMessage({ id: getTranslation('testPanel.signals.label'), defaultMessage: 'Test signals' })}
             value={text}
             minHeight="8rem"
+            describedBy="test-signals-hint"
             onChange={setText}
           />
           <Field.Hint />
         </Field.Root>
         <Flex>
-          <Button startIcon={<Play />} loading={running} disabled={visitorProblem !== null} onClick={run}>
+          <Button ref={runButton} startIcon={<Play />} loading={running} disabled={visitorProblem !== null} onClick={run}>
             {formatMessage({ id: getTranslation('testPanel.run'), defaultMessage: 'Run test' })}
           </Button>
         </Flex>
+        <VisuallyHidden aria-live="polite" data-testid="test-announcement">
+          {running
+            ? ''
+            : error
+              ? formatMessage({ id: getTranslation('testPanel.failed'), defaultMessage: 'Test failed' })
+              : result
+                ? `${headline.title} ${headline.body}`
+                : ''}
+        </VisuallyHidden>
         {error ? (
-          <Alert
-            variant="danger"
-            title={formatMessage({ id: getTranslation('testPanel.failed'), defaultMessage: 'Test failed' })}
-            closeLabel={formatMessage({ id: getTranslation('common.close'), defaultMessage: 'Close' })}
-            onClose={() => setError(null)}
-          >
-            <span style={{ whiteSpace: 'pre-wrap' }}>{error}</span>
-          </Alert>
+          <ResultRegion ref={outcomeRef} tabIndex={-1} direction="column" alignItems="stretch">
+            <Alert
+              variant="danger"
+              title={formatMessage({ id: getTranslation('testPanel.failed'), defaultMessage: 'Test failed' })}
+              closeLabel={formatMessage({ id: getTranslation('testPanel.closeResult'), defaultMessage: 'Close the result' })}
+              onClose={() => {
+                setError(null);
+                runButton.current?.focus();
+              }}
+            >
+              <span style={{ whiteSpace: 'pre-wrap' }}>{error}</span>
+            </Alert>
+          </ResultRegion>
         ) : null}
         {result ? (
-          <Flex direction="column" alignItems="stretch" gap={3} data-testid="test-result">
+          <ResultRegion
+            ref={outcomeRef}
+            tabIndex={-1}
+            direction="column"
+            alignItems="stretch"
+            gap={3}
+            data-testid="test-result"
+            role="region"
+            aria-label={formatMessage({ id: getTranslation('testPanel.result'), defaultMessage: 'Test result' })}
+          >
             <Alert
               variant={winner ? 'success' : 'default'}
-              title={
-                winner
-                  ? formatMessage({ id: getTranslation('testPanel.served'), defaultMessage: 'Served:' })
-                  : formatMessage({ id: getTranslation('testPanel.noWinner'), defaultMessage: 'No variant matches:' })
-              }
-              closeLabel={formatMessage({ id: getTranslation('common.close'), defaultMessage: 'Close' })}
+              title={headline.title}
+              closeLabel={formatMessage({ id: getTranslation('testPanel.closeResult'), defaultMessage: 'Close the result' })}
+              onClose={closeResult}
             >
-              {winner
-                ? `${winner.name} (${winner.id})`
-                : formatMessage({ id: getTranslation('testPanel.unchanged'), defaultMessage: 'the entry is served unchanged.' })}
+              {headline.body}
             </Alert>
             {result.visitor ? <VisitorSummary visitor={result.visitor} visitorId={trimmedVisitorId} /> : null}
             {result.experiments && Object.keys(result.experiments).length > 0 ? <ExperimentsSummary experiments={result.experiments} /> : null}
@@ -260,7 +335,7 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
             ) : null}
             <Box tag="ol">
               {result.variants.map((outcome, index) => {
-                const status = statusOf(outcome, formatMessage);
+                const status = statusOf(outcome, formatMessage, arm);
                 const missing = outcome.matched === false ? describeMissing(outcome.missing, outcome.explain, context.conditions?.[outcome.id], context) : [];
                 return (
                   <Box tag="li" key={outcome.id} paddingTop={2} style={{ listStyle: 'none' }} data-testid={`test-variant-${outcome.id}`}>
@@ -312,7 +387,7 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
                 </Box>
               </details>
             ) : null}
-          </Flex>
+          </ResultRegion>
         ) : null}
       </Flex>
     </Box>

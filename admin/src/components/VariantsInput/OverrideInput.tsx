@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 
 import {
   Field,
-  JSONInput,
   NumberInput,
   SingleSelect,
   SingleSelectOption,
@@ -17,6 +16,7 @@ import { useIntl, type IntlShape } from 'react-intl';
 import type { AttributeLike } from '../../../../contracts/src/schema-types';
 import { isRelationToMany } from '../../../../contracts/src/schema-types';
 import { getTranslation } from '../../utils/getTranslation';
+import { JsonEditor } from '../JsonEditor';
 import { MediaOverride } from './MediaOverride';
 
 interface OverrideInputProps {
@@ -74,8 +74,9 @@ const JsonOverride = ({ value, onChange, disabled, label }: { value: unknown; on
   }, [value]);
   return (
     <>
-      <JSONInput
-        aria-label={label}
+      <JsonEditor
+        label={label}
+        hasError={parseError !== null}
         value={text}
         minHeight="8rem"
         disabled={disabled}

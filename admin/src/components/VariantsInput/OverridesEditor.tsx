@@ -1,12 +1,13 @@
 import { useRef } from 'react';
 
-import { Box, Button, Flex, MultiSelect, MultiSelectOption, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { Duplicate } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 
 import { overridableFields } from '../../../../contracts/src/variants/override-schemas';
 import type { SchemaLike } from '../../../../contracts/src/schema-types';
 import { getTranslation } from '../../utils/getTranslation';
+import { NamedMultiSelect } from '../NamedMultiSelect';
 import { issuesAt, type VariantIssue } from '../../utils/validateVariants';
 import { OverrideInput } from './OverrideInput';
 import { useCurrentOverrideValues } from './useCurrentValues';
@@ -56,22 +57,16 @@ export const OverridesEditor = ({ schema, overrides, onChange, currentValues, is
 
   return (
     <Flex direction="column" alignItems="stretch" gap={3}>
-      <Flex gap={2} alignItems="flex-end">
-        <Box flex="1">
-          <MultiSelect
-            aria-label={formatMessage({ id: getTranslation('overrides.fields'), defaultMessage: 'Fields to override' })}
-            placeholder={formatMessage({ id: getTranslation('overrides.fields'), defaultMessage: 'Fields to override' })}
+      <Flex gap={2} alignItems="flex-start" wrap="wrap">
+        <Box flex="1 1 24rem" minWidth={0}>
+          <NamedMultiSelect
+            label={formatMessage({ id: getTranslation('overrides.fields'), defaultMessage: 'Fields to override' })}
             value={picked}
-            withTags
             disabled={disabled}
-            onChange={(names: string[]) => pick(names)}
-          >
-            {fields.map(({ name, attribute }) => (
-              <MultiSelectOption key={name} value={name}>
-                {`${name} (${attribute.type})`}
-              </MultiSelectOption>
-            ))}
-          </MultiSelect>
+            onChange={(names) => pick(names)}
+            options={fields.map(({ name, attribute }) => ({ value: name, label: `${name} (${attribute.type})` }))}
+            testId="overrides-picked"
+          />
         </Box>
         <Button variant="secondary" startIcon={<Duplicate />} disabled={disabled || picked.length === 0} onClick={copyCurrent}>
           {formatMessage({ id: getTranslation('overrides.copy'), defaultMessage: 'Copy current values' })}

@@ -102,7 +102,8 @@ export const VariantCard = ({
           data-testid="variant-drop-indicator"
         />
       ) : null}
-      <Flex gap={3} alignItems="flex-start">
+      {/* Wraps at phone width: the actions go under the text rather than squeezing it to a word a line. */}
+      <Flex gap={3} alignItems="flex-start" wrap="wrap">
         <Flex
           tag="span"
           draggable={!disabled}
@@ -122,7 +123,7 @@ export const VariantCard = ({
           <Drag width="1.6rem" height="1.6rem" />
         </Flex>
         <Badge aria-label={t('priority', 'Priority {position}', { position: index + 1 })}>{index + 1}</Badge>
-        <Flex direction="column" alignItems="stretch" gap={1} flex="1" style={{ minWidth: 0 }}>
+        <Flex direction="column" alignItems="stretch" gap={1} flex="1 1 20rem" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
           <Flex gap={2} wrap="wrap">
             <Typography fontWeight="bold">{variant.name}</Typography>
             <Typography variant="pi" textColor="neutral600">
@@ -150,7 +151,7 @@ export const VariantCard = ({
             </Typography>
           ))}
         </Flex>
-        <Flex gap={1}>
+        <Flex gap={1} wrap="wrap" marginLeft="auto">
           <Switch
             aria-label={t('enabled', 'Enabled: {name}', { name: variant.name })}
             checked={variant.enabled}
@@ -160,19 +161,19 @@ export const VariantCard = ({
             offLabel={t('off', 'Off')}
             visibleLabels
           />
-          <IconButton label={t('moveUp', 'Move up (higher priority)')} variant="ghost" disabled={disabled || index === 0} onClick={() => onMove(-1)}>
+          <IconButton label={t('moveUp', 'Move up (higher priority)')} variant="ghost" disabled={disabled || index === 0} onClick={() => onMove(-1)} data-action="up">
             <ArrowUp />
           </IconButton>
-          <IconButton label={t('moveDown', 'Move down')} variant="ghost" disabled={disabled || index === count - 1} onClick={() => onMove(1)}>
+          <IconButton label={t('moveDown', 'Move down')} variant="ghost" disabled={disabled || index === count - 1} onClick={() => onMove(1)} data-action="down">
             <ArrowDown />
           </IconButton>
-          <IconButton label={t('edit', 'Edit {name}', { name: variant.name })} variant="ghost" disabled={disabled} onClick={onEdit}>
+          <IconButton label={t('edit', 'Edit {name}', { name: variant.name })} variant="ghost" disabled={disabled} onClick={onEdit} data-action="edit">
             <Pencil />
           </IconButton>
           <IconButton label={t('duplicate', 'Duplicate {name}', { name: variant.name })} variant="ghost" disabled={disabled} onClick={onDuplicate}>
             <Duplicate />
           </IconButton>
-          <IconButton label={t('delete', 'Delete {name}', { name: variant.name })} variant="ghost" disabled={disabled} onClick={onDelete}>
+          <IconButton label={t('delete', 'Delete {name}', { name: variant.name })} variant="ghost" disabled={disabled} onClick={onDelete} data-action="delete">
             <Trash />
           </IconButton>
         </Flex>

@@ -25,10 +25,12 @@ interface VariantModalProps {
   check: (variant: Variant) => VariantIssue[];
   onSave: (variant: Variant) => void;
   onClose: () => void;
+  /** Where focus goes when the dialog closes (it has no trigger of its own to return to). */
+  onCloseAutoFocus: (event: Event) => void;
 }
 
 /** Create or edit one variant: name, id, on/off, condition (rule builder) and overrides. */
-export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, currentValues, check, onSave, onClose }: VariantModalProps) => {
+export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, currentValues, check, onSave, onClose, onCloseAutoFocus }: VariantModalProps) => {
   const { formatMessage } = useIntl();
   const [draft, setDraft] = useState<Variant>(initial);
   const [idTouched, setIdTouched] = useState(!isNew);
@@ -47,8 +49,8 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
 
   return (
     <Modal.Root open onOpenChange={(open: boolean) => (open ? undefined : onClose())}>
-      <Modal.Content>
-        <Modal.Header>
+      <Modal.Content onCloseAutoFocus={onCloseAutoFocus}>
+        <Modal.Header closeLabel={formatMessage({ id: getTranslation('common.closeDialog'), defaultMessage: 'Close the dialog' })}>
           <Modal.Title>
             {isNew
               ? formatMessage({ id: getTranslation('variantModal.new'), defaultMessage: 'New variant' })
@@ -57,8 +59,9 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
         </Modal.Header>
         <Modal.Body>
           <Flex direction="column" alignItems="stretch" gap={5}>
-            <Flex gap={4} alignItems="flex-start">
-              <Field.Root name="variant-name" required error={nameError} style={{ flex: 2 }}>
+            {/* Wraps at phone width: each field keeps a usable width instead of sharing one line. */}
+            <Flex gap={4} alignItems="flex-start" wrap="wrap">
+              <Field.Root name="variant-name" required error={nameError} style={{ flex: '2 1 20rem', minWidth: 0 }}>
                 <Field.Label>{formatMessage({ id: getTranslation('variantModal.name'), defaultMessage: 'Name' })}</Field.Label>
                 <TextInput
                   value={draft.name}
@@ -74,7 +77,7 @@ export const VariantModal = ({ initial, isNew, takenIds, schema, audiences, curr
                 required
                 error={idError}
                 hint={formatMessage({ id: getTranslation('variantModal.id.hint'), defaultMessage: 'Stable id, used in previews and analytics' })}
-                style={{ flex: 1 }}
+                style={{ flex: '1 1 16rem', minWidth: 0 }}
               >
                 <Field.Label>{formatMessage({ id: getTranslation('variantModal.id'), defaultMessage: 'Id' })}</Field.Label>
                 <TextInput

@@ -13,6 +13,7 @@ import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { newExperimentForEntry } from '../../experiments/paths';
 import { getTranslation } from '../../utils/getTranslation';
 import { checkVariants } from '../../utils/validateVariants';
+import { ConfirmDialog } from '../ConfirmDialog';
 import { TestPanel } from '../TestPanel/TestPanel';
 import { VARIANT_DRAG_TYPE, VariantCard, type CardDrag } from './VariantCard';
 import { VariantModal } from './VariantModal';
@@ -41,6 +42,16 @@ const cardKeys = (variants: Variant[]) => {
     seen.set(variant.id, n + 1);
     return n ? `${variant.id}#${n}` : variant.id;
   });
+};
+
+/**
+ * Focuses what `find` returns once it is on the page: a card added or re-keyed by a save renders
+ * after the dialog that saved it has closed.
+ */
+const focusWhenReady = (find: () => HTMLElement | null | undefined, attempts = 10) => {
+  const element = find();
+  if (element) element.focus();
+  else if (attempts > 0) requestAnimationFrame(() => focusWhenReady(find, attempts - 1));
 };
 
 const readVariants = (value: unknown): { variants: Variant[]; unreadable: boolean } => {
@@ -74,7 +85,13 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
   const [testing, setTesting] = useState(false);
   const [dragging, setDragging] = useState<Dragging>(null);
   const [announcement, setAnnouncement] = useState('');
+  const [deleting, setDeleting] = useState<number | null>(null);
   const { formatMessage } = useIntl();
+  /** What had focus when a dialog opened (an Edit button, Add), and the variant a save wrote, to focus after it closes. */
+  const opener = useRef<HTMLElement | null>(null);
+  const savedId = useRef<string | null>(null);
+  const deleteConfirmed = useRef(false);
+  const addButton = useRef<HTMLButtonElement>(null);
 
   const schema = (cm.contentType as unknown as SchemaLike | undefined) ?? null;
   const getComponent = useCallback(
@@ -99,17 +116,72 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
     return checkVariants(next, { schema, fieldName: name, getComponent, audiences: library }).byVariant[index] ?? [];
   };
 
-  const startNew = () =>
+  const rememberOpener = () => {
+    opener.current = globalThis.document.activeElement instanceof HTMLElement ? globalThis.document.activeElement : null;
+    savedId.current = null;
+  };
+
+  const cardControl = (id: string, action: 'edit' | 'delete' | 'up' | 'down') =>
+    listRef.current?.querySelector<HTMLElement>(`[data-testid="variant-card-${CSS.escape(id)}"] [data-action="${action}"]`);
+
+  /** A closed variant dialog gives focus back: to the saved variant's card, or to what opened it. */
+  const restoreFocus = (event: Event) => {
+    event.preventDefault();
+    const id = savedId.current;
+    if (id) focusWhenReady(() => cardControl(id, 'edit'));
+    else focusWhenReady(() => (opener.current?.isConnected ? opener.current : addButton.current));
+  };
+
+  const startNew = () => {
+    rememberOpener();
     setEditing({
       index: variants.length,
       isNew: true,
       variant: { id: variantIdFrom('variant', variants.map((v) => v.id)), name: '', enabled: true, condition: null, overrides: {} },
     });
+  };
 
-  /** Moves a card to a new place in the order (arrows and drops), and says so to screen readers. */
+  const askDelete = (index: number) => {
+    deleteConfirmed.current = false;
+    setDeleting(index);
+  };
+
+  /** Deleting is asked first; afterwards focus goes to the card now in its place, the one before, or Add. */
+  const confirmDelete = () => {
+    if (deleting === null) return;
+    deleteConfirmed.current = true;
+    const removed = variants[deleting];
+    const next = variants.filter((_, i) => i !== deleting);
+    const neighbour = next[deleting] ?? next[deleting - 1];
+    commit(next);
+    setDeleting(null);
+    setAnnouncement(formatMessage({ id: getTranslation('variants.deleted'), defaultMessage: '“{name}” deleted' }, { name: removed.name }));
+    setTimeout(() => focusWhenReady(() => (neighbour ? cardControl(neighbour.id, 'edit') : addButton.current)), 0);
+  };
+
+  const cancelDelete = () => {
+    const index = deleting;
+    setDeleting(null);
+    if (deleteConfirmed.current || index === null) return;
+    const id = variants[index]?.id;
+    if (id) setTimeout(() => focusWhenReady(() => cardControl(id, 'delete')), 0);
+  };
+
+  /**
+   * Moves a card to a new place in the order (arrows and drops), and says so to screen readers. The
+   * arrow pressed keeps focus (React may re-insert the card, which drops it), or the other arrow
+   * when the card reached the end and that one is disabled.
+   */
   const moveTo = (from: number, to: number) => {
     if (to === from || to < 0 || to >= variants.length) return;
+    const { id } = variants[from];
+    const pressed = globalThis.document.activeElement?.getAttribute('data-action');
     commit(moveItem(variants, from, to));
+    if (pressed === 'up' || pressed === 'down') {
+      const atEdge = pressed === 'up' ? to === 0 : to === variants.length - 1;
+      const target = atEdge ? (pressed === 'up' ? 'down' : 'up') : pressed;
+      setTimeout(() => focusWhenReady(() => cardControl(id, target)), 0);
+    }
     setAnnouncement(
       formatMessage(
         { id: getTranslation('variants.moved'), defaultMessage: '{name} moved to position {position} of {count}' },
@@ -201,7 +273,7 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
 
   return (
     <>
-      <Field.Root name={name} hint={hint} error={fieldError} required={required} ref={ref}>
+      <Field.Root name={name} hint={hint} error={fieldError} required={required} ref={ref} data-testid="variants-field">
         <Flex direction="column" alignItems="stretch" gap={3}>
           <Field.Label action={labelAction}>{label}</Field.Label>
           <Typography variant="pi" textColor="neutral600">
@@ -236,9 +308,12 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
                   disabled={disabled}
                   onToggle={(enabled) => update(index, { ...variant, enabled })}
                   onMove={(offset) => move(index, offset)}
-                  onEdit={() => setEditing({ index, variant, isNew: false })}
+                  onEdit={() => {
+                    rememberOpener();
+                    setEditing({ index, variant, isNew: false });
+                  }}
                   onDuplicate={() => duplicate(index)}
-                  onDelete={() => commit(variants.filter((_, i) => i !== index))}
+                  onDelete={() => askDelete(index)}
                 />
               ))}
             </Flex>
@@ -249,8 +324,8 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
               </Typography>
             </Box>
           )}
-          <Flex gap={2}>
-            <Button variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={startNew}>
+          <Flex gap={2} wrap="wrap">
+            <Button ref={addButton} variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={startNew}>
               {formatMessage({ id: getTranslation('variants.add'), defaultMessage: 'Add a variant' })}
             </Button>
             {canRead ? (
@@ -305,13 +380,36 @@ export const VariantsInput = forwardRef<HTMLDivElement, VariantsInputProps>(({ n
           currentValues={currentValues}
           check={checkDraft(editing.index)}
           onClose={() => setEditing(null)}
+          onCloseAutoFocus={restoreFocus}
           onSave={(variant) => {
             if (editing.isNew) commit([...variants, variant]);
             else update(editing.index, variant);
+            savedId.current = variant.id;
+            setAnnouncement(
+              editing.isNew
+                ? formatMessage({ id: getTranslation('variants.added'), defaultMessage: '“{name}” added at position {position}' }, { name: variant.name, position: variants.length + 1 })
+                : formatMessage({ id: getTranslation('variants.updated'), defaultMessage: '“{name}” updated' }, { name: variant.name })
+            );
             setEditing(null);
           }}
         />
       ) : null}
+      <ConfirmDialog
+        open={deleting !== null && variants[deleting] !== undefined}
+        onCancel={cancelDelete}
+        onConfirm={confirmDelete}
+        title={formatMessage({ id: getTranslation('variants.delete.title'), defaultMessage: 'Delete this variant?' })}
+        description={
+          deleting !== null && variants[deleting]
+            ? formatMessage(
+                { id: getTranslation('variants.delete.body'), defaultMessage: '“{name}” will be removed from this entry. Until you save the entry, leaving without saving brings it back.' },
+                { name: variants[deleting].name }
+              )
+            : ''
+        }
+        cancelLabel={formatMessage({ id: getTranslation('variants.delete.cancel'), defaultMessage: 'Cancel' })}
+        confirmLabel={formatMessage({ id: getTranslation('variants.delete.confirm'), defaultMessage: 'Delete' })}
+      />
     </>
   );
 });
