@@ -38,7 +38,7 @@ const GOAL = 'signup';
 const TAKEN_KEY = 'homepage-headline';
 const VISITORS = 48;
 /** The charts' colors of the two arms (admin/src/pages/experiments/charts.tsx). */
-const ARM_COLORS = ['#4945ff', '#e07b00'];
+const ARM_COLORS = ['#4945ff', '#ad5700'];
 
 /** The plugin's French, for labels built from the same keys. */
 const FR = JSON.parse(fs.readFileSync(path.join(ROOT, 'admin/src/translations/fr.json'), 'utf8')) as Record<string, string>;

@@ -11,7 +11,8 @@ import { banditSeries, cumulateDaily } from '../../admin/src/experiments/daily';
 import { draftFromExperiment, draftProblems, emptyDraft, fieldOfPath, inputFromDraft, serverErrorsByField, uniqueKey } from '../../admin/src/experiments/draft';
 import { newExperimentForEntry } from '../../admin/src/experiments/paths';
 import { planPower } from '../../admin/src/experiments/power';
-import { liftRows, observedShares, primaryResults, resultsByGoal, verdictOf } from '../../admin/src/experiments/verdict';
+import { ARM_COLORS } from '../../admin/src/pages/experiments/charts';
+import { liftRows, observedShares, primaryResults, resultsByGoal, shownInterval, verdictOf } from '../../admin/src/experiments/verdict';
 import { describeReason } from '../../admin/src/rules/reasons';
 import { defaultFormatMessage } from '../../admin/src/utils/getTranslation';
 import { evenPercents, percentTotal, percentsValid, toPercent, weightsFromPercents } from '../../admin/src/experiments/weights';
@@ -236,6 +237,17 @@ describe('verdicts', () => {
     expect(liftRows([result([-0.1, 0.3]), result(null)])).toEqual([{ arm: 'b', lift: expect.closeTo(0.1, 12), low: -0.1, high: 0.3, error: [0.2, expect.closeTo(0.2, 12)] }]);
   });
 
+  it('shows a conversion rate’s lift interval no lower than −100 %, a mean’s as computed', () => {
+    expect(shownInterval([-1.4, 0.6], 'conversion')).toEqual([-1, 0.6]);
+    expect(shownInterval([-0.4, 0.6], 'conversion')).toEqual([-0.4, 0.6]);
+    expect(shownInterval([-1.4, 0.6], 'mean')).toEqual([-1.4, 0.6]);
+    const wide = liftRows([result([-1.6, 0.8])]);
+    expect(wide).toEqual([{ arm: 'b', lift: expect.closeTo(-0.4, 12), low: -1, high: 0.8, error: [expect.closeTo(0.6, 12), expect.closeTo(1.2, 12)] }]);
+    expect(liftRows([result([-1.6, 0.8])], 'mean')[0].low).toBe(-1.6);
+    // The verdict reads the interval as computed.
+    expect(verdictOf(result([-1.6, 0.8]))).toBe('inconclusive');
+  });
+
   it('groups results by goal, primary first, in arm order', () => {
     const results = {
       arms: [{ key: 'a' }, { key: 'b' }, { key: 'c' }],
@@ -252,6 +264,24 @@ describe('verdicts', () => {
     expect(primaryResults(results).map((row) => row.arm)).toEqual(['b', 'c']);
     expect(observedShares([{ units: 1 }, { units: 3 }])).toEqual([0.25, 0.75]);
     expect(observedShares([{ units: 0 }])).toEqual([null]);
+  });
+});
+
+describe('the arms’ colours', () => {
+  /** WCAG 2.1 contrast ratio of a `#rrggbb` colour against white. */
+  const contrastOnWhite = (hex: string) => {
+    const channel = (offset: number) => {
+      const value = parseInt(hex.slice(offset, offset + 2), 16) / 255;
+      return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+    };
+    const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+    return 1.05 / (luminance + 0.05);
+  };
+
+  it('each reads at AA against white (4.5:1, as legend text), and no two are the same', () => {
+    expect(contrastOnWhite('#e07b00')).toBeLessThan(4.5); // the old orange, 3.0:1: the check can fail
+    expect(ARM_COLORS.filter((color) => contrastOnWhite(color) < 4.5)).toEqual([]);
+    expect(new Set(ARM_COLORS).size).toBe(ARM_COLORS.length);
   });
 });
 

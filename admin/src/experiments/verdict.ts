@@ -50,12 +50,21 @@ export interface LiftRow {
   high: number;
 }
 
-/** Lift chart rows for arms with an estimate (relative lift, sequential interval). */
-export const liftRows = (results: readonly ExperimentResult[]): LiftRow[] =>
+/**
+ * The interval of a relative lift as shown: a conversion rate cannot fall below zero, so its lift
+ * cannot fall below −100 %; the normal approximation's lower end can, and is shown at −100 %. A mean
+ * (of values that may be negative) is shown as computed. The verdict reads the interval as computed
+ * (clamping never moves it across 0).
+ */
+export const shownInterval = (ci: readonly [number, number], kind: 'conversion' | 'mean'): [number, number] =>
+  kind === 'conversion' ? [Math.max(-1, ci[0]), ci[1]] : [ci[0], ci[1]];
+
+/** Lift chart rows for arms with an estimate (relative lift, sequential interval as shown for the goal's kind). */
+export const liftRows = (results: readonly ExperimentResult[], kind: 'conversion' | 'mean' = 'conversion'): LiftRow[] =>
   results.flatMap((result) => {
     if (!result.relative || !result.sequential) return [];
     const { lift } = result.relative;
-    const [low, high] = result.sequential.ci;
+    const [low, high] = shownInterval(result.sequential.ci, kind);
     return [{ arm: result.arm, lift, low, high, error: [Math.max(0, lift - low), Math.max(0, high - lift)] as [number, number] }];
   });
 

@@ -249,10 +249,10 @@ const TierTable = ({ cache, compiledConditions, t }: { cache: CacheStatsView; co
                 <Typography>{formatNumber(tier.misses)}</Typography>
               </Td>
               <Td>
-                <Typography textColor={cache.redis ? undefined : 'neutral500'}>{cache.redis ? formatNumber(tier.l2Hits) : '–'}</Typography>
+                <Typography textColor={cache.redis ? undefined : 'neutral600'}>{cache.redis ? formatNumber(tier.l2Hits) : '–'}</Typography>
               </Td>
               <Td>
-                <Typography textColor={cache.redis ? undefined : 'neutral500'}>{cache.redis ? formatNumber(tier.l2Misses) : '–'}</Typography>
+                <Typography textColor={cache.redis ? undefined : 'neutral600'}>{cache.redis ? formatNumber(tier.l2Misses) : '–'}</Typography>
               </Td>
             </Tr>
           ))}
@@ -270,7 +270,7 @@ const SettingValue = ({ row, t }: { row: ConfigRow; t: T }) => {
   const value = maskedForDisplay(row.path, row.value);
   if (value === undefined || value === null) {
     return (
-      <Typography textColor="neutral500" style={{ fontStyle: 'italic' }}>
+      <Typography textColor="neutral600" style={{ fontStyle: 'italic' }}>
         {t('value.notSet', 'Not set')}
       </Typography>
     );
@@ -292,7 +292,7 @@ const SettingValue = ({ row, t }: { row: ConfigRow; t: T }) => {
   }
   if (typeof value === 'string') return <Code>{value}</Code>;
   if (Array.isArray(value)) {
-    return value.length ? <Code>{value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ')}</Code> : <Typography textColor="neutral500">{t('value.none', 'None')}</Typography>;
+    return value.length ? <Code>{value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ')}</Code> : <Typography textColor="neutral600">{t('value.none', 'None')}</Typography>;
   }
   return <Code>{JSON.stringify(value)}</Code>;
 };

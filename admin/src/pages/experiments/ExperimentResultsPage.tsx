@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { Alert, Badge, Box, Button, Flex, Grid, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Flex, Grid, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, ArrowLeft, Pencil, Sparkle } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -22,7 +22,7 @@ import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { banditSeries, cumulateDaily } from '../../experiments/daily';
 import { modeLabel, skipLabel, useT, verdictLabel, type T } from '../../experiments/i18n';
 import { chanceReading, type ChanceReading } from '../../experiments/next-step';
-import { liftRows, observedShares, resultsByGoal, verdictOf, type Verdict } from '../../experiments/verdict';
+import { liftRows, observedShares, resultsByGoal, shownInterval, verdictOf, type Verdict } from '../../experiments/verdict';
 import { errorMessage, errorStatus } from '../../utils/api';
 import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, useDayFormat, usePercent, type ChartArm } from './charts';
 import { EXPERIMENTS_PATH } from '../../experiments/paths';
@@ -42,6 +42,7 @@ const WRAPPING: React.CSSProperties = { whiteSpace: 'normal', verticalAlign: 'bo
 /** The sample-ratio-mismatch banner: the split is off, what to check, and not to trust the results meanwhile. */
 const SrmBanner = ({ results, arms, t }: { results: ExperimentResults; arms: ChartArm[]; t: T }) => {
   const percent = usePercent();
+  const { formatNumber } = useIntl();
   const shares = observedShares(results.arms);
   return (
     <Box background="danger100" borderColor="danger200" hasRadius padding={5} role="alert" data-testid="srm-banner">
@@ -56,7 +57,7 @@ const SrmBanner = ({ results, arms, t }: { results: ExperimentResults; arms: Cha
             {
               split: shares.map((share, index) => `${arms[index]?.label ?? ''} ${share === null ? '—' : percent(share)}`).join(', '),
               weights: results.arms.map((arm, index) => `${arms[index]?.label ?? arm.key} ${percent(arm.weight)}`).join(', '),
-              p: results.srm.pValue === null ? '—' : results.srm.pValue.toExponential(1),
+              p: results.srm.pValue === null ? '—' : formatNumber(results.srm.pValue, { notation: 'scientific', maximumFractionDigits: 1 }),
             }
           )}
         </Typography>
@@ -108,12 +109,33 @@ const readingText = (reading: ChanceReading, arm: string, t: T, percent: (value:
   }
 };
 
+/**
+ * A verdict in a pill that wraps (the design system's Badge keeps one line and clips a long French
+ * label): the badge's colours, its text on two lines if the column is narrow.
+ */
+const VerdictBadge = ({ verdict, t }: { verdict: Verdict; t: T }) => {
+  const tone = VERDICT_BADGE[verdict];
+  return (
+    <Box background={`${tone}100`} borderColor={`${tone}200`} hasRadius paddingLeft={2} paddingRight={2} paddingTop={1} paddingBottom={1} style={{ display: 'inline-block' }}>
+      <Typography variant="sigma" textColor={`${tone}700`} style={{ whiteSpace: 'normal' }}>
+        {verdictLabel(verdict, t)}
+      </Typography>
+    </Box>
+  );
+};
+
+/** Cells of the results table wrap, so the table fits its card at desktop width. */
+const CELL: React.CSSProperties = { whiteSpace: 'normal' };
+
 /** One goal's comparison of each arm with the baseline: visitors and conversions, lift, sequential interval, chance to win. */
 const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows: ExperimentResult[]; results: ExperimentResults; arms: ChartArm[]; kind: 'conversion' | 'mean'; t: T }) => {
   const percent = usePercent();
   const { formatNumber } = useIntl();
   const byArm = new Map(rows.map((row) => [row.arm, row]));
-  const interval = (ci: [number, number]) => `${percent(ci[0])} … ${percent(ci[1])}`;
+  const interval = (ci: [number, number]) => {
+    const [low, high] = shownInterval(ci, kind);
+    return t('table.interval', '{low} to {high}', { low: percent(low), high: percent(high) });
+  };
   // This goal's counts per arm (the primary goal's are also arms[]'s).
   const counts = new Map((results.goals?.find((item) => item.goal === goal)?.arms ?? []).map((arm) => [arm.key, arm]));
   return (
@@ -138,11 +160,42 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
           const count = counts.get(arm.key);
           const value = count?.mean ?? null;
           const mean = value === null ? t('noData', 'not enough data') : kind === 'mean' ? formatNumber(value, { maximumFractionDigits: 3 }) : percent(value, 2);
+          // Every row has its eight cells (no colSpan): the table's arrow keys move by column, and a
+          // row with fewer cells would lose the table's one tab stop.
+          const comparison = isBaseline
+            ? [
+                <Td key="lift" style={CELL}>
+                  <Typography textColor="neutral600">{t('table.baseline', 'Baseline: the others are compared with it')}</Typography>
+                </Td>,
+                <Td key="interval" style={CELL}>
+                  <Typography textColor="neutral600">—</Typography>
+                </Td>,
+                <Td key="chance" style={CELL}>
+                  <Typography textColor="neutral600">—</Typography>
+                </Td>,
+                <Td key="verdict" style={CELL}>
+                  <Typography textColor="neutral600">—</Typography>
+                </Td>,
+              ]
+            : [
+                <Td key="lift" style={CELL}>
+                  <Typography>{row?.relative ? percent(row.relative.lift) : t('noData', 'not enough data')}</Typography>
+                </Td>,
+                <Td key="interval" style={CELL}>
+                  <Typography>{row?.sequential ? interval(row.sequential.ci) : '—'}</Typography>
+                </Td>,
+                <Td key="chance" style={CELL}>
+                  <Typography>{row?.chanceToWin === null || row?.chanceToWin === undefined ? '—' : percent(row.chanceToWin)}</Typography>
+                </Td>,
+                <Td key="verdict" style={CELL}>
+                  <VerdictBadge verdict={verdict} t={t} />
+                </Td>,
+              ];
           return (
             <Tr key={arm.key} data-testid={`results-row-${arm.key}`}>
-              <Td>
+              <Td style={CELL}>
                 <Flex gap={2}>
-                  <Box width="1rem" height="1rem" hasRadius style={{ background: arms[index]?.color }} aria-hidden="true" />
+                  <Box width="1rem" height="1rem" hasRadius style={{ background: arms[index]?.color, flexShrink: 0 }} aria-hidden="true" />
                   <Flex direction="column" alignItems="flex-start">
                     <Typography fontWeight="bold">{arms[index]?.label ?? arm.key}</Typography>
                     <Typography variant="pi" textColor="neutral600">
@@ -151,35 +204,16 @@ const GoalTable = ({ goal, rows, results, arms, kind, t }: { goal: string; rows:
                   </Flex>
                 </Flex>
               </Td>
-              <Td>
+              <Td style={CELL}>
                 <Typography data-testid={`units-${arm.key}`}>{formatNumber(arm.units)}</Typography>
               </Td>
-              <Td>
+              <Td style={CELL}>
                 <Typography data-testid={`conversions-${arm.key}`}>{count ? formatNumber(count.conversions) : '—'}</Typography>
               </Td>
-              <Td>
+              <Td style={CELL}>
                 <Typography>{mean}</Typography>
               </Td>
-              {isBaseline ? (
-                <Td colSpan={4}>
-                  <Typography textColor="neutral600">{t('table.baseline', 'Baseline: the others are compared with it')}</Typography>
-                </Td>
-              ) : (
-                <>
-                  <Td>
-                    <Typography>{row?.relative ? percent(row.relative.lift) : t('noData', 'not enough data')}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{row?.sequential ? interval(row.sequential.ci) : '—'}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{row?.chanceToWin === null || row?.chanceToWin === undefined ? '—' : percent(row.chanceToWin)}</Typography>
-                  </Td>
-                  <Td>
-                    <Badge variant={VERDICT_BADGE[verdict]}>{verdictLabel(verdict, t)}</Badge>
-                  </Td>
-                </>
-              )}
+              {comparison}
             </Tr>
           );
         })}
@@ -261,7 +295,7 @@ export const ExperimentResultsPage = () => {
   const days = cumulateDaily(results.daily, results.arms.map((arm) => arm.key));
   const goals = resultsByGoal(results);
   const primary = goals[0];
-  const lifts = liftRows(primary?.results.filter((row) => row.arm !== row.baseline) ?? []);
+  const lifts = liftRows(primary?.results.filter((row) => row.arm !== row.baseline) ?? [], experiment.goal.kind);
   const points = results.bandit ? banditSeries(results.bandit.history, results.arms.map((arm) => arm.key)) : [];
   const totalUnits = results.arms.reduce((sum, arm) => sum + arm.units, 0);
   const goalKind = experiment.goal.kind;
@@ -404,7 +438,7 @@ export const ExperimentResultsPage = () => {
             ) : null}
 
             <Grid.Root gap={6}>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
                 {oneDay !== null ? (
                   <EmptyChart testId="chart-units-one-day" title={t('chart.units.title', 'Visitors in each arm (cumulative)')} text={t('chart.oneDay', 'One day of data so far ({day}): the chart draws a line from the second day. The table above has the numbers.', { day: oneDay })} />
                 ) : days.length > 0 ? (
@@ -413,7 +447,7 @@ export const ExperimentResultsPage = () => {
                   <EmptyChart testId="chart-units-empty" title={t('chart.units.title', 'Visitors in each arm (cumulative)')} text={t('chart.noVisitors', 'No visitor in the experiment yet: the chart fills in as visitors are exposed.')} />
                 )}
               </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
                 {oneDay !== null ? (
                   <EmptyChart testId="chart-rate-one-day" title={t('chart.rate.title', 'Conversion rate of each arm (cumulative)')} text={t('chart.oneDay', 'One day of data so far ({day}): the chart draws a line from the second day. The table above has the numbers.', { day: oneDay })} />
                 ) : days.length > 0 ? (
@@ -435,7 +469,7 @@ export const ExperimentResultsPage = () => {
               </Grid.Item>
               {results.bandit ? (
                 <>
-                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                  <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
                     {points.length > 1 ? (
                       <BanditChart points={points} arms={resultArms} metric="weights" t={t} />
                     ) : (
@@ -446,7 +480,7 @@ export const ExperimentResultsPage = () => {
                       />
                     )}
                   </Grid.Item>
-                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                  <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
                     {pBestPoints > 1 ? (
                       <BanditChart points={points} arms={resultArms} metric="pBest" t={t} />
                     ) : pBestPoints === 1 ? (

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 
-import { Box, Button, Flex, IconButton, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, IconButton, Link, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { ChartPie, Pencil, Plus, Trash } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -12,7 +12,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Code } from '../../components/Figure';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { modeLabel, useT, verdictLabel } from '../../experiments/i18n';
-import { primaryResults, verdictOf } from '../../experiments/verdict';
+import { primaryResults, shownInterval, verdictOf } from '../../experiments/verdict';
 import { errorMessage } from '../../utils/api';
 import { usePercent } from './charts';
 import { EXPERIMENTS_PATH } from '../../experiments/paths';
@@ -93,7 +93,7 @@ export const ExperimentsPage = () => {
               </Typography>
             </Box>
           ) : (
-            <Table colCount={7} rowCount={experiments.length + 1}>
+            <Table colCount={6} rowCount={experiments.length + 1}>
               <Thead>
                 <Tr>
                   <ColumnHeader>{t('list.name', 'Name')}</ColumnHeader>
@@ -114,7 +114,15 @@ export const ExperimentsPage = () => {
                     <Tr key={experiment.documentId} data-testid={`experiment-row-${experiment.key}`}>
                       <Td style={{ whiteSpace: 'normal', maxWidth: '22rem' }}>
                         <Flex direction="column" alignItems="flex-start" gap={1}>
-                          <Typography fontWeight="bold">{experiment.name}</Typography>
+                          {/* The row's link (one tab stop in the table's cell): its results once started, else the editor. */}
+                          <Link
+                            tag={RouterLink}
+                            to={experiment.status === 'draft' ? `${EXPERIMENTS_PATH}/${experiment.documentId}` : `${EXPERIMENTS_PATH}/${experiment.documentId}/results`}
+                          >
+                            <Typography fontWeight="bold" textColor="primary700">
+                              {experiment.name}
+                            </Typography>
+                          </Link>
                           <Flex gap={2}>
                             <Code>{experiment.key}</Code>
                             <Typography variant="pi" textColor="neutral600">
@@ -146,10 +154,10 @@ export const ExperimentsPage = () => {
                             {lifts.map((row) => (
                               <Typography key={row.arm} variant="pi">
                                 {row.relative && row.sequential
-                                  ? t('list.liftValue', '{arm}: {lift} ({low} … {high}), {verdict}', {
+                                  ? t('list.liftValue', '{arm}: {lift} ({low} to {high}), {verdict}', {
                                       arm: names.get(row.arm) ?? row.arm,
                                       lift: percent(row.relative.lift),
-                                      low: percent(row.sequential.ci[0]),
+                                      low: percent(shownInterval(row.sequential.ci, experiment.goal.kind)[0]),
                                       high: percent(row.sequential.ci[1]),
                                       verdict: verdictLabel(verdictOf(row, result?.alpha), t).toLowerCase(),
                                     })

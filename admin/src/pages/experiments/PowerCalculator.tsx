@@ -131,7 +131,7 @@ export const PowerCalculator = ({ kind, arms, trafficPercent, t }: PowerCalculat
             ]),
           }}
         >
-          <LineChart data={answer.plan.days} margin={{ top: 8, right: 24, bottom: 24, left: 16 }}>
+          <LineChart data={answer.plan.days} margin={{ top: 8, right: 24, bottom: 24, left: 16 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
               dataKey="day"

@@ -58,7 +58,7 @@ export const CapsCard = ({ data, t }: CardProps) => {
                 </Td>
                 {CAP_EVENTS.map((on) => (
                   <Td key={on}>
-                    <Typography textColor={row.counts[on] ? 'neutral800' : 'neutral500'}>
+                    <Typography textColor={row.counts[on] ? 'neutral800' : 'neutral600'}>
                       {formatNumber(row.counts[on])}
                     </Typography>
                   </Td>

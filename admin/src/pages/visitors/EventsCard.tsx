@@ -82,7 +82,7 @@ export const EventsCard = ({ data, t }: CardProps) => {
               <Tr key={`${row.index}:${row.id}`} data-testid="visitor-event">
                 <Td>
                   {row.at === null ? (
-                    <Typography textColor="neutral500">–</Typography>
+                    <Typography textColor="neutral600">–</Typography>
                   ) : (
                     <Typography textColor="neutral600" title={times.date(row.at)}>
                       {times.ago(row.at, now)}
@@ -95,9 +95,9 @@ export const EventsCard = ({ data, t }: CardProps) => {
                   </Badge>
                 </Td>
                 <Td style={{ whiteSpace: 'normal', maxWidth: '32rem' }}>
-                  {row.subject ? <Code>{row.subject}</Code> : <Typography textColor="neutral500">–</Typography>}
+                  {row.subject ? <Code>{row.subject}</Code> : <Typography textColor="neutral600">–</Typography>}
                 </Td>
-                <Td>{row.variant ? <Code>{row.variant}</Code> : <Typography textColor="neutral500">–</Typography>}</Td>
+                <Td>{row.variant ? <Code>{row.variant}</Code> : <Typography textColor="neutral600">–</Typography>}</Td>
                 <Td style={{ whiteSpace: 'normal', maxWidth: '32rem' }}>
                   <Typography variant="pi" textColor="neutral700">
                     {eventDetails(row, t, (value) => formatNumber(value, { maximumFractionDigits: 2 }))}

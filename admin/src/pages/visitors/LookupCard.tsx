@@ -30,8 +30,9 @@ export const LookupCard = ({ loading, onLookUp, t }: { loading: boolean; onLookU
       padding={6}
       data-testid="visitor-lookup"
     >
-      <Flex gap={4} alignItems="flex-start">
-        <Box flex="1">
+      {/* The button goes under the field at phone width. */}
+      <Flex gap={4} alignItems="flex-start" wrap="wrap">
+        <Box flex="1 1 24rem" minWidth={0}>
           <Field.Root
             name="visitor-id"
             error={problem ? describeVisitorIdProblem(problem, formatMessage) : undefined}

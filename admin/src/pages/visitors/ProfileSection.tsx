@@ -24,7 +24,8 @@ export const ProfileSection = ({
 }) => (
   <Flex direction="column" alignItems="stretch" gap={6} data-testid="visitor-profile">
     <Flex justifyContent="space-between" alignItems="flex-start" gap={4} wrap="wrap">
-      <Flex direction="column" alignItems="flex-start" gap={1}>
+      {/* A visitor id or its hash is one long word: it breaks anywhere rather than overflow a phone's width. */}
+      <Flex direction="column" alignItems="flex-start" gap={1} minWidth={0} style={{ overflowWrap: 'anywhere' }}>
         <Typography variant="beta" tag="h2">
           {t('profile.title', 'Visitor {id}', { id: visitorId })}
         </Typography>
@@ -39,10 +40,10 @@ export const ProfileSection = ({
     <FiguresCard data={data} t={t} />
     <InterestsCard data={data} t={t} />
     <Grid.Root gap={6}>
-      <Grid.Item col={6} s={12} alignItems="stretch">
+      <Grid.Item col={6} xs={12} alignItems="stretch">
         <RecentlyViewedCard data={data} t={t} />
       </Grid.Item>
-      <Grid.Item col={6} s={12} alignItems="stretch">
+      <Grid.Item col={6} xs={12} alignItems="stretch">
         <ExposuresCard data={data} t={t} />
       </Grid.Item>
     </Grid.Root>

@@ -18,7 +18,7 @@ export const SuppressedCard = ({
   const text = suppressionText(visitorId, suppressed, t, times.date);
   return (
     <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} data-testid="visitor-suppressed">
-      <Flex direction="column" alignItems="flex-start" gap={2}>
+      <Flex direction="column" alignItems="flex-start" gap={2} style={{ overflowWrap: 'anywhere' }}>
         <Typography variant="delta" tag="h2">
           {text.title}
         </Typography>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 
-import { EmptyStateLayout, Flex } from '@strapi/design-system';
+import { Box, EmptyStateLayout, Flex } from '@strapi/design-system';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -113,14 +113,16 @@ export const VisitorsPage = () => {
             <LookupCard loading={loading} onLookUp={(visitorId) => void load(visitorId)} t={t} />
 
             {lookup && state === 'empty' ? (
-              <EmptyStateLayout
-                icon={<EmptyDocuments width="16rem" />}
-                content={t(
-                  'empty',
-                  'Nothing is stored for {id}: no events were accepted from this visitor (no consent, or none sent), or their profile expired.',
-                  { id: lookup.visitorId }
-                )}
-              />
+              <Box style={{ overflowWrap: 'anywhere' }} data-testid="visitor-empty">
+                <EmptyStateLayout
+                  icon={<EmptyDocuments width="16rem" />}
+                  content={t(
+                    'empty',
+                    'Nothing is stored for {id}: no events were accepted from this visitor (no consent, or none sent), or their profile expired.',
+                    { id: lookup.visitorId }
+                  )}
+                />
+              </Box>
             ) : null}
 
             {lookup?.data && state === 'suppressed' && lookup.data.suppressed ? (

@@ -19,7 +19,7 @@ export const AboutCard = ({
 }: CardProps & { types: TargetType[] | null; type: TargetType | undefined }) => (
   <Section title={t('section.about', 'What is tested')}>
     <Grid.Root gap={4}>
-      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+      <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
         <Field.Root name="experiment-name" required error={errors.name}>
           <Field.Label>{t('field.name', 'Name')}</Field.Label>
           <TextInput
@@ -36,7 +36,7 @@ export const AboutCard = ({
           <Field.Error />
         </Field.Root>
       </Grid.Item>
-      <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+      <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
         <Field.Root
           name="experiment-key"
           required

@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
-import { Box, Button, Flex, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Typography, VisuallyHidden } from '@strapi/design-system';
 import { ArrowLeft, ChartPie, Check } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { Link as RouterLink, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link as RouterLink, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
 import { createExperiment, getExperiment, updateExperiment, type Experiment } from '../../../api';
 import { useAudiences } from '../../../hooks/useAudiences';
@@ -21,6 +21,7 @@ import { useT, type T } from '../../../experiments/i18n';
 import { EXPERIMENTS_PATH } from '../../../experiments/paths';
 import { errorDetails, errorMessage, errorStatus } from '../../../utils/api';
 import { problemText } from '../ArmsEditor';
+import { focusFirstOrHeading } from '../focus';
 import { LifecycleActions, StatusBadge } from '../LifecycleActions';
 import { useTargetTypes, useTargetVariants } from '../useTargets';
 import { AboutCard } from './AboutCard';
@@ -51,6 +52,18 @@ const draftFromSearch = (search: URLSearchParams, t: T): ExperimentDraft => {
   };
 };
 
+/**
+ * What a save leaves for the page that shows the saved experiment (a new one is saved from
+ * `experiments/new` and shown at its own address, a new mount): what to announce, and that focus
+ * goes on from the header's actions.
+ */
+interface SavedState {
+  saved: string;
+}
+
+const isSavedState = (state: unknown): state is SavedState =>
+  typeof state === 'object' && state !== null && typeof (state as { saved?: unknown }).saved === 'string';
+
 /** Create or edit an experiment: what is tested, arms, who takes part, goal, mode, and how long to run. */
 export const ExperimentEditorPage = () => {
   const { documentId } = useParams<{ documentId: string }>();
@@ -69,6 +82,11 @@ export const ExperimentEditorPage = () => {
   const [touched, setTouched] = useState(false);
   const [saving, setSaving] = useState(false);
   const [conditionValid, setConditionValid] = useState(true);
+  const location = useLocation();
+  // Said in the live region after a save; its presence also asks for focus on the header's actions.
+  const [announcement, setAnnouncement] = useState('');
+  const [focusAfterSave, setFocusAfterSave] = useState(isSavedState(location.state));
+  const headerActions = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (!documentId) return;
@@ -79,6 +97,20 @@ export const ExperimentEditorPage = () => {
       })
       .catch((reason: unknown) => setLoadError(errorStatus(reason) ?? errorMessage(reason)));
   }, [client, documentId]);
+
+  // Saved, Save turns disabled and would drop focus to the page: it goes to Start (the next step of a
+  // draft) or, when there is none, to the page's title.
+  useEffect(() => {
+    if (!focusAfterSave || !stored) return;
+    setFocusAfterSave(false);
+    focusFirstOrHeading(headerActions.current, '[data-lifecycle="start"]');
+    // Arrived from `experiments/new`: said now that the live region is on the page (said at its
+    // mount, it would not be read); the state goes, so a reload says nothing.
+    if (isSavedState(location.state)) {
+      setAnnouncement(location.state.saved);
+      navigate(location.pathname, { replace: true, state: null });
+    }
+  }, [focusAfterSave, stored, location, navigate]);
 
   const type = useMemo(() => types?.find((candidate) => candidate.uid === draft?.target?.uid), [types, draft?.target?.uid]);
   const { variants } = useTargetVariants(type, draft?.target?.documentId || undefined, draft?.target?.locale ?? null);
@@ -107,10 +139,16 @@ export const ExperimentEditorPage = () => {
     try {
       const body = inputFromDraft(draft);
       const saved = documentId ? await updateExperiment(client, documentId, body) : await createExperiment(client, body);
-      toggleNotification({ type: 'success', message: t('saved', 'Experiment "{name}" saved', { name: saved.name }) });
+      const message = t('saved', 'Experiment "{name}" saved', { name: saved.name });
+      toggleNotification({ type: 'success', message });
       setStored(saved);
       setDraft(draftFromExperiment(saved));
-      if (!documentId) navigate(`${EXPERIMENTS_PATH}/${saved.documentId}`, { replace: true });
+      if (!documentId) {
+        navigate(`${EXPERIMENTS_PATH}/${saved.documentId}`, { replace: true, state: { saved: message } satisfies SavedState });
+      } else {
+        setAnnouncement(message);
+        setFocusAfterSave(true);
+      }
     } catch (reason) {
       const details = errorDetails(reason);
       const byField = serverErrorsByField(details);
@@ -160,7 +198,8 @@ export const ExperimentEditorPage = () => {
             </Button>
           }
           primaryAction={
-            <Flex gap={2}>
+            // Wraps at phone width, so Save stays on screen.
+            <Flex gap={2} wrap="wrap" ref={headerActions}>
               {stored ? (
                 <LifecycleActions
                   experiment={stored}
@@ -188,6 +227,7 @@ export const ExperimentEditorPage = () => {
           }
           secondaryAction={stored ? <StatusBadge status={stored.status} t={t} /> : undefined}
         />
+        <VisuallyHidden role="status">{announcement}</VisuallyHidden>
         <Layouts.Content>
           <Flex direction="column" alignItems="stretch" gap={6}>
             {formErrors.length > 0 ? (

@@ -25,7 +25,7 @@ export const GoalFields = ({
   const name = prefix.replace(/\./g, '-');
   return (
     <Grid.Root gap={4}>
-      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+      <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
         <Field.Root
           name={`${name}-event`}
           required
@@ -42,7 +42,7 @@ export const GoalFields = ({
           <Field.Error />
         </Field.Root>
       </Grid.Item>
-      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+      <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
         <Field.Root name={`${name}-kind`} error={errors[`${prefix}.kind`]}>
           <Field.Label>{t('field.goal.kind', 'Measured as')}</Field.Label>
           <SingleSelect
@@ -60,7 +60,7 @@ export const GoalFields = ({
           <Field.Error />
         </Field.Root>
       </Grid.Item>
-      <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+      <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
         <Field.Root name={`${name}-window`} required error={errors[`${prefix}.windowHours`]}>
           <Field.Label>{t('field.goal.window', 'Window (hours after first exposure)')}</Field.Label>
           <NumberInput
@@ -72,7 +72,7 @@ export const GoalFields = ({
         </Field.Root>
       </Grid.Item>
       {goal.kind === 'mean' ? (
-        <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
           <Field.Root
             name={`${name}-cap`}
             error={errors[`${prefix}.cap`]}

@@ -56,7 +56,7 @@ export const TargetFields = ({
       </Radio.Group>
       {target ? (
         <Grid.Root gap={4}>
-          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+          <Grid.Item col={4} xs={12} direction="column" alignItems="stretch">
             <Field.Root name="target-uid" required error={errors.target}>
               <Field.Label>{t('target.type', 'Content type')}</Field.Label>
               <SingleSelect
@@ -81,7 +81,7 @@ export const TargetFields = ({
             </Field.Root>
           </Grid.Item>
           {type?.localized ? (
-            <Grid.Item col={2} s={12} direction="column" alignItems="stretch">
+            <Grid.Item col={2} xs={12} direction="column" alignItems="stretch">
               <Field.Root name="target-locale">
                 <Field.Label>{t('target.locale', 'Locale')}</Field.Label>
                 <SingleSelect
@@ -102,7 +102,7 @@ export const TargetFields = ({
               </Field.Root>
             </Grid.Item>
           ) : null}
-          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+          <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
             <Field.Root name="target-entry" required>
               <Field.Label>{t('target.document', 'Entry')}</Field.Label>
               <SingleSelect
