@@ -32,8 +32,12 @@ const sqliteFile = path.join(os.tmpdir(), `personalize-contract-${suffix}.db`);
 const mariaDatabase = `personalize_test_${suffix.replace(/-/g, '')}`;
 const pgSchema = `pz_contract_${suffix.replace(/-/g, '')}`;
 
+/** Each database store's knex, to watch the statements it sends. */
+const STORE_CONNECTIONS = new Map<VisitorStore, Knex>();
+
 const databaseHarness = async (knex: Knex): Promise<Harness> => {
   const store = createDatabaseStore({ knex: () => knex });
+  STORE_CONNECTIONS.set(store, knex);
   return {
     store,
     async leftovers(hash) {
@@ -268,6 +272,31 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
     expect((await store.read(hash))?.visits).toBe(5);
   });
 
+  it('answers many concurrent reads each with its own visitor’s state (profile, marker, batch id)', async () => {
+    const visitors = Array.from({ length: 40 }, () => visitor());
+    await Promise.all(
+      visitors.map(async (hash, index) => {
+        if (index % 4 === 3) return store.erase(hash, { kind: 'optout', at: 7 }, DAY);
+        if (index % 4 === 2) return undefined; // never seen
+        const batch = { id: `b-${index}`, receivedAt: Date.now(), dedupMs: DAY, streamEvents: '[]' };
+        return store.commit(commitOf(hash, await store.snapshot(hash, batch.id), profileAt(1, index), { batch }));
+      })
+    );
+    const [profiles, snapshots, unseen] = await Promise.all([
+      Promise.all(visitors.map((hash) => store.read(hash))),
+      Promise.all(visitors.map((hash, index) => store.snapshot(hash, `b-${index}`))),
+      Promise.all(visitors.map((hash) => store.snapshot(hash, 'b-never'))),
+    ]);
+    visitors.forEach((_, index) => {
+      const stored = index % 4 < 2;
+      expect(profiles[index]?.visits ?? null).toBe(stored ? index : null);
+      expect(snapshots[index].profile?.visits ?? null).toBe(stored ? index : null);
+      expect(snapshots[index].seen).toBe(stored);
+      expect(snapshots[index].marker).toBe(index % 4 === 3 ? 'optout:7' : null);
+      expect(unseen[index].seen).toBe(false);
+    });
+  });
+
   it('erases every row of the visitor and keeps the marker alone; an opt-out is never downgraded', async () => {
     const hash = visitor();
     const batch = { id: 'b-erase', receivedAt: Date.now(), dedupMs: DAY, streamEvents: '[{"type":"view"}]' };
@@ -330,6 +359,30 @@ describe.each(['sqlite', 'postgres', 'mariadb'])('retention on the %s store', (n
       events: 0,
       markers: 0,
     });
+  });
+});
+
+describe.each(['sqlite', 'postgres'])('reads on the %s store', (name) => {
+  it('coalesce: the reads of one moment go out as a few statements, not one each', async () => {
+    const harness = await STORES[name]();
+    const store = harness.store as ReturnType<typeof createDatabaseStore>;
+    try {
+      await store.ready();
+      const visitors = Array.from({ length: 60 }, () => visitorHash());
+      await store.commit(commitOf(visitors[0], await store.snapshot(visitors[0]), profileAt(1, 3)));
+      const statements: string[] = [];
+      const connection = STORE_CONNECTIONS.get(store)!;
+      const onQuery = (query: { sql: string }) => statements.push(query.sql);
+      connection.on('query', onQuery);
+      const read = await Promise.all(visitors.map((hash) => store.read(hash)));
+      connection.off('query', onQuery);
+      expect(read[0]?.visits).toBe(3);
+      expect(read.slice(1).every((profile) => profile === null)).toBe(true);
+      expect(statements.length).toBeGreaterThanOrEqual(1);
+      expect(statements.length).toBeLessThanOrEqual(4);
+    } finally {
+      await harness.close();
+    }
   });
 });
 

@@ -59,6 +59,13 @@ const GROUP_WAIT_MS = 3;
  */
 const READ_TIMEOUT_MS = 2000;
 const WRITE_TIMEOUT_MS = 5000;
+/**
+ * Reads coalesce (docs/events.md, "Storage"): the profile reads of requests arriving together go out
+ * as one statement (`WHERE hash IN (…)`), at most this many keys each, with at most this many such
+ * statements in flight per process. A read waits for no timer: it goes out with the next free slot.
+ */
+const READ_GROUP_MAX = 128;
+const READS_IN_FLIGHT = { sqlite: 1, postgres: 4, mysql: 4 } as const;
 /** A flush that hit a deadlock (PostgreSQL 40P01, MySQL 1213) or a busy SQLite is run again this often. */
 const FLUSH_ATTEMPTS = 3;
 
@@ -291,8 +298,6 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     return options.knex();
   };
 
-  const readProfileRow = (q: Knex | Knex.Transaction, hash: string, ms = readTimeout): Promise<ProfileRow | undefined> =>
-    timed(q(TABLES.profiles).select('version', 'profile', 'expires_at').where({ hash }).first(), ms);
   const readMarkerRow = (q: Knex | Knex.Transaction, hash: string, ms = readTimeout): Promise<MarkerRow | undefined> =>
     timed(q(TABLES.markers).select('kind', 'at', 'expires_at').where({ hash }).first(), ms);
 
@@ -303,6 +308,88 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     marker: markerText(marker, at),
     seen,
   });
+
+  // ---- Coalesced reads: the requests of one moment share one statement (profile, marker, batch id).
+  interface ReadAsk {
+    hash: string;
+    batchId?: string;
+    resolve: (state: { row?: ProfileRow; marker?: MarkerRow; seen: boolean; at: number }) => void;
+    reject: (error: unknown) => void;
+  }
+  const readQueue: ReadAsk[] = [];
+  let readsInFlight = 0;
+  let readPumpScheduled = false;
+
+  /** Up to three kinds of rows in one statement: each visitor's profile and marker, and the batch ids asked. */
+  const readGroup = async (group: ReadAsk[]) => {
+    try {
+      const rows = await guard(async () => {
+        const knex = await db();
+        const hashes = [...new Set(group.map(({ hash }) => hash))];
+        const pairs = group.flatMap(({ hash, batchId }) => (batchId === undefined ? [] : [hash, batchId]));
+        // Written out (the tables' names are constants): on the request path, knex's query builder
+        // and compiler cost more than the statement itself.
+        const keys = hashes.map(() => '?').join(', ');
+        let sql =
+          `SELECT 'p' AS k, hash AS h, version AS a, profile AS b, expires_at AS c FROM ${TABLES.profiles} WHERE hash IN (${keys}) ` +
+          `UNION ALL SELECT 'm', hash, at, kind, expires_at FROM ${TABLES.markers} WHERE hash IN (${keys})`;
+        if (pairs.length > 0) {
+          const tuples = Array.from({ length: pairs.length / 2 }, () => '(?, ?)').join(', ');
+          sql += ` UNION ALL SELECT 'b', hash, received_at, batch_id, received_at FROM ${TABLES.batches} WHERE (hash, batch_id) IN (${tuples})`;
+        }
+        const result: unknown = await knex
+          .raw(sql, [...hashes, ...hashes, ...pairs])
+          .timeout(readTimeout, { cancel: dialectOf(knex) !== 'sqlite' });
+        // PostgreSQL answers a result object, MySQL [rows, fields], SQLite the rows.
+        const rows = Array.isArray(result) ? (dialectOf(knex) === 'mysql' ? result[0] : result) : (result as { rows: unknown[] }).rows;
+        return rows as { k: string; h: string; a: number | string; b: string; c: number | string }[];
+      });
+      const at = now();
+      const found = new Map<string, { row?: ProfileRow; marker?: MarkerRow }>();
+      const seen = new Set<string>();
+      for (const { k, h, a, b, c } of rows) {
+        const entry = found.get(h) ?? {};
+        if (k === 'p') entry.row = { version: a, profile: b, expires_at: c };
+        else if (k === 'm') entry.marker = { at: a, kind: b, expires_at: c };
+        else seen.add(`${h}\n${b}`);
+        found.set(h, entry);
+      }
+      for (const ask of group) {
+        const entry = found.get(ask.hash);
+        ask.resolve({
+          row: entry?.row,
+          marker: entry?.marker,
+          seen: ask.batchId !== undefined && seen.has(`${ask.hash}\n${ask.batchId}`),
+          at,
+        });
+      }
+    } catch (error) {
+      for (const ask of group) ask.reject(error);
+    }
+  };
+
+  const pumpReads = () => {
+    readPumpScheduled = false;
+    const limit = READS_IN_FLIGHT[dialectOf(options.knex())];
+    while (readsInFlight < limit && readQueue.length > 0) {
+      readsInFlight += 1;
+      void readGroup(readQueue.splice(0, READ_GROUP_MAX)).finally(() => {
+        readsInFlight -= 1;
+        if (readQueue.length > 0) pumpReads();
+      });
+    }
+  };
+
+  /** One visitor's rows, read with whoever else asks at the same moment. */
+  const readState = (hash: string, batchId?: string) =>
+    new Promise<{ row?: ProfileRow; marker?: MarkerRow; seen: boolean; at: number }>((resolve, reject) => {
+      readQueue.push({ hash, batchId, resolve, reject });
+      // The requests parsed in this turn of the event loop join before the statement goes out.
+      if (!readPumpScheduled) {
+        readPumpScheduled = true;
+        setImmediate(pumpReads);
+      }
+    });
 
   // ---- Group commit: one flush at a time per process, each a transaction holding every queued commit.
   const queue: Pending[] = [];
@@ -556,40 +643,13 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     ready,
 
     async read(hash) {
-      return guard(async () => {
-        const row = await readProfileRow(await db(), hash);
-        return row && Number(row.expires_at) > now() ? parseProfile(row.profile) : null;
-      });
+      const { row, at } = await readState(hash);
+      return row && Number(row.expires_at) > at ? parseProfile(row.profile) : null;
     },
 
     async snapshot(hash, batchId) {
-      return guard(async () => {
-        // One round trip: the profile's row, the marker's and the batch id's, as up to three rows.
-        const knex = await db();
-        const profile = knex(TABLES.profiles)
-          .select(knex.raw("'p' as ??", ['k']), 'version as a', 'profile as b', 'expires_at as c')
-          .where({ hash });
-        const marker = knex(TABLES.markers).select(knex.raw("'m'"), 'at', 'kind', 'expires_at').where({ hash });
-        const query =
-          batchId === undefined
-            ? profile.unionAll(marker)
-            : profile.unionAll([
-                marker,
-                knex(TABLES.batches)
-                  .select(knex.raw("'b'"), 'received_at', 'batch_id', 'received_at')
-                  .where({ hash, batch_id: batchId }),
-              ]);
-        const rows = (await timed(query, readTimeout)) as { k: string; a: number | string; b: string; c: number | string }[];
-        let row: ProfileRow | undefined;
-        let markerRow: MarkerRow | undefined;
-        let seen = false;
-        for (const { k, a, b, c } of rows) {
-          if (k === 'p') row = { version: a, profile: b, expires_at: c };
-          else if (k === 'm') markerRow = { at: a, kind: b, expires_at: c };
-          else seen = true;
-        }
-        return snapshotOf(row, markerRow, seen, now());
-      });
+      const { row, marker, seen, at } = await readState(hash, batchId);
+      return snapshotOf(row, marker, seen, at);
     },
 
     commit(commit) {
