@@ -117,7 +117,7 @@ describe('the editor’s experience, in a real browser', () => {
     await choose(page, rule.getByRole('combobox').nth(0), 'Comportement');
     await choose(page, rule.getByRole('combobox').nth(1), 'temps passé');
     await choose(page, rule.getByRole('combobox').nth(2), '<');
-    await rule.getByLabel('Valeur', { exact: true }).fill('10');
+    await rule.getByLabel('Règle 1 : Valeur', { exact: true }).fill('10');
     await expectText(modal.getByTestId('condition-summary'), 'Quand : temps passé < 10 s');
     await expectText(modal, 'Champs remplacés');
     await snap(page, 'variant-editor-fr');

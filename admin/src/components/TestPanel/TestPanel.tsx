@@ -18,17 +18,17 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { styled } from 'styled-components';
 
-import type { ExperimentReason } from '../../../../contracts/src/reason';
 
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { describeCapped, describeMissing, describeReason, type ReasonContext } from '../../rules/reasons';
-import { evaluateVariants, type VariantOutcome, type VariantsEvaluation } from '../../api';
+import { evaluateVariants, type VariantsEvaluation } from '../../api';
 import { errorDetails, errorMessage } from '../../utils/api';
-import { getTranslation, type FormatMessage } from '../../utils/getTranslation';
+import { getTranslation } from '../../utils/getTranslation';
 import { describeVisitorIdProblem, visitorIdProblem } from '../../utils/visitorId';
 import { JsonEditor } from '../JsonEditor';
 import { ExperimentsSummary } from './ExperimentsSummary';
 import { ExplainTree } from './ExplainTree';
+import { BADGE_VARIANT, experimentArm, outcomeStatus, resultHeadline } from './outcome';
 import { SIGNAL_PRESETS } from './presets';
 import { VisitorSummary } from './VisitorSummary';
 
@@ -46,33 +46,6 @@ export interface TestPanelProps {
   audienceNames?: Record<string, string>;
 }
 
-type BadgeTone = 'success' | 'danger' | 'secondary' | 'warning';
-
-const statusOf = (
-  outcome: VariantOutcome,
-  formatMessage: FormatMessage,
-  arm: ExperimentReason | undefined
-): { label: string; variant: BadgeTone } => {
-  if (outcome.matched === null) {
-    return { label: formatMessage({ id: getTranslation('testPanel.status.disabled'), defaultMessage: 'disabled' }), variant: 'secondary' };
-  }
-  if (outcome.error) return { label: formatMessage({ id: getTranslation('testPanel.status.error'), defaultMessage: 'error' }), variant: 'warning' };
-  if (outcome.capped) return { label: formatMessage({ id: getTranslation('testPanel.status.capped'), defaultMessage: 'capped' }), variant: 'warning' };
-  // The visitor's experiment arm leaves this variant out: its condition matching serves nothing.
-  if (outcome.matched && arm && !arm.variants.includes(outcome.id)) {
-    return { label: formatMessage({ id: getTranslation('testPanel.status.notInArm'), defaultMessage: 'matches, not in arm {arm}' }, { arm: arm.arm }), variant: 'secondary' };
-  }
-  return outcome.matched
-    ? { label: formatMessage({ id: getTranslation('testPanel.status.matches'), defaultMessage: 'matches' }), variant: 'success' }
-    : { label: formatMessage({ id: getTranslation('testPanel.status.noMatch'), defaultMessage: 'no match' }), variant: 'danger' };
-};
-
-const BADGE_VARIANT: Record<BadgeTone, 'success' | 'neutral' | 'secondary' | 'warning'> = {
-  success: 'success',
-  danger: 'neutral',
-  secondary: 'secondary',
-  warning: 'warning',
-};
 
 /** The result gets focus after a run (the Run button is disabled while it runs): show where it is. */
 const ResultRegion = styled(Flex)`
@@ -147,30 +120,8 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
   };
 
   const winner = result?.variants.find((outcome) => outcome.id === result.variant);
-  const arm = result?.reason.find((entry): entry is ExperimentReason => entry.rule === 'experiment');
-  const armExperiment = arm ? (result?.experiments?.[arm.experiment]?.name ?? arm.experiment) : '';
-  const headline = winner
-    ? {
-        title: formatMessage({ id: getTranslation('testPanel.served'), defaultMessage: 'Served:' }),
-        body: `${winner.name} (${winner.id})`,
-      }
-    : arm && arm.variants.length === 0
-      ? {
-          title: formatMessage({ id: getTranslation('testPanel.controlArm'), defaultMessage: 'Control arm of experiment “{experiment}”:' }, { experiment: armExperiment }),
-          body: formatMessage({ id: getTranslation('testPanel.controlArm.body'), defaultMessage: 'the entry is served as it is, no variant takes part.' }),
-        }
-      : arm
-        ? {
-            title: formatMessage(
-              { id: getTranslation('testPanel.noWinnerInArm'), defaultMessage: 'No variant of arm “{arm}” (experiment “{experiment}”) matches:' },
-              { arm: arm.arm, experiment: armExperiment }
-            ),
-            body: formatMessage({ id: getTranslation('testPanel.unchanged'), defaultMessage: 'the entry is served unchanged.' }),
-          }
-        : {
-            title: formatMessage({ id: getTranslation('testPanel.noWinner'), defaultMessage: 'No variant matches:' }),
-            body: formatMessage({ id: getTranslation('testPanel.unchanged'), defaultMessage: 'the entry is served unchanged.' }),
-          };
+  const arm = result ? experimentArm(result) : undefined;
+  const headline = result ? resultHeadline(result, formatMessage) : { title: '', body: '' };
   const closeResult = () => {
     setResult(null);
     runButton.current?.focus();
@@ -335,7 +286,7 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
             ) : null}
             <Box tag="ol">
               {result.variants.map((outcome, index) => {
-                const status = statusOf(outcome, formatMessage, arm);
+                const status = outcomeStatus(outcome, formatMessage, arm);
                 const missing = outcome.matched === false ? describeMissing(outcome.missing, outcome.explain, context.conditions?.[outcome.id], context) : [];
                 return (
                   <Box tag="li" key={outcome.id} paddingTop={2} style={{ listStyle: 'none' }} data-testid={`test-variant-${outcome.id}`}>
