@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * What the cache needs of a Redis connection (its port; platform/redis provides it): keys under the
@@ -9,7 +9,8 @@ import type { Redis } from 'ioredis';
 export interface RedisPort {
   key(suffix: string): string;
   isReady(): boolean;
-  attempt<TResult>(operation: (connection: Redis) => Promise<TResult>, fallback: TResult): Promise<TResult>;
+  /** `connection` is one primary's, or a cluster's (platform/redis-client.ts). */
+  attempt<TResult>(operation: (connection: Redis | Cluster) => Promise<TResult>, fallback: TResult): Promise<TResult>;
 }
 
 export interface TieredCacheOptions<T extends object> {
@@ -20,6 +21,8 @@ export interface TieredCacheOptions<T extends object> {
   redis: RedisPort;
   serialize(value: T): string;
   deserialize(text: string): T;
+  /** Each lookup's result per layer, for the metrics (L2 only while Redis is ready). */
+  onLookup?(layer: 'l1' | 'l2', result: 'hit' | 'miss'): void;
 }
 
 export interface TierStats {
@@ -96,12 +99,17 @@ export class TieredCache<T extends object> {
     const entry = this.l1.get(key);
     if (entry) {
       this.counters.hits += 1;
+      this.options.onLookup?.('l1', 'hit');
       return entry.value;
     }
     this.counters.misses += 1;
+    this.options.onLookup?.('l1', 'miss');
     const text = await this.options.redis.attempt((redis) => redis.get(this.redisKey(key)), null);
     if (text === null) {
-      if (this.options.redis.isReady()) this.counters.l2Misses += 1;
+      if (this.options.redis.isReady()) {
+        this.counters.l2Misses += 1;
+        this.options.onLookup?.('l2', 'miss');
+      }
       return undefined;
     }
     let value: T;
@@ -111,6 +119,7 @@ export class TieredCache<T extends object> {
       return undefined;
     }
     this.counters.l2Hits += 1;
+    this.options.onLookup?.('l2', 'hit');
     this.setLocal(key, value, tags);
     return value;
   }

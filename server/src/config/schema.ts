@@ -178,19 +178,64 @@ const experimentsSchema = z
     bandit: { cadenceMinutes: 1440, burnInMinutes: 1440, minUnitsPerArm: 100, minWeight: 0.01 },
   });
 
+const redisNodeSchema = z
+  .object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) })
+  .strict();
+
+/**
+ * A Redis Cluster: seed nodes (ioredis discovers the rest), a NAT map when the nodes announce
+ * addresses the app cannot reach (`"10.0.0.5:6379": { host, port }`), and credentials and TLS, which
+ * a URL would otherwise carry.
+ */
+const redisClusterSchema = z
+  .object({
+    nodes: z.array(redisNodeSchema).min(1),
+    natMap: z.record(z.string().regex(/^[^:]+:\d+$/, 'must be host:port'), redisNodeSchema).optional(),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    tls: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * Prometheus metrics at GET /api/personalize/metrics (docs/design.md, "Observability"): off by
+ * default; when on, the route wants `Authorization: Bearer <token>`, so a token is required.
+ */
+const metricsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    token: z.string().min(16, 'must be at least 16 characters').optional(),
+  })
+  .strict()
+  .refine((metrics) => !metrics.enabled || metrics.token !== undefined, {
+    path: ['token'],
+    message: 'is required when metrics.enabled is true',
+  })
+  .default({ enabled: false });
+
 /** The plugin's configuration (`config/plugins.ts` → `personalize.config`), validated at startup. */
 export const pluginConfigSchema = z
   .object({
     redis: z
       .object({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
-        keyPrefix: z.string().min(1).max(64).default('pz:'),
+        /** Redis Cluster (ioredis `Cluster`) in place of `url`: the same keys and code path (docs/design.md, "Storage"). */
+        cluster: redisClusterSchema.optional(),
+        // A `{` of the prefix opens the hash tag of every key (Redis Cluster): a whole tag `{…}` puts
+        // every key in one slot, which is safe; a lone `{` or an empty `{}` would split a family's keys.
+        keyPrefix: z
+          .string()
+          .min(1)
+          .max(64)
+          .regex(/^[^{]*(\{[^{}]+\}.*)?$/, 'a { must open a whole hash tag {…}')
+          .default('pz:'),
       })
       .strict()
+      .refine((redis) => !(redis.url && redis.cluster), { message: 'set redis.url or redis.cluster, not both' })
       .default({ keyPrefix: 'pz:' }),
     /**
      * Where visitor profiles, batch ids, experiment counts and the event log live (docs/design.md,
-     * "Storage"): `auto` is `redis` when redis.url is set, else `database` (the app's own database).
+     * "Storage"): `auto` is `redis` when redis.url or redis.cluster is set, else `database` (the app's own database).
      * `memory` loses everything on restart (tests and throwaway demos).
      */
     storage: z.enum(['auto', 'database', 'redis', 'memory']).default('auto'),
@@ -232,14 +277,15 @@ export const pluginConfigSchema = z
     profiles: profilesSchema,
     caps: capsSchema,
     experiments: experimentsSchema,
+    metrics: metricsSchema,
   })
   .strict()
   .superRefine((config, ctx) => {
-    if (config.events.transport === 'redis' && !config.redis.url) {
-      ctx.addIssue({ code: 'custom', path: ['events', 'transport'], message: '"redis" needs redis.url' });
+    if (config.events.transport === 'redis' && !redisConfigured(config.redis)) {
+      ctx.addIssue({ code: 'custom', path: ['events', 'transport'], message: '"redis" needs redis.url or redis.cluster' });
     }
-    if (config.storage === 'redis' && !config.redis.url) {
-      ctx.addIssue({ code: 'custom', path: ['storage'], message: '"redis" needs redis.url' });
+    if (config.storage === 'redis' && !redisConfigured(config.redis)) {
+      ctx.addIssue({ code: 'custom', path: ['storage'], message: '"redis" needs redis.url or redis.cluster' });
     }
   });
 
@@ -247,13 +293,16 @@ export type StorageKind = 'database' | 'redis' | 'memory';
 
 /**
  * The store in force: `storage` when set, else the deprecated `events.transport` (`inline` is
- * `memory`), else `redis` when redis.url is set and the app's database otherwise.
+ * `memory`), else `redis` when redis.url or redis.cluster is set and the app's database otherwise.
  */
 export const storageOf = (config: Pick<PluginConfig, 'storage' | 'events' | 'redis'>): StorageKind => {
   if (config.storage !== 'auto') return config.storage;
   if (config.events.transport) return config.events.transport === 'inline' ? 'memory' : 'redis';
-  return config.redis.url ? 'redis' : 'database';
+  return redisConfigured(config.redis) ? 'redis' : 'database';
 };
+
+/** Redis is configured: a URL (one primary) or a cluster. */
+export const redisConfigured = (redis: { url?: string; cluster?: unknown }): boolean => Boolean(redis.url || redis.cluster);
 
 export type PluginConfig = z.infer<typeof pluginConfigSchema>;
 export type PluginConfigInput = z.input<typeof pluginConfigSchema>;

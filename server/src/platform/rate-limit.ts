@@ -5,7 +5,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 
 import { getService } from './services';
 import { API_TOKEN_STRATEGIES, type ContentApiAuth } from './access';
-import type { RateLimitFamily } from '../config/schema';
+import { redisConfigured, type RateLimitFamily } from '../config/schema';
 
 /**
  * Rate limits on the plugin's public routes (rate-limiter-flexible), in Redis when it is
@@ -37,7 +37,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     const options = { points: budget.points, duration: budget.durationSec };
     const memory = new RateLimiterMemory({ ...options, keyPrefix: `personalize-${name}` });
     const client = getService(strapi, 'redis').rawClient();
-    if (!redis.url || !client) return memory;
+    if (!redisConfigured(redis) || !client) return memory;
     return new RateLimiterRedis({
       ...options,
       storeClient: client,

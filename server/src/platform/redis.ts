@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import Redis, { type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 
 import { getService } from './services';
+import { createRedisConnection, mastersOf, type RedisConnection } from './redis-client';
+import { redisConfigured } from '../config/schema';
 
 type MessageHandler = (message: unknown) => void;
 
@@ -28,8 +30,9 @@ export const CONNECT_GRACE_MS = 5000;
 const timedOut = (error: Error) => error.message === 'Command timed out';
 
 /**
- * The plugin's Redis connections (ioredis): one for commands, one for pub/sub. Absent `redis.url`,
- * none is opened and every caller uses the embedded in-process store. An outage is logged once
+ * The plugin's Redis connections (ioredis, to one primary or a cluster: `redis-client.ts`): one for
+ * commands, one for pub/sub, and one for blocking commands, opened when first asked for. Absent
+ * `redis.url` and `redis.cluster`, none is opened and every caller uses the embedded in-process store. An outage is logged once
  * when it starts and once when it ends, never per request; ioredis reconnects by itself.
  *
  * - While the connections are being established (the first attempt in bootstrap, then ioredis's
@@ -42,8 +45,10 @@ const timedOut = (error: Error) => error.message === 'Command timed out';
  *   "Redis unavailable", even when no connection dropped and no request comes.
  */
 const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
-  let client: Redis | null = null;
-  let subscriber: Redis | null = null;
+  let client: RedisConnection | null = null;
+  let subscriber: RedisConnection | null = null;
+  /** For commands that block the connection (WAIT): never the one every request shares. */
+  let blocking: RedisConnection | null = null;
   /** `connecting` until both connections first answer (or the grace period ends); `closing` from disconnect() on. */
   let phase: 'idle' | 'connecting' | 'open' | 'closing' = 'idle';
   let down = false;
@@ -144,7 +149,7 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   }
 
-  const watch = (connection: Redis) => {
+  const watch = (connection: RedisConnection) => {
     connection.on('error', markDown);
     connection.on('end', () => markDown(new Error('connection closed')));
     connection.on('close', () => {
@@ -156,20 +161,36 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    enabled: () => Boolean(getService(strapi, 'settings').get().redis.url),
+    enabled: () => redisConfigured(getService(strapi, 'settings').get().redis),
     isReady: () => client?.status === 'ready',
     key: (suffix: string) => `${prefix()}${suffix}`,
     /** The command connection whatever its state (for libraries that watch the state themselves). */
-    rawClient: (): Redis | null => client,
+    rawClient: (): RedisConnection | null => client,
     /** The command connection, or null when Redis is not configured or not connected now. */
-    client: (): Redis | null => (client?.status === 'ready' ? client : null),
+    client: (): RedisConnection | null => (client?.status === 'ready' ? client : null),
+    /** The connections to every master (one for a single primary), for what must read every node. */
+    masters: () => (client?.status === 'ready' ? mastersOf(client) : []),
+    /**
+     * The connection for blocking commands (WAIT), opened on first use, never the one requests
+     * share; null when Redis is not configured.
+     */
+    blocking(): RedisConnection | null {
+      if (blocking || phase === 'closing') return blocking;
+      blocking = createRedisConnection(getService(strapi, 'settings').get().redis, 'blocking', {
+        ...CONNECTION_OPTIONS,
+        lazyConnect: false,
+      });
+      // Its failures are the caller's to handle; ioredis reconnects it by itself.
+      blocking?.on('error', () => undefined);
+      return blocking;
+    },
 
     async connect() {
-      const { url } = getService(strapi, 'settings').get().redis;
-      if (!url || client) return;
+      const target = getService(strapi, 'settings').get().redis;
+      if (!redisConfigured(target) || client) return;
       phase = 'connecting';
-      client = new Redis(url, { ...CONNECTION_OPTIONS, connectionName: 'personalize' });
-      subscriber = new Redis(url, { ...CONNECTION_OPTIONS, connectionName: 'personalize-sub' });
+      client = createRedisConnection(target, 'commands', CONNECTION_OPTIONS)!;
+      subscriber = createRedisConnection(target, 'bus', CONNECTION_OPTIONS)!;
       watch(client);
       watch(subscriber);
       subscriber.on('message', (from: string, text: string) => {
@@ -222,7 +243,7 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Runs a command; any Redis failure becomes `fallback` (and marks the outage). */
-    async attempt<T>(operation: (connection: Redis) => Promise<T>, fallback: T): Promise<T> {
+    async attempt<T>(operation: (connection: RedisConnection) => Promise<T>, fallback: T): Promise<T> {
       const connection = client?.status === 'ready' ? client : null;
       if (!connection) return fallback;
       try {
@@ -240,9 +261,12 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
       clearTimeout(probeTimer);
       clearTimeout(graceTimer);
       probeTimer = undefined;
-      const connections = [client, subscriber].filter((connection): connection is Redis => connection !== null);
+      const connections = [client, subscriber, blocking].filter(
+        (connection): connection is RedisConnection => connection !== null
+      );
       client = null;
       subscriber = null;
+      blocking = null;
       // QUIT on a live connection; a connection that is down is dropped at once, which also cancels
       // its pending reconnect (a queued QUIT would keep the process alive until the next attempt).
       await Promise.all(

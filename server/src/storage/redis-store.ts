@@ -1,4 +1,7 @@
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+
+/** One primary's connection, or a cluster's (platform/redis-client.ts). */
+type RedisConnection = Redis | Cluster;
 
 import type { VisitorProfile } from '../../../engine/src/profile/types';
 import {
@@ -152,7 +155,7 @@ const MARKER_LUA = `return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS
 /** Stream entry ids per XDEL (a Lua `unpack` takes a few thousand at most). */
 const FORGET_CHUNK = 1000;
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisConnection & {
   pzVisitorSnapshot(
     profile: string,
     batches: string,
@@ -172,9 +175,9 @@ type ScriptedRedis = Redis & {
   pzVisitorMarker(marker: string): Promise<[string | null, number]>;
 };
 
-const scripted = new WeakSet<Redis>();
+const scripted = new WeakSet<RedisConnection>();
 
-const withScripts = (client: Redis): ScriptedRedis => {
+const withScripts = (client: RedisConnection): ScriptedRedis => {
   if (!scripted.has(client)) {
     client.defineCommand('pzVisitorSnapshot', { numberOfKeys: 3, lua: SNAPSHOT_LUA });
     // The number of keys varies with the experiments counted: it is the call's first argument.
@@ -205,7 +208,7 @@ export interface RedisStoreDeps {
    * Runs a command on the ready connection; resolves to `fallback` when Redis is not configured,
    * not connected or fails (the redis service's `attempt`, which logs an outage once).
    */
-  attempt<T>(operation: (connection: Redis) => Promise<T>, fallback: T): Promise<T>;
+  attempt<T>(operation: (connection: RedisConnection) => Promise<T>, fallback: T): Promise<T>;
 }
 
 const UNAVAILABLE = Symbol('unavailable');
