@@ -45,7 +45,9 @@ const FIELDS = ['title', 'slug', 'summary', 'body', 'cta', 'discountPercent'];
 const permutations = <T>(items: T[]): T[][] =>
   items.length <= 1
     ? [items]
-    : items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
+    : items.flatMap((item, index) =>
+        permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest])
+      );
 // The demo article's mobile variant: a visitor who left a page of this session quickly.
 const SIGNALS = { behavior: { quickExits: 1 } };
 const VISITOR_ID = 'bench-visitor-0000000001';
@@ -110,7 +112,12 @@ const giveProfile = async (instance: StrapiProcess, visitorId: string) => {
       batchId: `bench-batch-${now}`,
       sentAt: now,
       consent: { events: true, profiling: true },
-      events: [0, 1, 2].map((index) => ({ id: `bench-event-${now}-${index}`, ts: now - index * 1000, type: 'page', tags: ['travel'] })),
+      events: [0, 1, 2].map((index) => ({
+        id: `bench-event-${now}-${index}`,
+        ts: now - index * 1000,
+        type: 'page',
+        tags: ['travel'],
+      })),
     }),
   });
   if (response.status !== 202) throw new Error(`the bench visitor's events were refused: ${response.status}`);
@@ -144,7 +151,8 @@ const STORE_ROUND_SEC = Math.max(2, Math.round(DURATION_SEC / 2));
 /** Several runs as one: requests over time, the worst p50 and p99, errors summed. */
 const combine = (name: string, results: autocannon.Result[]): Measured => ({
   name,
-  rps: results.reduce((sum, result) => sum + result.requests.total, 0) / results.reduce((sum, result) => sum + result.duration, 0),
+  rps:
+    results.reduce((sum, result) => sum + result.requests.total, 0) / results.reduce((sum, result) => sum + result.duration, 0),
   p50: Math.max(...results.map((result) => result.latency.p50)),
   p99: Math.max(...results.map((result) => result.latency.p99)),
   errors: results.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
@@ -160,7 +168,11 @@ const benchStores = async (resolveBody: (documentId: string, visitorId?: string)
   await postgres.query(`CREATE SCHEMA "${schema}"`);
   const stores: [string, object, Record<string, string>][] = [
     ['database (SQLite)', { storage: 'database' }, {}],
-    ['database (PostgreSQL)', { storage: 'database' }, { DATABASE_CLIENT: 'postgres', DATABASE_HOST: PG_HOST, DATABASE_SCHEMA: schema }],
+    [
+      'database (PostgreSQL)',
+      { storage: 'database' },
+      { DATABASE_CLIENT: 'postgres', DATABASE_HOST: PG_HOST, DATABASE_SCHEMA: schema },
+    ],
     ['in-process', { storage: 'memory' }, {}],
     ['Redis', { storage: 'redis' }, { REDIS_URL, REDIS_KEY_PREFIX: prefix }],
   ];
@@ -184,7 +196,8 @@ const benchStores = async (resolveBody: (documentId: string, visitorId?: string)
           body: resolveBody(documentId, VISITOR_ID),
         });
         const probeBody = (await probe.json()) as { meta?: { personalize?: { variant?: string; reason?: { rule: string }[] } } };
-        if (probeBody.meta?.personalize?.variant !== 'v_quick_exit') throw new Error(`${label}: the resolve does not hit the variant`);
+        if (probeBody.meta?.personalize?.variant !== 'v_quick_exit')
+          throw new Error(`${label}: the resolve does not hit the variant`);
         if (probeBody.meta.personalize.reason?.some(({ rule }) => rule === 'profile-unavailable'))
           throw new Error(`${label}: the profile could not be read`);
         // Alternated in short rounds, so a change in what else the machine does falls on both alike.
@@ -197,7 +210,9 @@ const benchStores = async (resolveBody: (documentId: string, visitorId?: string)
           rounds[0].push(await run(without, STORE_ROUND_SEC));
           rounds[1].push(await run(withVisitor, STORE_ROUND_SEC));
         }
-        const [withoutMeasured, withProfile] = rounds.map((results, index) => combine(index ? withVisitor.name : without.name, results));
+        const [withoutMeasured, withProfile] = rounds.map((results, index) =>
+          combine(index ? withVisitor.name : without.name, results)
+        );
         console.log(`  done ${label}: (c) ${withoutMeasured.rps.toFixed(0)} req/s, (e) ${withProfile.rps.toFixed(0)} req/s`);
         measuredStores.push({ label, without: withoutMeasured, withProfile });
       } finally {
@@ -236,7 +251,13 @@ const main = async () => {
     const coldAuth = { authorization: `Bearer ${await cold.instance.createApiToken('read-only')}` };
     const populateQuery = POPULATE.map((field, index) => `populate[${index}]=${field}`).join('&');
     const resolveBody = (documentId: string, visitorId?: string) =>
-      JSON.stringify({ uid: 'api::article.article', documentId, populate: POPULATE, signals: SIGNALS, ...(visitorId ? { visitorId } : {}) });
+      JSON.stringify({
+        uid: 'api::article.article',
+        documentId,
+        populate: POPULATE,
+        signals: SIGNALS,
+        ...(visitorId ? { visitorId } : {}),
+      });
     // The visitor of (d) and (e) has a profile.
     await giveProfile(warm.instance, VISITOR_ID);
     const json = { 'content-type': 'application/json' };
@@ -342,7 +363,10 @@ const main = async () => {
     // the first of bench-delivery-0, -1, … that hashes the bench visitor into the variant's arm, so
     // (f) serves what (e) serves (through the arm's rule set instead of all the entry's variants).
     const variantArm = EXPERIMENT_ARMS.findIndex((arm) => arm.variants.length > 0);
-    const ranges = bucketRanges(EXPERIMENT_ARMS.map((arm) => arm.weight), 1);
+    const ranges = bucketRanges(
+      EXPERIMENT_ARMS.map((arm) => arm.weight),
+      1
+    );
     let experimentKey = '';
     for (let index = 0; !experimentKey; index += 1) {
       const candidate = `bench-delivery-${index}`;

@@ -100,7 +100,8 @@ const ROUND_SEC = Math.max(2, Math.round(DURATION_SEC / 2));
 
 /** Several runs as one: requests over time, the worst p50 and p99, errors summed. */
 const combine = (name: string, results: autocannon.Result[], eventsPerRequest: number): Measured => {
-  const rps = results.reduce((sum, result) => sum + result.requests.total, 0) / results.reduce((sum, result) => sum + result.duration, 0);
+  const rps =
+    results.reduce((sum, result) => sum + result.requests.total, 0) / results.reduce((sum, result) => sum + result.duration, 0);
   return {
     name,
     rps,
@@ -122,7 +123,11 @@ const benchInstance = async (label: string, instance: StrapiProcess): Promise<Me
   if (probe.status !== 202 || probeBody.accepted !== BATCH_SIZE)
     throw new Error(`${label}: events probe answered ${probe.status} ${JSON.stringify(probeBody)}`);
 
-  const healthOptions: autocannon.Options = { url: instance.url, connections: CONNECTIONS, requests: [{ method: 'GET', path: '/_health' }] };
+  const healthOptions: autocannon.Options = {
+    url: instance.url,
+    connections: CONNECTIONS,
+    requests: [{ method: 'GET', path: '/_health' }],
+  };
   const eventsOptions: autocannon.Options = {
     url: instance.url,
     connections: CONNECTIONS,
@@ -162,7 +167,11 @@ const main = async () => {
   // One instance at a time: each is measured alone on the machine.
   const stores: [string, Record<string, string>, object][] = [
     ['database (SQLite)', {}, { storage: 'database' }],
-    ['database (PostgreSQL)', { DATABASE_CLIENT: 'postgres', DATABASE_HOST: PG_HOST, DATABASE_SCHEMA: schema }, { storage: 'database' }],
+    [
+      'database (PostgreSQL)',
+      { DATABASE_CLIENT: 'postgres', DATABASE_HOST: PG_HOST, DATABASE_SCHEMA: schema },
+      { storage: 'database' },
+    ],
     ['in-process', {}, { storage: 'memory' }],
     ['Redis', { REDIS_URL, REDIS_KEY_PREFIX: prefix }, {}],
   ];

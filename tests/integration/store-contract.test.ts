@@ -16,7 +16,13 @@ import type { VisitorProfile } from '../../engine/src/profile/types';
 import { createDatabaseStore, TABLES, migrate } from '../../server/src/storage/database-store';
 import { createEmbeddedStore } from '../../server/src/storage/embedded-store';
 import { createRedisStore } from '../../server/src/storage/redis-store';
-import { compareAndSet, StoreUnavailableError, type Commit, type Snapshot, type VisitorStore } from '../../server/src/storage/store';
+import {
+  compareAndSet,
+  StoreUnavailableError,
+  type Commit,
+  type Snapshot,
+  type VisitorStore,
+} from '../../server/src/storage/store';
 
 const suffix = randomUUID().slice(0, 8);
 const DAY = 86_400_000;
@@ -60,7 +66,10 @@ const STORES: Record<string, () => Promise<Harness>> = {
   sqlite: async () =>
     databaseHarness(knexFactory({ client: 'better-sqlite3', connection: { filename: sqliteFile }, useNullAsDefault: true })),
   postgres: async () => {
-    const admin = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } });
+    const admin = knexFactory({
+      client: 'pg',
+      connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' },
+    });
     await admin.raw(`CREATE SCHEMA IF NOT EXISTS "${pgSchema}"`);
     await admin.destroy();
     return databaseHarness(
@@ -76,7 +85,10 @@ const STORES: Record<string, () => Promise<Harness>> = {
     await admin.raw(`CREATE DATABASE IF NOT EXISTS \`${mariaDatabase}\``);
     await admin.destroy();
     return databaseHarness(
-      knexFactory({ client: 'mysql2', connection: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: mariaDatabase } })
+      knexFactory({
+        client: 'mysql2',
+        connection: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: mariaDatabase },
+      })
     );
   },
   redis: async () => {
@@ -91,7 +103,7 @@ const STORES: Record<string, () => Promise<Harness>> = {
     return {
       store,
       async leftovers(hash) {
-        return (await client.keys(`${prefix}v:{${hash}}*`)).filter((key) => !key.endsWith(':x'));
+        return (await client.keys(`${prefix}v:*${hash}*`)).filter((key) => !key.endsWith(':x'));
       },
       async close() {
         const keys = await client.keys(`${prefix}*`);
@@ -170,13 +182,18 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
     const hash = visitor();
     const batch = { id: `b-${randomUUID()}`, receivedAt: Date.now(), dedupMs: DAY, streamEvents: '[]' };
     const counters = [{ experiment: `exp-${name}-dup`, increments: [{ field: '2026-12-06|0|a|u', by: 1 }] }];
-    expect(await store.commit(commitOf(hash, await store.snapshot(hash, batch.id), profileAt(1, 1), { batch, counters }))).toEqual({
+    expect(
+      await store.commit(commitOf(hash, await store.snapshot(hash, batch.id), profileAt(1, 1), { batch, counters }))
+    ).toEqual({
       ok: true,
     });
     const after = await store.snapshot(hash, batch.id);
     expect(after.seen).toBe(true);
     expect((await store.snapshot(hash, 'other')).seen).toBe(false);
-    expect(await store.commit(commitOf(hash, after, profileAt(1, 2), { batch, counters }))).toEqual({ ok: false, duplicate: true });
+    expect(await store.commit(commitOf(hash, after, profileAt(1, 2), { batch, counters }))).toEqual({
+      ok: false,
+      duplicate: true,
+    });
     expect(await store.counters(`exp-${name}-dup`)).toEqual({ '2026-12-06|0|a|u': 1 });
   });
 
@@ -211,7 +228,15 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
               next: profileAt(1, (snapshot.profile?.visits ?? 0) + 1),
               ttlMs: DAY,
               batch: { id: `batch-${index}`, receivedAt: Date.now(), dedupMs: DAY },
-              counters: [{ experiment, increments: [{ field: 'x|s', by: 0.5 }, { field: 'x|u', by: 1 }] }],
+              counters: [
+                {
+                  experiment,
+                  increments: [
+                    { field: 'x|s', by: 0.5 },
+                    { field: 'x|u', by: 1 },
+                  ],
+                },
+              ],
             },
           }),
           () => 'duplicate'
@@ -223,7 +248,13 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
     // The same batches again count nothing.
     const again = await Promise.all(
       Array.from({ length: 30 }, (_, index) =>
-        compareAndSet(store, hashes[index % 3], `batch-${index}`, () => ({ stop: 'stopped' }), () => 'duplicate')
+        compareAndSet(
+          store,
+          hashes[index % 3],
+          `batch-${index}`,
+          () => ({ stop: 'stopped' }),
+          () => 'duplicate'
+        )
       )
     );
     expect(again.every((outcome) => !outcome.written && outcome.result === 'duplicate')).toBe(true);
@@ -234,7 +265,15 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
     const experiment = `exp-${name}-finite`;
     await store.commit(
       commitOf(hash, await store.snapshot(hash), profileAt(1, 1), {
-        counters: [{ experiment, increments: [{ field: 'a|u', by: 1 }, { field: 'a|g|s', by: Number.POSITIVE_INFINITY }] }],
+        counters: [
+          {
+            experiment,
+            increments: [
+              { field: 'a|u', by: 1 },
+              { field: 'a|g|s', by: Number.POSITIVE_INFINITY },
+            ],
+          },
+        ],
       })
     );
     expect(await store.counters(experiment)).toEqual({ 'a|u': 1 });
@@ -246,7 +285,16 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
     );
     const result = await store.commit(
       commitOf(hash, await store.snapshot(hash), profileAt(1, 3), {
-        counters: [{ experiment, increments: [{ field: 'a|g|s', by: 1.5e308 }, { field: 'a|g|q', by: -1.5e308 }, { field: 'a|u', by: 1 }] }],
+        counters: [
+          {
+            experiment,
+            increments: [
+              { field: 'a|g|s', by: 1.5e308 },
+              { field: 'a|g|q', by: -1.5e308 },
+              { field: 'a|u', by: 1 },
+            ],
+          },
+        ],
       })
     );
     expect(result).toEqual({ ok: true });
@@ -352,7 +400,11 @@ describe.each(['sqlite', 'postgres', 'mariadb'])('retention on the %s store', (n
     expect(purged).toEqual({ profiles: 1, batches: 1, events: 1, markers: 1 });
     expect(await harness.leftovers!(gone)).toEqual([]);
     expect(await harness.leftovers!(marked)).toEqual([]);
-    expect((await harness.leftovers!(kept)).sort()).toEqual(['personalize_batches:row', 'personalize_events:row', 'personalize_profiles:row']);
+    expect((await harness.leftovers!(kept)).sort()).toEqual([
+      'personalize_batches:row',
+      'personalize_events:row',
+      'personalize_profiles:row',
+    ]);
     expect(await store.purge({ eventsBefore: Date.now() - 5 * DAY, batchesBefore: Date.now() - DAY })).toEqual({
       profiles: 0,
       batches: 0,
@@ -386,6 +438,54 @@ describe.each(['sqlite', 'postgres'])('reads on the %s store', (name) => {
   });
 });
 
+describe.each(['postgres', 'mariadb'])('overlapping group commits on the %s store', (name) => {
+  it('stay exact: two transactions in flight, every loop counted once, a replayed batch never', async () => {
+    const harness = await STORES[name]();
+    const store = harness.store as ReturnType<typeof createDatabaseStore>;
+    const connection = STORE_CONNECTIONS.get(store)!;
+    let open = 0;
+    let mostOpen = 0;
+    const onQuery = ({ sql }: { sql: string }) => {
+      if (/^\s*(BEGIN|START TRANSACTION)/i.test(sql)) mostOpen = Math.max(mostOpen, (open += 1));
+      else if (/^\s*(COMMIT|ROLLBACK)/i.test(sql)) open -= 1;
+    };
+    try {
+      await store.ready();
+      const hashes = Array.from({ length: 20 }, () => visitorHash());
+      const experiment = `exp-${name}-overlap-${suffix}`;
+      const loop = (index: number) =>
+        compareAndSet(
+          store,
+          hashes[index % hashes.length],
+          `batch-${index}`,
+          (snapshot) => ({
+            write: {
+              next: profileAt(1, (snapshot.profile?.visits ?? 0) + 1),
+              ttlMs: DAY,
+              batch: { id: `batch-${index}`, receivedAt: Date.now(), dedupMs: DAY },
+              counters: [{ experiment, increments: [{ field: 'x|u', by: 1 }] }],
+            },
+          }),
+          () => 'duplicate'
+        );
+      connection.on('query', onQuery);
+      // 200 batches, and 100 of them sent a second time at once (a retry racing its original).
+      const outcomes = await Promise.all([
+        ...Array.from({ length: 200 }, (_, index) => loop(index)),
+        ...Array.from({ length: 100 }, (_, index) => loop(index * 2)),
+      ]);
+      connection.off('query', onQuery);
+      expect(mostOpen).toBeGreaterThanOrEqual(2);
+      expect(outcomes.filter((outcome) => outcome.written)).toHaveLength(200);
+      for (const hash of hashes) expect((await store.read(hash))?.visits).toBe(10);
+      expect(await store.counters(experiment)).toEqual({ 'x|u': 200 });
+    } finally {
+      connection.off('query', onQuery);
+      await harness.close();
+    }
+  });
+});
+
 describe('the database tables', () => {
   it('are created once: a second start, and two starting together, change nothing', async () => {
     const file = path.join(os.tmpdir(), `personalize-migrate-${suffix}.db`);
@@ -401,7 +501,11 @@ describe('the database tables', () => {
     // Two PostgreSQL connections racing to create the same tables.
     const schema = `pz_migrate_${suffix.replace(/-/g, '')}`;
     const connect = () =>
-      knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' }, searchPath: [schema] });
+      knexFactory({
+        client: 'pg',
+        connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' },
+        searchPath: [schema],
+      });
     const [a, b] = [connect(), connect()];
     try {
       await a.raw(`CREATE SCHEMA "${schema}"`);
@@ -420,7 +524,11 @@ describe('an erasure committed by another instance while a new profile is being 
     const harness = await STORES.postgres();
     const store = harness.store;
     const connect = () =>
-      knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' }, searchPath: [pgSchema] });
+      knexFactory({
+        client: 'pg',
+        connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' },
+        searchPath: [pgSchema],
+      });
     const [locker, other] = [connect(), connect()];
     const hash = `race${suffix}`;
     try {
@@ -476,7 +584,9 @@ describe('a group commit that hits a deadlock', () => {
     try {
       const hash = visitorHash();
       const result = await store.commit(
-        commitOf(hash, await store.snapshot(hash), profileAt(1, 1), { counters: [{ experiment: 'dl', increments: [{ field: 'u', by: 1 }] }] })
+        commitOf(hash, await store.snapshot(hash), profileAt(1, 1), {
+          counters: [{ experiment: 'dl', increments: [{ field: 'u', by: 1 }] }],
+        })
       );
       expect(result).toEqual({ ok: true });
       expect(deadlocks).toBe(-1);

@@ -66,6 +66,13 @@ const WRITE_TIMEOUT_MS = 5000;
  */
 const READ_GROUP_MAX = 128;
 const READS_IN_FLIGHT = { sqlite: 1, postgres: 4, mysql: 4 } as const;
+/**
+ * Group-commit transactions in flight per process: one on SQLite (one writer), two on PostgreSQL
+ * and MySQL, where the next group gathers and commits while the previous one waits for its commit.
+ * Two overlapping groups are what two instances are: row locks and the version compare-and-set keep
+ * them exact, and both lock rows in one order (visitors, then counters, sorted).
+ */
+const FLUSHES_IN_FLIGHT = { sqlite: 1, postgres: 2, mysql: 2 } as const;
 /** A flush that hit a deadlock (PostgreSQL 40P01, MySQL 1213) or a busy SQLite is run again this often. */
 const FLUSH_ATTEMPTS = 3;
 
@@ -341,7 +348,11 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
           .raw(sql, [...hashes, ...hashes, ...pairs])
           .timeout(readTimeout, { cancel: dialectOf(knex) !== 'sqlite' });
         // PostgreSQL answers a result object, MySQL [rows, fields], SQLite the rows.
-        const rows = Array.isArray(result) ? (dialectOf(knex) === 'mysql' ? result[0] : result) : (result as { rows: unknown[] }).rows;
+        const rows = Array.isArray(result)
+          ? dialectOf(knex) === 'mysql'
+            ? result[0]
+            : result
+          : (result as { rows: unknown[] }).rows;
         return rows as { k: string; h: string; a: number | string; b: string; c: number | string }[];
       });
       const at = now();
@@ -394,7 +405,9 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
   // ---- Group commit: one flush at a time per process, each a transaction holding every queued commit.
   const queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> | undefined;
+  /** Flushes running now; PostgreSQL and MySQL overlap two (one gathers while one commits). */
+  const flushing = new Set<Promise<void>>();
+  const flushLimit = () => FLUSHES_IN_FLIGHT[dialectOf(options.knex())];
 
   /** Adds the winners' counter increments, summed per field, in one order (no deadlock between instances). */
   const applyCounters = async (trx: Knex.Transaction, totals: Map<string, Map<string, number>>) => {
@@ -590,7 +603,7 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
   };
 
   const flush = async (): Promise<void> => {
-    if (flushing) return;
+    if (flushing.size >= flushLimit()) return;
     if (timer) clearTimeout(timer);
     timer = undefined;
     const group = queue.splice(0, groupMax);
@@ -601,7 +614,7 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       a.pending.commit.hash < b.pending.commit.hash ? -1 : a.pending.commit.hash > b.pending.commit.hash ? 1 : a.index - b.index
     );
     const sorted = ordered.map(({ pending }) => pending);
-    flushing = (async () => {
+    const job = (async () => {
       for (let attempt = 1; ; attempt += 1) {
         try {
           const results = await flushOnce(sorted);
@@ -619,8 +632,9 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
         }
       }
     })();
-    await flushing;
-    flushing = undefined;
+    flushing.add(job);
+    await job;
+    flushing.delete(job);
     // On SQLite what queued meanwhile waits for company too (one transaction, one fsync, for more
     // commits): its commit blocks the event loop, so right after one few requests have been read.
     if (queue.length === 0) return;
@@ -629,7 +643,7 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
   };
 
   const schedule = () => {
-    if (flushing) return; // the running flush starts the next one when done
+    if (flushing.size >= flushLimit()) return; // a running flush starts the next one when done
     if (queue.length >= groupMax) void flush();
     else
       timer ??= setTimeout(() => {
@@ -725,8 +739,8 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     },
 
     async drain() {
-      while (queue.length > 0 || flushing) {
-        if (flushing) await flushing;
+      while (queue.length > 0 || flushing.size > 0) {
+        if (flushing.size > 0) await Promise.all(flushing);
         else await flush();
       }
     },
