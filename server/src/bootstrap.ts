@@ -102,7 +102,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 };
 
 /** The plugin's public routes: none of them reads a users-permissions role's permissions. */
-const PUBLIC_ROUTE_CONTROLLERS = ['resolve', 'signals', 'invalidate', 'events', 'privacy'];
+const PUBLIC_ROUTE_CONTROLLERS = ['resolve', 'signals', 'invalidate', 'events', 'privacy', 'metrics'];
 
 type ActionsMap = Record<string, { controllers: Record<string, unknown> }>;
 

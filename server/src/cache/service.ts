@@ -49,9 +49,12 @@ const createCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { cache } = getService(strapi, 'settings').get();
     const redis = getService(strapi, 'redis');
     const common = { maxEntries: cache.maxEntries, ttlMs: cache.ttlSec * 1000, redis };
+    const metrics = getService(strapi, 'metrics');
     responses = new TieredCache<CachedResponse>({
       ...common,
       namespace: 'r',
+      // The response cache's lookups are the metrics' cache requests (docs/design.md, "Observability").
+      ...(metrics.enabled ? { onLookup: metrics.cacheLookup } : {}),
       serialize: (value) => JSON.stringify(value),
       deserialize: (text) => JSON.parse(text) as CachedResponse,
     });

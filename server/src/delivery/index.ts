@@ -47,6 +47,9 @@ const wirePorts = (strapi: Core.Strapi): DeliveryPorts => ({
   get preview() {
     return getService(strapi, 'preview');
   },
+  get metrics() {
+    return getService(strapi, 'metrics');
+  },
   warn: (message) => strapi.log.warn(message),
 });
 

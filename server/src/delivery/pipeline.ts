@@ -8,6 +8,7 @@ import type { SchemaLike } from '../../../contracts/src/schema-types';
 import type { Signals } from '../../../contracts/src/signals/schema';
 import type { Variant } from '../../../contracts/src/variants/schema';
 import type { ContentApiAuth } from '../platform/access';
+import type { DecisionOutcome, DecisionRoute } from '../platform/metrics';
 import { typeTag, type CachedProgram, type CachedResponse } from '../cache/service';
 import type { ProgramRef } from './programs';
 import { authCacheKey } from '../platform/auth-key';
@@ -58,6 +59,8 @@ export interface ResolveEntryRequest {
 
 export interface ResolvedEntry extends EntryOutcome {
   rendered: RenderedResponse;
+  /** Whether the rendered response came from the response cache. */
+  cache: 'hit' | 'miss';
   /** What was served, for the counting stage. */
   served: { target: { uid: string; documentId: string }; choice: Choice };
 }
@@ -67,6 +70,14 @@ export const toFieldList = (fields: unknown): string[] | null => {
   if (fields === undefined || fields === null) return null;
   if (typeof fields === 'string') return fields.split(',').map((field) => field.trim()).filter(Boolean);
   return Array.isArray(fields) ? fields.map(String) : null;
+};
+
+/** A choice as the metrics count it (docs/design.md, "Observability"): the kind of outcome, never the entry. */
+export const decisionOutcome = (choice: Pick<Choice, 'variant' | 'reason' | 'candidates'>, fixed: boolean): DecisionOutcome => {
+  if (choice.variant) return fixed ? 'fixed' : 'variant';
+  if (choice.reason.some((entry) => entry.rule === 'fatigue')) return 'fatigue';
+  if (choice.candidates.length === 0 && !choice.reason.some((entry) => entry.rule === 'experiment')) return 'no-variants';
+  return 'no-match';
 };
 
 const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: DeliveryPorts }) => {
@@ -143,6 +154,18 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
       countExposures(ports, visitor.state, choice.exposures);
     },
 
+    /**
+     * Counts a request's decisions (one per entry) and its time since `startedAt` (performance.now()
+     * when the request came in), for the metrics: nothing when they are off.
+     */
+    observe(route: DecisionRoute, visitor: VisitorRequest, choices: Iterable<Choice>, startedAt: number, cache: 'hit' | 'miss') {
+      const metrics = ports.metrics;
+      if (!metrics.enabled) return;
+      const fixed = visitor.variantId !== undefined;
+      for (const choice of choices) metrics.decision(route, decisionOutcome(choice, fixed));
+      metrics.decisionTime(route, cache, (performance.now() - startedAt) / 1000);
+    },
+
     responseKey,
     responseTags,
     contentApiSanitizer,
@@ -192,7 +215,7 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
       const key = responseKey(programs.key(ref), outcome.variant ?? '-', auth, stableJson({ populate: request.populate, fields: request.fields }));
       const served = { target: { uid: request.uid, documentId }, choice: selection };
       const cached = await cache.responses().get(key, programs.tags(ref));
-      if (cached) return { ...outcome, rendered: cached, served };
+      if (cached) return { ...outcome, rendered: cached, cache: 'hit', served };
 
       const { entry, requestedFields } = fetched ?? (await fetchEntry());
       const data = await ports.overrides.render(entry, selection.variant, {
@@ -204,7 +227,7 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
       const json = JSON.stringify(data);
       const rendered: CachedResponse = { data: json, etag: etagOf(json, outcome.variant ?? '') };
       await cache.responses().set(key, rendered, responseTags(schema, programs.tags(ref), [data]));
-      return { ...outcome, rendered, served };
+      return { ...outcome, rendered, cache: 'miss', served };
     },
 
     /**

@@ -33,7 +33,7 @@ import { etagOf, sendPersonalized } from './respond';
  * content-API auth for the same scope and answered from the response cache, reading no row.
  */
 
-interface PlainRequest {
+export interface PlainRequest {
   clientSignals?: Signals;
   variantId?: string;
   visitorId?: string;
@@ -49,12 +49,12 @@ interface KnownRoute {
 }
 
 /** True when the request asks for personalization: a personalize header or `personalize[...]`. */
-const asksPersonalization = (ctx: Context) =>
+export const asksPersonalization = (ctx: Context) =>
   Boolean(ctx.get(SIGNALS_HEADER) || ctx.get(VARIANT_HEADER) || ctx.get(VISITOR_HEADER)) ||
   Object.prototype.hasOwnProperty.call(ctx.query, QUERY_PARAMETER);
 
 /** Reads (and removes from the query, so Strapi's validator never sees it) the personalize params. */
-const readRequest = (ctx: Context, signalsLimit: number): PlainRequest => {
+export const readRequest = (ctx: Context, signalsLimit: number): PlainRequest => {
   const headerSignals = ctx.get(SIGNALS_HEADER);
   const headerVariant = ctx.get(VARIANT_HEADER);
   const headerVisitor = ctx.get(VISITOR_HEADER);
@@ -189,7 +189,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
   const listScope = (uid: string) => `rest-list:${uid}`;
 
   /** A warm answer from the caches, or false to take Strapi's own route. */
-  const answerWarm = async (ctx: Context, request: PlainRequest): Promise<boolean> => {
+  const answerWarm = async (ctx: Context, request: PlainRequest, startedAt: number): Promise<boolean> => {
     const match = matchRoute(ctx.path);
     if (!match) return false;
     const { uid, action, kind } = match.route;
@@ -217,6 +217,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
       const cached = await responses.get(key, programs.tags(ref));
       if (!cached) return false;
       respond(ctx, request, cached, delivery.outcomeOf(selection));
+      delivery.observe('plain', visitor, [selection], startedAt, 'hit');
       delivery.count(visitor, { uid, documentId: program.documentId }, selection);
       return true;
     }
@@ -238,12 +239,13 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     const cached = await responses.get(delivery.responseKey(listScope(uid), chosen.join(','), auth, query.shape), tags);
     if (!cached) return false;
     respond(ctx, request, cached, { entries: outcomes });
+    delivery.observe('plain', visitor, served.map(([, choice]) => choice), startedAt, 'hit');
     for (const [documentId, choice] of served) delivery.count(visitor, { uid, documentId }, choice);
     return true;
   };
 
   /** Personalizes the response Strapi's own route made, and caches it for the next request. */
-  const personalizeCold = async (ctx: Context, request: PlainRequest) => {
+  const personalizeCold = async (ctx: Context, request: PlainRequest, startedAt: number) => {
     const target = routeTarget(ctx);
     const body = ctx.body as { data?: unknown; meta?: Record<string, unknown> } | undefined;
     if (!target || ctx.status !== 200 || !body || typeof body !== 'object' || !('data' in body)) return;
@@ -297,6 +299,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
         await responses.set(delivery.responseKey(listScope(target.uid), chosen.join(','), auth, query.shape), cached, tags);
       }
       respond(ctx, request, cached, { entries: outcomes });
+      delivery.observe('plain', visitor, served.map(([, choice]) => choice), startedAt, 'miss');
       for (const [documentId, choice] of served) delivery.count(visitor, { uid: target.uid, documentId }, choice);
       return;
     }
@@ -307,6 +310,7 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
       await responses.set(key, cached, delivery.responseTags(schema, programs.tags(ref), rendered));
     }
     respond(ctx, request, cached, outcomes[entry?.documentId ?? ''] ?? { variant: null, reason: [] });
+    delivery.observe('plain', visitor, served.map(([, choice]) => choice), startedAt, 'miss');
     for (const [documentId, choice] of served) delivery.count(visitor, { uid: target.uid, documentId }, choice);
   };
 
@@ -315,12 +319,13 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     const prefix = restPrefix(strapi);
     if (!ctx.path.startsWith(`${prefix}/`) || ctx.path.startsWith(`${prefix}/personalize/`)) return next();
     if (!asksPersonalization(ctx)) return next();
+    const startedAt = performance.now();
     // Limited like resolve, in a budget of its own (docs/delivery.md, "Rate limits"); Strapi's own
     // requests, without personalization, stay untouched.
     await service('rate-limit').consume(ctx, 'plain');
     const request = readRequest(ctx, service('settings').get().limits.signalsBytes);
-    if (await answerWarm(ctx, request)) return;
+    if (await answerWarm(ctx, request, startedAt)) return;
     await next();
-    await personalizeCold(ctx, request);
+    await personalizeCold(ctx, request, startedAt);
   };
 };

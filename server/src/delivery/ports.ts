@@ -8,6 +8,7 @@ import type { CompiledRule, VisitorProfile } from '../../../engine/src';
 import type { CacheService } from '../cache/service';
 import type { CompiledVariant, ConditionsService } from '../platform/conditions';
 import type { ContentTypesService } from '../platform/content-types';
+import type { MetricsPort } from '../platform/metrics';
 import type { SettingsService } from '../platform/settings';
 import type { OverridesService } from './overrides';
 import type { PreviewService } from './preview';
@@ -57,6 +58,8 @@ export interface DeliveryPorts {
   programs: ProgramsService;
   overrides: OverridesService;
   preview: PreviewService;
+  /** Prometheus counting (platform/metrics.ts): no-ops unless metrics.enabled. */
+  metrics: MetricsPort;
   /** Strapi's logger, for what the counting stage could not store (it never fails a response). */
   warn(message: string): void;
 }

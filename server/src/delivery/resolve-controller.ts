@@ -13,6 +13,7 @@ import { assertRequestDepth } from '../utils/json-limits';
 const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /api/personalize/resolve: parse, authorize as the plain API would, run the pipeline, respond. */
   async resolve(ctx: Context) {
+    const startedAt = performance.now();
     const raw = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
     const config = getService(strapi, 'settings').get();
     // Before zod and Strapi's query validator: too deep a signals, populate or fields is a 400 here.
@@ -41,6 +42,7 @@ const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
       cacheControl: 'private, no-cache',
       meta: { personalize: delivery.outcomeOf(outcome.served.choice) },
     });
+    delivery.observe('resolve', visitor, [outcome.served.choice], startedAt, outcome.cache);
     delivery.count(visitor, outcome.served.target, outcome.served.choice);
   },
 });

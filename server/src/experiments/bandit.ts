@@ -128,7 +128,9 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
       const next = nextUpdateAt({ ...experiment, banditHistory: history });
       return { updated: true, weights, pBest: decision.pBest, nextUpdateAt: next === null ? null : new Date(next).toISOString() };
     });
-    return result ?? kept(first, 'locked');
+    const final = result ?? kept(first, 'locked');
+    getService(strapi, 'metrics').banditUpdate(first.key, final.updated ? 'updated' : (final.reason ?? 'kept'));
+    return final;
   };
 
   /** The cron job's tick: every running bandit whose update is due. Never throws. */

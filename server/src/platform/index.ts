@@ -6,6 +6,8 @@
 import access from './access';
 import conditions from './conditions';
 import contentTypes from './content-types';
+import metrics from './metrics';
+import metricsController from './metrics-controller';
 import rateLimit from './rate-limit';
 import rateLimitMiddleware from './rate-limit-middleware';
 import redis from './redis';
@@ -13,7 +15,7 @@ import type { ServicesOf, Wing } from './services';
 import settings from './settings';
 import adminSettings from './settings-controller';
 
-export const services = { access, conditions, 'content-types': contentTypes, 'rate-limit': rateLimit, redis, settings };
+export const services = { access, conditions, 'content-types': contentTypes, metrics, 'rate-limit': rateLimit, redis, settings };
 
 declare module './services' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
@@ -22,7 +24,7 @@ declare module './services' {
 
 export default {
   services,
-  controllers: { 'admin-settings': adminSettings },
+  controllers: { 'admin-settings': adminSettings, metrics: metricsController },
   documentMiddlewares: [],
   middlewares: { 'rate-limit': rateLimitMiddleware },
 } satisfies Wing;

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 
 import { RATE_LIMIT_FAMILIES, type RateLimitFamily } from '../config/schema';
@@ -21,7 +22,13 @@ export default (config: { budget?: RateLimitBudget } | undefined, { strapi }: { 
   const budget = config?.budget;
   if (budget === 'events') {
     return async (ctx: Context, next: Next) => {
-      await getService(strapi, 'rate-limit').consumeEvents(ctx);
+      try {
+        await getService(strapi, 'rate-limit').consumeEvents(ctx);
+      } catch (error) {
+        // Refused before its body is read: the metrics count the request as one event (docs/design.md, "Observability").
+        if (error instanceof errors.RateLimitError) getService(strapi, 'metrics').events('rate_limited', 1);
+        throw error;
+      }
       return next();
     };
   }

@@ -23,5 +23,7 @@ export default {
     { method: 'GET', path: '/me', handler: 'privacy.export', config: limitedRoute('privacy') },
     { method: 'DELETE', path: '/me', handler: 'privacy.erase', config: limitedRoute('privacy') },
     { method: 'POST', path: '/optout', handler: 'privacy.optOut', config: limitedRoute('privacy') },
+    // Prometheus metrics (docs/design.md, "Observability"): 404 unless metrics.enabled, then a Bearer token.
+    { method: 'GET', path: '/metrics', handler: 'metrics.scrape', config: limitedRoute('other') },
   ],
 };

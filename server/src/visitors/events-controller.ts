@@ -36,11 +36,22 @@ const createEventsController = ({ strapi }: { strapi: Core.Strapi }) => ({
     const envelope = parseOrThrow(eventsEnvelopeSchema(config.maxBatch), body, 'Invalid events batch');
 
     const visitors = getService(strapi, 'visitors');
+    const metrics = getService(strapi, 'metrics');
     const { accepted, rejected } = validateEvents(envelope.events, envelope.sentAt, receivedAt);
-    if (visitors.isBot(ctx.get('user-agent'))) return accepted202(ctx, { accepted: 0, rejected, ignored: 'bot' });
+    // Events by result (docs/design.md, "Observability"): the malformed ones, then the batch's outcome for the rest.
+    metrics.events('rejected', rejected.length);
+    if (visitors.isBot(ctx.get('user-agent'))) {
+      metrics.events('bot', accepted.length);
+      return accepted202(ctx, { accepted: 0, rejected, ignored: 'bot' });
+    }
 
     const visitorHash = visitors.hash(envelope.visitorId);
-    await getService(strapi, 'rate-limit').consumeVisitor(ctx, visitorHash);
+    try {
+      await getService(strapi, 'rate-limit').consumeVisitor(ctx, visitorHash);
+    } catch (error) {
+      if (error instanceof errors.RateLimitError) metrics.events('rate_limited', accepted.length);
+      throw error;
+    }
     if (accepted.length === 0) return accepted202(ctx, { accepted: 0, rejected });
 
     const indexOf = new Map(accepted.map(({ index, event }) => [event, index]));
@@ -55,6 +66,8 @@ const createEventsController = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     switch (outcome.status) {
       case 'applied': {
+        metrics.events('accepted', outcome.accepted.length);
+        metrics.events('suppressed', outcome.dropped.length);
         const dropped = outcome.dropped.map((event) => ({
           index: indexOf.get(event)!,
           message: 'the visitor erased their data after this event',
@@ -63,16 +76,20 @@ const createEventsController = ({ strapi }: { strapi: Core.Strapi }) => ({
         return accepted202(ctx, { accepted: outcome.accepted.length, rejected: all });
       }
       case 'duplicate':
+        metrics.events('duplicate', accepted.length);
         return accepted202(ctx, { accepted: accepted.length, rejected, duplicate: true });
       // Stored nowhere, so no rate-limit counter under the visitor's hash stays either (docs/events.md,
       // "Privacy endpoints"); the per-IP limit still counts the batch.
       case 'no-consent':
+        metrics.events('no_consent', accepted.length);
         await getService(strapi, 'rate-limit').forgetVisitor(visitorHash);
         return accepted202(ctx, { accepted: 0, rejected, ignored: 'no-consent' });
       case 'suppressed':
+        metrics.events('suppressed', accepted.length);
         await getService(strapi, 'rate-limit').forgetVisitor(visitorHash);
         return accepted202(ctx, { accepted: 0, rejected, ignored: 'suppressed' });
       case 'unavailable':
+        metrics.events('store_unavailable', accepted.length);
         return sendUnavailable(ctx);
     }
   },

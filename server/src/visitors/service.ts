@@ -3,7 +3,13 @@ import { isbot } from 'isbot';
 import { LRUCache } from 'lru-cache';
 import type { Context } from 'koa';
 
-import { applyConversions, applyExposures, type ExposureRequest } from '../../../engine/src/experiments';
+import {
+  applyConversions,
+  applyExposures,
+  type ConversionIncrement,
+  type ExposureRequest,
+  type UnitIncrement,
+} from '../../../engine/src/experiments';
 import { applyEvents, applyServe, emptyProfile } from '../../../engine/src/profile/apply';
 import { consentRecord, effectiveConsent, type ConsentChoice, type EffectiveConsent } from '../../../engine/src/profile/consent';
 import { DAY_MS } from '../../../engine/src/profile/decay';
@@ -32,6 +38,8 @@ import {
 const DEDUP_MS = EVENT_LIMITS.maxAgeMs + EVENT_LIMITS.maxAheadMs;
 /** An erasure's marker outlives every event still in flight (they are dropped after 24 h anyway). */
 const ERASED_MARKER_MS = DEDUP_MS;
+/** A visitor hash no HMAC yields (22 characters, one not base64url): the metrics' store probe reads it. */
+const STORE_PROBE_HASH = '#'.repeat(22);
 /** The retention job of the database store: hourly, at a minute of its own (docs/events.md, "Where state lives"). */
 export const RETENTION_CRON_RULE = '0 17 * * * *';
 
@@ -167,6 +175,15 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
       }
       getStore();
+      // The store's state for the metrics: a read of a hash no visitor has, through the store's own path.
+      getService(strapi, 'metrics').probeStore(async () => {
+        try {
+          await getStore().read(STORE_PROBE_HASH);
+          return { store: kind, up: true };
+        } catch {
+          return { store: kind, up: false };
+        }
+      });
       if (database) {
         await database.ready();
         const task = () =>
@@ -233,6 +250,7 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
       type Stop = Exclude<IngestOutcome, { status: 'applied' }>;
       let accepted: AcceptedEvent[] = [];
       let dropped: AcceptedEvent[] = [];
+      let conversions: ConversionIncrement[] = [];
       try {
         const outcome = await compareAndSet<Stop>(
           getStore(),
@@ -268,6 +286,7 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
             // Goal events of experiments the visitor was exposed to convert, in the same atomic write.
             const converted = applyConversions(applied.exposures, accepted, getService(strapi, 'experiments').converting());
             const next = converted.increments.length > 0 ? { ...applied, exposures: converted.exposures } : applied;
+            conversions = converted.increments;
             return {
               write: {
                 next,
@@ -280,7 +299,10 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
           () => ({ status: 'duplicate' })
         );
         if (withdrawn) await erase(input.visitorId, 'erased', receivedAt);
-        return outcome.written ? { status: 'applied', accepted, dropped } : outcome.result;
+        if (!outcome.written) return outcome.result;
+        const metrics = getService(strapi, 'metrics');
+        for (const increment of conversions) metrics.conversion(increment.experiment, increment.arm, increment.goal);
+        return { status: 'applied', accepted, dropped };
       } catch (error) {
         // A batch that itself says no needs no store to be answered (there is nothing to keep).
         if (error instanceof StoreUnavailableError)
@@ -323,6 +345,7 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * none, so call it only when the visitor allows storing events. False when nothing was counted.
      */
     async recordExposures(visitorId: string, requests: readonly ExposureRequest[], now = Date.now()): Promise<boolean> {
+      let counted: UnitIncrement[] = [];
       try {
         const outcome = await compareAndSet<false>(
           getStore(),
@@ -332,12 +355,17 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
             if (suppresses(parseMarker(snapshot.marker), now)) return { stop: false };
             const current = snapshot.profile ?? emptyProfile(now);
             const { exposures, units } = applyExposures(current.exposures, requests, now);
+            counted = units;
             if (units.length === 0) return { stop: false };
             const next = { ...current, exposures };
             return { write: { next, ttlMs: ttlOf(next, now), counters: counterIncrements(units) } };
           },
           () => false
         );
+        if (outcome.written) {
+          const metrics = getService(strapi, 'metrics');
+          for (const unit of counted) metrics.exposure(unit.experiment, unit.arm);
+        }
         return outcome.written;
       } catch (error) {
         if (error instanceof StoreUnavailableError) return false;
