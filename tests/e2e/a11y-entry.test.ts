@@ -183,6 +183,13 @@ describe('the entry view and Audiences, for every editor and device', () => {
       await expectText(page.getByTestId('rules-announcement'), 'Rule 1 added');
       await expectText(dialog.getByTestId('condition-summary'), /device is mobile/);
       await expectFocus(page, { name: 'Condition' });
+      // A second rule, removed again: announced, and focus goes back to "+ Condition" (not to the page).
+      await page.keyboard.press('Enter');
+      await expectText(page.getByTestId('rules-announcement'), 'Rule 2 added');
+      await tabTo(page, 'Rule 2: Remove');
+      await page.keyboard.press('Enter');
+      await expectText(page.getByTestId('rules-announcement'), 'Rule removed, 1 rule left');
+      await expectFocus(page, { name: 'Condition' });
       await tabTo(page, 'Rule 1: Value');
       await tabTo(page, 'Add variant');
       await page.keyboard.press('Enter');

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { Box, Flex, Tabs, Typography, VisuallyHidden } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
@@ -106,6 +106,7 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
   const [textProblem, setTextProblem] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const jsonHintId = useId();
+  const frame = useRef<HTMLDivElement>(null);
 
   // Follow a value replaced from outside (another variant opened, a reset).
   useEffect(() => {
@@ -134,6 +135,10 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
     // Rules appear and disappear without moving focus: a screen reader hears it here.
     const before = countRules(tree);
     const after = countRules(next);
+    if (after < before) {
+      // The pressed Remove button is gone with its rule: focus goes to the builder's "+ Condition".
+      setTimeout(() => frame.current?.querySelector<HTMLElement>('[data-add="rule"][data-path=""]')?.focus(), 0);
+    }
     if (after !== before) {
       setAnnouncement(
         after > before
@@ -178,7 +183,7 @@ export const RuleBuilder = ({ value, onChange, audiences, onValidityChange, disa
           <Tabs.Trigger value="json">JSON</Tabs.Trigger>
         </Tabs.List>
         <Tabs.Content value="visual">
-          <Frame paddingTop={2}>
+          <Frame ref={frame} paddingTop={2}>
             {vocabularyError ? (
               <Typography textColor="danger600">
                 {formatMessage(

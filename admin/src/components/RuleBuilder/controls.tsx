@@ -73,11 +73,13 @@ export const OperatorSelector = ({ value, options, handleOnChange, disabled, pat
 };
 
 /** The builder's "+ Condition" / "+ Group" buttons: one look, their own label. */
-const addAction = (label: MessageDescriptor) => {
+const addAction = (label: MessageDescriptor, kind: 'rule' | 'group') => {
   const AddAction = ({ handleOnClick, disabled, path }: ActionProps) => {
     const { formatMessage } = useIntl();
     return (
       <Button
+        data-add={kind}
+        data-path={(path ?? []).join('.')}
         aria-label={path && path.length ? positional(formatMessage, path, formatMessage(label), 'group') : undefined}
         variant="tertiary"
         size="S"
@@ -92,8 +94,8 @@ const addAction = (label: MessageDescriptor) => {
   return AddAction;
 };
 
-export const AddRuleAction = addAction({ id: getTranslation('rules.addRule'), defaultMessage: 'Condition' });
-export const AddGroupAction = addAction({ id: getTranslation('rules.addGroup'), defaultMessage: 'Group' });
+export const AddRuleAction = addAction({ id: getTranslation('rules.addRule'), defaultMessage: 'Condition' }, 'rule');
+export const AddGroupAction = addAction({ id: getTranslation('rules.addGroup'), defaultMessage: 'Group' }, 'group');
 
 export const RemoveAction = ({ handleOnClick, disabled, ruleOrGroup, context, path }: ActionProps) => {
   const { formatMessage } = useIntl();
