@@ -20,6 +20,12 @@ if (process.env.PERSONALIZE_PLUGIN_BUILD !== 'dist') {
   };
 }
 
+// The parent's slot check (tests/helpers/slot-check.ts): the plugin's commands that span Redis Cluster
+// slots fail, and are reported. Tests only: benchmarks (the build) measure without it.
+if (process.env.PERSONALIZE_SLOT_CHECK === '1' && process.env.PERSONALIZE_PLUGIN_BUILD !== 'dist') {
+  require('./slot-check.ts').installSlotCheck((violation) => process.send({ type: 'slot-violation', violation }));
+}
+
 const { createStrapi } = require('@strapi/strapi');
 
 const appDir = path.join(root, 'playground');

@@ -2,6 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
+import { slotViolations, type SlotViolation } from './slot-check';
+
 export interface StrapiProcess {
   url: string;
   child: ChildProcess;
@@ -26,9 +28,23 @@ export const freePort = () =>
 export const startStrapiProcess = async (env: Record<string, string>, execArgv: string[] = []): Promise<StrapiProcess> => {
   const port = await freePort();
   const child = fork(path.join(__dirname, 'strapi-process.js'), [], {
-    env: { ...process.env, NODE_ENV: 'test', SERVE_ADMIN: 'false', PLAYGROUND_SEED: 'false', LOG_LEVEL: 'error', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      SERVE_ADMIN: 'false',
+      PLAYGROUND_SEED: 'false',
+      LOG_LEVEL: 'error',
+      // Slot-checked like the test's own Strapi (tests/helpers/slot-check.ts; not the build benchmarks run).
+      PERSONALIZE_SLOT_CHECK: '1',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv,
+  });
+  // Its commands that span slots land in this process's list, which every test file checks.
+  child.on('message', (message: { type: string; violation?: SlotViolation }) => {
+    if (message.type === 'slot-violation' && message.violation) slotViolations.push(message.violation);
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the second Strapi did not start within 90 s')), 90_000);

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 
 import { emptyProfile } from '../../engine/src/profile/apply';
-import { createRedisStore, streamKey, visitorKeys } from '../../server/src/storage/redis-store';
+import { createRedisStore, shardOf, visitorKeys } from '../../server/src/storage/redis-store';
 import type { VisitorStore } from '../../server/src/storage/store';
 import type { VisitorsService } from '../../server/src/visitors/service';
 import { captureLogs } from '../helpers/logs';
@@ -155,7 +155,7 @@ describe('erasure with two instances sharing Redis', () => {
     const needles = [visitorId, hashOf(visitorId)];
     // Before: the visitor is in the event stream, as the scan sees it.
     const stream = mentions(await dumpPrefix(), needles);
-    expect(stream).toContain(`${prefix}stream:events`);
+    expect(stream).toContain(visitorKeys(prefix, hashOf(visitorId)).stream);
     return needles;
   };
 
@@ -163,17 +163,17 @@ describe('erasure with two instances sharing Redis', () => {
   const onlyTheMarkerLeft = async (visitorId: string, kind: 'erased' | 'optout', control: string) => {
     const hash = hashOf(visitorId);
     const dump = await dumpPrefix();
-    expect(mentions(dump, [visitorId, hash])).toEqual([`${prefix}v:{${hash}}:x`]);
+    expect(mentions(dump, [visitorId, hash])).toEqual([visitorKeys(prefix, hash).marker]);
     // The marker itself holds no personal data.
-    expect(dump.find(({ key }) => key === `${prefix}v:{${hash}}:x`)?.content).toMatch(new RegExp(`^"${kind}:\\d+"$`));
+    expect(dump.find(({ key }) => key === visitorKeys(prefix, hash).marker)?.content).toMatch(new RegExp(`^"${kind}:\\d+"$`));
     // The scan does see a visitor who was not erased (the control), in the stream too.
-    expect(mentions(dump, [hashOf(control)])).toContain(`${prefix}stream:events`);
+    expect(mentions(dump, [hashOf(control)])).toContain(visitorKeys(prefix, hashOf(control)).stream);
     // The admin says what remains: the marker, and until when.
     const lookup = await admin('post', '/personalize/visitors/lookup', { visitorId });
     expect(lookup.status).toBe(200);
     const { data } = lookup.body;
     expect(data).toMatchObject({ profile: null, events: [], exposures: {}, consent: null, suppressed: { kind } });
-    const ttl = await redis.pttl(`${prefix}v:{${hash}}:x`);
+    const ttl = await redis.pttl(visitorKeys(prefix, hash).marker);
     expect(Math.abs(data.suppressed.until - (Date.now() + ttl))).toBeLessThan(5000);
   };
 
@@ -289,16 +289,16 @@ describe('erasure with the in-process store', () => {
 describe("the Redis store's event log", () => {
   const logPrefix = `${prefix}log:`;
   let retentionMs = 60_000;
-  /** Fails the next stream command (an erasure interrupted between its two steps). */
-  let failStream = false;
+  /** Fails the next erasure script (a connection lost as it was sent). */
+  let failErase = false;
   const store: VisitorStore = createRedisStore({
     prefix: () => logPrefix,
     retentionMs: () => retentionMs,
     attempt: async (operation, fallback) => {
       const connection = new Proxy(redis, {
         get(target, property, receiver) {
-          if (property === 'pzStreamForget' && failStream) {
-            failStream = false;
+          if (property === 'pzVisitorErase' && failErase) {
+            failErase = false;
             return () => Promise.reject(new Error('connection lost'));
           }
           const value = Reflect.get(target, property, receiver);
@@ -313,6 +313,17 @@ describe("the Redis store's event log", () => {
     },
   });
 
+  /** Visitor hashes of one shard: they share one event stream. */
+  const sameShard = (count: number) => {
+    const shard = shardOf(newId());
+    const hashes: string[] = [];
+    while (hashes.length < count) {
+      const hash = newId();
+      if (shardOf(hash) === shard) hashes.push(hash);
+    }
+    return hashes;
+  };
+
   const commitBatch = async (hash: string) => {
     const now = Date.now();
     const result = await store.commit({
@@ -324,48 +335,50 @@ describe("the Redis store's event log", () => {
     });
     expect(result).toEqual({ ok: true });
   };
-  const streamOf = async () => (await redis.xrange(streamKey(logPrefix), '-', '+')).map(([, fields]) => fields[1]);
+  /** The visitors of the entries of the shard's stream of `hash`. */
+  const streamOf = async (hash: string) =>
+    (await redis.xrange(visitorKeys(logPrefix, hash).stream, '-', '+')).map(([, fields]) => fields[1]);
 
-  it("records each entry's id in the visitor's own set, and erases exactly those", async () => {
-    const [a, b] = [newId(), newId()];
+  it("records each entry's id in the visitor's own set, and erases exactly those, in one script", async () => {
+    const [a, b] = sameShard(2);
     await commitBatch(a);
     await commitBatch(b);
     await commitBatch(a);
     expect(await redis.zcard(visitorKeys(logPrefix, a).entries)).toBe(2);
     await store.erase(a, { kind: 'erased', at: Date.now() }, 60_000);
-    expect(await streamOf()).toEqual([b]);
+    expect(await streamOf(a)).toEqual([b]);
     expect(await redis.exists(visitorKeys(logPrefix, a).entries)).toBe(0);
   });
 
-  it('finds the entries again when an erasure is retried after losing Redis between its steps', async () => {
+  it('changes nothing when the erasure does not reach Redis, and erases all when retried', async () => {
     const hash = newId();
     await commitBatch(hash);
-    failStream = true;
+    failErase = true;
     await expect(store.erase(hash, { kind: 'erased', at: Date.now() }, 60_000)).rejects.toThrow('unavailable');
-    expect(await streamOf()).toContain(hash);
+    expect(await streamOf(hash)).toContain(hash);
+    expect(await redis.exists(visitorKeys(logPrefix, hash).profile)).toBe(1);
     await store.erase(hash, { kind: 'erased', at: Date.now() }, 60_000);
-    expect(await streamOf()).not.toContain(hash);
-    expect(await redis.exists(visitorKeys(logPrefix, hash).entries)).toBe(0);
+    expect(await streamOf(hash)).not.toContain(hash);
+    expect(await redis.exists(visitorKeys(logPrefix, hash).entries, visitorKeys(logPrefix, hash).profile)).toBe(0);
   });
 
   it('keeps no entry past the retention period, even on a stream no batch has trimmed since', async () => {
     retentionMs = 300;
     try {
-      const [quiet, later] = [newId(), newId()];
+      const [quiet, later, other, erased] = sameShard(4);
       await commitBatch(quiet);
       await new Promise((resolve) => setTimeout(resolve, 400));
       // Its set of entry ids expired with the retention period; its entry is still in the stream.
       expect(await redis.exists(visitorKeys(logPrefix, quiet).entries)).toBe(0);
-      expect(await streamOf()).toContain(quiet);
-      // An erasure (of anyone) trims it.
-      await store.erase(newId(), { kind: 'erased', at: Date.now() }, 60_000);
-      expect(await streamOf()).not.toContain(quiet);
+      expect(await streamOf(quiet)).toContain(quiet);
+      // An erasure (of anyone of the shard) trims it.
+      await store.erase(erased, { kind: 'erased', at: Date.now() }, 60_000);
+      expect(await streamOf(quiet)).not.toContain(quiet);
       // So does the next batch.
       await commitBatch(later);
       await new Promise((resolve) => setTimeout(resolve, 400));
-      const other = newId();
       await commitBatch(other);
-      expect(await streamOf()).toEqual([other]);
+      expect(await streamOf(other)).toEqual([other]);
     } finally {
       retentionMs = 60_000;
     }
@@ -376,7 +389,7 @@ describe("the Redis store's event log", () => {
     await commitBatch(hash);
     await commitBatch(hash);
     // As MAXLEN would, once the stream is full.
-    await redis.xtrim(streamKey(logPrefix), 'MAXLEN', 0);
+    await redis.xtrim(visitorKeys(logPrefix, hash).stream, 'MAXLEN', 0);
     expect(await redis.zcard(visitorKeys(logPrefix, hash).entries)).toBe(2);
     await commitBatch(hash);
     expect(await redis.zcard(visitorKeys(logPrefix, hash).entries)).toBe(1);

@@ -10,6 +10,7 @@ import type { VisitorProfile } from '../../engine/src/profile/types';
 import pluginConfig from '../../server/src/config';
 import { pluginConfigSchema, storageOf } from '../../server/src/config/schema';
 import { TABLES } from '../../server/src/storage/database-store';
+import { visitorKeys } from '../../server/src/storage/redis-store';
 import type { VisitorsService } from '../../server/src/visitors/service';
 import { createAdminSession } from '../helpers/auth';
 import { batchOf, BOT_UA, BROWSER_UA, newId, newVisitorId, pageEvent, viewEvent } from '../helpers/events';
@@ -50,12 +51,12 @@ const boot = async (config: object = UNLIMITED, env: Record<string, string> = {}
 
 const visitorsOf = (app: TestStrapi) => app.strapi.plugin('personalize').service('visitors') as VisitorsService;
 
-/** Every Redis key that carries the visitor's hash tag. */
+/** Every Redis key that names the visitor's hash (their keys, under their shard's hash tag, and their rate limit). */
 const keysOf = async (hash: string) => {
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `*{${hash}}*`, 'COUNT', 1000);
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `*${hash}*`, 'COUNT', 1000);
     keys.push(...batch);
     cursor = next;
   } while (cursor !== '0');
@@ -509,7 +510,7 @@ describe.each([
         const keys = await keysOf(visitors.hash(visitorId));
         // Nothing but the per-visitor rate-limit counter (and only when limits are on: they are off here).
         expect(keys).toEqual([]);
-        const stream = await redis.xrange(`${prefix}stream:events`, '-', '+');
+        const stream = await redis.xrange(visitorKeys(prefix, visitors.hash(visitorId)).stream, '-', '+');
         expect(stream.some(([, fields]) => fields.includes(visitors.hash(visitorId)))).toBe(false);
       }
     };
@@ -607,7 +608,8 @@ describe.each([
       await visitors.recordServe(visitorId, 'api::article.article:doc:v');
       if (isRedis) {
         // The profile, its batch ids, and the ids of its entries in the event stream.
-        expect(await keysOf(hash)).toEqual([`${prefix}v:{${hash}}`, `${prefix}v:{${hash}}:b`, `${prefix}v:{${hash}}:s`]);
+        const keys = visitorKeys(prefix, hash);
+        expect(await keysOf(hash)).toEqual([keys.profile, keys.batches, keys.entries]);
       } else {
         // The profile, its batch id and the batch in the event log.
         expect(await rowsOf(app, hash)).toEqual(['personalize_batches:', 'personalize_events:', 'personalize_profiles:']);
@@ -616,7 +618,7 @@ describe.each([
       const erased = await request(url).delete('/api/personalize/me').set('x-personalize-visitor', visitorId);
       expect(erased.status).toBe(202);
       expect(await profileOf(visitorId)).toBeNull();
-      if (isRedis) expect(await keysOf(hash)).toEqual([`${prefix}v:{${hash}}:x`]);
+      if (isRedis) expect(await keysOf(hash)).toEqual([visitorKeys(prefix, hash).marker]);
       else expect(await rowsOf(app, hash)).toEqual(['personalize_markers:erased']);
       const after = await me(visitorId);
       expect(after.body.data).toMatchObject({ profile: null, suppressed: { kind: 'erased' } });
@@ -649,8 +651,8 @@ describe.each([
       await request(url).delete('/api/personalize/me').set('x-personalize-visitor', visitorId);
       expect((await me(visitorId)).body.data.suppressed).toMatchObject({ kind: 'optout' });
       if (isRedis) {
-        expect(await keysOf(hash)).toEqual([`${prefix}v:{${hash}}:x`]);
-        const ttl = await redis.pttl(`${prefix}v:{${hash}}:x`);
+        expect(await keysOf(hash)).toEqual([visitorKeys(prefix, hash).marker]);
+        const ttl = await redis.pttl(visitorKeys(prefix, hash).marker);
         expect(ttl).toBeGreaterThan(89 * 24 * 60 * 60 * 1000);
       } else {
         expect(await rowsOf(app, hash)).toEqual(['personalize_markers:optout']);
@@ -709,9 +711,9 @@ describe.each([
       expect(visitors.hash(newVisitorId())).not.toBe(hash);
       await send(batchOf(visitorId, [pageEvent(['x'])]));
       if (isRedis) {
-        const raw = await redis.get(`${prefix}v:{${hash}}`);
+        const raw = await redis.get(visitorKeys(prefix, hash).profile);
         expect(raw).not.toContain(visitorId);
-        const stream = await redis.xrevrange(`${prefix}stream:events`, '+', '-', 'COUNT', 5);
+        const stream = await redis.xrevrange(visitorKeys(prefix, hash).stream, '+', '-', 'COUNT', 5);
         const entry = stream.find(([, fields]) => fields[fields.indexOf('v') + 1] === hash);
         expect(entry).toBeDefined();
         expect(JSON.stringify(entry)).not.toContain(visitorId);

@@ -111,9 +111,10 @@ describe('experiments on two instances with Redis', () => {
     const exposed = byArm.control.length + byArm.offer.length;
     const results = async () => (await admin('get', `/personalize/experiments/${experimentId}/results`)).body.data;
     expect((await results()).arms.map((arm: { units: number }) => arm.units)).toEqual([byArm.control.length, byArm.offer.length]);
-    // The counts are one Redis hash under the experiment's own tag, holding no visitor data.
-    const countersKey = `${prefix}x:{${key}}:c`;
-    expect(await redis.exists(countersKey)).toBe(1);
+    // The counts are a Redis hash per visitor shard (under the shard's tag), holding no visitor data.
+    const counterKeys = await redis.keys(`${prefix}x:*:${key}:c`);
+    expect(counterKeys.length).toBeGreaterThan(0);
+    for (const counterKey of counterKeys) expect(counterKey).toMatch(/^.*x:\{v\d{3}\}:.*:c$/);
 
     // Conversions through the second instance; the same batch sent to both counts once.
     const converters = [...byArm.offer.slice(1), byArm.control[0]];
@@ -162,8 +163,9 @@ describe('experiments on two instances with Redis', () => {
     }
     // Their exposures count in period 1.
     await eventually(async () => {
-      const values = await redis.hgetall(countersKey);
-      const period1 = Object.entries(values)
+      const shards = await Promise.all((await redis.keys(`${prefix}x:*:${key}:c`)).map((counterKey) => redis.hgetall(counterKey)));
+      const period1 = shards
+        .flatMap((values) => Object.entries(values))
         .filter(([field]) => field.split('|')[1] === '1' && field.endsWith('|u'))
         .reduce((sum, [, value]) => sum + Number(value), 0);
       expect(period1).toBe(3);

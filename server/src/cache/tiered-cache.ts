@@ -2,6 +2,8 @@ import { LRUCache } from 'lru-cache';
 
 import type { Cluster, Redis } from 'ioredis';
 
+import { mastersOf } from '../platform/redis-client';
+
 /**
  * What the cache needs of a Redis connection (its port; platform/redis provides it): keys under the
  * app's prefix, and commands that fall back to a value when Redis is absent or down.
@@ -133,12 +135,17 @@ export class TieredCache<T extends object> {
     this.setLocal(key, value, tags);
     const ttlSec = Math.max(1, Math.ceil(this.options.ttlMs / 1000));
     await this.options.redis.attempt(async (redis) => {
-      const pipeline = redis.multi().set(this.redisKey(key), this.options.serialize(value), 'EX', ttlSec);
-      for (const tag of tags) {
-        // Tag sets outlive their keys a little so a purge still finds every key it must drop.
-        pipeline.sadd(this.tagKey(tag), key).expire(this.tagKey(tag), ttlSec * 2);
-      }
-      await pipeline.exec();
+      // One key per command, sent together: the entry and its tag sets are in different slots on a
+      // cluster, so no MULTI. The tags are written first: a purge that reads a tag set between the
+      // two still finds the key (dropping a key not yet written is harmless).
+      await Promise.all(
+        tags.flatMap((tag) => [
+          redis.sadd(this.tagKey(tag), key),
+          // Tag sets outlive their keys a little so a purge still finds every key it must drop.
+          redis.expire(this.tagKey(tag), ttlSec * 2),
+        ])
+      );
+      await redis.set(this.redisKey(key), this.options.serialize(value), 'EX', ttlSec);
     }, undefined);
   }
 
@@ -160,7 +167,8 @@ export class TieredCache<T extends object> {
       const dropped: string[] = [];
       for (const tag of tags) {
         const keys = await redis.smembers(this.tagKey(tag));
-        if (keys.length > 0) await redis.del(...keys.map((key) => this.redisKey(key)));
+        // One key per DEL: the keys of a tag are in as many slots.
+        await Promise.all(keys.map((key) => redis.del(this.redisKey(key))));
         await redis.del(this.tagKey(tag));
         dropped.push(...keys);
       }
@@ -175,13 +183,16 @@ export class TieredCache<T extends object> {
 
   async clearShared() {
     await this.options.redis.attempt(async (redis) => {
-      for (const pattern of [this.redisKey('*'), this.tagKey('*')]) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-          cursor = next;
-          if (keys.length > 0) await redis.del(...keys);
-        } while (cursor !== '0');
+      // A SCAN reads one node: every master is scanned (docs/design.md, "Storage").
+      for (const master of mastersOf(redis)) {
+        for (const pattern of [this.redisKey('*'), this.tagKey('*')]) {
+          let cursor = '0';
+          do {
+            const [next, keys] = await master.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+            cursor = next;
+            await Promise.all(keys.map((key) => master.del(key)));
+          } while (cursor !== '0');
+        }
       }
     }, undefined);
   }

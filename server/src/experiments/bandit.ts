@@ -21,8 +21,9 @@ type StoredBandit = ResultsExperiment & { documentId: string; arms: ExperimentAr
 
 const FIELDS = ['key', 'status', 'mode', 'arms', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit'];
 
-/** Releases the lock only if it is still ours (it may have expired and been taken since). */
-const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Releases the lock only if it is still ours (it may have expired and been taken since). One key, declared (shebang). */
+export const RELEASE_LUA = `#!lua
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
  * Bandit updates (docs/design.md, "Experiments", Bandits): a Strapi cron job every minute runs each running

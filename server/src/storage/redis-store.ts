@@ -16,42 +16,81 @@ import {
   type VisitorStore,
 } from './store';
 
-/** Entries kept in the event stream (approximately: `XADD … MAXLEN ~`). */
+/**
+ * Visitors are spread over this many **shards**, each one Redis Cluster hash tag `{v<nnn>}`: a
+ * visitor's keys, the event log of their shard and their shard of every experiment's counters share
+ * it, so a batch is one script on one slot (profile, batch id, log entry, counters) and an erasure
+ * is one script too (docs/events.md, "Stores and Redis key layout"). Fixed: changing it would move
+ * every visitor to another key.
+ */
+export const SHARDS = 256;
+
+/** Entries kept in the event log, all shards together (approximately: `XADD … MAXLEN ~` per shard). */
 export const STREAM_MAX_LENGTH = 100_000;
+const SHARD_STREAM_MAX_LENGTH = Math.ceil(STREAM_MAX_LENGTH / SHARDS);
+
+/** The shard of a visitor hash (FNV-1a of the hash: any string spreads evenly). */
+export const shardOf = (hash: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < hash.length; i += 1) {
+    h ^= hash.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % SHARDS;
+};
+
+/** The hash tag of a shard: `{v007}`. */
+export const shardTag = (shard: number) => `{v${String(shard).padStart(3, '0')}}`;
+
+/** Every shard, for what reads or deletes across them (an experiment's counters, the event log). */
+export const ALL_SHARDS: readonly number[] = Array.from({ length: SHARDS }, (_, shard) => shard);
 
 /**
- * Redis key layout. Every per-visitor key carries the visitor hash as a hash tag, so a visitor's
- * keys live in one Redis Cluster slot and one script can touch them all.
+ * Redis key layout. Every per-visitor key carries the visitor's shard tag, so a visitor's keys live
+ * in one Redis Cluster slot, with their shard's event log and counters, and one script can touch them all.
  */
-export const visitorKeys = (prefix: string, hash: string) => ({
-  /** The profile, one JSON value (expires `retentionDays` after the last event). */
-  profile: `${prefix}v:{${hash}}`,
-  /** Sorted set of applied batchIds (score: when), for de-duplication (24 h, the newest 1000). */
-  batches: `${prefix}v:{${hash}}:b`,
-  /** Suppression marker (`erased:<ms>` or `optout:<ms>`), no personal data. */
-  marker: `${prefix}v:{${hash}}:x`,
-  /**
-   * Sorted set of the ids of the visitor's entries in the event stream (score: the id's ms), so an
-   * erasure deletes exactly those (docs/events.md, "Privacy endpoints"); it lives as long as the
-   * newest of them may (the retention period) and forgets the ids the stream has trimmed.
-   */
-  entries: `${prefix}v:{${hash}}:s`,
-});
+export const visitorKeys = (prefix: string, hash: string) => {
+  const tag = shardTag(shardOf(hash));
+  return {
+    /** The profile, one JSON value (expires `retentionDays` after the last event). */
+    profile: `${prefix}v:${tag}:${hash}`,
+    /** Sorted set of applied batchIds (score: when), for de-duplication (24 h, the newest 1000). */
+    batches: `${prefix}v:${tag}:${hash}:b`,
+    /** Suppression marker (`erased:<ms>` or `optout:<ms>`), no personal data. */
+    marker: `${prefix}v:${tag}:${hash}:x`,
+    /**
+     * Sorted set of the ids of the visitor's entries in their shard's event stream (score: the id's
+     * ms), so an erasure deletes exactly those (docs/events.md, "Privacy endpoints"); it lives as long
+     * as the newest of them may (the retention period) and forgets the ids the stream has trimmed.
+     */
+    entries: `${prefix}v:${tag}:${hash}:s`,
+    /** The event log of the visitor's shard. */
+    stream: streamKey(prefix, shardOf(hash)),
+  };
+};
 
 /**
- * An experiment's counters: one hash (field → value, see experiments/counts.ts), under the
- * experiment's own hash tag. No visitor data: erasing a visitor leaves the aggregate counts.
+ * One shard of an experiment's counters: a hash (field → value, see experiment-counts.ts) under the
+ * shard's tag, incremented in the same script as the profiles of that shard's visitors; the
+ * experiment's counts are the sum over every shard. No visitor data: erasing a visitor leaves them.
+ * The tag comes first: an experiment key cannot move the key to another slot.
  */
-export const experimentCountersKey = (prefix: string, experiment: string) => `${prefix}x:{${experiment}}:c`;
+export const experimentCountersKey = (prefix: string, experiment: string, shard: number) =>
+  `${prefix}x:${shardTag(shard)}:${experiment}:c`;
 
 /**
- * The capped stream of accepted batches (`v`: visitor hash, `b`: batchId, `at`, `events`: JSON),
- * kept for the retention period at most.
+ * The capped event log of one shard's accepted batches (`v`: visitor hash, `b`: batchId, `at`,
+ * `events`: JSON), kept for the retention period at most. A consumer reads every shard's.
  */
-export const streamKey = (prefix: string) => `${prefix}stream:events`;
+export const streamKey = (prefix: string, shard: number) => `${prefix}stream:events:${shardTag(shard)}`;
+
+/*
+ * Every script starts with a shebang (Redis 7): its keys are all declared in KEYS (all of one slot,
+ * which Redis Cluster checks), and a read-only one says so (`no-writes`), so it may run on a replica.
+ */
 
 /** Reads what a write needs, consistently: profile, its SHA-1, the marker, whether the batch was applied. */
-const SNAPSHOT_LUA = `
+const SNAPSHOT_LUA = `#!lua flags=no-writes
 local v = redis.call('GET', KEYS[1])
 local sha = false
 if v then sha = redis.sha1hex(v) end
@@ -63,10 +102,11 @@ return { v, sha, redis.call('GET', KEYS[3]), seen }
 /**
  * Compare-and-set of a batch (or a serve): writes the new profile only if the profile and the
  * marker are what the caller computed from, and the batch was not applied already; then records
- * the batchId and appends the batch to the stream, with the entry's id in the visitor's own set
- * (what an erasure deletes). On a conflict, returns the current state so the caller recomputes
- * without another round trip.
- * KEYS: profile, batches, marker, stream entries, stream, then one per experiment whose counters change.
+ * the batchId and appends the batch to the shard's stream, with the entry's id in the visitor's own
+ * set (what an erasure deletes). On a conflict, returns the current state so the caller recomputes
+ * without another round trip. Every key is of the visitor's shard: one slot.
+ * KEYS: profile, batches, marker, stream entries, the shard's stream, then the shard's counters of
+ * each experiment whose counters change.
  * ARGV: expected sha ('' none), expected marker ('' none), new profile, ttl ms, batchId ('' none),
  *       dedup ms, received at (ms), stream max length, visitor hash, events JSON ('' no stream entry),
  *       batchIds kept at most, retention ms, then triples (index in KEYS, field, increment) of counter
@@ -78,7 +118,7 @@ return { v, sha, redis.call('GET', KEYS[3]), seen }
  * the profile was written, and a non-finite counter hides every other visitor's values. (The engine
  * bounds goal values; this is the last guard.)
  */
-const COMMIT_LUA = `
+const COMMIT_LUA = `#!lua
 if ARGV[5] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[5]) then return { 'duplicate' } end
 local v = redis.call('GET', KEYS[1])
 local sha = ''
@@ -122,38 +162,36 @@ return { 'ok' }
 `;
 
 /**
- * Deletes the visitor's profile and batch ids, sets the marker (an opt-out is never downgraded) and
- * returns the ids of the visitor's stream entries. Their set stays until the entries are deleted
- * from the stream, a separate command on another key (and slot): an erasure interrupted in between
- * finds them again when retried.
+ * An erasure, in one script on the visitor's slot: trims the shard's stream to the retention period
+ * (ARGV[3] ms, by Redis's clock: an entry older than that may have outlived its visitor's set of
+ * entry ids on a stream no batch has trimmed since), deletes the visitor's stream entries (by the
+ * ids in their set, a thousand per XDEL: a Lua `unpack` takes a few thousand at most), the profile,
+ * the batch ids and that set, and sets the marker (an opt-out is never downgraded). Returns the
+ * number of stream entries deleted.
+ * KEYS: profile, batches, marker, stream entries, the shard's stream. ARGV: marker, its ttl ms, retention ms.
  */
-const ERASE_LUA = `
-local ids = redis.call('ZRANGE', KEYS[4], 0, -1)
-redis.call('DEL', KEYS[1], KEYS[2])
-local current = redis.call('GET', KEYS[3])
-if current and string.sub(current, 1, 7) == 'optout:' and string.sub(ARGV[1], 1, 7) == 'erased:' then return ids end
-redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
-return ids
-`;
-
-/**
- * Deletes stream entries by id (ARGV from 2), after trimming the stream to the retention period
- * (ARGV[1] ms, by Redis's clock): an entry older than that may have outlived its visitor's set of
- * entry ids on a stream no batch has trimmed since.
- */
-const FORGET_ENTRIES_LUA = `
+const ERASE_LUA = `#!lua
 local now = redis.call('TIME')
-local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1]) + 1
-redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', oldest))
-if #ARGV > 1 then return redis.call('XDEL', KEYS[1], unpack(ARGV, 2)) end
-return 0
+local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[3]) + 1
+redis.call('XTRIM', KEYS[5], 'MINID', string.format('%.0f', oldest))
+local ids = redis.call('ZRANGE', KEYS[4], 0, -1)
+local deleted = 0
+for first = 1, #ids, 1000 do
+  deleted = deleted + redis.call('XDEL', KEYS[5], unpack(ids, first, math.min(first + 999, #ids)))
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
+local current = redis.call('GET', KEYS[3])
+if current and string.sub(current, 1, 7) == 'optout:' and string.sub(ARGV[1], 1, 7) == 'erased:' then return deleted end
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
+return deleted
 `;
 
 /** The marker and its time to live (ms), together. */
-const MARKER_LUA = `return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }`;
+const MARKER_LUA = `#!lua flags=no-writes
+return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }`;
 
-/** Stream entry ids per XDEL (a Lua `unpack` takes a few thousand at most). */
-const FORGET_CHUNK = 1000;
+/** Every script's source, for the tests that check each declares its keys (tests/unit/redis-scripts.test.ts). */
+export const SCRIPTS = { SNAPSHOT_LUA, COMMIT_LUA, ERASE_LUA, MARKER_LUA } as const;
 
 type ScriptedRedis = RedisConnection & {
   pzVisitorSnapshot(
@@ -168,10 +206,11 @@ type ScriptedRedis = RedisConnection & {
     batches: string,
     marker: string,
     entries: string,
+    stream: string,
     value: string,
-    ttl: string
-  ): Promise<string[]>;
-  pzStreamForget(stream: string, retentionMs: string, ...ids: string[]): Promise<number>;
+    ttl: string,
+    retentionMs: string
+  ): Promise<number>;
   pzVisitorMarker(marker: string): Promise<[string | null, number]>;
 };
 
@@ -182,8 +221,7 @@ const withScripts = (client: RedisConnection): ScriptedRedis => {
     client.defineCommand('pzVisitorSnapshot', { numberOfKeys: 3, lua: SNAPSHOT_LUA });
     // The number of keys varies with the experiments counted: it is the call's first argument.
     client.defineCommand('pzVisitorCommit', { lua: COMMIT_LUA });
-    client.defineCommand('pzVisitorErase', { numberOfKeys: 4, lua: ERASE_LUA });
-    client.defineCommand('pzStreamForget', { numberOfKeys: 1, lua: FORGET_ENTRIES_LUA });
+    client.defineCommand('pzVisitorErase', { numberOfKeys: 5, lua: ERASE_LUA });
     client.defineCommand('pzVisitorMarker', { numberOfKeys: 1, lua: MARKER_LUA });
     scripted.add(client);
   }
@@ -252,7 +290,7 @@ export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDep
       const counterArgs: string[] = [];
       for (const { experiment, increments } of counters ?? []) {
         if (increments.length === 0) continue;
-        counterKeys.push(experimentCountersKey(prefix(), experiment));
+        counterKeys.push(experimentCountersKey(prefix(), experiment, shardOf(hash)));
         // Lua indexes KEYS from 1; the five fixed keys come first.
         const keyIndex = String(5 + counterKeys.length);
         for (const { field, by } of increments) if (Number.isFinite(by)) counterArgs.push(keyIndex, field, String(by));
@@ -264,7 +302,7 @@ export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDep
           keys.batches,
           keys.marker,
           keys.entries,
-          streamKey(prefix()),
+          keys.stream,
           ...counterKeys,
           expected.token ?? '',
           expected.marker ?? '',
@@ -273,7 +311,7 @@ export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDep
           batch?.id ?? '',
           String(Math.max(1, Math.ceil(batch?.dedupMs ?? 1))),
           String(Math.floor(batch?.receivedAt ?? 0)),
-          String(STREAM_MAX_LENGTH),
+          String(SHARD_STREAM_MAX_LENGTH),
           hash,
           batch?.streamEvents ?? '',
           String(MAX_BATCH_IDS),
@@ -289,24 +327,18 @@ export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDep
 
     async erase(hash, marker: SuppressionMarker, markerTtlMs) {
       const keys = visitorKeys(prefix(), hash);
-      const ids = await run((connection) =>
+      await run((connection) =>
         connection.pzVisitorErase(
           keys.profile,
           keys.batches,
           keys.marker,
           keys.entries,
+          keys.stream,
           formatMarker(marker),
-          String(Math.max(1, Math.ceil(markerTtlMs)))
+          String(Math.max(1, Math.ceil(markerTtlMs))),
+          String(retention())
         )
       );
-      // The stream is another key (another slot on a Cluster): its entries go in commands of their
-      // own, then their ids, once deleted (docs/design.md, "Storage").
-      const stream = streamKey(prefix());
-      for (let start = 0; start === 0 || start < ids.length; start += FORGET_CHUNK) {
-        const chunk = ids.slice(start, start + FORGET_CHUNK);
-        await run((connection) => connection.pzStreamForget(stream, String(retention()), ...chunk));
-        if (chunk.length > 0) await run((connection) => connection.zrem(keys.entries, ...chunk));
-      }
     },
 
     async marker(hash) {
@@ -318,14 +350,22 @@ export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDep
     },
 
     async counters(experiment) {
-      const raw = await run((connection) => connection.hgetall(experimentCountersKey(prefix(), experiment)));
+      // The sum over every shard: one HGETALL each, sent together (each to its own node on a cluster).
+      const shards = await run((connection) =>
+        Promise.all(ALL_SHARDS.map((shard) => connection.hgetall(experimentCountersKey(prefix(), experiment, shard))))
+      );
       const values: Record<string, number> = {};
-      for (const [field, value] of Object.entries(raw)) values[field] = Number(value);
+      for (const raw of shards) {
+        for (const [field, value] of Object.entries(raw)) values[field] = (values[field] ?? 0) + Number(value);
+      }
       return values;
     },
 
     async dropCounters(experiment) {
-      await run((connection) => connection.del(experimentCountersKey(prefix(), experiment)));
+      // One key per command: the shards are in different slots.
+      await run((connection) =>
+        Promise.all(ALL_SHARDS.map((shard) => connection.del(experimentCountersKey(prefix(), experiment, shard))))
+      );
     },
   };
 };
