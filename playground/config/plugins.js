@@ -1,6 +1,12 @@
 const path = require('path');
 
 module.exports = ({ env }) => ({
+  // GraphQL at /graphql, personalized by the same headers as the REST API (docs/delivery.md, "GraphQL").
+  // PLAYGROUND_GRAPHQL=false boots without it: the plugin works unchanged.
+  graphql: {
+    enabled: env.bool('PLAYGROUND_GRAPHQL', true),
+    config: { playgroundAlways: false, defaultLimit: 25, maxLimit: 100, depthLimit: 10 },
+  },
   'users-permissions': {
     config: {
       // Dev-only default, like the other playground secrets.

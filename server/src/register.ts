@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 
 import { VARIANTS_CUSTOM_FIELD_UID } from '../../contracts/src/variants/schema';
 import { warnDeprecatedWebhookSignature } from './cache/invalidate-controller';
+import { registerGraphql } from './delivery/graphql';
 import { allowPluginCorsHeaders } from './platform/cors';
 import { WINGS } from './wings';
 
@@ -19,6 +20,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   warnDeprecatedWebhookSignature(strapi);
   // Before the server builds its middleware stack: the SDK's headers pass Strapi's default CORS.
   allowPluginCorsHeaders(strapi);
+  // With @strapi/plugin-graphql installed, queries are personalized as the REST API is (an optional peer).
+  if (strapi.plugin('graphql')) registerGraphql(strapi);
 };
 
 export default register;

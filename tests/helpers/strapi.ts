@@ -44,6 +44,7 @@ export const setupStrapi = async (options: SetupOptions = {}): Promise<TestStrap
     PLAYGROUND_ARTICLE_POLICY: undefined,
     PLAYGROUND_PROXY: undefined,
     PLAYGROUND_CORS_HEADERS: undefined,
+    PLAYGROUND_GRAPHQL: undefined,
     ...(postgresSchema ? { DATABASE_SCHEMA: postgresSchema } : {}),
     ...options.env,
   };
