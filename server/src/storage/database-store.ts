@@ -229,6 +229,15 @@ const parseProfile = (raw: string | null | undefined): VisitorProfile | null => 
   }
 };
 
+/** A row of `stateRows`: its kind, the visitor hash and three values whose meaning depends on the kind. */
+interface StateRow {
+  k: 'p' | 'v' | 'm' | 'b';
+  h: string;
+  a: number | string;
+  b: string;
+  c: number | string;
+}
+
 interface ProfileRow {
   version: number | string;
   profile: string;
@@ -316,6 +325,39 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     seen,
   });
 
+  /**
+   * Visitors' rows in one statement (`UNION ALL`): profiles (`k` 'p', with the profile's JSON, or
+   * 'v' with its version only), markers ('m') and the batch ids asked that were applied ('b').
+   * Written out (the tables' names are constants): on the request path, knex's query builder and
+   * compiler cost more than the statement itself.
+   */
+  const stateRows = async (
+    q: Knex | Knex.Transaction,
+    hashes: string[],
+    pairs: (readonly [string, string])[],
+    { profiles, ms }: { profiles: boolean; ms: number }
+  ): Promise<StateRow[]> => {
+    if (hashes.length === 0) return [];
+    const keys = hashes.map(() => '?').join(', ');
+    const profile = profiles
+      ? `'p' AS k, hash AS h, version AS a, profile AS b, expires_at AS c`
+      : `'v' AS k, hash AS h, version AS a, '' AS b, expires_at AS c`;
+    let sql =
+      `SELECT ${profile} FROM ${TABLES.profiles} WHERE hash IN (${keys}) ` +
+      `UNION ALL SELECT 'm', hash, at, kind, expires_at FROM ${TABLES.markers} WHERE hash IN (${keys})`;
+    if (pairs.length > 0) {
+      const tuples = pairs.map(() => '(?, ?)').join(', ');
+      sql += ` UNION ALL SELECT 'b', hash, received_at, batch_id, received_at FROM ${TABLES.batches} WHERE (hash, batch_id) IN (${tuples})`;
+    }
+    const dialect = dialectOf(options.knex());
+    const result: unknown = await q
+      .raw(sql, [...hashes, ...hashes, ...pairs.flat()])
+      .timeout(ms, { cancel: dialect !== 'sqlite' });
+    // PostgreSQL answers a result object, MySQL [rows, fields], SQLite the rows.
+    const rows = Array.isArray(result) ? (dialect === 'mysql' ? result[0] : result) : (result as { rows: unknown[] }).rows;
+    return rows as StateRow[];
+  };
+
   // ---- Coalesced reads: the requests of one moment share one statement (profile, marker, batch id).
   interface ReadAsk {
     hash: string;
@@ -333,27 +375,8 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       const rows = await guard(async () => {
         const knex = await db();
         const hashes = [...new Set(group.map(({ hash }) => hash))];
-        const pairs = group.flatMap(({ hash, batchId }) => (batchId === undefined ? [] : [hash, batchId]));
-        // Written out (the tables' names are constants): on the request path, knex's query builder
-        // and compiler cost more than the statement itself.
-        const keys = hashes.map(() => '?').join(', ');
-        let sql =
-          `SELECT 'p' AS k, hash AS h, version AS a, profile AS b, expires_at AS c FROM ${TABLES.profiles} WHERE hash IN (${keys}) ` +
-          `UNION ALL SELECT 'm', hash, at, kind, expires_at FROM ${TABLES.markers} WHERE hash IN (${keys})`;
-        if (pairs.length > 0) {
-          const tuples = Array.from({ length: pairs.length / 2 }, () => '(?, ?)').join(', ');
-          sql += ` UNION ALL SELECT 'b', hash, received_at, batch_id, received_at FROM ${TABLES.batches} WHERE (hash, batch_id) IN (${tuples})`;
-        }
-        const result: unknown = await knex
-          .raw(sql, [...hashes, ...hashes, ...pairs])
-          .timeout(readTimeout, { cancel: dialectOf(knex) !== 'sqlite' });
-        // PostgreSQL answers a result object, MySQL [rows, fields], SQLite the rows.
-        const rows = Array.isArray(result)
-          ? dialectOf(knex) === 'mysql'
-            ? result[0]
-            : result
-          : (result as { rows: unknown[] }).rows;
-        return rows as { k: string; h: string; a: number | string; b: string; c: number | string }[];
+        const pairs = group.flatMap(({ hash, batchId }) => (batchId === undefined ? [] : [[hash, batchId] as const]));
+        return stateRows(knex, hashes, pairs, { profiles: true, ms: readTimeout });
       });
       const at = now();
       const found = new Map<string, { row?: ProfileRow; marker?: MarkerRow }>();
@@ -445,24 +468,16 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
     const pair = (hash: string, batchId: string) => `${hash}\n${batchId}`;
     return knex.transaction(async (trx) => {
       const at = now();
-      const asked = commits.flatMap(({ hash, batch }) => (batch ? [[hash, batch.id]] : []));
+      // One statement: each visitor's version and marker, and which of the group's batch ids were applied.
+      const asked = commits.flatMap(({ hash, batch }) => (batch ? [[hash, batch.id] as const] : []));
       const seen = new Set<string>();
-      if (asked.length > 0) {
-        const rows = await timed(
-          trx(TABLES.batches).select('hash', 'batch_id').whereIn(['hash', 'batch_id'], asked),
-          writeTimeout
-        );
-        for (const row of rows as { hash: string; batch_id: string }[]) seen.add(pair(row.hash, row.batch_id));
-      }
       const versions = new Map<string, string>();
-      const versionRows = await timed(trx(TABLES.profiles).select('hash', 'version').whereIn('hash', hashes), writeTimeout);
-      for (const row of versionRows as { hash: string; version: number | string }[]) versions.set(row.hash, String(row.version));
       const markers = new Map<string, MarkerRow>();
-      const markerRows = await timed(
-        trx(TABLES.markers).select('hash', 'kind', 'at', 'expires_at').whereIn('hash', hashes),
-        writeTimeout
-      );
-      for (const row of markerRows as (MarkerRow & { hash: string })[]) markers.set(row.hash, row);
+      for (const { k, h, a, b, c } of await stateRows(trx, hashes, asked, { profiles: false, ms: writeTimeout })) {
+        if (k === 'v') versions.set(h, String(a));
+        else if (k === 'm') markers.set(h, { at: a, kind: b, expires_at: c });
+        else if (k === 'b') seen.add(pair(h, b));
+      }
 
       // Decided in order: a visitor's second commit in the group was computed before the first was written.
       const results: (CommitResult | 'conflict' | 'won')[] = [];
