@@ -21,6 +21,13 @@ const CONNECTION_OPTIONS: RedisOptions = {
 
 /** How often a suspected or logged outage is checked (a PING on each connection). */
 const PROBE_MS = 500;
+/**
+ * How often each instance reads the bus's generation (`<p>bus:gen`, counted up by every message
+ * sent): a message it missed (a failover, a dropped subscription) shows as a generation it never
+ * received, and it drops what it holds in process as after an outage (docs/design.md, "Storage").
+ */
+export const GENERATION_POLL_MS = 1000;
+
 /** Failed probes in a row that turn a suspected outage (a command that timed out) into a logged one. */
 const PROBES_BEFORE_OUTAGE = 3;
 /** How long the first connection may take (ioredis retrying) before it counts as an outage. */
@@ -62,9 +69,72 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
   let suspected = false;
   const handlers: MessageHandler[] = [];
   const reconnectListeners: (() => void)[] = [];
+  let generationTimer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * The generation up to which this instance heard every message (or caught up by dropping what it
+   * held); null before the first poll. Messages heard out of order wait in `early`.
+   */
+  let seenGeneration: number | null = null;
+  const early = new Set<number>();
+  /** A newer generation a poll found without its message: missed unless the message arrives before the next poll. */
+  let unheardGeneration: number | null = null;
 
   const prefix = () => getService(strapi, 'settings').get().redis.keyPrefix;
   const channel = () => `${prefix()}events`;
+  const generationKey = () => `${prefix()}bus:gen`;
+
+  const forgetStale = () => {
+    for (const listener of reconnectListeners) listener();
+  };
+
+  const heard = (generation: number) => {
+    if (seenGeneration === null || generation <= seenGeneration) return;
+    early.add(generation);
+    while (early.delete(seenGeneration + 1)) seenGeneration += 1;
+  };
+
+  const caughtUp = (generation: number) => {
+    seenGeneration = generation;
+    unheardGeneration = null;
+    for (const heardEarly of early) if (heardEarly <= generation) early.delete(heardEarly);
+    forgetStale();
+  };
+
+  /**
+   * One read of the generation. Behind what was heard: the key lost writes in a failover, so
+   * messages may have been lost too. Ahead at two polls in a row: a message never came.
+   */
+  const pollGeneration = async () => {
+    const connection = client?.status === 'ready' ? client : null;
+    if (!connection || phase !== 'open') return;
+    let current: number;
+    try {
+      current = Number((await connection.get(generationKey())) ?? 0);
+    } catch {
+      return; // the probes handle outages
+    }
+    if (seenGeneration === null) {
+      seenGeneration = current;
+      return;
+    }
+    if (current < seenGeneration) {
+      strapi.log.info('[personalize] the Redis bus went back (a failover): dropping what this instance holds');
+      early.clear();
+      caughtUp(current);
+      return;
+    }
+    if (current === seenGeneration) {
+      unheardGeneration = null;
+      return;
+    }
+    if (unheardGeneration !== null && seenGeneration < unheardGeneration) {
+      strapi.log.info('[personalize] a message of the Redis bus never arrived: dropping what this instance holds');
+      caughtUp(current);
+      return;
+    }
+    unheardGeneration = current;
+  };
+
   const bothReady = () => client?.status === 'ready' && subscriber?.status === 'ready';
 
   const subscribe = async () => {
@@ -102,7 +172,7 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
     down = false;
     strapi.log.info('[personalize] Redis is back');
     // Purges published while we were cut off never reached us: forget what we may hold stale.
-    for (const listener of reconnectListeners) listener();
+    forgetStale();
   };
 
   /** A failure seen by a command or a connection: an outage, or (a timeout on live connections) a suspicion. */
@@ -201,8 +271,12 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
         } catch {
           return;
         }
+        const generation = (message as { generation?: unknown } | null)?.generation;
+        if (typeof generation === 'number') heard(generation);
         for (const handler of handlers) handler(message);
       });
+      generationTimer = setInterval(() => void pollGeneration(), GENERATION_POLL_MS);
+      generationTimer.unref?.();
       try {
         await Promise.all([client.connect(), subscriber.connect()]);
         await subscribe();
@@ -221,12 +295,17 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /** Sends a message to every instance (this one included) on the plugin's channel. */
-    async publish(message: unknown): Promise<boolean> {
+    /**
+     * Sends a message to every instance (this one included) on the plugin's channel, with the bus's
+     * next generation, so an instance that misses it (pub/sub is at most once) finds out by polling.
+     */
+    async publish(message: object): Promise<boolean> {
       const connection = client?.status === 'ready' ? client : null;
       if (!connection) return false;
       try {
-        await connection.publish(channel(), JSON.stringify(message));
+        const generation = await connection.incr(generationKey());
+        heard(generation);
+        await connection.publish(channel(), JSON.stringify({ ...message, generation }));
         return true;
       } catch (error) {
         markDown(error as Error);
@@ -260,6 +339,7 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
       phase = 'closing';
       clearTimeout(probeTimer);
       clearTimeout(graceTimer);
+      clearInterval(generationTimer);
       probeTimer = undefined;
       const connections = [client, subscriber, blocking].filter(
         (connection): connection is RedisConnection => connection !== null
