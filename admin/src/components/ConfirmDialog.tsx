@@ -1,3 +1,5 @@
+import { useLayoutEffect, useRef } from 'react';
+
 import { Box, Button, Dialog, Typography } from '@strapi/design-system';
 import { WarningCircle } from '@strapi/icons';
 
@@ -44,6 +46,20 @@ export const ConfirmDialog = ({
   variant = 'danger-light',
   pending,
 }: ConfirmDialogProps) => {
+  // Opened from a button (not a Dialog.Trigger): focus goes back to it on close, as the design
+  // system's dialogs do for their trigger, unless it is gone (e.g. the row it deleted).
+  const opener = useRef<HTMLElement | null>(null);
+  // A layout effect: it runs before the dialog's own (passive) effect moves focus inside it.
+  useLayoutEffect(() => {
+    if (open) opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  }, [open]);
+  const returnFocus = (event: Event) => {
+    const target = opener.current;
+    opener.current = null;
+    if (!target?.isConnected) return;
+    event.preventDefault();
+    target.focus();
+  };
   const confirm = onConfirm ? (
     <Button fullWidth variant={variant} loading={pending} onClick={onConfirm}>
       {confirmLabel}
@@ -51,7 +67,7 @@ export const ConfirmDialog = ({
   ) : null;
   return (
     <Dialog.Root open={open} onOpenChange={(next: boolean) => (next ? undefined : onCancel())}>
-      <Dialog.Content>
+      <Dialog.Content onCloseAutoFocus={returnFocus}>
         <Dialog.Header>{title}</Dialog.Header>
         <Dialog.Body>
           <WarningCircle fill="danger600" width={24} height={24} aria-hidden />

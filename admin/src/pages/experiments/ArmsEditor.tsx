@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 
-import { Box, Button, Field, Flex, IconButton, MultiSelect, MultiSelectOption, NumberInput, TextInput, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, IconButton, NumberInput, TextInput, Typography } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 
 import { EXPERIMENT_LIMITS } from '../../../../contracts/src/experiments';
@@ -9,6 +9,7 @@ import { uniqueKey } from '../../experiments/draft';
 import type { T } from '../../experiments/i18n';
 import { evenPercents, percentTotal } from '../../experiments/weights';
 import type { TargetVariant } from './useTargets';
+import { NamedMultiSelect } from '../../components/NamedMultiSelect';
 
 export interface ArmsEditorProps {
   arms: ArmDraft[];
@@ -25,7 +26,8 @@ export interface ArmsEditorProps {
 
 /** The arms: key, name, weight in % (they must sum to 100%) and, with a target, the variants each arm serves. */
 export const ArmsEditor = ({ arms, onChange, variants, errors, lockKeys, disabled, t }: ArmsEditorProps) => {
-  const update = (index: number, patch: Partial<ArmDraft>) => onChange(arms.map((arm, i) => (i === index ? { ...arm, ...patch } : arm)));
+  const update = (index: number, patch: Partial<ArmDraft>) =>
+    onChange(arms.map((arm, i) => (i === index ? { ...arm, ...patch } : arm)));
   // The weight inputs keep what is typed in them: when a weight changes from elsewhere (split evenly,
   // an arm added or removed, the mode), its input is remounted to show the new value.
   const shown = useRef(new Map<number, number | null>());
@@ -44,7 +46,18 @@ export const ArmsEditor = ({ arms, onChange, variants, errors, lockKeys, disable
   };
   const add = () => {
     const name = t('arms.newName', 'Variant {letter}', { letter: String.fromCharCode(65 + arms.length) });
-    const next = [...arms, { key: uniqueKey(name, arms.map((arm) => arm.key)), name, percent: 0, variants: [] }];
+    const next = [
+      ...arms,
+      {
+        key: uniqueKey(
+          name,
+          arms.map((arm) => arm.key)
+        ),
+        name,
+        percent: 0,
+        variants: [],
+      },
+    ];
     const percents = evenPercents(next.length);
     onChange(next.map((arm, index) => ({ ...arm, percent: percents[index] })));
   };
@@ -91,7 +104,11 @@ export const ArmsEditor = ({ arms, onChange, variants, errors, lockKeys, disable
                   <Box flex="2" minWidth="16rem">
                     <Field.Root name={`arm-${index}-name`}>
                       <Field.Label>{t('arms.name', 'Arm {number}: name', { number: index + 1 })}</Field.Label>
-                      <TextInput value={arm.name} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => update(index, { name: event.target.value })} />
+                      <TextInput
+                        value={arm.name}
+                        disabled={disabled}
+                        onChange={(event: React.ChangeEvent<HTMLInputElement>) => update(index, { name: event.target.value })}
+                      />
                     </Field.Root>
                   </Box>
                   <Box flex="1" minWidth="12rem">
@@ -135,23 +152,28 @@ export const ArmsEditor = ({ arms, onChange, variants, errors, lockKeys, disable
                     hint={
                       arm.variants.length === 0
                         ? t('arms.variants.control', 'No variant: this arm gets the entry as published (a control).')
-                        : t('arms.variants.hint', 'Only these variants take part for the arm’s visitors, in the entry’s order; their conditions still apply.')
+                        : t(
+                            'arms.variants.hint',
+                            'Only these variants take part for the arm’s visitors, in the entry’s order; their conditions still apply.'
+                          )
                     }
                   >
                     <Field.Label>{t('arms.variants', 'Arm {number}: variants served', { number: index + 1 })}</Field.Label>
-                    <MultiSelect
+                    {/* Chosen variants as named tags: the design system's own tags have unnamed remove buttons. */}
+                    <NamedMultiSelect
+                      label={t('arms.variants', 'Arm {number}: variants served', { number: index + 1 })}
                       value={arm.variants}
-                      withTags
                       disabled={disabled}
-                      placeholder={t('arms.variants.none', 'None (control)')}
-                      onChange={(value: string[]) => update(index, { variants: variants.map((variant) => variant.id).filter((id) => value.includes(id)) })}
-                    >
-                      {variants.map((variant) => (
-                        <MultiSelectOption key={variant.id} value={variant.id}>
-                          {variant.enabled ? variant.name : t('arms.variants.disabled', '{name} (disabled)', { name: variant.name })}
-                        </MultiSelectOption>
-                      ))}
-                    </MultiSelect>
+                      options={variants.map((variant) => ({
+                        value: variant.id,
+                        label: variant.enabled
+                          ? variant.name
+                          : t('arms.variants.disabled', '{name} (disabled)', { name: variant.name }),
+                      }))}
+                      onChange={(value) =>
+                        update(index, { variants: variants.map((variant) => variant.id).filter((id) => value.includes(id)) })
+                      }
+                    />
                     <Field.Hint />
                     <Field.Error />
                   </Field.Root>
@@ -162,7 +184,12 @@ export const ArmsEditor = ({ arms, onChange, variants, errors, lockKeys, disable
         })}
       </Box>
       <Flex gap={3} wrap="wrap">
-        <Button variant="secondary" startIcon={<Plus />} disabled={disabled || lockKeys || arms.length >= EXPERIMENT_LIMITS.maxArms} onClick={add}>
+        <Button
+          variant="secondary"
+          startIcon={<Plus />}
+          disabled={disabled || lockKeys || arms.length >= EXPERIMENT_LIMITS.maxArms}
+          onClick={add}
+        >
           {t('arms.add', 'Add an arm')}
         </Button>
         <Button variant="tertiary" disabled={disabled} onClick={split}>

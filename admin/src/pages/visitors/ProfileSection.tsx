@@ -25,8 +25,8 @@ export const ProfileSection = ({
   <Flex direction="column" alignItems="stretch" gap={6} data-testid="visitor-profile">
     <Flex justifyContent="space-between" alignItems="flex-start" gap={4} wrap="wrap">
       {/* A visitor id or its hash is one long word: it breaks anywhere rather than overflow a phone's width. */}
-      <Flex direction="column" alignItems="flex-start" gap={1} minWidth={0} style={{ overflowWrap: 'anywhere' }}>
-        <Typography variant="beta" tag="h2">
+      <Flex direction="column" alignItems="flex-start" gap={1} flex="1 1 24rem" minWidth={0} style={{ overflowWrap: 'anywhere' }}>
+        <Typography variant="beta" tag="h2" style={{ maxWidth: '100%' }}>
           {t('profile.title', 'Visitor {id}', { id: visitorId })}
         </Typography>
         <Typography variant="pi" textColor="neutral600">

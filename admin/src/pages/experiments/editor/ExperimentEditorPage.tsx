@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Button, Flex, Typography, VisuallyHidden } from '@strapi/design-system';
 import { ArrowLeft, ChartPie, Check } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { styled } from 'styled-components';
 import { Link as RouterLink, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
 import { createExperiment, getExperiment, updateExperiment, type Experiment } from '../../../api';
@@ -51,6 +52,20 @@ const draftFromSearch = (search: URLSearchParams, t: T): ExperimentDraft => {
     arms: [draft.arms[0], { ...draft.arms[1], variants }],
   };
 };
+
+/**
+ * The form's labels and chosen values wrap (the design system cuts them with an ellipsis, and long
+ * French labels such as "Fenêtre (heures après la première exposition)" lose their end at phone width).
+ */
+const WrappingLabels = styled.div`
+  label,
+  [role='combobox'] span {
+    white-space: normal;
+    text-overflow: clip;
+    overflow: visible;
+    overflow-wrap: anywhere;
+  }
+`;
 
 /**
  * What a save leaves for the page that shows the saved experiment (a new one is saved from
@@ -143,12 +158,11 @@ export const ExperimentEditorPage = () => {
       toggleNotification({ type: 'success', message });
       setStored(saved);
       setDraft(draftFromExperiment(saved));
-      if (!documentId) {
+      setAnnouncement(message);
+      setFocusAfterSave(true);
+      // The same page (or, should the router mount it anew, its next mount, told by the state).
+      if (!documentId)
         navigate(`${EXPERIMENTS_PATH}/${saved.documentId}`, { replace: true, state: { saved: message } satisfies SavedState });
-      } else {
-        setAnnouncement(message);
-        setFocusAfterSave(true);
-      }
     } catch (reason) {
       const details = errorDetails(reason);
       const byField = serverErrorsByField(details);
@@ -229,28 +243,30 @@ export const ExperimentEditorPage = () => {
         />
         <VisuallyHidden role="status">{announcement}</VisuallyHidden>
         <Layouts.Content>
-          <Flex direction="column" alignItems="stretch" gap={6}>
-            {formErrors.length > 0 ? (
-              <Box background="danger100" padding={4} hasRadius borderColor="danger200" role="alert">
-                {formErrors.map(([field, message]) => (
-                  <Typography key={field} tag="p" textColor="danger700">
-                    {field === 'form' ? message : `${field}: ${message}`}
-                  </Typography>
-                ))}
-              </Box>
-            ) : null}
-            <AboutCard {...card} types={types} type={type} />
-            <ArmsCard {...card} variants={variants} />
-            <AudienceCard {...card} audiences={audiences} onValidityChange={setConditionValid} />
-            <GoalCard {...card} />
-            <ModeCard {...card} />
-            {!started ? <PowerCard draft={draft} t={t} /> : null}
-            {saveButton ? (
-              <Flex justifyContent="flex-end" data-testid="experiment-editor-footer">
-                {saveButton}
-              </Flex>
-            ) : null}
-          </Flex>
+          <WrappingLabels>
+            <Flex direction="column" alignItems="stretch" gap={6}>
+              {formErrors.length > 0 ? (
+                <Box background="danger100" padding={4} hasRadius borderColor="danger200" role="alert">
+                  {formErrors.map(([field, message]) => (
+                    <Typography key={field} tag="p" textColor="danger700">
+                      {field === 'form' ? message : `${field}: ${message}`}
+                    </Typography>
+                  ))}
+                </Box>
+              ) : null}
+              <AboutCard {...card} types={types} type={type} />
+              <ArmsCard {...card} variants={variants} />
+              <AudienceCard {...card} audiences={audiences} onValidityChange={setConditionValid} />
+              <GoalCard {...card} />
+              <ModeCard {...card} />
+              {!started ? <PowerCard draft={draft} t={t} /> : null}
+              {saveButton ? (
+                <Flex justifyContent="flex-end" data-testid="experiment-editor-footer">
+                  {saveButton}
+                </Flex>
+              ) : null}
+            </Flex>
+          </WrappingLabels>
         </Layouts.Content>
       </Page.Main>
     </>
