@@ -58,7 +58,7 @@ export interface DeliveryPorts {
   programs: ProgramsService;
   overrides: OverridesService;
   preview: PreviewService;
-  /** Prometheus counting (platform/metrics.ts): no-ops unless metrics.enabled. */
+  /** Counting (platform/metrics.ts): the Health page's last hour, and Prometheus when metrics.enabled. */
   metrics: MetricsPort;
   /** Strapi's logger, for what the counting stage could not store (it never fails a response). */
   warn(message: string): void;

@@ -6,9 +6,10 @@ import type { ServicesOf, Wing } from '../platform/services';
 import bandit from './bandit';
 import experimentsController from './controller';
 import { experimentsMiddleware } from './document-middleware';
+import experimentHealth from './health';
 import experiments from './service';
 
-export const services = { experiments, bandit };
+export const services = { experiments, bandit, 'experiment-health': experimentHealth };
 
 declare module '../platform/services' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging

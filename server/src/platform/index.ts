@@ -6,6 +6,7 @@
 import access from './access';
 import conditions from './conditions';
 import contentTypes from './content-types';
+import health from './health-controller';
 import metrics from './metrics';
 import metricsController from './metrics-controller';
 import rateLimit from './rate-limit';
@@ -24,7 +25,7 @@ declare module './services' {
 
 export default {
   services,
-  controllers: { 'admin-settings': adminSettings, metrics: metricsController },
+  controllers: { 'admin-settings': adminSettings, 'admin-health': health, metrics: metricsController },
   documentMiddlewares: [],
   middlewares: { 'rate-limit': rateLimitMiddleware },
 } satisfies Wing;

@@ -1,13 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { Counter, Gauge, Histogram, register } from 'prom-client';
 
+import { createHealthRecorder, type HealthRecorder } from './health';
 import { getService } from './services';
 
 /**
  * The plugin's Prometheus metrics (docs/design.md, "Observability"), in prom-client's default
  * registry so an app that already exposes `/metrics` gets them too. Counting is on only with
- * `metrics.enabled`; otherwise every method is a no-op and nothing is registered. Labels name routes,
- * outcomes, layers, stores and experiment keys: never a visitor id nor an entry id.
+ * `metrics.enabled`; otherwise nothing is registered and only the Health page's in-process last hour
+ * counts (platform/health.ts). Labels name routes, outcomes, layers, stores and experiment keys:
+ * never a visitor id nor an entry id.
  */
 
 export type DecisionRoute = 'resolve' | 'plain' | 'graphql';
@@ -172,21 +174,59 @@ export const createCounting = (): MetricsPort => {
   };
 };
 
+/** Both counts of every call: the Health page's last hour, always, and prom-client's when enabled. */
+const alongside = (health: HealthRecorder, counting: MetricsPort): MetricsPort => ({
+  enabled: true,
+  decision(route, outcome) {
+    health.decisions(1);
+    counting.decision(route, outcome);
+  },
+  decisionTime(route, cache, seconds) {
+    health.decisionTime(seconds);
+    counting.decisionTime(route, cache, seconds);
+  },
+  cacheLookup(layer, result) {
+    health.cacheLookup(layer, result);
+    counting.cacheLookup(layer, result);
+  },
+  events(result, count) {
+    if (count <= 0) return;
+    health.events(result, count);
+    counting.events(result, count);
+  },
+  exposure(experiment, arm) {
+    health.exposure();
+    counting.exposure(experiment, arm);
+  },
+  conversion: counting.conversion,
+  banditUpdate: counting.banditUpdate,
+});
+
 const createMetricsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const { metrics } = getService(strapi, 'settings').get();
-  const counting = metrics.enabled ? createCounting() : NOOP;
+  // The Health page counts on every instance (docs/observability.md, "The Health page"): its
+  // buckets are a few additions, and the page must not depend on Prometheus being set up.
+  const health = createHealthRecorder();
+  const counting = alongside(health, metrics.enabled ? createCounting() : NOOP);
+  let probe: StoreProbe | null = null;
   return {
     ...counting,
-    /** The visitors wing's probe of its store, read at each scrape. */
-    probeStore(probe: StoreProbe) {
-      if (metrics.enabled) storeProbe = probe;
+    /** The visitors wing's probe of its store, read at each scrape and by the Health page. */
+    probeStore(storeProbeOfWing: StoreProbe) {
+      probe = storeProbeOfWing;
+      if (metrics.enabled) storeProbe = storeProbeOfWing;
     },
+    /** The visitor store's state now (null before the visitors wing registered its probe). */
+    probe: (): Promise<{ store: string; up: boolean }> | null => probe?.() ?? null,
+    /** The Health page's last hour on this instance. */
+    lastHour: () => health.lastHour(),
     /** The default registry's text exposition (every metric of the process, the plugin's included). */
     async exposition(): Promise<{ contentType: string; body: string }> {
       return { contentType: register.contentType, body: await register.metrics() };
     },
     destroy() {
       storeProbe = null;
+      probe = null;
     },
   };
 };

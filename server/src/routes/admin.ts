@@ -42,6 +42,7 @@ export default {
     { method: 'POST', path: '/evaluate', handler: 'admin-evaluate.evaluate', config: { policies: readPolicies } },
     { method: 'GET', path: '/settings', handler: 'admin-settings.find', config: { policies: settingsPolicies } },
     { method: 'POST', path: '/cache/purge', handler: 'admin-settings.purge', config: { policies: settingsPolicies } },
+    { method: 'GET', path: '/health', handler: 'admin-health.find', config: { policies: settingsPolicies } },
     // The visitor id travels in the JSON body, never in the path: Strapi's request log records URLs.
     { method: 'POST', path: '/visitors/lookup', handler: 'admin-visitors.find', config: { policies: visitorsPolicies } },
     { method: 'POST', path: '/visitors/erase', handler: 'admin-visitors.erase', config: { policies: visitorsPolicies } },
