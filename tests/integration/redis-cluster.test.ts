@@ -18,7 +18,7 @@ import { MOBILE_UA } from '../helpers/user-agents';
 
 /**
  * The plugin on a real Redis Cluster (three masters, three replicas, started by the test), served by
- * two Strapi instances on one database: resolve and the shared cache, purges reaching the other
+ * two Strapi instances on one database, with `durability: 'replica'`: resolve and the shared cache, purges reaching the other
  * instance, events and profiles, experiments counted once across instances, /me and erasure with no
  * key of the visitor left on any master. Both instances run the slot check (tests/helpers/slot-check.ts),
  * and the cluster itself refuses any command across slots: none may fail with CROSSSLOT.
@@ -64,7 +64,8 @@ const everyKey = async () => {
   return found;
 };
 
-const clusterConfig = () => JSON.stringify({ redis: { cluster: { nodes: cluster.seeds }, keyPrefix: prefix } });
+// Durable writes: every events batch waits for a replica (WAIT 1, sent with the script to its slot's master).
+const clusterConfig = () => JSON.stringify({ redis: { cluster: { nodes: cluster.seeds }, keyPrefix: prefix, durability: 'replica' } });
 
 beforeAll(async () => {
   cluster = await startRedisCluster();

@@ -35,6 +35,13 @@ describe('redis.cluster in the config', () => {
     expect(pluginConfigSchema.safeParse({ storage: 'redis', redis: { cluster } }).success).toBe(true);
   });
 
+  it("takes durability 'none' (the default) or 'replica', with or without Redis configured", () => {
+    expect(pluginConfigSchema.parse({}).redis.durability).toBe('none');
+    expect(pluginConfigSchema.parse({ redis: { cluster } }).redis.durability).toBe('none');
+    expect(pluginConfigSchema.parse({ redis: { cluster, durability: 'replica' } }).redis.durability).toBe('replica');
+    expect(pluginConfigSchema.safeParse({ redis: { url: 'redis://cache:6379', durability: 'all' } }).success).toBe(false);
+  });
+
   it('takes a key prefix whose `{` opens a whole hash tag, and no other `{`', () => {
     for (const keyPrefix of ['pz:', 'site}:', '{site}:', '{site}:{x']) {
       expect(pluginConfigSchema.safeParse({ redis: { keyPrefix } }).success).toBe(true);

@@ -229,10 +229,15 @@ export const pluginConfigSchema = z
           .max(64)
           .regex(/^[^{]*(\{[^{}]+\}.*)?$/, 'a { must open a whole hash tag {…}')
           .default('pz:'),
+        /**
+         * `replica`: an events batch is acknowledged (202) only once one replica has it (WAIT 1, on a
+         * connection of its own), else 503 and the SDK retries; `none`: once the primary has it.
+         */
+        durability: z.enum(['none', 'replica']).default('none'),
       })
       .strict()
       .refine((redis) => !(redis.url && redis.cluster), { message: 'set redis.url or redis.cluster, not both' })
-      .default({ keyPrefix: 'pz:' }),
+      .default({ keyPrefix: 'pz:', durability: 'none' }),
     /**
      * Where visitor profiles, batch ids, experiment counts and the event log live (docs/design.md,
      * "Storage"): `auto` is `redis` when redis.url or redis.cluster is set, else `database` (the app's own database).

@@ -248,6 +248,8 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (blocking || phase === 'closing') return blocking;
       blocking = createRedisConnection(getService(strapi, 'settings').get().redis, 'blocking', {
         ...CONNECTION_OPTIONS,
+        // A WAIT blocks up to its own timeout (storage/redis-store.ts, REPLICA_WAIT_MS).
+        commandTimeout: 2000,
         lazyConnect: false,
       });
       // Its failures are the caller's to handle; ioredis reconnects it by itself.
@@ -275,6 +277,8 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (typeof generation === 'number') heard(generation);
         for (const handler of handlers) handler(message);
       });
+      // Durable writes have their connection ready before the first batch.
+      if (target.durability === 'replica') this.blocking();
       generationTimer = setInterval(() => void pollGeneration(), GENERATION_POLL_MS);
       generationTimer.unref?.();
       try {

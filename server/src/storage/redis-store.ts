@@ -247,6 +247,23 @@ export interface RedisStoreDeps {
    * not connected or fails (the redis service's `attempt`, which logs an outage once).
    */
   attempt<T>(operation: (connection: RedisConnection) => Promise<T>, fallback: T): Promise<T>;
+  /**
+   * With `redis.durability: 'replica'`: the connection for a batch's commit and its WAIT (a blocking
+   * command, so never the shared one), or null when it cannot be had (the batch is then refused).
+   * Absent: batches are acknowledged once the primary has them.
+   */
+  durable?: () => RedisConnection | null;
+}
+
+/** How long a batch's commit waits for a replica (WAIT's timeout) before the batch is refused (503). */
+export const REPLICA_WAIT_MS = 500;
+
+/** A batch applied on the primary that no replica acknowledged in time: answered 503, retried by the SDK. */
+export class NotReplicatedError extends StoreUnavailableError {
+  constructor() {
+    super('no replica acknowledged the write in time');
+    this.name = 'NotReplicatedError';
+  }
 }
 
 const UNAVAILABLE = Symbol('unavailable');
@@ -256,13 +273,46 @@ const UNAVAILABLE = Symbol('unavailable');
  * one GET; a batch is applied by one script per attempt that compare-and-sets the profile computed
  * by the engine's `applyEvents` (see store.ts), de-duplicates the batchId and appends to the stream.
  */
-export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDeps): VisitorStore => {
+export const createRedisStore = ({ prefix, retentionMs, attempt, durable }: RedisStoreDeps): VisitorStore => {
   const run = async <T>(operation: (connection: ScriptedRedis) => Promise<T>): Promise<T> => {
     const result = await attempt<T | typeof UNAVAILABLE>((connection) => operation(withScripts(connection)), UNAVAILABLE);
     if (result === UNAVAILABLE) throw new StoreUnavailableError();
     return result;
   };
   const retention = () => Math.max(1, Math.ceil(retentionMs()));
+
+  type CommitReply = [string, string | null, string | null, string | null] | [string];
+
+  /**
+   * The commit script then `WAIT 1` in one pipeline on the durable connection: WAIT counts the writes
+   * of its own connection, and a cluster sends the pipeline to the node of the script's slot. A
+   * batch applied that no replica acknowledged in time is refused (503): it stays applied on the
+   * primary, so the SDK's retry is answered as a duplicate (counted once), by then most likely
+   * replicated; a failover before that may lose it, as docs/events.md says.
+   */
+  const commitDurably = async (args: string[]): Promise<CommitReply> => {
+    const connection = durable?.();
+    if (!connection || connection.status !== 'ready') throw new StoreUnavailableError();
+    const pipeline = withScripts(connection).pipeline() as unknown as {
+      pzVisitorCommit(...commitArgs: string[]): unknown;
+      wait(replicas: number, timeoutMs: number): unknown;
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
+    pipeline.pzVisitorCommit(...args);
+    pipeline.wait(1, REPLICA_WAIT_MS);
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch {
+      throw new StoreUnavailableError();
+    }
+    const [[commitError, reply], [waitError, replicas]] = results ?? [[new Error('no reply'), null], [null, 0]];
+    if (commitError || !reply) throw new StoreUnavailableError();
+    const status = (reply as CommitReply)[0];
+    if (status === 'conflict') return reply as CommitReply;
+    if (waitError || Number(replicas) < 1) throw new NotReplicatedError();
+    return reply as CommitReply;
+  };
 
   const snapshotFrom = (raw: string | null, sha: string | null, marker: string | null, seen: boolean): Snapshot => {
     // A value that does not parse is still versioned, so the next write replaces it.
@@ -295,8 +345,7 @@ export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDep
         const keyIndex = String(5 + counterKeys.length);
         for (const { field, by } of increments) if (Number.isFinite(by)) counterArgs.push(keyIndex, field, String(by));
       }
-      const reply = await run((connection) =>
-        connection.pzVisitorCommit(
+      const args = [
           String(5 + counterKeys.length),
           keys.profile,
           keys.batches,
@@ -316,9 +365,9 @@ export const createRedisStore = ({ prefix, retentionMs, attempt }: RedisStoreDep
           batch?.streamEvents ?? '',
           String(MAX_BATCH_IDS),
           String(retention()),
-          ...counterArgs
-        )
-      );
+          ...counterArgs,
+      ];
+      const reply = batch && durable ? await commitDurably(args) : await run((connection) => connection.pzVisitorCommit(...args));
       if (reply[0] === 'ok') return { ok: true };
       if (reply[0] === 'duplicate') return { ok: false, duplicate: true };
       const [, raw, sha, marker] = reply as [string, string | null, string | null, string | null];

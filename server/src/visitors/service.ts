@@ -102,6 +102,7 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
         prefix: () => config().redis.keyPrefix,
         retentionMs,
         attempt: (operation, fallback) => redis.attempt(operation, fallback),
+        ...(config().redis.durability === 'replica' ? { durable: () => redis.blocking() } : {}),
       });
     } else {
       store = createEmbeddedStore();
