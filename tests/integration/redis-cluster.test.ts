@@ -94,6 +94,9 @@ const admin = (method: 'get' | 'post' | 'put' | 'delete', path: string, body?: o
 
 const visitorsOf = () => first.strapi.plugin('personalize').service('visitors') as VisitorsService;
 
+/** The A/B test the counting test starts, which the reconcile test repairs. */
+let counted: { experimentId: string; key: string } | undefined;
+
 describe('two instances on a Redis Cluster', () => {
   it('keep visitor state in Redis on the cluster, connected', async () => {
     expect(visitorsOf().storage()).toBe('redis');
@@ -155,6 +158,7 @@ describe('two instances on a Redis Cluster', () => {
     });
     expect(created.status).toBe(201);
     const experimentId = created.body.data.documentId as string;
+    counted = { experimentId, key };
     expect((await admin('post', `/personalize/experiments/${experimentId}/start`)).status).toBe(200);
     await eventually(async () => {
       const response = await resolveFor(second.url, documentId, newVisitorId());
@@ -198,6 +202,41 @@ describe('two instances on a Redis Cluster', () => {
     const counterKeys = (await everyKey()).filter(({ key: name }) => name.includes(`:${key}:c`));
     expect(counterKeys.length).toBeGreaterThan(1);
     for (const { content } of counterKeys) for (const visitorId of converters) expect(content).not.toContain(visitorsOf().hash(visitorId));
+  });
+
+  it('rebuild counts from the per-unit facts: a reconcile repairs and reports, and the second changes nothing', async () => {
+    const { experimentId, key } = counted!;
+    const results = async () => {
+      const { arms, goals } = (await admin('get', `/personalize/experiments/${experimentId}/results`)).body.data;
+      return { arms, goals };
+    };
+    const truth = await results();
+    // A failover lost one shard's counters; another shard's counters moved without a unit behind them.
+    const shards = (await everyKey()).filter(({ key: name }) => name.endsWith(`:${key}:c`)).map(({ key: name }) => name);
+    expect(shards.length).toBeGreaterThan(1);
+    const [lost, phantom] = shards;
+    const lostOn = await cluster.connect(await cluster.masterOf(lost));
+    const phantomOn = await cluster.connect(await cluster.masterOf(phantom));
+    try {
+      await lostOn.del(lost);
+      const [field] = Object.keys(await phantomOn.hgetall(phantom));
+      await phantomOn.hincrbyfloat(phantom, field, 5);
+    } finally {
+      lostOn.disconnect();
+      phantomOn.disconnect();
+    }
+    expect(await results()).not.toEqual(truth);
+
+    const repaired = await admin('post', `/personalize/experiments/${experimentId}/reconcile`);
+    expect(repaired.status).toBe(200);
+    expect(repaired.body.data).toMatchObject({ key, shards: 2 });
+    expect(repaired.body.data.repaired.length).toBeGreaterThan(1);
+    for (const { before, after } of repaired.body.data.repaired) expect(before).not.toBe(after);
+    expect(await results()).toEqual(truth);
+
+    const again = await admin('post', `/personalize/experiments/${experimentId}/reconcile`);
+    expect(again.body.data).toEqual({ key, shards: 0, repaired: [] });
+    expect(await results()).toEqual(truth);
   });
 
   it('erase a visitor with nothing of theirs left on any master but the marker', async () => {

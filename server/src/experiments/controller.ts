@@ -150,6 +150,25 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data };
     },
 
+    /**
+     * `POST /personalize/experiments/:documentId/reconcile`: the experiment's counts rebuilt from its
+     * per-unit facts (Redis), with what was repaired; run twice, the second repairs nothing
+     * (docs/experiments.md, "Counting"). 409 on a store whose counts have no facts apart.
+     */
+    async reconcile(ctx: Context) {
+      const experiment = await findOrThrow(ctx.params.documentId);
+      const report = await getService(strapi, 'visitors').reconcileCounters(experiment.key);
+      if ('unavailable' in report) return sendUnavailable(ctx);
+      if ('unsupported' in report) {
+        return conflict(ctx, `Counts on the ${report.unsupported} store are written with each profile: there is nothing to reconcile`, {
+          reason: 'no-facts',
+          storage: report.unsupported,
+        });
+      }
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { data: { key: experiment.key, ...report } };
+    },
+
     /** `POST /personalize/experiments/:documentId/bandit/update`: a bandit update now, under the same rules. */
     async banditUpdate(ctx: Context) {
       const result = await getService(strapi, 'bandit').update(ctx.params.documentId);

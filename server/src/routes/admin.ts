@@ -29,6 +29,13 @@ export default {
     { method: 'GET', path: '/experiments/:documentId/results', handler: 'experiments.results', config: { policies: experimentsReadPolicies } },
     // Also checks the Content Manager's update (and publish) permission on the target entry, in the handler.
     { method: 'POST', path: '/experiments/:documentId/ship', handler: 'experiments.ship', config: { policies: experimentsManagePolicies } },
+    // Rebuilds the counts from their per-unit facts (Redis) and reports what it repaired.
+    {
+      method: 'POST',
+      path: '/experiments/:documentId/reconcile',
+      handler: 'experiments.reconcile',
+      config: { policies: experimentsManagePolicies },
+    },
     {
       method: 'POST',
       path: '/experiments/:documentId/bandit/update',

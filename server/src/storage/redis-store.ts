@@ -79,6 +79,16 @@ export const experimentCountersKey = (prefix: string, experiment: string, shard:
   `${prefix}x:${shardTag(shard)}:${experiment}:c`;
 
 /**
+ * One shard's **per-unit facts** of an experiment: a hash, field = visitor hash, value = that unit's
+ * share of the shard's counters (`<counter field>=<value>;…`), written by the same script as the
+ * counters, so the counters are always the sum of the facts and can be rebuilt from them
+ * (`reconcile`). An erasure renames the visitor's field to an anonymous one: the counts stay, the
+ * link to the visitor goes.
+ */
+export const experimentFactsKey = (prefix: string, experiment: string, shard: number) =>
+  `${prefix}x:${shardTag(shard)}:${experiment}:f`;
+
+/**
  * The capped event log of one shard's accepted batches (`v`: visitor hash, `b`: batchId, `at`,
  * `events`: JSON), kept for the retention period at most. A consumer reads every shard's.
  */
@@ -106,11 +116,12 @@ return { v, sha, redis.call('GET', KEYS[3]), seen }
  * set (what an erasure deletes). On a conflict, returns the current state so the caller recomputes
  * without another round trip. Every key is of the visitor's shard: one slot.
  * KEYS: profile, batches, marker, stream entries, the shard's stream, then the shard's counters of
- * each experiment whose counters change.
+ * each experiment whose counters change, then (in the same order) its facts.
+ * Each increment is applied to the unit's facts too (its share of the counters, see experimentFactsKey).
  * ARGV: expected sha ('' none), expected marker ('' none), new profile, ttl ms, batchId ('' none),
  *       dedup ms, received at (ms), stream max length, visitor hash, events JSON ('' no stream entry),
- *       batchIds kept at most, retention ms, then triples (index in KEYS, field, increment) of counter
- *       increments.
+ *       batchIds kept at most, retention ms, the number of counter keys, then triples (index in KEYS,
+ *       field, increment) of counter increments.
  * The stream is trimmed to the retention period too (exactly, by Redis's own clock, as its ids are),
  * so no entry outlives its visitor's set of entry ids; the set drops the ids older than the stream's
  * first entry, so it never holds more than the stream does.
@@ -147,16 +158,38 @@ if ARGV[10] ~= '' then
   if first then redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. string.match(first[1], '^%d+')) end
   redis.call('PEXPIRE', KEYS[4], ARGV[12])
 end
-local i = 13
+local counterKeys = tonumber(ARGV[13])
+local facts = {}
+local i = 14
 while ARGV[i] do
-  local key = KEYS[tonumber(ARGV[i])]
+  local index = tonumber(ARGV[i])
+  local key = KEYS[index]
   local by = tonumber(ARGV[i + 2])
   local after = false
   if by then after = (tonumber(redis.call('HGET', key, ARGV[i + 1]) or '0') or 0) + by end
   if after and after == after and after > -math.huge and after < math.huge then
     redis.call('HINCRBYFLOAT', key, ARGV[i + 1], ARGV[i + 2])
+    local factsIndex = index + counterKeys
+    local fact = facts[factsIndex]
+    if not fact then
+      fact = {}
+      for field, value in string.gmatch(redis.call('HGET', KEYS[factsIndex], ARGV[9]) or '', '([^;=]+)=([^;]+)') do
+        fact[field] = tonumber(value)
+      end
+      facts[factsIndex] = fact
+    end
+    fact[ARGV[i + 1]] = (fact[ARGV[i + 1]] or 0) + by
   end
   i = i + 3
+end
+for factsIndex, fact in pairs(facts) do
+  local fields = {}
+  for field in pairs(fact) do table.insert(fields, field) end
+  table.sort(fields)
+  local parts = {}
+  for _, field in ipairs(fields) do table.insert(parts, field .. '=' .. string.format('%.17g', fact[field])) end
+  local key = KEYS[factsIndex]
+  redis.call('HSET', key, ARGV[9], table.concat(parts, ';'))
 end
 return { 'ok' }
 `;
@@ -168,7 +201,11 @@ return { 'ok' }
  * ids in their set, a thousand per XDEL: a Lua `unpack` takes a few thousand at most), the profile,
  * the batch ids and that set, and sets the marker (an opt-out is never downgraded). Returns the
  * number of stream entries deleted.
- * KEYS: profile, batches, marker, stream entries, the shard's stream. ARGV: marker, its ttl ms, retention ms.
+ * The visitor's facts in the experiments named (KEYS from 6) are renamed to an anonymous field (the
+ * counts keep them; nothing links them to the visitor). Returns the experiments of the profile it
+ * deleted (what the caller checks it named).
+ * KEYS: profile, batches, marker, stream entries, the shard's stream, then facts keys.
+ * ARGV: marker, its ttl ms, retention ms, visitor hash.
  */
 const ERASE_LUA = `#!lua
 local now = redis.call('TIME')
@@ -179,11 +216,65 @@ local deleted = 0
 for first = 1, #ids, 1000 do
   deleted = deleted + redis.call('XDEL', KEYS[5], unpack(ids, first, math.min(first + 999, #ids)))
 end
+for k = 6, #KEYS do
+  local fact = redis.call('HGET', KEYS[k], ARGV[4])
+  if fact then
+    redis.call('HDEL', KEYS[k], ARGV[4])
+    redis.call('HSET', KEYS[k], 'e:' .. now[1] .. now[2] .. ':' .. k .. ':' .. redis.call('HLEN', KEYS[k]), fact)
+  end
+end
+local experiments = {}
+local profile = redis.call('GET', KEYS[1])
+if profile then
+  local ok, decoded = pcall(cjson.decode, profile)
+  if ok and type(decoded) == 'table' and type(decoded.exposures) == 'table' then
+    for key in pairs(decoded.exposures) do table.insert(experiments, key) end
+  end
+end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
 local current = redis.call('GET', KEYS[3])
-if current and string.sub(current, 1, 7) == 'optout:' and string.sub(ARGV[1], 1, 7) == 'erased:' then return deleted end
+if current and string.sub(current, 1, 7) == 'optout:' and string.sub(ARGV[1], 1, 7) == 'erased:' then return experiments end
 redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
-return deleted
+return experiments
+`;
+
+/**
+ * Rebuilds one shard's counters of an experiment from its facts: every counter becomes the sum of
+ * the units' shares; a counter that differs by more than float rounding is written (or deleted when
+ * no unit has it). Returns the repaired fields as triples (field, before, after). Run twice, the
+ * second finds nothing.
+ * KEYS: counters, facts.
+ */
+const RECONCILE_LUA = `#!lua
+local expected = {}
+local facts = redis.call('HGETALL', KEYS[2])
+for i = 2, #facts, 2 do
+  for field, value in string.gmatch(facts[i], '([^;=]+)=([^;]+)') do
+    expected[field] = (expected[field] or 0) + (tonumber(value) or 0)
+  end
+end
+local stored = {}
+local counters = redis.call('HGETALL', KEYS[1])
+for i = 1, #counters, 2 do stored[counters[i]] = tonumber(counters[i + 1]) or 0 end
+local repaired = {}
+local function same(a, b)
+  local scale = math.max(1, math.abs(a), math.abs(b))
+  return math.abs(a - b) <= 1e-9 * scale
+end
+for field, value in pairs(expected) do
+  local before = stored[field]
+  if before == nil or not same(before, value) then
+    redis.call('HSET', KEYS[1], field, string.format('%.17g', value))
+    table.insert(repaired, { field, string.format('%.17g', before or 0), string.format('%.17g', value) })
+  end
+end
+for field, before in pairs(stored) do
+  if expected[field] == nil then
+    redis.call('HDEL', KEYS[1], field)
+    table.insert(repaired, { field, string.format('%.17g', before), '0' })
+  end
+end
+return repaired
 `;
 
 /** The marker and its time to live (ms), together. */
@@ -191,7 +282,7 @@ const MARKER_LUA = `#!lua flags=no-writes
 return { redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]) }`;
 
 /** Every script's source, for the tests that check each declares its keys (tests/unit/redis-scripts.test.ts). */
-export const SCRIPTS = { SNAPSHOT_LUA, COMMIT_LUA, ERASE_LUA, MARKER_LUA } as const;
+export const SCRIPTS = { SNAPSHOT_LUA, COMMIT_LUA, ERASE_LUA, MARKER_LUA, RECONCILE_LUA } as const;
 
 type ScriptedRedis = RedisConnection & {
   pzVisitorSnapshot(
@@ -201,16 +292,8 @@ type ScriptedRedis = RedisConnection & {
     batchId: string
   ): Promise<[string | null, string | null, string | null, number]>;
   pzVisitorCommit(...args: string[]): Promise<[string, string | null, string | null, string | null] | [string]>;
-  pzVisitorErase(
-    profile: string,
-    batches: string,
-    marker: string,
-    entries: string,
-    stream: string,
-    value: string,
-    ttl: string,
-    retentionMs: string
-  ): Promise<number>;
+  pzVisitorErase(...args: string[]): Promise<string[]>;
+  pzReconcile(counters: string, facts: string): Promise<[string, string, string][]>;
   pzVisitorMarker(marker: string): Promise<[string | null, number]>;
 };
 
@@ -221,7 +304,9 @@ const withScripts = (client: RedisConnection): ScriptedRedis => {
     client.defineCommand('pzVisitorSnapshot', { numberOfKeys: 3, lua: SNAPSHOT_LUA });
     // The number of keys varies with the experiments counted: it is the call's first argument.
     client.defineCommand('pzVisitorCommit', { lua: COMMIT_LUA });
-    client.defineCommand('pzVisitorErase', { numberOfKeys: 5, lua: ERASE_LUA });
+    // The number of keys varies with the experiments whose facts are anonymized: the call's first argument.
+    client.defineCommand('pzVisitorErase', { lua: ERASE_LUA });
+    client.defineCommand('pzReconcile', { numberOfKeys: 2, lua: RECONCILE_LUA });
     client.defineCommand('pzVisitorMarker', { numberOfKeys: 1, lua: MARKER_LUA });
     scripted.add(client);
   }
@@ -248,9 +333,9 @@ export interface RedisStoreDeps {
    */
   attempt<T>(operation: (connection: RedisConnection) => Promise<T>, fallback: T): Promise<T>;
   /**
-   * With `redis.durability: 'replica'`: the connection for a batch's commit and its WAIT (a blocking
-   * command, so never the shared one), or null when it cannot be had (the batch is then refused).
-   * Absent: batches are acknowledged once the primary has them.
+   * With `redis.durability: 'replica'`: the connection for every commit (a batch, an exposure, a
+   * serve) and its WAIT (a blocking command, so never the shared one), or null when it cannot be had
+   * (the write is then refused). Absent: a write counts once the primary has it.
    */
   durable?: () => RedisConnection | null;
 }
@@ -337,22 +422,25 @@ export const createRedisStore = ({ prefix, retentionMs, attempt, durable }: Redi
     async commit({ hash, expected, next, ttlMs, batch, counters }: Commit): Promise<CommitResult> {
       const keys = visitorKeys(prefix(), hash);
       const counterKeys: string[] = [];
+      const factsKeys: string[] = [];
       const counterArgs: string[] = [];
       for (const { experiment, increments } of counters ?? []) {
         if (increments.length === 0) continue;
         counterKeys.push(experimentCountersKey(prefix(), experiment, shardOf(hash)));
+        factsKeys.push(experimentFactsKey(prefix(), experiment, shardOf(hash)));
         // Lua indexes KEYS from 1; the five fixed keys come first.
         const keyIndex = String(5 + counterKeys.length);
         for (const { field, by } of increments) if (Number.isFinite(by)) counterArgs.push(keyIndex, field, String(by));
       }
       const args = [
-          String(5 + counterKeys.length),
+          String(5 + 2 * counterKeys.length),
           keys.profile,
           keys.batches,
           keys.marker,
           keys.entries,
           keys.stream,
           ...counterKeys,
+          ...factsKeys,
           expected.token ?? '',
           expected.marker ?? '',
           JSON.stringify(next),
@@ -365,9 +453,10 @@ export const createRedisStore = ({ prefix, retentionMs, attempt, durable }: Redi
           batch?.streamEvents ?? '',
           String(MAX_BATCH_IDS),
           String(retention()),
+          String(counterKeys.length),
           ...counterArgs,
       ];
-      const reply = batch && durable ? await commitDurably(args) : await run((connection) => connection.pzVisitorCommit(...args));
+      const reply = durable ? await commitDurably(args) : await run((connection) => connection.pzVisitorCommit(...args));
       if (reply[0] === 'ok') return { ok: true };
       if (reply[0] === 'duplicate') return { ok: false, duplicate: true };
       const [, raw, sha, marker] = reply as [string, string | null, string | null, string | null];
@@ -376,18 +465,29 @@ export const createRedisStore = ({ prefix, retentionMs, attempt, durable }: Redi
 
     async erase(hash, marker: SuppressionMarker, markerTtlMs) {
       const keys = visitorKeys(prefix(), hash);
-      await run((connection) =>
-        connection.pzVisitorErase(
-          keys.profile,
-          keys.batches,
-          keys.marker,
-          keys.entries,
-          keys.stream,
-          formatMarker(marker),
-          String(Math.max(1, Math.ceil(markerTtlMs))),
-          String(retention())
-        )
-      );
+      const factsOf = (experiments: readonly string[]) => experiments.map((key) => experimentFactsKey(prefix(), key, shardOf(hash)));
+      const erase = (experiments: readonly string[]) =>
+        run((connection) =>
+          connection.pzVisitorErase(
+            String(5 + experiments.length),
+            keys.profile,
+            keys.batches,
+            keys.marker,
+            keys.entries,
+            keys.stream,
+            ...factsOf(experiments),
+            formatMarker(marker),
+            String(Math.max(1, Math.ceil(markerTtlMs))),
+            String(retention()),
+            hash
+          )
+        );
+      // The experiments the visitor was exposed to name the facts to anonymize; one exposed between
+      // this read and the erasure is anonymized right after (the script says what the profile held).
+      const named = Object.keys(parseProfile(await run((connection) => connection.get(keys.profile)))?.exposures ?? {});
+      const held = await erase(named);
+      const missed = held.filter((key) => !named.includes(key));
+      if (missed.length > 0) await erase(missed);
     },
 
     async marker(hash) {
@@ -411,10 +511,39 @@ export const createRedisStore = ({ prefix, retentionMs, attempt, durable }: Redi
     },
 
     async dropCounters(experiment) {
-      // One key per command: the shards are in different slots.
+      // One slot per command: the shards are in different slots.
       await run((connection) =>
-        Promise.all(ALL_SHARDS.map((shard) => connection.del(experimentCountersKey(prefix(), experiment, shard))))
+        Promise.all(
+          ALL_SHARDS.map((shard) =>
+            connection.del(experimentCountersKey(prefix(), experiment, shard), experimentFactsKey(prefix(), experiment, shard))
+          )
+        )
       );
+    },
+
+    async reconcile(experiment) {
+      const shards = await run((connection) =>
+        Promise.all(
+          ALL_SHARDS.map((shard) =>
+            withScripts(connection).pzReconcile(
+              experimentCountersKey(prefix(), experiment, shard),
+              experimentFactsKey(prefix(), experiment, shard)
+            )
+          )
+        )
+      );
+      const byField = new Map<string, { field: string; before: number; after: number }>();
+      let repairedShards = 0;
+      for (const repaired of shards) {
+        if (repaired.length > 0) repairedShards += 1;
+        for (const [field, before, after] of repaired) {
+          const entry = byField.get(field) ?? { field, before: 0, after: 0 };
+          entry.before += Number(before);
+          entry.after += Number(after);
+          byField.set(field, entry);
+        }
+      }
+      return { shards: repairedShards, repaired: [...byField.values()].sort((a, b) => a.field.localeCompare(b.field)) };
     },
   };
 };

@@ -93,7 +93,20 @@ export interface VisitorStore {
   counters(experiment: string): Promise<Record<string, number>>;
   /** Deletes an experiment's counters (the experiment was deleted). */
   dropCounters(experiment: string): Promise<void>;
+  /**
+   * Rebuilds an experiment's counters from its per-unit facts and reports what it repaired (the
+   * Redis store; the others write counters in the same transaction or step as the profile, and have
+   * no facts apart). Throws StoreUnavailableError.
+   */
+  reconcile?(experiment: string): Promise<ReconcileReport>;
   close?(): void;
+}
+
+/** What a reconcile repaired: each counter field whose value differed from its facts, summed over shards. */
+export interface ReconcileReport {
+  /** Shards with at least one repaired counter. */
+  shards: number;
+  repaired: { field: string; before: number; after: number }[];
 }
 
 /** batchIds remembered per visitor at most (the newest), within the de-duplication window. */

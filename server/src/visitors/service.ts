@@ -30,6 +30,7 @@ import {
   parseMarker,
   StoreUnavailableError,
   suppresses,
+  type ReconcileReport,
   type SuppressionMarker,
   type VisitorStore,
 } from '../storage/store';
@@ -375,6 +376,22 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** An experiment's counters (field → value), or `{ unavailable: true }` when the store cannot be read. */
+    /**
+     * Rebuilds an experiment's counts from its per-unit facts (the Redis store: docs/design.md,
+     * "Storage"), reporting what it repaired; `unsupported` on the stores whose counts are written in
+     * the same transaction or step as the profile, with no facts apart.
+     */
+    async reconcileCounters(experiment: string): Promise<ReconcileReport | { unavailable: true } | { unsupported: StorageKind }> {
+      const current = getStore();
+      if (!current.reconcile) return { unsupported: storage() };
+      try {
+        return await current.reconcile(experiment);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) return { unavailable: true };
+        throw error;
+      }
+    },
+
     async experimentCounters(experiment: string): Promise<Record<string, number> | { unavailable: true }> {
       try {
         return await getStore().counters(experiment);
