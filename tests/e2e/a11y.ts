@@ -115,11 +115,14 @@ export const truncatedLabels = async (page: Page, within = 'main'): Promise<stri
     return found;
   }, within);
 
-/** Where focus is: a short description of `document.activeElement` (tag, role, accessible name). */
-export const focused = async (page: Page): Promise<{ tag: string; role: string | null; name: string; testId: string | null }> =>
+/**
+ * Where focus is: a short description of `document.activeElement` (tag, role, accessible name, and
+ * for a form field the text of its `<label>`s).
+ */
+export const focused = async (page: Page): Promise<{ tag: string; role: string | null; name: string; testId: string | null; label: string }> =>
   page.evaluate(() => {
     const element = document.activeElement as HTMLElement | null;
-    if (!element) return { tag: 'none', role: null, name: '', testId: null };
+    if (!element) return { tag: 'none', role: null, name: '', testId: null, label: '' };
     const labelledBy = element.getAttribute('aria-labelledby');
     const labelText = labelledBy
       ? labelledBy
@@ -133,5 +136,8 @@ export const focused = async (page: Page): Promise<{ tag: string; role: string |
       role: element.getAttribute('role'),
       name: name.slice(0, 80),
       testId: element.getAttribute('data-testid'),
+      label: Array.from((element as HTMLInputElement).labels ?? [])
+        .map((label) => (label.textContent ?? '').trim())
+        .join(' '),
     };
   });

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 
-import { Box, EmptyStateLayout, Flex } from '@strapi/design-system';
+import { EmptyStateLayout, Flex } from '@strapi/design-system';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
+import { styled } from 'styled-components';
 
 import { eraseVisitor, lookUpVisitor, type VisitorExport } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -14,6 +15,14 @@ import { LookupCard } from './LookupCard';
 import { ProfileSection } from './ProfileSection';
 import { SuppressedCard } from './SuppressedCard';
 import { lookupState } from './visitorView';
+
+/** The empty state names the visitor id, one long word: its text keeps to the card and breaks the id at phone width. */
+const WrappingText = styled.div`
+  p {
+    max-width: 100%;
+    overflow-wrap: anywhere;
+  }
+`;
 
 interface Lookup {
   visitorId: string;
@@ -113,7 +122,7 @@ export const VisitorsPage = () => {
             <LookupCard loading={loading} onLookUp={(visitorId) => void load(visitorId)} t={t} />
 
             {lookup && state === 'empty' ? (
-              <Box style={{ overflowWrap: 'anywhere' }} data-testid="visitor-empty">
+              <WrappingText data-testid="visitor-empty">
                 <EmptyStateLayout
                   icon={<EmptyDocuments width="16rem" />}
                   content={t(
@@ -122,7 +131,7 @@ export const VisitorsPage = () => {
                     { id: lookup.visitorId }
                   )}
                 />
-              </Box>
+              </WrappingText>
             ) : null}
 
             {lookup?.data && state === 'suppressed' && lookup.data.suppressed ? (
