@@ -99,7 +99,7 @@ describe('frequency caps, the live test with a visitor and the Visitors page, in
     await choose(page, rule.getByRole('combobox').nth(0), 'Profile');
     await choose(page, rule.getByRole('combobox').nth(1), /^visits$/);
     await choose(page, rule.getByRole('combobox').nth(2), '≥');
-    await rule.getByLabel('Value', { exact: true }).fill('1');
+    await rule.getByLabel('Rule 1: Value', { exact: true }).fill('1');
     await expectText(modal.getByTestId('condition-summary'), 'When: visits ≥ 1');
     await choose(page, modal.getByRole('combobox').filter({ hasText: 'Fields to override' }), /^cta/);
     await page.keyboard.press('Escape');
