@@ -392,6 +392,11 @@ export const createRedisStore = ({ prefix, retentionMs, attempt, durable }: Redi
       throw new StoreUnavailableError();
     }
     const [[commitError, reply], [waitError, replicas]] = results ?? [[new Error('no reply'), null], [null, 0]];
+    if (commitError && /^(MOVED|ASK|CLUSTERDOWN) /.test(commitError.message) && 'refreshSlotsCache' in connection) {
+      // ioredis follows no redirection of a pipeline whose other command (WAIT) succeeded: the slot
+      // map is refreshed here, so the SDK's retry reaches the slot's new master after a failover.
+      connection.refreshSlotsCache();
+    }
     if (commitError || !reply) throw new StoreUnavailableError();
     const status = (reply as CommitReply)[0];
     if (status === 'conflict') return reply as CommitReply;
@@ -532,18 +537,13 @@ export const createRedisStore = ({ prefix, retentionMs, attempt, durable }: Redi
           )
         )
       );
-      const byField = new Map<string, { field: string; before: number; after: number }>();
-      let repairedShards = 0;
-      for (const repaired of shards) {
-        if (repaired.length > 0) repairedShards += 1;
-        for (const [field, before, after] of repaired) {
-          const entry = byField.get(field) ?? { field, before: 0, after: 0 };
-          entry.before += Number(before);
-          entry.after += Number(after);
-          byField.set(field, entry);
-        }
-      }
-      return { shards: repairedShards, repaired: [...byField.values()].sort((a, b) => a.field.localeCompare(b.field)) };
+      // Per shard: summed over shards, a loss in one and a phantom in another could cancel out.
+      const repaired = shards.flatMap((fields, shard) =>
+        fields
+          .map(([field, before, after]) => ({ shard, field, before: Number(before), after: Number(after) }))
+          .sort((a, b) => a.field.localeCompare(b.field))
+      );
+      return { shards: shards.filter((fields) => fields.length > 0).length, repaired };
     },
   };
 };

@@ -102,11 +102,11 @@ export interface VisitorStore {
   close?(): void;
 }
 
-/** What a reconcile repaired: each counter field whose value differed from its facts, summed over shards. */
+/** What a reconcile repaired: each counter field of a shard whose value differed from its facts. */
 export interface ReconcileReport {
   /** Shards with at least one repaired counter. */
   shards: number;
-  repaired: { field: string; before: number; after: number }[];
+  repaired: { shard: number; field: string; before: number; after: number }[];
 }
 
 /** batchIds remembered per visitor at most (the newest), within the de-duplication window. */
