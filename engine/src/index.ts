@@ -67,6 +67,34 @@ export type {
   ExperimentStatus,
 } from './experiments';
 export {
+  assignContextual,
+  bucketNumber,
+  cellValue,
+  CONTEXT_OTHER,
+  contextualCell,
+  contextualLeafIndex,
+  DEFAULT_CONTEXTUAL_CUTS,
+  DEFAULT_MAX_LEAVES,
+  DEFAULT_MIN_UNITS_PER_LEAF,
+  fitContextualModel,
+  MAX_CATEGORY_VALUES,
+  MERGE_P_BEST,
+  PRIOR_UNITS,
+  SPLIT_ALPHA,
+} from './contextual';
+export type {
+  ContextualArmCounts,
+  ContextualAssignment,
+  ContextualAttribute,
+  ContextualCellCounts,
+  ContextualLeaf,
+  ContextualModel,
+  ContextualOptions,
+  ContextualTest,
+  ContextValue,
+  FittedAttribute,
+} from './contextual';
+export {
   absoluteLift,
   addSufficientStats,
   armStatistic,
