@@ -32,6 +32,13 @@ export default {
         Component: () => import('./pages/SettingsPage').then((module) => ({ default: module.SettingsPage })),
       }
     );
+    app.addSettingsLink(PLUGIN_ID, {
+      id: `${PLUGIN_ID}-health`,
+      to: `${PLUGIN_ID}/health`,
+      intlLabel: { id: getTranslation('health.link'), defaultMessage: 'Health' },
+      permissions: PERMISSIONS.settings,
+      Component: () => import('./pages/HealthPage').then((module) => ({ default: module.HealthPage })),
+    });
 
     app.customFields.register(variantsCustomField);
 

@@ -21,6 +21,7 @@ export const routes = {
   evaluate: `/${PLUGIN_ID}/evaluate`,
   settings: `/${PLUGIN_ID}/settings`,
   purge: `/${PLUGIN_ID}/cache/purge`,
+  health: `/${PLUGIN_ID}/health`,
   signals: `/${PLUGIN_ID}/signals`,
   // POST with `{ visitorId }`: the id stays out of URLs (and so out of Strapi's request log).
   visitorLookup: `/${PLUGIN_ID}/visitors/lookup`,

@@ -4,6 +4,7 @@
  */
 export type { Audience, AudienceInput, AudienceUsage, AudienceUses, UsageReport } from '../../../contracts/src/admin/audience';
 export type { ConditionEvaluation, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
+export type { HealthData, HealthMinute, HealthSrm } from '../../../contracts/src/admin/health';
 export type { SettingsData } from '../../../contracts/src/admin/settings';
 export type {
   BanditUpdateSkip,
@@ -22,6 +23,7 @@ export type { ExperimentAction, FetchClient } from './client';
 export * from './audiences';
 export * from './evaluate';
 export * from './experiments';
+export * from './health';
 export * from './settings';
 export * from './signals';
 export * from './strapi';
