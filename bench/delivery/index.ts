@@ -18,18 +18,17 @@
  * app's database on SQLite and on PostgreSQL, in process, Redis), one instance at a time:
  *   (c) and (e) again, and the ratio (e)/(c): what a visitor's profile costs on that store.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { randomBytes, randomUUID } from 'node:crypto';
-
 import autocannon from 'autocannon';
-import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 
 import { bucketRanges, chooseArm, experimentBucket } from '../../engine/src/experiments';
 import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
+import { deleteRunKeys } from '../helpers/redis';
 import { ARTICLE_UID, createRunningExperiment, newVisitorId, registerAdmin, sendBatch, until } from '../helpers/experiments';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -223,15 +222,7 @@ const benchStores = async (resolveBody: (documentId: string, visitorId?: string)
   } finally {
     await postgres.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await postgres.end();
-    const redis = new Redis(REDIS_URL, { lazyConnect: true });
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    await redis.quit();
+    await deleteRunKeys(REDIS_URL, prefix);
   }
   return measuredStores;
 };

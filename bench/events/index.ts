@@ -14,10 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 import autocannon from 'autocannon';
-import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 
 import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
+import { deleteRunKeys } from '../helpers/redis';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 10);
@@ -175,7 +175,6 @@ const main = async () => {
     ['in-process', {}, { storage: 'memory' }],
     ['Redis', { REDIS_URL, REDIS_KEY_PREFIX: prefix }, {}],
   ];
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
   const results: Measured[] = [];
   try {
     for (const [label, env, config] of stores) {
@@ -203,15 +202,7 @@ const main = async () => {
   } finally {
     await postgres.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await postgres.end();
-    // This run's keys only (profiles, batchIds, the stream) on the shared Redis.
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    await redis.quit();
+    await deleteRunKeys(REDIS_URL, prefix);
   }
 };
 

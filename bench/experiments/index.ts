@@ -28,6 +28,7 @@ import { bucketRanges, chooseArm, experimentBucket } from '../../engine/src/expe
 import { cellsOf } from '../../server/src/storage/experiment-counts';
 import { buildResults } from '../../server/src/experiments/results';
 import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
+import { deleteRunKeys } from '../helpers/redis';
 import {
   ARTICLE_UID,
   createRunningExperiment,
@@ -447,15 +448,7 @@ const main = async () => {
       fs.rmSync(withRedis.dir, { recursive: true, force: true });
     }
   } finally {
-    // This run's keys only (profiles, batchIds, the stream, the counters) on the shared Redis.
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    await redis.quit();
+    await deleteRunKeys(REDIS_URL, prefix);
   }
 };
 

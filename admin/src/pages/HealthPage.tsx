@@ -28,6 +28,8 @@ const MARGIN = { top: 8, right: 16, bottom: 8, left: 0 };
 const PRIMARY = ARM_COLORS[0];
 /** Every minute's point drawn: a minute with traffic between two without is a point, not a segment. */
 const DOT = { r: 2.5 };
+/** Every line of the page: a dot on each minute (one minute of traffic still draws), no animation. */
+const LINE = { strokeWidth: 2, dot: DOT, connectNulls: true, isAnimationActive: false } as const;
 const SECOND = ARM_COLORS[1];
 
 const useT = (): T => {
@@ -140,7 +142,15 @@ const StateFigures = ({ health, t }: { health: HealthData; t: T }) => {
 const SrmBanner = ({ experiment, t }: { experiment: HealthSrm; t: T }) => {
   const { formatNumber } = useIntl();
   return (
-    <Box background="neutral0" borderColor="danger600" borderWidth="1px 1px 1px 6px" borderStyle="solid" hasRadius padding={5} data-testid="health-srm-banner">
+    <Box
+      background="neutral0"
+      borderColor="danger600"
+      borderWidth="1px 1px 1px 6px"
+      borderStyle="solid"
+      hasRadius
+      padding={5}
+      data-testid="health-srm-banner"
+    >
       <Flex direction="column" alignItems="stretch" gap={2}>
         <Typography variant="delta" tag="h3" textColor="danger700">
           {t('srm.title', 'Sample ratio mismatch in “{name}”', { name: experiment.name })}
@@ -301,24 +311,8 @@ const Charts = ({ minutes, t }: { minutes: HealthMinute[]; t: T }) => {
                 formatter={(value) => (typeof value === 'number' ? numbers.ms(value) : String(value))}
               />
               <Legend verticalAlign="top" wrapperStyle={LEGEND_STYLE} />
-              <Line
-                dataKey="p95"
-                name={t('chart.latency.p95', '95th percentile')}
-                stroke={PRIMARY}
-                strokeWidth={2}
-                dot={DOT}
-                connectNulls
-                isAnimationActive={false}
-              />
-              <Line
-                dataKey="mean"
-                name={t('chart.latency.mean', 'Mean')}
-                stroke={SECOND}
-                strokeWidth={2}
-                dot={DOT}
-                connectNulls
-                isAnimationActive={false}
-              />
+              <Line dataKey="p95" name={t('chart.latency.p95', '95th percentile')} stroke={PRIMARY} {...LINE} />
+              <Line dataKey="mean" name={t('chart.latency.mean', 'Mean')} stroke={SECOND} {...LINE} />
             </LineChart>
           </ChartFigure>
         )}
@@ -353,15 +347,7 @@ const Charts = ({ minutes, t }: { minutes: HealthMinute[]; t: T }) => {
                 labelFormatter={(label) => minute(String(label))}
                 formatter={(value) => (typeof value === 'number' ? numbers.percent(value) : String(value))}
               />
-              <Line
-                dataKey="ratio"
-                name={t('chart.cache.ratio', 'Hit ratio')}
-                stroke={PRIMARY}
-                strokeWidth={2}
-                dot={DOT}
-                connectNulls
-                isAnimationActive={false}
-              />
+              <Line dataKey="ratio" name={t('chart.cache.ratio', 'Hit ratio')} stroke={PRIMARY} {...LINE} />
             </LineChart>
           </ChartFigure>
         )}
