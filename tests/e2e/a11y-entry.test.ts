@@ -10,7 +10,16 @@ import path from 'node:path';
 
 import type { Locator, Page } from 'playwright-core';
 
-import { axeViolations, describeFindings, DESKTOP, focused, horizontalOverflow, PHONE, truncatedLabels } from './a11y';
+import {
+  axeViolations,
+  describeFindings,
+  DESKTOP,
+  dialogReady,
+  focused,
+  horizontalOverflow,
+  PHONE,
+  truncatedLabels,
+} from './a11y';
 import {
   adminToken,
   assertChromium,
@@ -77,7 +86,8 @@ const expectFocus = async (page: Page, expected: { name?: string | RegExp; testI
   let now = await focused(page);
   const matches = () =>
     (expected.testId === undefined || now.testId === expected.testId) &&
-    (expected.name === undefined || (typeof expected.name === 'string' ? now.name === expected.name : expected.name.test(now.name)));
+    (expected.name === undefined ||
+      (typeof expected.name === 'string' ? now.name === expected.name : expected.name.test(now.name)));
   while (!matches() && Date.now() < deadline) {
     await page.waitForTimeout(100);
     now = await focused(page);
@@ -99,7 +109,9 @@ describe('the entry view and Audiences, for every editor and device', () => {
     strapi = await startStrapi();
     browser = await launchBrowser();
     page = browser.page;
-    const response = await fetch(`${strapi.url}/api/articles?filters[slug][$eq]=pricing&fields[0]=title`, { headers: { connection: 'close' } });
+    const response = await fetch(`${strapi.url}/api/articles?filters[slug][$eq]=pricing&fields[0]=title`, {
+      headers: { connection: 'close' },
+    });
     const body = (await response.json()) as { data: { documentId: string }[] };
     entryUrl = `${strapi.url}/admin/content-manager/collection-types/api::article.article/${body.data[0].documentId}?plugins[i18n][locale]=en`;
     await logIn(page, strapi.url);
@@ -173,6 +185,7 @@ describe('the entry view and Audiences, for every editor and device', () => {
       await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog');
       await dialog.waitFor();
+      await dialogReady(page);
       expect(await dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
       await tabTo(page, /^Name/);
       await page.keyboard.type('Keyboard reader');
@@ -196,11 +209,15 @@ describe('the entry view and Audiences, for every editor and device', () => {
       await waitForDialogToClose(dialog);
       // Focus lands on the new card's Edit button, and the addition is announced.
       await expectFocus(page, { name: 'Edit Keyboard reader' });
-      await expectText(field.getByTestId('variant-card-v_keyboard_reader').getByTestId('variant-summary'), 'When device is mobile');
+      await expectText(
+        field.getByTestId('variant-card-v_keyboard_reader').getByTestId('variant-summary'),
+        'When device is mobile'
+      );
 
       // Escape from an Edit dialog gives focus back to that Edit button.
       await page.keyboard.press('Enter');
       await dialog.waitFor();
+      await dialogReady(page);
       await page.keyboard.press('Escape');
       await waitForDialogToClose(dialog);
       await expectFocus(page, { name: 'Edit Keyboard reader' });
@@ -211,7 +228,9 @@ describe('the entry view and Audiences, for every editor and device', () => {
       await expectText(field.locator('[data-testid^="variant-card-"]').first(), 'Keyboard reader');
       // At the top, "Move up" is disabled: focus is on the same card's "Move down".
       await expectFocus(page, { name: 'Move down' });
-      expect(await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-testid'))).toBe('variant-card-v_keyboard_reader');
+      expect(await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-testid'))).toBe(
+        'variant-card-v_keyboard_reader'
+      );
 
       // Save (Strapi's own button).
       await tabTo(page, /^Save$/);
@@ -221,7 +240,9 @@ describe('the entry view and Audiences, for every editor and device', () => {
       // Delete asks first: Escape keeps the variant and gives focus back to Delete.
       await page.goto(entryUrl);
       await field.getByTestId('variant-card-v_keyboard_reader').waitFor();
-      expect(await field.locator('[data-testid^="variant-card-"]').first().getAttribute('data-testid')).toBe('variant-card-v_keyboard_reader');
+      expect(await field.locator('[data-testid^="variant-card-"]').first().getAttribute('data-testid')).toBe(
+        'variant-card-v_keyboard_reader'
+      );
       await tabTo(page, 'Delete Keyboard reader');
       await page.keyboard.press('Enter');
       const confirm = page.getByRole('alertdialog');

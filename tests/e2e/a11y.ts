@@ -24,6 +24,30 @@ interface AxeResultsLike {
 }
 
 /**
+ * Waits until no CSS transition or animation is running (at most 3 s): axe measures colours as they
+ * are, and a button fading back from its loading state reads as a contrast failure mid-way.
+ */
+export const settled = async (page: Page) => {
+  await page
+    .waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'), undefined, {
+      timeout: 3000,
+      polling: 50,
+    })
+    .catch(() => undefined);
+};
+
+/**
+ * Waits until an open dialog holds the focus: its effects (focus trap, Escape handler) have run, so
+ * a key pressed now reaches it as a person's would.
+ */
+export const dialogReady = async (page: Page) => {
+  await page.waitForFunction(() => {
+    const dialog = document.querySelector('[role="dialog"], [role="alertdialog"]');
+    return Boolean(dialog && dialog.contains(document.activeElement));
+  });
+};
+
+/**
  * Runs axe-core (WCAG 2.0/2.1 A and AA) on the page, or within `include` selectors, and returns the
  * critical and serious violations. `exclude` lists selectors of Strapi's own chrome (its menu, its
  * content-manager form) that the plugin does not own.
@@ -32,6 +56,7 @@ export const axeViolations = async (
   page: Page,
   options: { include?: string[]; exclude?: string[]; impacts?: string[] } = {}
 ): Promise<AxeFinding[]> => {
+  await settled(page);
   const injected = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!injected) await page.addScriptTag({ content: AXE_SOURCE });
   const context = {
@@ -62,7 +87,9 @@ export const axeViolations = async (
 
 /** A readable summary for a failing expectation. */
 export const describeFindings = (findings: AxeFinding[]) =>
-  findings.map(({ id, impact, help, targets }) => `${impact} ${id}: ${help}\n    ${targets.slice(0, 5).join('\n    ')}`).join('\n');
+  findings
+    .map(({ id, impact, help, targets }) => `${impact} ${id}: ${help}\n    ${targets.slice(0, 5).join('\n    ')}`)
+    .join('\n');
 
 /**
  * Elements wider than the viewport, or the document itself scrolling sideways, ignoring data tables'
@@ -78,7 +105,8 @@ export const horizontalOverflow = async (page: Page, within = 'main'): Promise<s
       const text = (element.textContent ?? '').trim().slice(0, 40);
       return `${element.tagName.toLowerCase()}${id} "${text}"`;
     };
-    if (document.documentElement.scrollWidth > viewport + 1) found.push(`document scrolls sideways (${document.documentElement.scrollWidth}px > ${viewport}px)`);
+    if (document.documentElement.scrollWidth > viewport + 1)
+      found.push(`document scrolls sideways (${document.documentElement.scrollWidth}px > ${viewport}px)`);
     const insideScrollingTable = (element: Element) => {
       for (let node: Element | null = element; node && node !== root; node = node.parentElement) {
         if (node.tagName === 'TABLE') return true;
@@ -119,7 +147,9 @@ export const truncatedLabels = async (page: Page, within = 'main'): Promise<stri
  * Where focus is: a short description of `document.activeElement` (tag, role, accessible name, and
  * for a form field the text of its `<label>`s).
  */
-export const focused = async (page: Page): Promise<{ tag: string; role: string | null; name: string; testId: string | null; label: string }> =>
+export const focused = async (
+  page: Page
+): Promise<{ tag: string; role: string | null; name: string; testId: string | null; label: string }> =>
   page.evaluate(() => {
     const element = document.activeElement as HTMLElement | null;
     if (!element) return { tag: 'none', role: null, name: '', testId: null, label: '' };
