@@ -4,6 +4,7 @@ import type { ExperimentStatus } from '../../engine/src/experiments';
 import { GOAL_VALUE_LIMITS } from '../../engine/src/experiments/exposure';
 import { TRACK_NAME_PATTERN } from './events';
 import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema } from './ids';
+import type { JsonValue } from '../../engine/src/types';
 import { jsonValueSchema } from './json';
 import { DEFAULT_LIMITS } from './limits';
 
@@ -27,7 +28,7 @@ export const EXPERIMENT_LIMITS = {
 } as const;
 
 export const EXPERIMENT_STATUSES = ['draft', 'running', 'paused', 'stopped'] as const;
-export const EXPERIMENT_MODES = ['ab', 'bandit'] as const;
+export const EXPERIMENT_MODES = ['ab', 'bandit', 'contextual'] as const;
 export const GOAL_KINDS = ['conversion', 'mean'] as const;
 
 export const experimentKeySchema = z
@@ -92,6 +93,47 @@ export const banditOverridesSchema = z
   })
   .strict();
 
+export const CONTEXTUAL_LIMITS = {
+  minAttributes: 1,
+  maxAttributes: 6,
+  maxCuts: 32,
+  defaultMaxLeaves: 12,
+  maxLeaves: 32,
+  defaultMinUnitsPerLeaf: 100,
+} as const;
+
+/**
+ * `contextual` of a `mode: 'contextual'` experiment (docs/experiments.md, "Contextual bandits"): the signals the
+ * model may split on. Each path must be a signal path of the vocabulary: the server checks it on save as it
+ * checks conditions.
+ */
+export const contextualSettingsSchema = z
+  .object({
+    attributes: z
+      .array(
+        z
+          .object({
+            path: z.string().trim().min(1, 'must not be empty').max(200),
+            /** Where numbers are cut into buckets (default 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000). */
+            cuts: z.array(z.number().finite()).min(1).max(CONTEXTUAL_LIMITS.maxCuts).optional(),
+          })
+          .strict()
+      )
+      .min(CONTEXTUAL_LIMITS.minAttributes, `at least ${CONTEXTUAL_LIMITS.minAttributes} attribute`)
+      .max(CONTEXTUAL_LIMITS.maxAttributes, `at most ${CONTEXTUAL_LIMITS.maxAttributes} attributes`)
+      .superRefine((attributes, ctx) => {
+        const seen = new Set<string>();
+        attributes.forEach((attribute, index) => {
+          if (seen.has(attribute.path))
+            ctx.addIssue({ code: 'custom', path: [index, 'path'], message: `"${attribute.path}" is listed twice` });
+          seen.add(attribute.path);
+        });
+      }),
+    maxLeaves: z.number().int('must be a whole number').min(1).max(CONTEXTUAL_LIMITS.maxLeaves).optional(),
+    minUnitsPerLeaf: z.number().int('must be a whole number').min(1).max(1_000_000).optional(),
+  })
+  .strict();
+
 /** The fields, without defaults (a PUT must not reset what it does not send). */
 const fields = {
   key: experimentKeySchema,
@@ -111,9 +153,13 @@ const fields = {
   goal: goalSchema,
   secondary: z.array(goalSchema).max(EXPERIMENT_LIMITS.maxSecondaryGoals).optional(),
   bandit: banditOverridesSchema.nullable().optional(),
+  /** `mode: 'contextual'` only (required then). */
+  contextual: contextualSettingsSchema.nullable().optional(),
 };
 
 type Checked = {
+  mode?: string;
+  contextual?: unknown;
   arms?: { key: string; weight: number; variants?: string[] }[];
   target?: unknown;
   bandit?: { minWeight?: number } | null;
@@ -163,6 +209,9 @@ const crossCheck = (body: Checked, ctx: z.RefinementCtx, hasTarget: boolean | un
       });
     }
   }
+  if (body.mode !== undefined && body.mode !== 'contextual' && body.contextual != null) {
+    ctx.addIssue({ code: 'custom', path: ['contextual'], message: 'only a "contextual" experiment has contextual settings' });
+  }
   if (body.goal && body.secondary) {
     const events = new Set([body.goal.event]);
     body.secondary.forEach((goal, index) => {
@@ -187,7 +236,12 @@ export const experimentInputSchema = z
     traffic: fields.traffic.default(1),
   })
   .strict()
-  .superRefine((body, ctx) => crossCheck(body, ctx, body.target != null));
+  .superRefine((body, ctx) => {
+    crossCheck(body, ctx, body.target != null);
+    if (body.mode === 'contextual' && body.contextual == null) {
+      ctx.addIssue({ code: 'custom', path: ['contextual'], message: 'a "contextual" experiment needs contextual settings (its attributes)' });
+    }
+  });
 
 /**
  * `PUT /personalize/experiments/:documentId`: any of the fields. Checks across fields apply to those
@@ -207,6 +261,8 @@ export type ExperimentArm = z.infer<typeof armSchema>;
 export type ExperimentTarget = z.infer<typeof experimentTargetSchema>;
 export type BanditOverrides = z.infer<typeof banditOverridesSchema>;
 export type ExperimentMode = z.infer<typeof experimentModeSchema>;
+/** Experiment input/stored field (mode 'contextual'), docs/experiments.md "Contextual bandits". */
+export type ContextualSettings = z.infer<typeof contextualSettingsSchema>;
 export type { ExperimentStatus };
 
 // The contract's statuses and the engine's must stay the same.
@@ -218,6 +274,8 @@ export interface Experiment extends ExperimentData {
   documentId: string;
   /** Every bandit update, oldest first (written by the server only). */
   banditHistory?: BanditHistoryEntry[] | null;
+  /** Contextual experiments: every model version, oldest first (written by the server only). */
+  contextualHistory?: ContextualModelEntry[] | null;
   /** ISO 8601; set by start, kept by pause. */
   startedAt: string | null;
   stoppedAt: string | null;
@@ -228,6 +286,7 @@ export interface Experiment extends ExperimentData {
 /** The fields of a stored experiment that delivery and counting read (the server loads only these). */
 export const LIVE_EXPERIMENT_FIELDS = [
   'key', 'name', 'status', 'mode', 'arms', 'traffic', 'target', 'condition', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit',
+  'contextual', 'contextualHistory',
 ] as const;
 
 /** A stored experiment as the server reads it for delivery and counting: the fields above. */
@@ -239,13 +298,16 @@ export type StoredExperiment = Pick<Experiment, 'documentId' | (typeof LIVE_EXPE
  * history entry; 0 for A/B tests).
  */
 export interface LiveExperiment
-  extends Omit<StoredExperiment, 'goal' | 'secondary' | 'target' | 'condition' | 'banditHistory' | 'bandit'> {
+  extends Omit<StoredExperiment, 'goal' | 'secondary' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory'> {
   target: ExperimentTarget | null;
   condition: unknown;
   goals: ExperimentGoal[];
   banditHistory: BanditHistoryEntry[] | null;
   period: number;
   bandit: BanditOverrides | null;
+  contextual: ContextualSettings | null;
+  /** Contextual experiments: the model in force (the starting weights in one `true` leaf before the first fit). */
+  model: ContextualModelEntry | null;
 }
 
 /** An arm's variant that the target entry does not have: an issue for the server's 400. */
@@ -323,6 +385,72 @@ export interface BanditHistoryEntry {
   pBest: number[];
 }
 
+/** One leaf of a stored model version. */
+export interface ContextualModelLeaf {
+  id: string;
+  condition: JsonLogic;
+  weights: number[];
+  pBest: number[];
+  units: number;
+}
+
+/**
+ * One model version of a contextual experiment, as stored in `contextualHistory` (oldest first). The first entry
+ * is written at start: version `initial`, one leaf `true` with the starting weights.
+ */
+export interface ContextualModelEntry {
+  version: string;
+  /** ISO 8601. */
+  at: string;
+  leaves: ContextualModelLeaf[];
+  /** How the fitter read each attribute (engine FittedAttribute): counting caps category values the same way. */
+  attributes: { path: string; kind: 'number' | 'boolean' | 'category'; cuts: number[]; values?: string[] }[];
+}
+
+/** JSON-logic as the results carry it. */
+export type JsonLogic = JsonValue;
+
+/** One leaf of the model in force, as the results report it. */
+export interface ContextualLeafResult {
+  id: string;
+  /** The rule (true for the last leaf); the admin renders it in words (en, fr). */
+  condition: JsonLogic;
+  /** Units exposed while in this leaf (all model versions). */
+  units: number;
+  arms: { key: string; units: number; conversions: number; mean: number | null; pBest: number; weight: number }[];
+  /** Units per arm against the logged propensities. */
+  srm: { pValue: number | null; ok: boolean };
+  /** Set when a variant was frozen from this leaf and still exists. */
+  frozenVariantId?: string;
+}
+
+export interface ContextualResults {
+  /** null before the first fit (uniform / starting weights). */
+  modelVersion: string | null;
+  fittedAt: string | null;
+  attributes: { path: string; cuts?: number[] }[];
+  /** One leaf `true` before the first fit. */
+  leaves: ContextualLeafResult[];
+  /** Self-normalised IPS estimate of the policy's value (primary goal mean per unit) vs uniform assignment. */
+  policy: { value: number | null; ci: [number, number] | null; uniform: number | null; uniformCi: [number, number] | null; units: number };
+  /** Every model version, oldest first, for the chart of leaf weights over versions. */
+  history: { version: string; at: string; leaves: { id: string; condition: JsonLogic; weights: number[]; pBest: number[]; units: number }[] }[];
+}
+
+export const contextualFreezeSchema = z
+  .object({
+    leafId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a leaf id'),
+    modelVersion: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a model version'),
+  })
+  .strict();
+
+/** `POST /personalize/experiments/:documentId/contextual/freeze`. */
+export type ContextualFreezeInput = z.infer<typeof contextualFreezeSchema>;
+
+export interface ContextualFreezeResponse {
+  data: { variantId: string; entry: { uid: string; documentId: string; locale?: string }; leafId: string };
+}
+
 export interface ExperimentResults {
   key: string;
   status: ExperimentStatus;
@@ -346,6 +474,8 @@ export interface ExperimentResults {
     /** ISO 8601; null when no update is scheduled (not running). */
     nextUpdateAt: string | null;
   };
+  /** Present when mode === 'contextual'. */
+  contextual?: ContextualResults;
   /** Per day (`YYYY-MM-DD`, UTC), oldest first. */
   daily: { date: string; arms: { key: string; units: number; conversions: number }[] }[];
 }

@@ -47,6 +47,8 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       banditHistory: history,
       period: stored.mode === 'bandit' && history && history.length > 0 ? history.length - 1 : 0,
       bandit: stored.bandit ?? null,
+      contextual: stored.mode === 'contextual' ? (stored.contextual ?? null) : null,
+      model: stored.mode === 'contextual' && Array.isArray(stored.contextualHistory) ? (stored.contextualHistory.at(-1) ?? null) : null,
     };
   };
 
