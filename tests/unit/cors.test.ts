@@ -24,9 +24,15 @@ describe('corsConfigWithPluginHeaders', () => {
   it("leaves an app's own list as written and names what it misses", () => {
     const own = { headers: ['Content-Type', 'X-Personalize-Signals'] };
     expect(corsConfigWithPluginHeaders(own)).toEqual({
-      config: own,
+      config: { ...own, expose: ['Retry-After'] },
       missing: ['x-personalize-visitor', 'x-personalize-variant'],
     });
+  });
+
+  it('exposes Retry-After (the SDK waits as long as the server asks) unless the app set its own expose list', () => {
+    expect(corsConfigWithPluginHeaders(undefined).config.expose).toEqual(['Retry-After']);
+    const own = { expose: ['X-Request-Id'], headers: '*' };
+    expect(corsConfigWithPluginHeaders(own).config).toBe(own);
   });
 
   it('reads a comma-separated string and a wildcard', () => {

@@ -7,11 +7,19 @@ import { SIGNALS_HEADER, VARIANT_HEADER, VISITOR_HEADER } from '../../../contrac
  * the plugin's request headers (`exportData()`, `erase()`, the plain API with `pz.headers()`), which
  * strapi::cors's default `Access-Control-Allow-Headers` refuses: the browser then reports only
  * "Failed to fetch". When the app keeps the default list, the plugin adds its headers to it; when
- * the app wrote its own list without them, startup says which to add.
+ * the app wrote its own list without them, startup says which to add. `Retry-After` is exposed
+ * unless the app set its own `expose` list.
  */
 
 /** The request headers the SDK sends cross-origin. */
 export const PLUGIN_CORS_HEADERS = [SIGNALS_HEADER, VISITOR_HEADER, VARIANT_HEADER] as const;
+
+/**
+ * The response headers the SDK reads cross-origin: `Retry-After` on a 429 or 503 from `/events` (not
+ * CORS-safelisted, so without `Access-Control-Expose-Headers` the SDK sees null and falls back to its
+ * own backoff, retrying sooner than the server asked).
+ */
+export const PLUGIN_EXPOSED_HEADERS = ['Retry-After'] as const;
 
 /** strapi::cors's own default `headers` (Strapi 5), which the plugin extends rather than replaces. */
 export const STRAPI_DEFAULT_CORS_HEADERS = ['Content-Type', 'Authorization', 'Origin', 'Accept'] as const;
@@ -20,6 +28,7 @@ const CORS_MIDDLEWARE = 'strapi::cors';
 
 interface CorsConfig {
   headers?: string | string[];
+  expose?: string | string[];
   [option: string]: unknown;
 }
 
@@ -44,9 +53,11 @@ export const missingCorsHeaders = (headers: string | string[]): string[] => {
  * otherwise the app's own config, untouched, with the headers it misses.
  */
 export const corsConfigWithPluginHeaders = (config: CorsConfig = {}): { config: CorsConfig; missing: string[] } => {
+  // strapi::cors exposes nothing by default; an app that set its own `expose` keeps it as written.
+  const exposed = config.expose === undefined ? { ...config, expose: [...PLUGIN_EXPOSED_HEADERS] } : config;
   if (config.headers === undefined)
-    return { config: { ...config, headers: [...STRAPI_DEFAULT_CORS_HEADERS, ...PLUGIN_CORS_HEADERS] }, missing: [] };
-  return { config, missing: missingCorsHeaders(config.headers) };
+    return { config: { ...exposed, headers: [...STRAPI_DEFAULT_CORS_HEADERS, ...PLUGIN_CORS_HEADERS] }, missing: [] };
+  return { config: exposed, missing: missingCorsHeaders(config.headers) };
 };
 
 /**
