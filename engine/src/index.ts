@@ -19,7 +19,15 @@ export type { OrderingSignalsOptions, Semantics } from './missing-signals';
 export { truthy } from './truthy';
 export { murmur3, murmur3String } from './murmur3';
 export type { ExplainNode, JsonPrimitive, JsonValue, Rule, RulePath, RuleReferences } from './types';
-export { applyEvents, applyServe, consentRecord, effectiveConsent, emptyProfile, profileSignals, PROFILE_LIMITS } from './profile';
+export {
+  applyEvents,
+  applyServe,
+  consentRecord,
+  effectiveConsent,
+  emptyProfile,
+  profileSignals,
+  PROFILE_LIMITS,
+} from './profile';
 export type {
   AcceptedEvent,
   ApplyOptions,
@@ -96,12 +104,16 @@ export type {
 } from './contextual';
 export {
   absoluteLift,
+  addCupedStats,
   addSufficientStats,
   armStatistic,
   benjaminiHochberg,
   chanceToWin,
   chiSquareSf,
   compareArms,
+  compareArmsCuped,
+  cupedArmStatistic,
+  cupedTheta,
   DEFAULT_ALPHA,
   DEFAULT_SEQUENTIAL_N_STAR,
   DEFAULT_TARGET_POWER,
@@ -135,6 +147,9 @@ export type {
   ArmStatistic,
   CompareOptions,
   Comparison,
+  CupedArmStatistic,
+  CupedComparison,
+  CupedSufficientStats,
   GoalKind,
   Interval,
   LiftEstimate,

@@ -1,8 +1,8 @@
 /**
  * GrowthBook's own numbers: the cases of GrowthBook's test files, asserted to the digits those tests assert.
  * All files read at growthbook/growthbook commit 8f1db4456915a8e7b7faf23d5632ca7219d2f469.
- * Not ported (no counterpart here): CUPED / ratio-metric / post-stratification cases, one-sided sequential
- * tests, Bayesian power and proper priors, mid-experiment power.
+ * CUPED's cases are in stats-cuped.test.ts. Not ported (no counterpart here): ratio-metric / post-stratification
+ * cases, one-sided sequential tests, Bayesian power and proper priors, mid-experiment power.
  */
 import {
   absoluteLift,

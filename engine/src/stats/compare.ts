@@ -67,8 +67,13 @@ export interface CompareOptions {
   sequentialNStar?: number;
 }
 
-const checkAlpha = (alpha: number) => {
+/** The options' α and N*, checked (RangeError outside (0, 1) and (0, ∞)). */
+export const compareSettings = (options: CompareOptions): { alpha: number; nStar: number } => {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const nStar = options.sequentialNStar ?? DEFAULT_SEQUENTIAL_N_STAR;
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
+  if (!(nStar > 0)) throw new RangeError(`sequentialNStar must be positive, got ${nStar}`);
+  return { alpha, nStar };
 };
 
 /** Welch–Satterthwaite degrees of freedom for two arms' (variance, units). */
@@ -124,7 +129,18 @@ export const sequentialPValue = (estimate: number, se: number, n: number, alpha:
 /** Chance to win under a flat prior: P(lift > 0) = Φ(lift / se). */
 export const chanceToWin = (lift: number, se: number): number => normalCdf(lift / se);
 
-const estimate = (lift: number, variance: number, dof: number, n: number, alpha: number, nStar: number): LiftEstimate => {
+/**
+ * A lift's fixed-horizon Welch t interval and p (`dof` degrees of freedom) and its sequential interval and p (`n`
+ * total units), from its point estimate and variance.
+ */
+export const liftEstimate = (
+  lift: number,
+  variance: number,
+  dof: number,
+  n: number,
+  alpha: number,
+  nStar: number
+): LiftEstimate => {
   const se = sqrt(variance);
   const fixedHalfWidth = studentTQuantile(1 - alpha / 2, dof) * se;
   const sequentialHalf = sequentialHalfWidth(se, n, alpha, nStar);
@@ -147,10 +163,7 @@ export const compareArms = (
   treatment: SufficientStats,
   options: CompareOptions = {}
 ): Comparison | NoResult => {
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
-  const nStar = options.sequentialNStar ?? DEFAULT_SEQUENTIAL_N_STAR;
-  checkAlpha(alpha);
-  if (!(nStar > 0)) throw new RangeError(`sequentialNStar must be positive, got ${nStar}`);
+  const { alpha, nStar } = compareSettings(options);
   if (!(control.units > 0) || !(treatment.units > 0)) return { ok: false, reason: 'no-units' };
   const a = armStatistic(kind, control);
   const b = armStatistic(kind, treatment);
@@ -160,14 +173,14 @@ export const compareArms = (
   const n = a.units + b.units;
   const relative = relativeLift(a, b);
   const absolute = absoluteLift(a, b);
-  const relativeEstimate = estimate(relative.lift, relative.variance, dof, n, alpha, nStar);
+  const relativeEstimate = liftEstimate(relative.lift, relative.variance, dof, n, alpha, nStar);
   return {
     ok: true,
     control: a,
     treatment: b,
     degreesOfFreedom: dof,
     relative: relativeEstimate,
-    absolute: estimate(absolute.lift, absolute.variance, dof, n, alpha, nStar),
+    absolute: liftEstimate(absolute.lift, absolute.variance, dof, n, alpha, nStar),
     chanceToWin: chanceToWin(relative.lift, relativeEstimate.standardError),
   };
 };

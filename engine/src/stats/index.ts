@@ -9,8 +9,10 @@ export {
   absoluteLift,
   chanceToWin,
   compareArms,
+  compareSettings,
   DEFAULT_ALPHA,
   DEFAULT_SEQUENTIAL_N_STAR,
+  liftEstimate,
   relativeLift,
   sequentialHalfWidth,
   sequentialPValue,
@@ -18,6 +20,8 @@ export {
   welchDegreesOfFreedom,
 } from './compare';
 export type { CompareOptions, Comparison, Interval, LiftEstimate, NoResult, NoResultReason, SequentialEstimate } from './compare';
+export { addCupedStats, compareArmsCuped, cupedArmStatistic, cupedCovariance, cupedRelativeVariance, cupedTheta } from './cuped';
+export type { CupedArmStatistic, CupedComparison, CupedSufficientStats } from './cuped';
 export { SRM_THRESHOLD, srmCheck, srmCheckByPeriod } from './srm';
 export type { PeriodSrmOptions, SrmOptions, SrmPeriod, SrmResult } from './srm';
 export { benjaminiHochberg, holmBonferroni } from './multiple';
