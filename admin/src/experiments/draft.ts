@@ -1,5 +1,6 @@
 import {
   ARM_KEY_PATTERN,
+  CONTEXTUAL_LIMITS,
   EXPERIMENT_KEY_PATTERN,
   EXPERIMENT_LIMITS,
   type Experiment,
@@ -9,6 +10,7 @@ import {
 } from '../../../contracts/src/experiments';
 import { TRACK_NAME_PATTERN } from '../../../contracts/src/events';
 import { GOAL_VALUE_LIMITS } from '../../../engine/src/experiments/exposure';
+import { parseCuts } from './contextual';
 import { evenPercents, percentTotal, toPercent, weightsFromPercents } from './weights';
 
 /** An arm as the editor holds it: the weight as a percentage. */
@@ -37,6 +39,12 @@ export interface GoalDraft {
 /** A new secondary goal: a conversion within the default window. */
 export const emptyGoal = (): GoalDraft => ({ event: '', kind: 'conversion', windowHours: 72 });
 
+/** A contextual experiment's attribute as the editor holds it: the cuts as typed (empty: the default cuts). */
+export interface AttributeDraft {
+  path: string;
+  cuts: string;
+}
+
 /** The experiment editor's state; numbers the editor types are null while empty. */
 export interface ExperimentDraft {
   documentId?: string;
@@ -59,6 +67,12 @@ export interface ExperimentDraft {
     minUnitsPerArm: number | null;
     minWeightPercent: number | null;
   };
+  /** `mode: 'contextual'`: the signals the model may split on, and its size. */
+  contextual: {
+    attributes: AttributeDraft[];
+    maxLeaves: number | null;
+    minUnitsPerLeaf: number | null;
+  };
 }
 
 export const slugify = (name: string, max = 64) =>
@@ -79,6 +93,16 @@ export const uniqueKey = (name: string, taken: readonly string[], fallback = 'ar
 
 const EMPTY_BANDIT = { cadenceMinutes: null, burnInMinutes: null, minUnitsPerArm: null, minWeightPercent: null };
 
+/** A new contextual experiment's settings: device and visits, the model's default size. */
+export const emptyContextual = (): ExperimentDraft['contextual'] => ({
+  attributes: [
+    { path: 'context.device', cuts: '' },
+    { path: 'profile.visits', cuts: '' },
+  ],
+  maxLeaves: null,
+  minUnitsPerLeaf: null,
+});
+
 /** A new experiment: control and one treatment, half and half, every visitor, a conversion goal. */
 export const emptyDraft = (names: { control: string; treatment: string }): ExperimentDraft => {
   const [a, b] = evenPercents(2);
@@ -98,6 +122,7 @@ export const emptyDraft = (names: { control: string; treatment: string }): Exper
     goal: emptyGoal(),
     secondary: [],
     bandit: { ...EMPTY_BANDIT },
+    contextual: emptyContextual(),
   };
 };
 
@@ -135,6 +160,23 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
     minUnitsPerArm: experiment.bandit?.minUnitsPerArm ?? null,
     minWeightPercent: experiment.bandit?.minWeight === undefined ? null : toPercent(experiment.bandit.minWeight),
   },
+  contextual: experiment.contextual
+    ? {
+        attributes: experiment.contextual.attributes.map((attribute) => ({ path: attribute.path, cuts: (attribute.cuts ?? []).join(', ') })),
+        maxLeaves: experiment.contextual.maxLeaves ?? null,
+        minUnitsPerLeaf: experiment.contextual.minUnitsPerLeaf ?? null,
+      }
+    : emptyContextual(),
+});
+
+/** The `contextual` of the body: cuts as numbers (left out when empty or not numbers: the editor flags those). */
+const contextualInput = (contextual: ExperimentDraft['contextual']) => ({
+  attributes: contextual.attributes.map((attribute) => {
+    const cuts = parseCuts(attribute.cuts);
+    return { path: attribute.path, ...(cuts ? { cuts } : {}) };
+  }),
+  ...(contextual.maxLeaves !== null ? { maxLeaves: contextual.maxLeaves } : {}),
+  ...(contextual.minUnitsPerLeaf !== null ? { minUnitsPerLeaf: contextual.minUnitsPerLeaf } : {}),
 });
 
 /** A goal of the body; a cap only on a `mean` goal (switching to conversion drops it). */
@@ -173,7 +215,8 @@ export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 's
     goal: goalInput(draft.goal),
     // Always sent, so removing the last one clears them.
     secondary: draft.secondary.map(goalInput),
-    bandit: draft.mode === 'bandit' && Object.keys(bandit).length > 0 ? bandit : null,
+    bandit: draft.mode !== 'ab' && Object.keys(bandit).length > 0 ? bandit : null,
+    contextual: draft.mode === 'contextual' ? contextualInput(draft.contextual) : null,
   };
 };
 
@@ -191,7 +234,13 @@ export type DraftProblem =
   | 'cap-range'
   | 'duplicate-goal'
   | 'target-variants'
-  | 'no-target-entry';
+  | 'no-target-entry'
+  | 'too-few-attributes'
+  | 'too-many-attributes'
+  | 'duplicate-attribute'
+  | 'cuts-numbers'
+  | 'leaves-range'
+  | 'units-per-leaf-range';
 
 /** Problems by the form field they belong to (`name`, `arms.1.key`, `arms`, `goal.event`, ...). */
 export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProblem> => {
@@ -232,7 +281,25 @@ export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProbl
   };
   checkGoal(draft.goal, 'goal');
   draft.secondary.forEach((goal, index) => checkGoal(goal, `secondary.${index}`));
+  if (draft.mode === 'contextual') contextualProblems(draft.contextual, problems);
   return problems;
+};
+
+/** A contextual experiment's settings' problems, under `contextual.attributes`, `contextual.attributes.<i>.path|cuts`, ... */
+const contextualProblems = (contextual: ExperimentDraft['contextual'], problems: Record<string, DraftProblem>) => {
+  const { attributes, maxLeaves, minUnitsPerLeaf } = contextual;
+  if (attributes.length < CONTEXTUAL_LIMITS.minAttributes) problems['contextual.attributes'] = 'too-few-attributes';
+  else if (attributes.length > CONTEXTUAL_LIMITS.maxAttributes) problems['contextual.attributes'] = 'too-many-attributes';
+  const seen = new Set<string>();
+  attributes.forEach((attribute, index) => {
+    if (!attribute.path) problems[`contextual.attributes.${index}.path`] = 'required';
+    else if (seen.has(attribute.path)) problems[`contextual.attributes.${index}.path`] = 'duplicate-attribute';
+    seen.add(attribute.path);
+    if (parseCuts(attribute.cuts) === null) problems[`contextual.attributes.${index}.cuts`] = 'cuts-numbers';
+  });
+  if (maxLeaves !== null && !(Number.isInteger(maxLeaves) && maxLeaves >= 1 && maxLeaves <= CONTEXTUAL_LIMITS.maxLeaves))
+    problems['contextual.maxLeaves'] = 'leaves-range';
+  if (minUnitsPerLeaf !== null && !(Number.isInteger(minUnitsPerLeaf) && minUnitsPerLeaf >= 1)) problems['contextual.minUnitsPerLeaf'] = 'units-per-leaf-range';
 };
 
 /**
@@ -245,6 +312,14 @@ export const fieldOfPath = (path: readonly (string | number)[]): string => {
   if (head === 'arms' && typeof second === 'number') return third === undefined ? 'arms' : `arms.${second}.${third}`;
   if (head === 'arms') return 'arms';
   if ((head === 'goal' || head === 'bandit') && second !== undefined) return `${head}.${second}`;
+  if (head === 'contextual') {
+    // `contextual.attributes.1.cuts.0` → `contextual.attributes.1.cuts`; `contextual.maxLeaves` as it is.
+    if (second === 'attributes' && typeof third === 'number') {
+      const field = path[3];
+      return `contextual.attributes.${third}.${field === 'cuts' ? 'cuts' : 'path'}`;
+    }
+    return second === undefined ? 'contextual.attributes' : `contextual.${second}`;
+  }
   if (head === 'secondary' && typeof second === 'number' && third !== undefined) return `secondary.${second}.${third}`;
   if (head === 'secondary') return 'form';
   return path.length ? String(head) : 'form';

@@ -23,7 +23,11 @@ export const statusLabel = (status: ExperimentStatus, t: T): string =>
   })[status];
 
 export const modeLabel = (mode: ExperimentMode, t: T): string =>
-  mode === 'bandit' ? t('mode.bandit', 'Bandit (weights follow the results)') : t('mode.ab', 'A/B test (fixed weights)');
+  mode === 'bandit'
+    ? t('mode.bandit', 'Bandit (weights follow the results)')
+    : mode === 'contextual'
+      ? t('mode.contextual', 'Contextual bandit (weights follow the results, per kind of visitor)')
+      : t('mode.ab', 'A/B test (fixed weights)');
 
 export const STATUS_BADGE: Record<ExperimentStatus, 'neutral' | 'success' | 'warning' | 'secondary'> = {
   draft: 'neutral',

@@ -16,7 +16,8 @@ export interface ContextualAssignment {
   readonly propensity: number;
 }
 
-type Routable = Pick<ContextualModel, 'leaves'>;
+/** What routing reads of a model: its leaves' conditions (the admin routes a sample visitor with a results' leaves). */
+type Routable = { readonly leaves: readonly Pick<ContextualModel['leaves'][number], 'condition'>[] };
 
 const compiledLeaves = new WeakMap<Routable, CompiledRule[]>();
 
@@ -44,7 +45,7 @@ export const contextualLeafIndex = (model: Routable, signals: unknown): number =
 
 /** The visitor's leaf and arm (module comment). */
 export const assignContextual = (
-  model: Routable,
+  model: Pick<ContextualModel, 'leaves'>,
   signals: unknown,
   experimentKey: string,
   unitId: string

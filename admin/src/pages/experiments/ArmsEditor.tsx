@@ -224,4 +224,10 @@ export const problemText = (problem: DraftProblem, t: T): string =>
     'duplicate-goal': t('problem.duplicateGoal', 'Another goal of this experiment has this event'),
     'target-variants': t('problem.targetVariants', 'The target entry has no such variant'),
     'no-target-entry': t('problem.noTargetEntry', 'Pick the entry to test'),
+    'too-few-attributes': t('problem.tooFewAttributes', 'A contextual bandit needs at least 1 signal'),
+    'too-many-attributes': t('problem.tooManyAttributes', 'At most 6 signals'),
+    'duplicate-attribute': t('problem.duplicateAttribute', 'This signal is already listed'),
+    'cuts-numbers': t('problem.cutsNumbers', 'Numbers separated by commas (or empty: the default cuts)'),
+    'leaves-range': t('problem.leavesRange', 'A whole number from 1 to 32 (or empty: 12)'),
+    'units-per-leaf-range': t('problem.unitsPerLeafRange', 'A whole number from 1 (or empty: 100)'),
   })[problem];

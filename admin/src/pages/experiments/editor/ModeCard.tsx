@@ -1,64 +1,79 @@
 import { Field, Grid, NumberInput, Radio, Typography } from '@strapi/design-system';
 
+import type { ExperimentMode } from '../../../../../contracts/src/experiments';
+
 import { Section } from '../../../components/Section';
 import { modeLabel } from '../../../experiments/i18n';
 import { evenPercents } from '../../../experiments/weights';
+import { ContextualFields } from './ContextualFields';
 import type { CardProps } from './props';
 
-/** A/B test or bandit, and the bandit's settings. */
-export const ModeCard = ({ draft, change, errors, readOnly, started, t }: CardProps) => (
-  <Section title={t('section.mode', 'Mode')}>
-    <Radio.Group
-      aria-label={t('section.mode', 'Mode')}
-      value={draft.mode}
-      disabled={readOnly || started}
-      onValueChange={(value: string) => {
-        const mode = value === 'bandit' ? 'bandit' : 'ab';
-        const percents = evenPercents(draft.arms.length);
-        change({
-          ...draft,
-          mode,
-          arms: mode === 'bandit' ? draft.arms.map((arm, index) => ({ ...arm, percent: percents[index] })) : draft.arms,
-        });
-      }}
-    >
-      <Radio.Item value="ab">{modeLabel('ab', t)}</Radio.Item>
-      <Radio.Item value="bandit">{modeLabel('bandit', t)}</Radio.Item>
-    </Radio.Group>
-    <Typography variant="pi" textColor="neutral600">
-      {draft.mode === 'bandit'
-        ? t(
-            'mode.bandit.description',
-            'The weights start as above, then move towards the arms that do best, once a day by default and once every arm has 100 visitors. Good to earn while testing; its lift estimates are less precise.'
-          )
-        : t('mode.ab.description', 'The weights stay as set: the cleanest comparison of the arms.')}
-    </Typography>
-    {draft.mode === 'bandit' ? (
-      <Grid.Root gap={4}>
-        {(
-          [
-            ['cadenceMinutes', t('bandit.cadence', 'Update every (minutes)'), errors['bandit.cadenceMinutes']],
-            ['burnInMinutes', t('bandit.burnIn', 'Burn-in before the first update (minutes)'), errors['bandit.burnInMinutes']],
-            ['minUnitsPerArm', t('bandit.minUnits', 'Visitors per arm before updating'), errors['bandit.minUnitsPerArm']],
-            ['minWeightPercent', t('bandit.minWeight', 'Smallest weight of an arm (%)'), errors['bandit.minWeight']],
-          ] as const
-        ).map(([name, label, error]) => (
-          <Grid.Item key={name} col={3} s={6} xs={12} direction="column" alignItems="stretch">
-            <Field.Root name={`bandit-${name}`} error={error} hint={t('bandit.default', 'Empty: the plugin’s configuration')}>
-              <Field.Label>{label}</Field.Label>
-              <NumberInput
-                value={draft.bandit[name] ?? undefined}
-                disabled={readOnly}
-                onValueChange={(value: number | undefined) =>
-                  change({ ...draft, bandit: { ...draft.bandit, [name]: value ?? null } })
-                }
-              />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-          </Grid.Item>
-        ))}
-      </Grid.Root>
-    ) : null}
-  </Section>
-);
+const modeOf = (value: string): ExperimentMode => (value === 'bandit' || value === 'contextual' ? value : 'ab');
+
+/** A/B test, bandit or contextual bandit, and the bandit's settings (a contextual bandit refits under the same). */
+export const ModeCard = (props: CardProps) => {
+  const { draft, change, errors, readOnly, started, t } = props;
+  return (
+    <Section title={t('section.mode', 'Mode')}>
+      <Radio.Group
+        aria-label={t('section.mode', 'Mode')}
+        value={draft.mode}
+        disabled={readOnly || started}
+        onValueChange={(value: string) => {
+          const mode = modeOf(value);
+          const percents = evenPercents(draft.arms.length);
+          change({
+            ...draft,
+            mode,
+            arms: mode !== 'ab' ? draft.arms.map((arm, index) => ({ ...arm, percent: percents[index] })) : draft.arms,
+          });
+        }}
+      >
+        <Radio.Item value="ab">{modeLabel('ab', t)}</Radio.Item>
+        <Radio.Item value="bandit">{modeLabel('bandit', t)}</Radio.Item>
+        <Radio.Item value="contextual">{modeLabel('contextual', t)}</Radio.Item>
+      </Radio.Group>
+      <Typography variant="pi" textColor="neutral600">
+        {draft.mode === 'contextual'
+          ? t(
+              'mode.contextual.description',
+              'The weights depend on who the visitor is: the plugin learns a few rules from the signals below (for example “mobile and first visit”), each with its own weights, refitted as the bandit updates. You can read each rule, try it in the live test, and freeze it into an ordinary variant.'
+            )
+          : draft.mode === 'bandit'
+            ? t(
+                'mode.bandit.description',
+                'The weights start as above, then move towards the arms that do best, once a day by default and once every arm has 100 visitors. Good to earn while testing; its lift estimates are less precise.'
+              )
+            : t('mode.ab.description', 'The weights stay as set: the cleanest comparison of the arms.')}
+      </Typography>
+      {draft.mode === 'contextual' ? <ContextualFields {...props} /> : null}
+      {draft.mode !== 'ab' ? (
+        <Grid.Root gap={4}>
+          {(
+            [
+              ['cadenceMinutes', t('bandit.cadence', 'Update every (minutes)'), errors['bandit.cadenceMinutes']],
+              ['burnInMinutes', t('bandit.burnIn', 'Burn-in before the first update (minutes)'), errors['bandit.burnInMinutes']],
+              ['minUnitsPerArm', t('bandit.minUnits', 'Visitors per arm before updating'), errors['bandit.minUnitsPerArm']],
+              ['minWeightPercent', t('bandit.minWeight', 'Smallest weight of an arm (%)'), errors['bandit.minWeight']],
+            ] as const
+          ).map(([name, label, error]) => (
+            <Grid.Item key={name} col={3} s={6} xs={12} direction="column" alignItems="stretch">
+              <Field.Root name={`bandit-${name}`} error={error} hint={t('bandit.default', 'Empty: the plugin’s configuration')}>
+                <Field.Label>{label}</Field.Label>
+                <NumberInput
+                  value={draft.bandit[name] ?? undefined}
+                  disabled={readOnly}
+                  onValueChange={(value: number | undefined) =>
+                    change({ ...draft, bandit: { ...draft.bandit, [name]: value ?? null } })
+                  }
+                />
+                <Field.Hint />
+                <Field.Error />
+              </Field.Root>
+            </Grid.Item>
+          ))}
+        </Grid.Root>
+      ) : null}
+    </Section>
+  );
+};
