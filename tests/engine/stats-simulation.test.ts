@@ -13,35 +13,10 @@
  */
 import { compareArms, srmCheck, srmCheckByPeriod } from '../../engine/src/stats';
 import type { PeriodSrmOptions, SrmPeriod, SufficientStats } from '../../engine/src/stats';
+import { binomial, prng, rate } from './simulation';
 
 // Local aliases: global lookups are slow inside Jest's vm sandbox.
-const { abs, exp, imul, max, min, pow, sqrt } = Math;
-
-/** mulberry32: a small seeded PRNG, uniform on [0, 1). */
-const prng = (seed: number) => {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = imul(state ^ (state >>> 15), 1 | state);
-    t = (t + imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
-/** Exact binomial draw by inversion of the CDF (n · p small enough here: ≤ ~40). */
-const binomial = (random: () => number, n: number, p: number): number => {
-  const ratio = p / (1 - p);
-  let probability = pow(1 - p, n);
-  let cdf = probability;
-  const u = random();
-  let k = 0;
-  while (u > cdf && k < n) {
-    probability *= (ratio * (n - k)) / (k + 1);
-    k += 1;
-    cdf += probability;
-  }
-  return k;
-};
+const { abs, exp, max, min, sqrt } = Math;
 
 /** Assigns `units` units one by one to arms with probabilities `shares` (exact multinomial). */
 const assign = (random: () => number, units: number, shares: readonly number[]): number[] => {
@@ -74,8 +49,6 @@ const kolmogorovSmirnovUniform = (values: readonly number[]): { d: number; pValu
   for (let k = 1; k <= 100; k += 1) sum += 2 * (k % 2 === 1 ? 1 : -1) * exp(-2 * k * k * lambda * lambda);
   return { d, pValue: min(1, max(0, sum)) };
 };
-
-const rate = (flags: readonly boolean[]) => flags.filter(Boolean).length / flags.length;
 
 /** The measured rates; `STATS_SIMULATION_REPORT=1 npx jest tests/engine/stats-simulation` prints them. */
 const measured: Record<string, number> = {};
