@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 
-import { plainApiMiddleware } from './delivery/plain-api';
+import { plainApiMiddleware } from './delivery';
 import { isLaneConfigured, lanesMiddleware } from './utils/lane';
 import { LANES } from './wings';
 import { INVALIDATED_EVENT } from './cache/invalidation';

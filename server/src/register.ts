@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 
 import { VARIANTS_CUSTOM_FIELD_UID } from '../../contracts/src/variants/schema';
 import { warnDeprecatedWebhookSignature } from './cache/invalidate-controller';
-import { registerGraphql } from './delivery/graphql';
+import { registerGraphql } from './delivery';
 import { allowPluginCorsHeaders } from './platform/cors';
 import { WINGS } from './wings';
 

@@ -40,6 +40,9 @@ const DELIVERY_STAGES = [
   'overrides.ts',
   'preview.ts',
   'evaluate-controller.ts',
+  'graphql.ts',
+  'plain-api.ts',
+  'programs.ts',
 ];
 
 const sourceFiles = (dir: string): string[] =>

@@ -5,10 +5,10 @@ import type { Context } from 'koa';
 import type { SchemaLike } from '../../../contracts/src/schema-types';
 import type { CachedResponse } from '../cache/service';
 import type { ContentApiAuth } from '../platform/access';
-import { getService } from '../platform/services';
 import { requestSignals } from './context';
 import type { Entry } from './overrides';
 import type { EntryOutcome, VisitorRequest } from './pipeline';
+import type { DeliveryPorts } from './ports';
 import { asksPersonalization, readRequest } from './plain-api';
 import type { ProgramRef } from './programs';
 import { etagOf } from './respond';
@@ -82,10 +82,9 @@ const namedType = (type: unknown): string | null => {
 const isEntry = (value: unknown): value is Entry & { documentId: string } =>
   typeof value === 'object' && value !== null && typeof (value as Entry).documentId === 'string';
 
-export const registerGraphql = (strapi: Core.Strapi) => {
+export const registerGraphql = (strapi: Core.Strapi, ports: DeliveryPorts) => {
   const graphql = strapi.plugin('graphql') as unknown as GraphqlPlugin | undefined;
   if (!graphql) return;
-  const service = <TName extends Parameters<typeof getService>[1]>(name: TName) => getService(strapi, name);
 
   /** Per GraphQL request: the visitor, read once (signals, profile), or null without personalization. */
   const visitors = new WeakMap<GraphqlContext, Promise<VisitorRequest | null>>();
@@ -97,10 +96,10 @@ export const registerGraphql = (strapi: Core.Strapi) => {
         const ctx = context.koaContext;
         if (!ctx || !asksPersonalization(ctx)) return null;
         // One request, one count in the plain API's budget (docs/delivery.md, "Rate limits").
-        await service('rate-limit').consume(ctx, 'plain');
-        const settings = service('settings').get();
+        await ports.rateLimit.consume(ctx, 'plain');
+        const settings = ports.settings.get();
         const request = readRequest(ctx, settings.limits.signalsBytes);
-        return service('delivery').visitorRequest(ctx, {
+        return ports.delivery.visitorRequest(ctx, {
           signals: requestSignals(ctx, request.clientSignals ?? {}, settings, typeof locale === 'string' ? locale : undefined),
           visitorId: request.visitorId,
           variantId: request.variantId,
@@ -121,9 +120,9 @@ export const registerGraphql = (strapi: Core.Strapi) => {
   ): Promise<Entry> => {
     if ((entry as { [PERSONALIZED]?: Personalized })[PERSONALIZED]) return entry;
     const startedAt = performance.now();
-    const delivery = service('delivery');
-    const programs = service('programs');
-    const contentTypes = service('content-types');
+    const delivery = ports.delivery;
+    const programs = ports.programs;
+    const contentTypes = ports.contentTypes;
     const schema = contentTypes.getSchema(uid) as SchemaLike;
     const fieldName = contentTypes.getVariantsFieldName(uid);
     const draft = Boolean(schema.options?.draftAndPublish) && !entry.publishedAt;
@@ -148,7 +147,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
 
     const auth = context.state?.auth;
     const key = delivery.responseKey(`gql:${programs.key(ref)}`, variant?.id ?? '-', auth, 'entry');
-    const responses = service('cache').responses();
+    const responses = ports.cache.responses();
     const cached = draft ? undefined : await responses.get(key, programs.tags(ref));
     let rendered: Record<string, unknown>;
     if (cached) {
@@ -191,7 +190,7 @@ export const registerGraphql = (strapi: Core.Strapi) => {
 
   graphql.service('extension').use(({ nexus }) => {
     const { naming } = graphql.service('utils');
-    const contentTypes = service('content-types');
+    const contentTypes = ports.contentTypes;
     /** GraphQL type name (entity, or its collections) → the personalizable content type's uid. */
     const returning = new Map<string, string>();
     /** Entity type name → uid, and its populatable attributes by field name (with `_connection`). */

@@ -11,7 +11,9 @@ import createOverridesService from './overrides';
 import createDeliveryService from './pipeline';
 import type { DeliveryPorts } from './ports';
 import createPreviewService from './preview';
-import programs from './programs';
+import { registerGraphql as registerGraphqlWithPorts } from './graphql';
+import { plainApiMiddleware as plainApiMiddlewareWithPorts } from './plain-api';
+import createProgramsService from './programs';
 import resolve from './resolve-controller';
 import { validateVariantsMiddleware } from './validate-variants';
 
@@ -50,6 +52,18 @@ const wirePorts = (strapi: Core.Strapi): DeliveryPorts => ({
   get metrics() {
     return getService(strapi, 'metrics');
   },
+  get delivery() {
+    return getService(strapi, 'delivery');
+  },
+  get audiences() {
+    return getService(strapi, 'audiences');
+  },
+  get access() {
+    return getService(strapi, 'access');
+  },
+  get rateLimit() {
+    return getService(strapi, 'rate-limit');
+  },
   warn: (message) => strapi.log.warn(message),
 });
 
@@ -57,8 +71,14 @@ export const services = {
   delivery: ({ strapi }: { strapi: Core.Strapi }) => createDeliveryService({ strapi, ports: wirePorts(strapi) }),
   overrides: ({ strapi }: { strapi: Core.Strapi }) => createOverridesService({ strapi, ports: wirePorts(strapi) }),
   preview: ({ strapi }: { strapi: Core.Strapi }) => createPreviewService({ strapi, ports: wirePorts(strapi) }),
-  programs,
+  programs: ({ strapi }: { strapi: Core.Strapi }) => createProgramsService({ strapi, ports: wirePorts(strapi) }),
 };
+
+/** GraphQL personalization (graphql.ts), registered with the ports when `@strapi/plugin-graphql` is installed. */
+export const registerGraphql = (strapi: Core.Strapi) => registerGraphqlWithPorts(strapi, wirePorts(strapi));
+
+/** The plain content API's middleware (plain-api.ts), with the ports. */
+export const plainApiMiddleware = (strapi: Core.Strapi) => plainApiMiddlewareWithPorts(strapi, wirePorts(strapi));
 
 declare module '../platform/services' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging

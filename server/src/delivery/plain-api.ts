@@ -12,13 +12,13 @@ import { typeTag, type CachedProgram, type CachedResponse } from '../cache/servi
 import type { ProgramRef } from './programs';
 import { decodeSignals } from '../signals/decode';
 import { parseOrThrow } from '../utils/errors';
-import { getService } from '../platform/services';
 import { assertRequestDepth } from '../utils/json-limits';
 import { restPrefix } from '../utils/rest-prefix';
 import { stableJson } from '../utils/stable-json';
 import { requestSignals } from './context';
 import type { Entry } from './overrides';
 import { toFieldList, type Choice, type EntryOutcome, type VisitorRequest } from './pipeline';
+import type { DeliveryPorts } from './ports';
 import { etagOf, sendPersonalized } from './respond';
 
 /**
@@ -100,8 +100,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 const routePattern = (prefix: string, path: string) =>
   new RegExp(`^${escapeRegExp(`${prefix}${path}`).replace(/:[A-Za-z0-9_]+/g, '([^/]+)')}/?$`);
 
-export const plainApiMiddleware = (strapi: Core.Strapi) => {
-  const service = <TName extends Parameters<typeof getService>[1]>(name: TName) => getService(strapi, name);
+export const plainApiMiddleware = (strapi: Core.Strapi, ports: DeliveryPorts) => {
   /** Core find/findOne routes of personalizable types, as the router served them: safe to answer warm. */
   const knownRoutes = new Map<string, KnownRoute>();
 
@@ -149,15 +148,15 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
   };
 
   const visitorOf = (ctx: Context, request: PlainRequest, locale: string | undefined): Promise<VisitorRequest> =>
-    service('delivery').visitorRequest(ctx, {
-      signals: requestSignals(ctx, request.clientSignals ?? {}, service('settings').get(), locale),
+    ports.delivery.visitorRequest(ctx, {
+      signals: requestSignals(ctx, request.clientSignals ?? {}, ports.settings.get(), locale),
       visitorId: request.visitorId,
       variantId: request.variantId,
     });
 
   const cacheControlOf = (request: PlainRequest) =>
     request.variantId !== undefined && !request.clientSignals && !request.visitorId
-      ? service('settings').get().cache.cacheControl
+      ? ports.settings.get().cache.cacheControl
       : 'private, no-cache';
 
   const respond = (
@@ -193,18 +192,18 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     const match = matchRoute(ctx.path);
     if (!match) return false;
     const { uid, action, kind } = match.route;
-    const schema = service('content-types').getSchema(uid);
+    const schema = ports.contentTypes.getSchema(uid);
     const query = queryOf(ctx);
     if (!schema || query.status === 'draft') return false;
     let auth: ContentApiAuth;
     try {
-      auth = await service('access').authorize(ctx, `${uid}.${action}`);
+      auth = await ports.access.authorize(ctx, `${uid}.${action}`);
     } catch {
       return false; // Strapi's route answers the 401/403 in its own words.
     }
-    const delivery = service('delivery');
-    const programs = service('programs');
-    const responses = service('cache').responses();
+    const delivery = ports.delivery;
+    const programs = ports.programs;
+    const responses = ports.cache.responses();
     const visitor = await visitorOf(ctx, request, query.locale);
 
     if (kind === 'entry') {
@@ -249,15 +248,15 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     const target = routeTarget(ctx);
     const body = ctx.body as { data?: unknown; meta?: Record<string, unknown> } | undefined;
     if (!target || ctx.status !== 200 || !body || typeof body !== 'object' || !('data' in body)) return;
-    const contentTypes = service('content-types');
+    const contentTypes = ports.contentTypes;
     const fieldName = contentTypes.getVariantsFieldName(target.uid);
     const schema = contentTypes.getSchema(target.uid);
     if (!fieldName || !schema) return;
     rememberRoute(ctx, target, schema);
 
-    const delivery = service('delivery');
-    const programs = service('programs');
-    const responses = service('cache').responses();
+    const delivery = ports.delivery;
+    const programs = ports.programs;
+    const responses = ports.cache.responses();
     const query = queryOf(ctx);
     const auth = ctx.state.auth as ContentApiAuth | undefined;
     const list = Array.isArray(body.data);
@@ -322,8 +321,8 @@ export const plainApiMiddleware = (strapi: Core.Strapi) => {
     const startedAt = performance.now();
     // Limited like resolve, in a budget of its own (docs/delivery.md, "Rate limits"); Strapi's own
     // requests, without personalization, stay untouched.
-    await service('rate-limit').consume(ctx, 'plain');
-    const request = readRequest(ctx, service('settings').get().limits.signalsBytes);
+    await ports.rateLimit.consume(ctx, 'plain');
+    const request = readRequest(ctx, ports.settings.get().limits.signalsBytes);
     if (await answerWarm(ctx, request, startedAt)) return;
     await next();
     await personalizeCold(ctx, request, startedAt);

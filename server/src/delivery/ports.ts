@@ -8,9 +8,12 @@ import type { CompiledRule, VisitorProfile } from '../../../engine/src';
 import type { CacheService } from '../cache/service';
 import type { CompiledVariant, ConditionsService } from '../platform/conditions';
 import type { ContentTypesService } from '../platform/content-types';
+import type { AccessService } from '../platform/access';
 import type { MetricsPort } from '../platform/metrics';
+import type { RateLimitService } from '../platform/rate-limit';
 import type { SettingsService } from '../platform/settings';
 import type { OverridesService } from './overrides';
+import type { DeliveryService } from './pipeline';
 import type { PreviewService } from './preview';
 import type { ProgramsService } from './programs';
 import type { EffectiveConsent } from '../../../engine/src/profile/consent';
@@ -44,6 +47,11 @@ export interface VisitorsPort {
   recordExposures(visitorId: string, exposures: ExposureRequest[], now: number): Promise<unknown>;
 }
 
+/** The audience library's version (the audiences wing's `audiences` service): compiled programs are kept per version. */
+export interface AudiencesPort {
+  version(): number;
+}
+
 /**
  * Everything delivery needs, wired once in delivery/index.ts: the other wings' services (as ports),
  * the shared rooms' and delivery's own services, so no part of delivery looks a service up by name.
@@ -58,6 +66,12 @@ export interface DeliveryPorts {
   programs: ProgramsService;
   overrides: OverridesService;
   preview: PreviewService;
+  /** The pipeline itself (pipeline.ts), for the routes that run it: the plain API and GraphQL. */
+  delivery: DeliveryService;
+  audiences: AudiencesPort;
+  /** Content-API authorization (a route's scope, the caller's credentials). */
+  access: AccessService;
+  rateLimit: RateLimitService;
   /** Counting (platform/metrics.ts): the Health page's last hour, and Prometheus when metrics.enabled. */
   metrics: MetricsPort;
   /** Strapi's logger, for what the counting stage could not store (it never fails a response). */

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 
-import { getService } from '../platform/services';
 import { variantsValueSchema, type Variant } from '../../../contracts/src/variants/schema';
 import { documentTag, typeTag, type CachedProgram } from '../cache/service';
 import type { CompiledVariant } from '../platform/conditions';
+import type { DeliveryPorts } from './ports';
 
 export interface ProgramRef {
   uid: string;
@@ -23,7 +23,7 @@ export const variantsOf = (stored: unknown): Variant[] => {
  * An entry's variants, ready to evaluate: cached (L1/L2) per entry version until the next change
  * to the entry, compiled once per cached program and audience-library version.
  */
-const createProgramsService = ({ strapi }: { strapi: Core.Strapi }) => {
+const createProgramsService = ({ strapi, ports }: { strapi: Core.Strapi; ports: DeliveryPorts }) => {
   const compiledByProgram = new WeakMap<CachedProgram, { audiencesVersion: number; compiled: CompiledVariant[] }>();
 
   const key = (ref: ProgramRef) => `${ref.uid}|${ref.documentId ?? '*'}|${ref.locale ?? ''}|${ref.status ?? 'published'}`;
@@ -35,25 +35,25 @@ const createProgramsService = ({ strapi }: { strapi: Core.Strapi }) => {
     tags,
 
     async get(ref: ProgramRef): Promise<CachedProgram | undefined> {
-      return getService(strapi, 'cache').programs().get(key(ref), tags(ref));
+      return ports.cache.programs().get(key(ref), tags(ref));
     },
 
     async remember(ref: ProgramRef, stored: unknown, documentId = ref.documentId): Promise<CachedProgram> {
       const program: CachedProgram = { variants: variantsOf(stored), ...(documentId ? { documentId } : {}) };
       // Drafts change with every keystroke of an editor: only published programs are shared.
       if ((ref.status ?? 'published') === 'published') {
-        await getService(strapi, 'cache').programs().set(key(ref), program, tags(ref));
+        await ports.cache.programs().set(key(ref), program, tags(ref));
       }
       return program;
     },
 
     /** Loads and compiles the published variants of an entry into the caches (after a publish). */
     async warm(ref: ProgramRef): Promise<void> {
-      const fieldName = getService(strapi, 'content-types').getVariantsFieldName(ref.uid);
-      if (!fieldName || !getService(strapi, 'content-types').isDeliverable(ref.uid)) return;
-      const schema = getService(strapi, 'content-types').getSchema(ref.uid);
+      const fieldName = ports.contentTypes.getVariantsFieldName(ref.uid);
+      if (!fieldName || !ports.contentTypes.isDeliverable(ref.uid)) return;
+      const schema = ports.contentTypes.getSchema(ref.uid);
       const params = { fields: [fieldName], status: 'published', ...(ref.locale ? { locale: ref.locale } : {}) };
-      const entry = await getService(strapi, 'content-types').findEntry(ref.uid, ref.documentId, params);
+      const entry = await ports.contentTypes.findEntry(ref.uid, ref.documentId, params);
       if (!entry) return;
       const target = schema?.kind === 'singleType' ? { ...ref, documentId: undefined } : ref;
       const documentId = entry.documentId as string;
@@ -66,10 +66,10 @@ const createProgramsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     compiled(program: CachedProgram): CompiledVariant[] {
-      const audiencesVersion = getService(strapi, 'audiences').version();
+      const audiencesVersion = ports.audiences.version();
       let entry = compiledByProgram.get(program);
       if (!entry || entry.audiencesVersion !== audiencesVersion) {
-        entry = { audiencesVersion, compiled: getService(strapi, 'conditions').compileVariants(program.variants) };
+        entry = { audiencesVersion, compiled: ports.conditions.compileVariants(program.variants) };
         compiledByProgram.set(program, entry);
       }
       return entry.compiled;
