@@ -13,9 +13,9 @@ import knexFactory, { type Knex } from 'knex';
 
 import { emptyProfile } from '../../engine/src/profile/apply';
 import type { VisitorProfile } from '../../engine/src/profile/types';
-import { createDatabaseStore, TABLES, migrate } from '../../server/src/storage/database-store';
+import { createDatabaseStore, LEGACY_UNIT, SCHEMA_VERSION, TABLES, migrate } from '../../server/src/storage/database-store';
 import { createEmbeddedStore } from '../../server/src/storage/embedded-store';
-import { createRedisStore } from '../../server/src/storage/redis-store';
+import { createRedisStore, experimentCountersKey, shardOf } from '../../server/src/storage/redis-store';
 import {
   compareAndSet,
   StoreUnavailableError,
@@ -31,6 +31,11 @@ interface Harness {
   store: VisitorStore;
   /** Every row (database) or key (Redis) still holding `hash`, for the erasure case. */
   leftovers?: (hash: string) => Promise<string[]>;
+  /**
+   * Changes a stored counter behind the store's back, as a lost write or a restored backup would:
+   * adds `by` to `field` (in the shard of `hash` on Redis), or deletes it (`by` null).
+   */
+  corrupt?: (experiment: string, hash: string, field: string, by: number | null) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,7 +57,14 @@ const databaseHarness = async (knex: Knex): Promise<Harness> => {
         const rows = await knex(table).where({ hash });
         for (const row of rows) found.push(`${table}:${(row as { kind?: string }).kind ?? 'row'}`);
       }
+      for (const row of await knex(TABLES.facts).where({ unit: hash })) found.push(`${TABLES.facts}:${(row as { field: string }).field}`);
       return found;
+    },
+    async corrupt(experiment, _hash, field, by) {
+      if (by === null) await knex(TABLES.counters).where({ experiment, field }).delete();
+      else if (Number(await knex(TABLES.counters).where({ experiment, field }).increment('value', by)) === 0) {
+        await knex(TABLES.counters).insert({ experiment, field, value: by });
+      }
     },
     async close() {
       await (store as ReturnType<typeof createDatabaseStore>).drain();
@@ -104,6 +116,11 @@ const STORES: Record<string, () => Promise<Harness>> = {
       store,
       async leftovers(hash) {
         return (await client.keys(`${prefix}v:*${hash}*`)).filter((key) => !key.endsWith(':x'));
+      },
+      async corrupt(experiment, hash, field, by) {
+        const key = experimentCountersKey(prefix, experiment, shardOf(hash));
+        if (by === null) await client.hdel(key, field);
+        else await client.hincrbyfloat(key, field, by);
       },
       async close() {
         const keys = await client.keys(`${prefix}*`);
@@ -368,6 +385,123 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
   });
 });
 
+describe.each(Object.keys(STORES))('per-unit facts and reconcile on the %s store', (name) => {
+  let harness: Harness;
+  let store: VisitorStore;
+
+  beforeAll(async () => {
+    harness = await STORES[name]();
+    store = harness.store;
+  }, 30_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const experiment = `exp-${name}-facts`;
+  const day = '2026-12-06|0';
+  /** Three units: two exposed to a, one to b; one of a's converts (conversion and sum), b's twice in two batches. */
+  const traffic = [
+    { arm: 'a', increments: [[`${day}|a|u`, 1]], then: [[`${day}|a|buy|c`, 1], [`${day}|a|buy|s`, 1], [`${day}|a|buy|q`, 1]] },
+    { arm: 'a', increments: [[`${day}|a|u`, 1]], then: [] },
+    { arm: 'b', increments: [[`${day}|b|u`, 1], [`${day}|b|buy|s`, 2.5]], then: [[`${day}|b|buy|s`, 0.5], [`${day}|b|buy|c`, 1]] },
+  ] as const;
+  const truth = {
+    [`${day}|a|u`]: 2,
+    [`${day}|a|buy|c`]: 1,
+    [`${day}|a|buy|s`]: 1,
+    [`${day}|a|buy|q`]: 1,
+    [`${day}|b|u`]: 1,
+    [`${day}|b|buy|s`]: 3,
+    [`${day}|b|buy|c`]: 1,
+  };
+  const units: string[] = [];
+
+  const send = async (hash: string, visits: number, arm: string, increments: readonly (readonly [string, number])[]) => {
+    const snapshot = await store.snapshot(hash);
+    const next = { ...profileAt(1, visits), exposures: { [experiment]: { arm, at: 1 } } };
+    const result = await store.commit(
+      commitOf(hash, snapshot, next, { counters: [{ experiment, increments: increments.map(([field, by]) => ({ field, by })) }] })
+    );
+    expect(result).toEqual({ ok: true });
+  };
+
+  it('keeps the counters equal to the sum of the facts: a reconcile after traffic and an erasure repairs nothing', async () => {
+    for (const { arm, increments, then } of traffic) {
+      const hash = visitorHash();
+      units.push(hash);
+      await send(hash, 1, arm, increments);
+      if (then.length > 0) await send(hash, 2, arm, then);
+    }
+    // A replayed batch changes neither the counters nor the facts.
+    const replayed = { id: 'b-facts', receivedAt: Date.now(), dedupMs: DAY };
+    const hash = units[1];
+    const increments = [{ field: `${day}|a|buy|c`, by: 1 }];
+    const commit = async () =>
+      store.commit(
+        commitOf(hash, await store.snapshot(hash, replayed.id), { ...profileAt(1, 3), exposures: { [experiment]: { arm: 'a', at: 1 } } }, {
+          batch: replayed,
+          counters: [{ experiment, increments }],
+        })
+      );
+    expect(await commit()).toEqual({ ok: true });
+    expect(await commit()).toEqual({ ok: false, duplicate: true });
+    const counted = { ...truth, [`${day}|a|buy|c`]: 2 };
+    expect(await store.counters(experiment)).toEqual(counted);
+
+    // An erased unit stays counted, under an anonymous unit.
+    await store.erase(units[0], { kind: 'erased', at: Date.now() }, DAY);
+    if (harness.leftovers) expect(await harness.leftovers(units[0])).toEqual(name === 'redis' ? [] : ['personalize_markers:erased']);
+    expect(await store.reconcile(experiment)).toEqual({ shards: 0, repaired: [] });
+    expect(await store.counters(experiment)).toEqual(counted);
+  });
+
+  it('repairs a corrupted counter, a lost one and a phantom, reports each, and changes nothing when run twice', async () => {
+    if (!harness.corrupt) {
+      // The in-process store has no way in behind its back: its counters are what its facts say.
+      expect(await store.reconcile(experiment)).toEqual({ shards: 0, repaired: [] });
+      return;
+    }
+    const before = await store.counters(experiment);
+    await harness.corrupt(experiment, units[0], `${day}|a|u`, 5);
+    await harness.corrupt(experiment, units[2], `${day}|b|buy|s`, null);
+    await harness.corrupt(experiment, units[2], `${day}|b|phantom|c`, 4);
+    expect(await store.counters(experiment)).not.toEqual(before);
+
+    const report = await store.reconcile(experiment);
+    const fields = report.repaired.map(({ field, before: was, after }) => ({ field, delta: after - was }));
+    expect(fields.sort((x, y) => x.field.localeCompare(y.field))).toEqual(
+      [
+        { field: `${day}|a|u`, delta: -5 },
+        { field: `${day}|b|buy|s`, delta: 3 },
+        { field: `${day}|b|phantom|c`, delta: -4 },
+      ].sort((x, y) => x.field.localeCompare(y.field))
+    );
+    expect(report.shards).toBe(new Set(report.repaired.map(({ shard }) => shard)).size);
+    if (name !== 'redis') {
+      // One shard: the stored values as they were, and the facts' sums.
+      expect(report).toEqual({
+        shards: 1,
+        repaired: [
+          { shard: 0, field: `${day}|a|u`, before: 7, after: 2 },
+          { shard: 0, field: `${day}|b|buy|s`, before: 0, after: 3 },
+          { shard: 0, field: `${day}|b|phantom|c`, before: 4, after: 0 },
+        ],
+      });
+    }
+    expect(await store.counters(experiment)).toEqual(before);
+    expect(await store.reconcile(experiment)).toEqual({ shards: 0, repaired: [] });
+    expect(await store.counters(experiment)).toEqual(before);
+  });
+
+  it('drops the facts with the counters: a reconcile of a deleted experiment finds nothing', async () => {
+    await store.dropCounters(experiment);
+    expect(await store.counters(experiment)).toEqual({});
+    expect(await store.reconcile(experiment)).toEqual({ shards: 0, repaired: [] });
+    expect(await store.counters(experiment)).toEqual({});
+  });
+});
+
 describe.each(['sqlite', 'postgres', 'mariadb'])('retention on the %s store', (name) => {
   let harness: Harness;
 
@@ -493,7 +627,7 @@ describe('the database tables', () => {
     try {
       await Promise.all([migrate(knex), migrate(knex)]);
       await migrate(knex);
-      expect(await knex(TABLES.schema).select('id', 'version')).toEqual([{ id: 1, version: 1 }]);
+      expect(await knex(TABLES.schema).select('id', 'version')).toEqual([{ id: 1, version: SCHEMA_VERSION }]);
     } finally {
       await knex.destroy();
       fs.rmSync(file, { force: true });
@@ -511,12 +645,57 @@ describe('the database tables', () => {
       await a.raw(`CREATE SCHEMA "${schema}"`);
       await Promise.all([migrate(a), migrate(b)]);
       await migrate(a);
-      expect((await a(TABLES.schema).select('version')).map((row) => Number(row.version))).toEqual([1]);
+      expect((await a(TABLES.schema).select('version')).map((row) => Number(row.version))).toEqual([SCHEMA_VERSION]);
     } finally {
       await a.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await Promise.all([a.destroy(), b.destroy()]);
     }
   });
+
+  it.each(['sqlite', 'postgres', 'mariadb'])(
+    'upgrade from schema 1 on %s once: the counts written before facts were kept become one unit, which a reconcile keeps',
+    async (name) => {
+      const harness = await STORES[name]();
+      const knex = STORE_CONNECTIONS.get(harness.store)!;
+      const experiment = `exp-${name}-legacy`;
+      try {
+        // A database as schema 1 left it: counters, no facts table.
+        await migrate(knex);
+        await knex.schema.dropTable(TABLES.facts);
+        await knex(TABLES.schema).where({ id: 1 }).update({ version: 1 });
+        await knex(TABLES.counters).insert([
+          { experiment, field: '2026-01-01|0|a|u', value: 3 },
+          { experiment, field: '2026-01-01|0|a|buy|c', value: 1 },
+        ]);
+        // Two instances starting together (SQLite: one process, one connection), then a third: the step runs once.
+        const other = name === 'sqlite' ? knex : knexFactory(knex.client.config as Knex.Config);
+        try {
+          await Promise.all([migrate(knex), migrate(other)]);
+        } finally {
+          if (other !== knex) await other.destroy();
+        }
+        await migrate(knex);
+        expect((await knex(TABLES.schema).select('version')).map((row) => Number(row.version))).toEqual([SCHEMA_VERSION]);
+        const facts = await knex(TABLES.facts).select('unit', 'field', 'value').where({ experiment }).orderBy('field');
+        expect(facts.map((row) => ({ ...row, value: Number(row.value) }))).toEqual([
+          { unit: LEGACY_UNIT, field: '2026-01-01|0|a|buy|c', value: 1 },
+          { unit: LEGACY_UNIT, field: '2026-01-01|0|a|u', value: 3 },
+        ]);
+        // New traffic adds facts of its own units beside them.
+        const hash = visitorHash();
+        await harness.store.commit(
+          commitOf(hash, await harness.store.snapshot(hash), profileAt(1, 1), {
+            counters: [{ experiment, increments: [{ field: '2026-01-01|0|a|u', by: 1 }] }],
+          })
+        );
+        expect(await harness.store.reconcile(experiment)).toEqual({ shards: 0, repaired: [] });
+        expect(await harness.store.counters(experiment)).toEqual({ '2026-01-01|0|a|u': 4, '2026-01-01|0|a|buy|c': 1 });
+      } finally {
+        await harness.close();
+      }
+    },
+    30_000
+  );
 });
 
 describe('an erasure committed by another instance while a new profile is being written (PostgreSQL)', () => {
@@ -614,6 +793,7 @@ describe('a database that is down', () => {
       ).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.erase('h', { kind: 'erased', at: 1 }, 1000)).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.counters('e')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.reconcile('e')).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {
       await knex.destroy();
     }

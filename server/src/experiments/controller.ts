@@ -152,19 +152,13 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * `POST /personalize/experiments/:documentId/reconcile`: the experiment's counts rebuilt from its
-     * per-unit facts (Redis), with what was repaired; run twice, the second repairs nothing
-     * (docs/experiments.md, "Counting"). 409 on a store whose counts have no facts apart.
+     * per-unit facts (every store), with what was repaired; run twice, the second repairs nothing
+     * (docs/experiments.md, "Counting"). 503 with Retry-After when the store cannot be reached.
      */
     async reconcile(ctx: Context) {
       const experiment = await findOrThrow(ctx.params.documentId);
       const report = await getService(strapi, 'visitors').reconcileCounters(experiment.key);
       if ('unavailable' in report) return sendUnavailable(ctx);
-      if ('unsupported' in report) {
-        return conflict(ctx, `Counts on the ${report.unsupported} store are written with each profile: there is nothing to reconcile`, {
-          reason: 'no-facts',
-          storage: report.unsupported,
-        });
-      }
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { data: { key: experiment.key, ...report } };
     },

@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Knex } from 'knex';
 
 import type { VisitorProfile } from '../../../engine/src/profile/types';
 import {
   parseMarker,
+  repairsOf,
   StoreUnavailableError,
   type Commit,
   type CommitResult,
+  type ReconcileReport,
   type Snapshot,
   type SuppressionMarker,
   type VisitorStore,
@@ -26,20 +30,27 @@ export const TABLES = {
   profiles: 'personalize_profiles',
   batches: 'personalize_batches',
   counters: 'personalize_counters',
+  facts: 'personalize_facts',
   events: 'personalize_events',
   markers: 'personalize_markers',
 } as const;
 
-/** The tables' layout version (personalize_schema); raise it with a migration step in `migrate`. */
-export const SCHEMA_VERSION = 1;
+/** The tables' layout version (personalize_schema); raise it with a step in `UPGRADES`. */
+export const SCHEMA_VERSION = 2;
+
+/**
+ * The unit that holds, as per-unit facts, the counts written before facts were kept (schema 1):
+ * a reconcile keeps them. No visitor hash looks like it.
+ */
+export const LEGACY_UNIT = 'schema-1';
 
 /**
  * The upsert's new value: the stored value plus the increment, unless the sum would leave the finite
  * doubles (PostgreSQL and MySQL fail the statement, so the whole group, on an overflow; SQLite stores
  * Infinity): then the value stays. Compared without computing the sum, so nothing overflows.
  */
-const boundedSum = (dialect: Dialect) => {
-  const current = `${TABLES.counters}.value`;
+const boundedSum = (dialect: Dialect, table: string = TABLES.counters) => {
+  const current = `${table}.value`;
   const added = dialect === 'mysql' ? 'VALUES(value)' : 'excluded.value';
   const max = '1.7976931348623157e308';
   return (
@@ -76,9 +87,10 @@ const FLUSHES_IN_FLIGHT = { sqlite: 1, postgres: 2, mysql: 2 } as const;
 /** A flush that hit a deadlock (PostgreSQL 40P01, MySQL 1213) or a busy SQLite is run again this often. */
 const FLUSH_ATTEMPTS = 3;
 
-type Dialect = 'sqlite' | 'postgres' | 'mysql';
+export type Dialect = 'sqlite' | 'postgres' | 'mysql';
 
-const dialectOf = (knex: Knex): Dialect => {
+/** The SQL dialect of a knex connection (Strapi's `strapi.db.connection`). */
+export const dialectOf = (knex: Knex): Dialect => {
   const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
   if (/postgres|pg/.test(client)) return 'postgres';
   if (/mysql|maria/.test(client)) return 'mysql';
@@ -166,6 +178,17 @@ const createTable = async (knex: Knex, name: string, build: (table: Knex.CreateT
   }
 };
 
+/** Each step's data migration, by the version it upgrades to, run once in the transaction that claims it. */
+const UPGRADES: Record<number, (trx: Knex.Transaction) => Promise<void>> = {
+  // Per-unit facts: the counts written before them become one unit's share, so a reconcile keeps them.
+  2: async (trx) => {
+    await trx.raw(
+      `INSERT INTO ${TABLES.facts} (experiment, unit, field, value) SELECT experiment, ?, field, value FROM ${TABLES.counters}`,
+      [LEGACY_UNIT]
+    );
+  },
+};
+
 /**
  * Creates and migrates the plugin's tables, idempotently: a second start, or two instances starting
  * together, find them and the version row and change nothing.
@@ -194,6 +217,16 @@ export const migrate = async (knex: Knex): Promise<void> => {
     table.double('value').notNullable();
     table.primary(['experiment', 'field']);
   });
+  // Per-unit facts (docs/design.md, "Storage"): each unit's share of each counter of an experiment,
+  // written in the same transaction as the counters, so a counter is the sum of its units' shares
+  // and a reconcile can rebuild it. `unit` is the visitor hash, or an erased visitor's anonymous id.
+  await createTable(knex, TABLES.facts, (table) => {
+    table.string('experiment', 128).notNullable();
+    table.string('unit', 64).notNullable().index();
+    table.string('field', 255).notNullable();
+    table.double('value').notNullable();
+    table.primary(['experiment', 'unit', 'field']);
+  });
   await createTable(knex, TABLES.events, (table) => {
     table.bigIncrements('id').primary();
     table.string('hash', 64).notNullable().index();
@@ -213,9 +246,14 @@ export const migrate = async (knex: Knex): Promise<void> => {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-  } else if (Number(row.version) < SCHEMA_VERSION) {
-    // Future layout changes go here, each guarded by the version it upgrades from.
-    await knex(TABLES.schema).where({ id: 1 }).update({ version: SCHEMA_VERSION });
+  } else {
+    for (let to = Number(row.version) + 1; to <= SCHEMA_VERSION; to += 1) {
+      await knex.transaction(async (trx) => {
+        // Claims the step: of instances upgrading together, one moves the version, the others find it moved.
+        const claimed = await trx(TABLES.schema).where({ id: 1, version: to - 1 }).update({ version: to });
+        if (Number(claimed) === 1) await UPGRADES[to]?.(trx);
+      });
+    }
   }
 };
 
@@ -454,6 +492,31 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
   };
 
   /**
+   * Adds the winners' per-unit facts (each unit's share of each counter), in one order, in the
+   * transaction of the counters they make up: a reconcile's snapshot holds both or neither.
+   */
+  const applyFacts = async (trx: Knex.Transaction, facts: Map<string, Map<string, Map<string, number>>>) => {
+    const knex = options.knex();
+    const rows: { experiment: string; unit: string; field: string; value: number }[] = [];
+    for (const [experiment, units] of [...facts].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [unit, shares] of [...units].sort(([a], [b]) => a.localeCompare(b))) {
+        for (const [field, value] of [...shares].sort(([a], [b]) => a.localeCompare(b))) {
+          if (value !== 0) rows.push({ experiment, unit, field, value });
+        }
+      }
+    }
+    for (let start = 0; start < rows.length; start += 100) {
+      await timed(
+        trx(TABLES.facts)
+          .insert(rows.slice(start, start + 100))
+          .onConflict(['experiment', 'unit', 'field'])
+          .merge({ value: knex.raw(boundedSum(dialectOf(knex), TABLES.facts), []) }),
+        writeTimeout
+      );
+    }
+  };
+
+  /**
    * One group in one transaction, in a few statements whatever its size: three reads (batch ids,
    * versions, markers of every visitor in it), then each winner's compare-and-set (`UPDATE … WHERE
    * version = ?`, or an insert that finds the key taken), then the winners' batch ids, event-log rows
@@ -579,17 +642,26 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
       );
       if (eventRows.length > 0) await timed(trx(TABLES.events).insert(eventRows), writeTimeout);
       const totals = new Map<string, Map<string, number>>();
-      for (const { counters } of won) {
+      // experiment → unit → field → share: the same increments, per unit (one winner per visitor in a group).
+      const facts = new Map<string, Map<string, Map<string, number>>>();
+      for (const { hash, counters } of won) {
         for (const { experiment, increments } of counters ?? []) {
           let fields = totals.get(experiment);
           if (!fields) totals.set(experiment, (fields = new Map()));
+          let units = facts.get(experiment);
+          if (!units) facts.set(experiment, (units = new Map()));
+          let shares = units.get(hash);
+          if (!shares) units.set(hash, (shares = new Map()));
           for (const { field, by } of increments) {
             // Never a non-finite counter: it would hide every other visitor's values.
             const after = (fields.get(field) ?? 0) + by;
-            if (Number.isFinite(by) && Number.isFinite(after)) fields.set(field, after);
+            if (!Number.isFinite(by) || !Number.isFinite(after)) continue;
+            fields.set(field, after);
+            shares.set(field, (shares.get(field) ?? 0) + by);
           }
         }
       }
+      await applyFacts(trx, facts);
       await applyCounters(trx, totals);
 
       // The state a conflicting commit recomputes from, as it is now (this group's writes included).
@@ -701,6 +773,13 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
           for (const table of [TABLES.profiles, TABLES.batches, TABLES.events]) {
             await timed(trx(table).where({ hash }).delete(), writeTimeout);
           }
+          // The visitor's facts stay counted under an anonymous unit: nothing links them to the visitor.
+          await timed(
+            trx(TABLES.facts)
+              .where({ unit: hash })
+              .update({ unit: `e:${randomUUID().replace(/-/g, '')}` }),
+            writeTimeout
+          );
           const at = now();
           const current = await readMarkerRow(trx, hash, writeTimeout);
           // An opt-out is never downgraded to an erasure (nor shortened by one).
@@ -737,7 +816,52 @@ export const createDatabaseStore = (options: DatabaseStoreOptions): DatabaseStor
 
     async dropCounters(experiment) {
       await guard(async () => {
-        await (await db())(TABLES.counters).where({ experiment }).delete();
+        await (await db()).transaction(async (trx) => {
+          await trx(TABLES.counters).where({ experiment }).delete();
+          await trx(TABLES.facts).where({ experiment }).delete();
+        });
+      });
+    },
+
+    async reconcile(experiment): Promise<ReconcileReport> {
+      return guard(async () => {
+        const knex = await db();
+        // The counters and the sums of their facts from one snapshot (a group commit writes both in
+        // one transaction: either both hold it or neither does) ...
+        const [stored, expected] = await knex.transaction(
+          async (trx) => {
+            const counters = await timed(trx(TABLES.counters).select('field', 'value').where({ experiment }), writeTimeout);
+            const sums = await timed(
+              trx(TABLES.facts).select('field').sum({ total: 'value' }).where({ experiment }).groupBy('field'),
+              writeTimeout
+            );
+            return [
+              Object.fromEntries((counters as { field: string; value: number | string }[]).map(({ field, value }) => [field, Number(value)])),
+              Object.fromEntries((sums as { field: string; total: number | string }[]).map(({ field, total }) => [field, Number(total)])),
+            ];
+          },
+          // SQLite's transactions are serializable already (and knex warns when asked for a level).
+          dialectOf(knex) === 'sqlite' ? {} : { isolationLevel: 'repeatable read' }
+        );
+        const repaired = repairsOf(stored, expected);
+        if (repaired.length === 0) return { shards: 0, repaired };
+        // ... repaired by adding the difference (what commits added since then stays added), and a
+        // counter no unit has is deleted once it is back to 0.
+        await knex.transaction(async (trx) => {
+          const rows = repaired.map(({ field, before, after }) => ({ experiment, field, value: after - before }));
+          await timed(
+            trx(TABLES.counters)
+              .insert(rows)
+              .onConflict(['experiment', 'field'])
+              .merge({ value: knex.raw(boundedSum(dialectOf(knex)), []) }),
+            writeTimeout
+          );
+          const gone = repaired.filter(({ field }) => !(field in expected)).map(({ field }) => field);
+          if (gone.length > 0) {
+            await timed(trx(TABLES.counters).where({ experiment, value: 0 }).whereIn('field', gone).delete(), writeTimeout);
+          }
+        });
+        return { shards: 1, repaired };
       });
     },
 

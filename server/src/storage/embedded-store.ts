@@ -5,8 +5,10 @@ import {
   formatMarker,
   MAX_BATCH_IDS,
   parseMarker,
+  repairsOf,
   type Commit,
   type CommitResult,
+  type ReconcileReport,
   type Snapshot,
   type SuppressionMarker,
   type VisitorStore,
@@ -72,6 +74,10 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
   let version = 0;
   // Experiment counters: experiment key → field → value (never evicted: a few fields per cohort and arm).
   const counters = new Map<string, Map<string, number>>();
+  // Their per-unit facts (docs/design.md, "Storage"): experiment key → unit (visitor hash, or an erased
+  // visitor's anonymous id) → field → that unit's share; every counter is the sum of its units' shares.
+  const facts = new Map<string, Map<string, Map<string, number>>>();
+  let anonymous = 0;
 
   const profileOf = (entry: Entry | undefined): VisitorProfile | null => {
     if (!entry) return null;
@@ -126,11 +132,17 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
       for (const { experiment, increments: fields } of increments ?? []) {
         let values = counters.get(experiment);
         if (!values) counters.set(experiment, (values = new Map()));
+        let units = facts.get(experiment);
+        if (!units) facts.set(experiment, (units = new Map()));
+        let shares = units.get(hash);
+        if (!shares) units.set(hash, (shares = new Map()));
         for (const { field, by } of fields) {
           const after = (values.get(field) ?? 0) + by;
           // Never a non-finite counter: it would read as nothing and hide every other visitor's
           // values. The engine bounds goal values; this is the last guard.
-          if (Number.isFinite(after)) values.set(field, after);
+          if (!Number.isFinite(after)) continue;
+          values.set(field, after);
+          shares.set(field, (shares.get(field) ?? 0) + by);
         }
       }
       return { ok: true };
@@ -138,6 +150,14 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
 
     async erase(hash, marker: SuppressionMarker, markerTtlMs) {
       entries.delete(hash);
+      // The visitor's facts stay counted under an anonymous unit: nothing links them to the visitor.
+      for (const units of facts.values()) {
+        const shares = units.get(hash);
+        if (!shares) continue;
+        units.delete(hash);
+        anonymous += 1;
+        units.set(`e:${anonymous}`, shares);
+      }
       // An opt-out is never downgraded to an erasure (nor shortened by one).
       if (parseMarker(markers.get(hash))?.kind === 'optout' && marker.kind === 'erased') return;
       markers.set(hash, formatMarker(marker), { ttl: Math.max(1, Math.ceil(markerTtlMs)) });
@@ -155,12 +175,29 @@ export const createEmbeddedStore = (options: EmbeddedStoreOptions = {}): Visitor
 
     async dropCounters(experiment) {
       counters.delete(experiment);
+      facts.delete(experiment);
+    },
+
+    async reconcile(experiment): Promise<ReconcileReport> {
+      const expected = new Map<string, number>();
+      for (const shares of facts.get(experiment)?.values() ?? []) {
+        for (const [field, share] of shares) expected.set(field, (expected.get(field) ?? 0) + share);
+      }
+      const stored = counters.get(experiment) ?? new Map<string, number>();
+      const repaired = repairsOf(Object.fromEntries(stored), Object.fromEntries(expected));
+      for (const { field, after } of repaired) {
+        if (expected.has(field)) stored.set(field, after);
+        else stored.delete(field);
+      }
+      if (stored.size > 0) counters.set(experiment, stored);
+      return { shards: repaired.length > 0 ? 1 : 0, repaired };
     },
 
     close() {
       entries.clear();
       markers.clear();
       counters.clear();
+      facts.clear();
     },
   };
 };

@@ -94,11 +94,11 @@ export interface VisitorStore {
   /** Deletes an experiment's counters (the experiment was deleted). */
   dropCounters(experiment: string): Promise<void>;
   /**
-   * Rebuilds an experiment's counters from its per-unit facts and reports what it repaired (the
-   * Redis store; the others write counters in the same transaction or step as the profile, and have
-   * no facts apart). Throws StoreUnavailableError.
+   * Rebuilds an experiment's counters from its per-unit facts (written with the counters, in the same
+   * script, transaction or step) and reports what it repaired; run twice, the second repairs nothing.
+   * Throws StoreUnavailableError.
    */
-  reconcile?(experiment: string): Promise<ReconcileReport>;
+  reconcile(experiment: string): Promise<ReconcileReport>;
   close?(): void;
 }
 
@@ -108,6 +108,30 @@ export interface ReconcileReport {
   shards: number;
   repaired: { shard: number; field: string; before: number; after: number }[];
 }
+
+/** Two sums of the same doubles taken in another order: equal up to rounding. */
+const sameCount = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/**
+ * The repairs of one shard (the database and in-process stores have one, shard 0): each counter
+ * whose stored value differs from the sum of its units' shares (`expected`), and each stored
+ * counter no unit has (its `after` is 0: deleted), sorted by field.
+ */
+export const repairsOf = (
+  stored: Record<string, number>,
+  expected: Record<string, number>,
+  shard = 0
+): ReconcileReport['repaired'] => {
+  const repaired: ReconcileReport['repaired'] = [];
+  for (const [field, after] of Object.entries(expected)) {
+    const before = stored[field];
+    if (before === undefined || !sameCount(before, after)) repaired.push({ shard, field, before: before ?? 0, after });
+  }
+  for (const [field, before] of Object.entries(stored)) {
+    if (!(field in expected)) repaired.push({ shard, field, before, after: 0 });
+  }
+  return repaired.sort((a, b) => a.field.localeCompare(b.field));
+};
 
 /** batchIds remembered per visitor at most (the newest), within the de-duplication window. */
 export const MAX_BATCH_IDS = 1000;

@@ -375,23 +375,20 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /** An experiment's counters (field → value), or `{ unavailable: true }` when the store cannot be read. */
     /**
-     * Rebuilds an experiment's counts from its per-unit facts (the Redis store: docs/design.md,
-     * "Storage"), reporting what it repaired; `unsupported` on the stores whose counts are written in
-     * the same transaction or step as the profile, with no facts apart.
+     * Rebuilds an experiment's counts from its per-unit facts, on every store (docs/design.md,
+     * "Storage"), reporting what it repaired; `{ unavailable: true }` when the store cannot be reached.
      */
-    async reconcileCounters(experiment: string): Promise<ReconcileReport | { unavailable: true } | { unsupported: StorageKind }> {
-      const current = getStore();
-      if (!current.reconcile) return { unsupported: storage() };
+    async reconcileCounters(experiment: string): Promise<ReconcileReport | { unavailable: true }> {
       try {
-        return await current.reconcile(experiment);
+        return await getStore().reconcile(experiment);
       } catch (error) {
         if (error instanceof StoreUnavailableError) return { unavailable: true };
         throw error;
       }
     },
 
+    /** An experiment's counters (field → value), or `{ unavailable: true }` when the store cannot be read. */
     async experimentCounters(experiment: string): Promise<Record<string, number> | { unavailable: true }> {
       try {
         return await getStore().counters(experiment);
