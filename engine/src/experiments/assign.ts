@@ -5,7 +5,9 @@
  *    `meta.personalize.experiments`); no visitor id → `no-visitor`; no `events` consent → `no-consent`;
  * 2. a sticky assignment stored for the visitor (their first exposure's arm) wins → `sticky`;
  * 3. the eligibility condition is false → `not-eligible` (the caller evaluates the rule);
- * 4. `u = murmur3_x86_32(key + "." + visitorId, seed 0) / 2^32`; arm i when
+ * 4. the experiment is in a namespace and the visitor's namespace bucket (exclusion.ts) is outside its range →
+ *    `holdout` (held out by a hash, as outside the traffic);
+ * 5. `u = murmur3_x86_32(key + "." + visitorId, seed 0) / 2^32`; arm i when
  *    `u ∈ [startᵢ, startᵢ + traffic·weightᵢ)`, `startᵢ = Σ_{j<i} weightⱼ` → `hash`; in no range → `holdout`.
  *
  * Each arm's range starts where it would at full traffic and grows with `traffic`, so raising traffic
@@ -16,6 +18,8 @@
  * weights when they do not).
  */
 import { murmur3Joined } from '../murmur3';
+import { inNamespaceRange, namespaceBucket } from './exclusion';
+import type { NamespaceRange } from './exclusion';
 
 export type ExperimentStatus = 'draft' | 'running' | 'paused' | 'stopped';
 
@@ -36,6 +40,8 @@ export interface AssignableExperiment {
   readonly arms: readonly AssignableArm[];
   /** Share of eligible visitors in the experiment, 0..1 (clamped). */
   readonly traffic: number;
+  /** Mutual exclusion: the experiment takes only visitors whose bucket of namespace `key` is in `range`. */
+  readonly namespace?: { readonly key: string; readonly range: NamespaceRange } | null;
 }
 
 export interface AssignmentInput {
@@ -102,6 +108,10 @@ export const assignExperiment = ({ experiment, visitorId, consent, sticky, eligi
     return { inExperiment: true, arm: sticky, reason: 'sticky', bucket };
   }
   if (!eligible) return { inExperiment: false, reason: 'not-eligible', bucket };
+  const { namespace } = experiment;
+  if (namespace && !inNamespaceRange(namespaceBucket(namespace.key, visitorId), namespace.range)) {
+    return { inExperiment: false, reason: 'holdout', bucket };
+  }
   const index = chooseArm(
     u,
     bucketRanges(

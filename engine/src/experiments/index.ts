@@ -32,3 +32,13 @@ export type {
   UnitIncrement,
 } from './exposure';
 export { referencedExperiments } from './references';
+export {
+  HOLDOUT_KEY,
+  holdoutBucket,
+  inHoldout,
+  inNamespaceRange,
+  namespaceBucket,
+  overlappingRange,
+  rangesOverlap,
+} from './exclusion';
+export type { NamespacedRange, NamespaceRange } from './exclusion';
