@@ -58,6 +58,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'audiences').reload();
   await getService(strapi, 'experiments').reload();
   getService(strapi, 'bandit').schedule();
+  // personalize_srm_alarm{experiment}: the running experiments' SRM checks, computed at each scrape.
+  getService(strapi, 'metrics').probeSrm(() => getService(strapi, 'experiment-health').alarms());
 
   // The public role's ability and callers' credentials are cached for delivery; any change to
   // roles or permissions drops them (here and, by pub/sub, on every instance).

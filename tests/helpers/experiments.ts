@@ -51,3 +51,37 @@ export const eventually = async <T>(check: () => Promise<T>, timeoutMs = 5000): 
     }
   }
 };
+
+/** Two arms on an entry with a `v_offer` variant: `control` (no variant) with `control`'s weight, `offer` with the rest. */
+export const twoArms = (control: number) => [
+  { key: 'control', weight: control, variants: [] },
+  { key: 'offer', weight: 1 - control, variants: ['v_offer'] },
+];
+
+/**
+ * Starts an A/B test of `twoArms(0.5)` on the entry (which has a `v_offer` variant) with the admin's
+ * token; `reweigh(control)` then moves its weights, as an editor would while it runs.
+ */
+export const startSplitTest = async (server: Target, adminToken: string, documentId: string, key: string, name = `Experiment ${key}`) => {
+  const admin = (method: 'post' | 'put' | 'get', path: string, body?: object) =>
+    request(server)[method](path).set('Authorization', `Bearer ${adminToken}`).send(body);
+  const created = await admin('post', '/personalize/experiments', {
+    key,
+    name,
+    target: { uid: ARTICLE_UID, documentId },
+    arms: twoArms(0.5),
+    traffic: 1,
+    goal: { event: 'checkout', kind: 'conversion', windowHours: 1 },
+  });
+  if (created.status !== 201) throw new Error(`experiment create answered ${created.status}: ${JSON.stringify(created.body)}`);
+  const experimentId = created.body.data.documentId as string;
+  const started = await admin('post', `/personalize/experiments/${experimentId}/start`);
+  if (started.status !== 200) throw new Error(`experiment start answered ${started.status}: ${JSON.stringify(started.body)}`);
+  return {
+    experimentId,
+    admin,
+    reweigh: (control: number) => admin('put', `/personalize/experiments/${experimentId}`, { arms: twoArms(control) }),
+    results: async () => (await admin('get', `/personalize/experiments/${experimentId}/results`)).body.data,
+    stop: () => admin('post', `/personalize/experiments/${experimentId}/stop`),
+  };
+};

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Core } from '@strapi/strapi';
+import Redis from 'ioredis';
 import request from 'supertest';
 
 import type { HealthData, HealthMinute } from '../../contracts/src/admin/health';
@@ -6,10 +9,11 @@ import { srmCheck } from '../../engine/src/stats';
 import { createAdminSession } from '../helpers/auth';
 import { ARTICLE_UID, createArticle, mobileQuickExit } from '../helpers/content';
 import { batchOf, BOT_UA, newId, newVisitorId, pageEvent } from '../helpers/events';
-import { eventually, giveConsent, resolveFor } from '../helpers/experiments';
+import { eventually, giveConsent, resolveFor, startSplitTest } from '../helpers/experiments';
 import { grantPublic } from '../helpers/permissions';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 import { DESKTOP_UA, MOBILE_UA } from '../helpers/user-agents';
+import { getService } from '../../server/src/platform/services';
 
 /**
  * GET /personalize/health (docs/observability.md, "The Health page"): the last hour per minute,
@@ -110,6 +114,7 @@ describe('health', () => {
     for (let index = 1; index < 60; index += 1) expect(starts[index] - starts[index - 1]).toBe(60_000);
     expect(data.store).toEqual({ kind: 'database', up: true });
     expect(data.redis).toBeNull();
+    expect(data.bus).toBeNull();
     expect(data.experiments).toEqual({ srm: [], srmThreshold: 0.001, countsUnavailable: false, guardrails: [] });
   });
 
@@ -176,23 +181,7 @@ describe('health', () => {
       variants: { variants: [{ id: 'v_offer', name: 'Offer', enabled: true, overrides: { title: 'Ten percent off' } }] },
     });
     const key = `exp-${Math.random().toString(36).slice(2, 8)}`;
-    const admin = (method: 'post' | 'put' | 'get', path: string, body?: object) =>
-      request(app.server)[method](path).set('Authorization', `Bearer ${adminToken}`).send(body);
-    const arms = (control: number) => [
-      { key: 'control', weight: control, variants: [] },
-      { key: 'offer', weight: 1 - control, variants: ['v_offer'] },
-    ];
-    const created = await admin('post', '/personalize/experiments', {
-      key,
-      name: 'Spring offer',
-      target: { uid: ARTICLE_UID, documentId },
-      arms: arms(0.5),
-      traffic: 1,
-      goal: { event: 'checkout', kind: 'conversion', windowHours: 1 },
-    });
-    expect(created.status).toBe(201);
-    const experimentId = created.body.data.documentId as string;
-    expect((await admin('post', `/personalize/experiments/${experimentId}/start`)).status).toBe(200);
+    const { experimentId, results, reweigh, stop } = await startSplitTest(app.server, adminToken, documentId, key, 'Spring offer');
 
     const visitors = Array.from({ length: 24 }, () => newVisitorId());
     for (const visitorId of visitors) await giveConsent(app.server, visitorId);
@@ -209,14 +198,13 @@ describe('health', () => {
     });
 
     // Half and half so far: no alarm, and the p-value is the results page's.
-    const results = async () => (await admin('get', `/personalize/experiments/${experimentId}/results`)).body.data;
     const balanced = await health();
     expect(balanced.experiments.srm).toEqual([
       { documentId: experimentId, key, name: 'Spring offer', pValue: (await results()).srm.pValue, alarm: false },
     ]);
 
     // The weights move to 95/5 while about half the visitors are in each arm: a sample-ratio mismatch.
-    expect((await admin('put', `/personalize/experiments/${experimentId}`, { arms: arms(0.95) })).status).toBe(200);
+    expect((await reweigh(0.95)).status).toBe(200);
     const skewed = await results();
     const units = (arm: string) => skewed.arms.find((row: { key: string }) => row.key === arm).units as number;
     const expected = srmCheck([units('control'), units('offer')], [0.95, 0.05], { threshold: 0.001 });
@@ -228,7 +216,49 @@ describe('health', () => {
     expect(skewed.srm.pValue).toBeCloseTo(expected.pValue ?? Number.NaN, 10);
 
     // A stopped experiment is no longer watched.
-    expect((await admin('post', `/personalize/experiments/${experimentId}/stop`)).status).toBe(200);
+    expect((await stop()).status).toBe(200);
     expect((await health()).experiments.srm).toEqual([]);
+  });
+});
+
+describe('health with Redis: the bus', () => {
+  const prefix = `pz-test-health-${randomUUID().slice(0, 8)}:`;
+  let app: TestStrapi;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    app = await setupStrapi({ env: { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix } });
+    adminToken = (await createAdminSession(app.strapi)).token;
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.destroy();
+    const redis = new Redis(6379, '127.0.0.1');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  const health = async (): Promise<HealthData> =>
+    (await request(app.server).get('/personalize/health').set('Authorization', `Bearer ${adminToken}`)).body.data as HealthData;
+
+  it('says the subscriber listens, when the last message was heard and how late, and the generation it read', async () => {
+    const polled = await eventually(async () => {
+      const data = await health();
+      expect(data.redis).toEqual({ connected: true });
+      expect(data.bus).toMatchObject({ subscribed: true, generation: expect.any(Number), polledAt: expect.any(String) });
+      return data.bus!;
+    }, 5000);
+    const sentAt = Date.now();
+    await getService(app.strapi, 'cache').announcePermissionsChanged();
+    // The message counts the generation up; the next read (every second) finds it, and the message was heard.
+    await eventually(async () => {
+      const bus = (await health()).bus!;
+      expect(Date.parse(bus.lastMessageAt ?? '')).toBeGreaterThanOrEqual(sentAt);
+      expect(bus.lastLagMs).toBeGreaterThanOrEqual(0);
+      expect(bus.lastLagMs).toBeLessThan(1000);
+      expect(bus.generation).toBeGreaterThan(polled.generation!);
+      expect(Date.parse(bus.polledAt ?? '')).toBeGreaterThan(Date.parse(polled.polledAt!));
+    }, 5000);
   });
 });

@@ -1,12 +1,19 @@
+import { randomUUID } from 'node:crypto';
+
+import Redis from 'ioredis';
 import request from 'supertest';
+
+import { srmCheck } from '../../engine/src/stats';
 
 import { createAdminSession } from '../helpers/auth';
 import { ARTICLE_UID, createArticle, mobileQuickExit } from '../helpers/content';
 import { batchOf, BOT_UA, newId, newVisitorId, pageEvent } from '../helpers/events';
-import { eventually, giveConsent, resolveFor, track, trackEvent } from '../helpers/experiments';
+import { eventually, giveConsent, resolveFor, startSplitTest, track, trackEvent } from '../helpers/experiments';
 import { grantPublic } from '../helpers/permissions';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
+import { createTcpProxy } from '../helpers/tcp-proxy';
 import { DESKTOP_UA, MOBILE_UA } from '../helpers/user-agents';
+import { getService } from '../../server/src/platform/services';
 
 /**
  * GET /api/personalize/metrics (docs/design.md, "Observability"): 404 while metrics are off (the
@@ -252,6 +259,134 @@ describe('metrics, enabled', () => {
     });
     expect(samples.get(sample('personalize_store_up', { store: 'database' }))).toBe(1);
     for (const visitorId of visitors) expect(text).not.toContain(visitorId);
+  });
+
+  it('says 1 in personalize_srm_alarm when a running experiment has a sample-ratio mismatch, as its results page', async () => {
+    const { documentId } = await createArticle(app.strapi, {
+      title: 'Published title',
+      variants: { variants: [{ id: 'v_offer', name: 'Offer', enabled: true, overrides: { title: 'Ten percent off' } }] },
+    });
+    const key = `srm-${Math.random().toString(36).slice(2, 8)}`;
+    const experiment = await startSplitTest(app.server, adminToken, documentId, key);
+    const alarm = async () => (await scrape()).samples.get(sample('personalize_srm_alarm', { experiment: key }));
+    // Running with no unit yet: watched, no alarm.
+    expect(await alarm()).toBe(0);
+
+    const visitors = Array.from({ length: 24 }, () => newVisitorId());
+    for (const visitorId of visitors) await giveConsent(app.server, visitorId);
+    for (const visitorId of visitors) await resolveFor(app.server, documentId, visitorId, DESKTOP_UA);
+    const { results } = experiment;
+    await eventually(async () => {
+      const units = (await results()).arms.reduce((sum: number, arm: { units: number }) => sum + arm.units, 0);
+      expect(units).toBe(24);
+    });
+    expect(await alarm()).toBe((await results()).srm.ok ? 0 : 1);
+
+    // The weights move to 95/5 while about half the visitors are in each arm: the units are skewed.
+    expect((await experiment.reweigh(0.95)).status).toBe(200);
+    const skewed = await results();
+    const units = (arm: string) => skewed.arms.find((row: { key: string }) => row.key === arm).units as number;
+    expect(srmCheck([units('control'), units('offer')], [0.95, 0.05], { threshold: 0.001 }).ok).toBe(false);
+    expect(skewed.srm.ok).toBe(false);
+    expect(await alarm()).toBe(1);
+
+    // A stopped experiment is no longer watched: its sample is gone.
+    expect((await experiment.stop()).status).toBe(200);
+    expect(await alarm()).toBeUndefined();
+  });
+});
+
+describe('metrics with Redis: store errors and the bus', () => {
+  const REDIS_PORT = 6379;
+  const prefix = `pz-test-metrics-${randomUUID().slice(0, 8)}:`;
+  let proxy: Awaited<ReturnType<typeof createTcpProxy>>;
+  let app: TestStrapi;
+
+  beforeAll(async () => {
+    proxy = await createTcpProxy(REDIS_PORT);
+    app = await setupStrapi({
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        REDIS_KEY_PREFIX: prefix,
+        PERSONALIZE_CONFIG: JSON.stringify({ metrics: { enabled: true, token: TOKEN }, rateLimit: { anonymous: { points: 0 } } }),
+      },
+    });
+    await grantPublic(app.strapi, [`${ARTICLE_UID}.find`, `${ARTICLE_UID}.findOne`]);
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+    await proxy?.close();
+    const redis = new Redis(REDIS_PORT, '127.0.0.1');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  const scrape = async (): Promise<Samples> => {
+    const response = await request(app.server).get('/api/personalize/metrics').set('Authorization', `Bearer ${TOKEN}`);
+    expect(response.status).toBe(200);
+    return parseExposition(response.text);
+  };
+
+  it('observes each bus message in personalize_bus_lag_seconds, from its publication to its receipt', async () => {
+    // The permissions granted at setup sent messages of their own: wait until they have all arrived.
+    const lagCount = (samples: Samples) => samples.get(sample('personalize_bus_lag_seconds_count'));
+    let before = await scrape();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const again = await scrape();
+      if (lagCount(again) === lagCount(before)) break;
+      before = again;
+    }
+    // One message on the bus (the permissions changed), heard by this instance as by every other.
+    await getService(app.strapi, 'cache').announcePermissionsChanged();
+    await eventually(async () => {
+      const changed = difference(before, await scrape());
+      expect(changed[sample('personalize_bus_lag_seconds_count')]).toBe(1);
+      // Less than a second on one host, and never negative.
+      expect(changed[sample('personalize_bus_lag_seconds_bucket', { le: '1' })]).toBe(1);
+      expect(changed[sample('personalize_bus_lag_seconds_sum')] ?? 0).toBeGreaterThanOrEqual(0);
+    });
+  });
+
+  it('counts every failed store operation by store and operation while Redis is cut off, and the store down', async () => {
+    const { documentId } = await createArticle(app.strapi, {
+      title: 'Stored',
+      variants: {
+        variants: [{ id: 'v_back', name: 'Back again', condition: { '>=': [{ var: 'profile.visits' }, 1] }, overrides: { title: 'Back' } }],
+      },
+    });
+    const visitorId = newVisitorId();
+    const before = await scrape();
+    expect(before.get(sample('personalize_store_up', { store: 'redis' }))).toBe(1);
+    await proxy.cut();
+    try {
+      // A resolve reads the profile once (served with an empty profile), an events batch snapshots it once (503).
+      const resolved = await resolveFor(app.server, documentId, visitorId, DESKTOP_UA);
+      expect(resolved.status).toBe(200);
+      expect(resolved.body.meta.personalize.reason).toContainEqual({ rule: 'profile-unavailable' });
+      const refused = await request(app.server).post('/api/personalize/events').set('User-Agent', DESKTOP_UA).send(batchOf(visitorId, [pageEvent()]));
+      expect(refused.status).toBe(503);
+      // The privacy export reads the profile and the marker: two operations.
+      const exported = await request(app.server).get('/api/personalize/me').set('x-personalize-visitor', visitorId);
+      expect(exported.status).toBe(503);
+
+      const after = await scrape();
+      expect(only(difference(before, after), ['personalize_store_errors_total', 'personalize_events_total'])).toEqual({
+        [sample('personalize_store_errors_total', { store: 'redis', operation: 'read' })]: 2,
+        [sample('personalize_store_errors_total', { store: 'redis', operation: 'snapshot' })]: 1,
+        [sample('personalize_store_errors_total', { store: 'redis', operation: 'marker' })]: 1,
+        [sample('personalize_events_total', { result: 'store_unavailable' })]: 1,
+      });
+      // The scrape's own probe is no failed operation, and it says the store is down.
+      expect(after.get(sample('personalize_store_up', { store: 'redis' }))).toBe(0);
+      expect((await scrape()).get(sample('personalize_store_errors_total', { store: 'redis', operation: 'read' }))).toBe(
+        after.get(sample('personalize_store_errors_total', { store: 'redis', operation: 'read' }))
+      );
+    } finally {
+      await proxy.restore();
+    }
   });
 });
 

@@ -48,6 +48,19 @@ export interface HealthSrm {
   alarm: boolean;
 }
 
+/** The instance bus on this instance: how it hears the other instances' purges. */
+export interface HealthBus {
+  /** The subscriber connection is up and subscribed to the plugin's channel. */
+  subscribed: boolean;
+  /** When this instance last heard a message (its own included; ISO 8601), null since it started. */
+  lastMessageAt: string | null;
+  /** That message's time from publication to receipt (ms), as `personalize_bus_lag_seconds`. */
+  lastLagMs: number | null;
+  /** The bus's generation (`<prefix>bus:gen`) at this instance's last read of it, and when (every second). */
+  generation: number | null;
+  polledAt: string | null;
+}
+
 export interface HealthData {
   generatedAt: string;
   /** Sixty minutes, oldest first; the last one is the minute in progress. */
@@ -56,6 +69,8 @@ export interface HealthData {
   store: { kind: HealthStoreKind; up: boolean };
   /** Redis (response cache L2, bus, and the store when it is Redis): null when not configured. */
   redis: { connected: boolean } | null;
+  /** The instance bus (Redis pub/sub, docs/events.md): null when Redis is not configured. */
+  bus: HealthBus | null;
   experiments: {
     /** Running experiments' SRM checks; unavailable while the store cannot read their counts. */
     srm: HealthSrm[];

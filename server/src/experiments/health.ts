@@ -13,8 +13,8 @@ type StoredRunning = ResultsExperiment & { documentId: string; name?: string | n
  * Health page"): the same counts and `buildResults` as each experiment's results page, so the two
  * never disagree. Guardrail metrics are not built yet: there is nothing else to raise.
  */
-const createExperimentHealth = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async srm(): Promise<{ srm: HealthSrm[]; countsUnavailable: boolean }> {
+const createExperimentHealth = ({ strapi }: { strapi: Core.Strapi }) => {
+  const srm = async (): Promise<{ srm: HealthSrm[]; countsUnavailable: boolean }> => {
     const running = (await strapi.documents(EXPERIMENT_UID as never).findMany({
       filters: { status: 'running' },
       fields: ['documentId', ...EXPERIMENT_FIELDS, ...SERVER_FIELDS],
@@ -22,7 +22,7 @@ const createExperimentHealth = ({ strapi }: { strapi: Core.Strapi }) => ({
       limit: -1,
     } as never)) as unknown as StoredRunning[];
     const { experiments: options } = getService(strapi, 'settings').get();
-    const srm: HealthSrm[] = [];
+    const checks: HealthSrm[] = [];
     for (const experiment of running) {
       const counters = await getService(strapi, 'visitors').experimentCounters(experiment.key);
       if ('unavailable' in counters) return { srm: [], countsUnavailable: true };
@@ -33,7 +33,7 @@ const createExperimentHealth = ({ strapi }: { strapi: Core.Strapi }) => ({
         now: Date.now(),
         nextBanditUpdateAt: null,
       });
-      srm.push({
+      checks.push({
         documentId: experiment.documentId,
         key: experiment.key,
         name: experiment.name || experiment.key,
@@ -41,9 +41,18 @@ const createExperimentHealth = ({ strapi }: { strapi: Core.Strapi }) => ({
         alarm: !results.srm.ok,
       });
     }
-    return { srm, countsUnavailable: false };
-  },
-});
+    return { srm: checks, countsUnavailable: false };
+  };
+
+  return {
+    srm,
+    /** The same checks for `personalize_srm_alarm{experiment}` at each scrape: null while the counts cannot be read. */
+    async alarms(): Promise<{ key: string; alarm: boolean }[] | null> {
+      const { srm: checks, countsUnavailable } = await srm();
+      return countsUnavailable ? null : checks.map(({ key, alarm }) => ({ key, alarm }));
+    },
+  };
+};
 
 export type ExperimentHealthService = ReturnType<typeof createExperimentHealth>;
 export default createExperimentHealth;

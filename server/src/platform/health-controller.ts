@@ -41,6 +41,7 @@ const createHealthController = ({ strapi }: { strapi: Core.Strapi }) => ({
       minutes: metrics.lastHour(),
       store: { kind, up: store.up },
       redis: redisConfigured(settings.redis) ? { connected: getService(strapi, 'redis').isReady() } : null,
+      bus: redisConfigured(settings.redis) ? getService(strapi, 'redis').busState() : null,
       experiments: { ...experiments, srmThreshold: settings.experiments.srmThreshold, guardrails: [] },
     };
     ctx.set('Cache-Control', 'no-store');

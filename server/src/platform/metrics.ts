@@ -37,95 +37,120 @@ export interface MetricsPort {
   exposure(experiment: string, arm: string): void;
   conversion(experiment: string, arm: string, goal: string): void;
   banditUpdate(experiment: string, result: string): void;
+  /** A visitor store operation that failed (threw or rejected): the store's kind and the operation's name. */
+  storeError(store: string, operation: string): void;
+  /** A message of the instance bus received: seconds from its publication (by any instance) to its receipt here. */
+  busLag(seconds: number): void;
 }
 
 /** The visitor store's state at scrape time (the visitors wing registers it). */
 export type StoreProbe = () => Promise<{ store: string; up: boolean }>;
+/** The running experiments' sample-ratio checks at scrape time (the experiments wing registers it); null: counts unavailable. */
+export type SrmProbe = () => Promise<{ key: string; alarm: boolean }[] | null>;
 
 export const METRIC_NAMES = {
   decisions: 'personalize_decisions_total',
   decisionSeconds: 'personalize_decision_seconds',
   cacheRequests: 'personalize_cache_requests_total',
   events: 'personalize_events_total',
+  storeErrors: 'personalize_store_errors_total',
   storeUp: 'personalize_store_up',
   exposures: 'personalize_exposures_total',
   conversions: 'personalize_conversions_total',
+  srmAlarm: 'personalize_srm_alarm',
   banditUpdates: 'personalize_bandit_updates_total',
+  busLag: 'personalize_bus_lag_seconds',
 } as const;
 
 /** Sub-millisecond to a second: a warm decision takes well under a millisecond, a cold one a few. */
 const DECISION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+/** A pub/sub message takes a fraction of a millisecond on one host; seconds mean a stalled subscriber or skewed clocks. */
+const BUS_LAG_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** The store probe of the Strapi instance that enabled metrics last (one per process in practice). */
+/** The probes of the Strapi instance that enabled metrics last (one per process in practice), read at scrape time. */
 let storeProbe: StoreProbe | null = null;
+let srmProbe: SrmProbe | null = null;
 
-/** Metrics are process-wide (the default registry): created once, found again by a second Strapi instance. */
-const existing = <TMetric>(name: string): TMetric | undefined => register.getSingleMetric(name) as TMetric | undefined;
+/**
+ * Metrics are process-wide (the default registry): each is created once, and found again by a
+ * second Strapi instance of the same process.
+ */
+const once = <TMetric>(name: string, create: () => TMetric): TMetric =>
+  (register.getSingleMetric(name) as TMetric | undefined) ?? create();
+
+const counter = <TLabel extends string>(name: string, help: string, labelNames: readonly TLabel[]) =>
+  once(name, () => new Counter<TLabel>({ name, help, labelNames }));
+
+const histogram = <TLabel extends string>(name: string, help: string, labelNames: readonly TLabel[], buckets: number[]) =>
+  once(name, () => new Histogram<TLabel>({ name, help, labelNames, buckets }));
+
+/** A gauge set at each scrape from what `read` answers now (nothing when it has no answer). */
+const probedGauge = <TLabel extends string>(
+  name: string,
+  help: string,
+  labelNames: readonly TLabel[],
+  read: () => Promise<{ labels: Record<TLabel, string>; value: number }[] | null>
+) =>
+  once(
+    name,
+    () =>
+      new Gauge<TLabel>({
+        name,
+        help,
+        labelNames,
+        async collect() {
+          const samples = await read();
+          this.reset();
+          for (const { labels, value } of samples ?? []) this.set(labels as Partial<Record<TLabel, string>>, value);
+        },
+      })
+  );
 
 const createInstruments = () => ({
-  decisions:
-    existing<Counter<'route' | 'outcome'>>(METRIC_NAMES.decisions) ??
-    new Counter({
-      name: METRIC_NAMES.decisions,
-      help: 'Personalization decisions, one per entry served, by route and outcome',
-      labelNames: ['route', 'outcome'] as const,
-    }),
-  decisionSeconds:
-    existing<Histogram<'route' | 'cache'>>(METRIC_NAMES.decisionSeconds) ??
-    new Histogram({
-      name: METRIC_NAMES.decisionSeconds,
-      help: 'Time to decide and answer a personalized request, by route and response cache result',
-      labelNames: ['route', 'cache'] as const,
-      buckets: DECISION_BUCKETS,
-    }),
-  cacheRequests:
-    existing<Counter<'layer' | 'result'>>(METRIC_NAMES.cacheRequests) ??
-    new Counter({
-      name: METRIC_NAMES.cacheRequests,
-      help: 'Response cache lookups, by layer (l1 in process, l2 Redis) and result',
-      labelNames: ['layer', 'result'] as const,
-    }),
-  events:
-    existing<Counter<'result'>>(METRIC_NAMES.events) ??
-    new Counter({
-      name: METRIC_NAMES.events,
-      help: 'Visitor events received, by result (a request refused by the per-IP rate limit counts as one)',
-      labelNames: ['result'] as const,
-    }),
-  storeUp:
-    existing<Gauge<'store'>>(METRIC_NAMES.storeUp) ??
-    new Gauge({
-      name: METRIC_NAMES.storeUp,
-      help: 'Whether the visitor store answered a read at scrape time (1) or not (0)',
-      labelNames: ['store'] as const,
-      async collect() {
-        this.reset();
-        if (!storeProbe) return;
-        const { store, up } = await storeProbe();
-        this.set({ store }, up ? 1 : 0);
-      },
-    }),
-  exposures:
-    existing<Counter<'experiment' | 'arm'>>(METRIC_NAMES.exposures) ??
-    new Counter({
-      name: METRIC_NAMES.exposures,
-      help: 'First exposures of visitors to an experiment arm (units counted)',
-      labelNames: ['experiment', 'arm'] as const,
-    }),
-  conversions:
-    existing<Counter<'experiment' | 'arm' | 'goal'>>(METRIC_NAMES.conversions) ??
-    new Counter({
-      name: METRIC_NAMES.conversions,
-      help: 'Conversions of exposed visitors, by experiment, arm and goal',
-      labelNames: ['experiment', 'arm', 'goal'] as const,
-    }),
-  banditUpdates:
-    existing<Counter<'experiment' | 'result'>>(METRIC_NAMES.banditUpdates) ??
-    new Counter({
-      name: METRIC_NAMES.banditUpdates,
-      help: 'Bandit weight updates, by experiment and result',
-      labelNames: ['experiment', 'result'] as const,
-    }),
+  decisions: counter(METRIC_NAMES.decisions, 'Personalization decisions, one per entry served, by route and outcome', [
+    'route',
+    'outcome',
+  ]),
+  decisionSeconds: histogram(
+    METRIC_NAMES.decisionSeconds,
+    'Time to decide and answer a personalized request, by route and response cache result',
+    ['route', 'cache'],
+    DECISION_BUCKETS
+  ),
+  cacheRequests: counter(METRIC_NAMES.cacheRequests, 'Response cache lookups, by layer (l1 in process, l2 Redis) and result', [
+    'layer',
+    'result',
+  ]),
+  events: counter(
+    METRIC_NAMES.events,
+    'Visitor events received, by result (a request refused by the per-IP rate limit counts as one)',
+    ['result']
+  ),
+  storeErrors: counter(METRIC_NAMES.storeErrors, 'Failed visitor store operations, by store and operation', ['store', 'operation']),
+  storeUp: probedGauge(METRIC_NAMES.storeUp, 'Whether the visitor store answered a read at scrape time (1) or not (0)', ['store'], async () => {
+    if (!storeProbe) return null;
+    const { store, up } = await storeProbe();
+    return [{ labels: { store }, value: up ? 1 : 0 }];
+  }),
+  exposures: counter(METRIC_NAMES.exposures, 'First exposures of visitors to an experiment arm (units counted)', ['experiment', 'arm']),
+  conversions: counter(METRIC_NAMES.conversions, 'Conversions of exposed visitors, by experiment, arm and goal', [
+    'experiment',
+    'arm',
+    'goal',
+  ]),
+  srmAlarm: probedGauge(
+    METRIC_NAMES.srmAlarm,
+    'Whether a running experiment has a sample-ratio mismatch at scrape time (1) or not (0), as its results page says',
+    ['experiment'],
+    async () => (await srmProbe?.())?.map(({ key, alarm }) => ({ labels: { experiment: key }, value: alarm ? 1 : 0 })) ?? null
+  ),
+  banditUpdates: counter(METRIC_NAMES.banditUpdates, 'Bandit weight updates, by experiment and result', ['experiment', 'result']),
+  busLag: histogram(
+    METRIC_NAMES.busLag,
+    'Seconds from a message published on the instance bus (Redis pub/sub) to its receipt on this instance',
+    [],
+    BUS_LAG_BUCKETS
+  ),
 });
 
 type Instruments = ReturnType<typeof createInstruments>;
@@ -140,6 +165,8 @@ const NOOP: MetricsPort = {
   exposure: () => undefined,
   conversion: () => undefined,
   banditUpdate: () => undefined,
+  storeError: () => undefined,
+  busLag: () => undefined,
 };
 
 /** A labelled child per label combination, kept: `labels()` hashes its arguments on every call. */
@@ -171,6 +198,8 @@ export const createCounting = (): MetricsPort => {
     exposure: (experiment, arm) => made.exposures.inc({ experiment, arm }),
     conversion: (experiment, arm, goal) => made.conversions.inc({ experiment, arm, goal }),
     banditUpdate: (experiment, result) => made.banditUpdates.inc({ experiment, result }),
+    storeError: (store, operation) => made.storeErrors.inc({ store, operation }),
+    busLag: (seconds) => made.busLag.observe(Math.max(0, seconds)),
   };
 };
 
@@ -200,6 +229,8 @@ const alongside = (health: HealthRecorder, counting: MetricsPort): MetricsPort =
   },
   conversion: counting.conversion,
   banditUpdate: counting.banditUpdate,
+  storeError: counting.storeError,
+  busLag: counting.busLag,
 });
 
 const createMetricsService = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -216,6 +247,10 @@ const createMetricsService = ({ strapi }: { strapi: Core.Strapi }) => {
       probe = storeProbeOfWing;
       if (metrics.enabled) storeProbe = storeProbeOfWing;
     },
+    /** The experiments wing's sample-ratio checks of the running experiments, read at each scrape. */
+    probeSrm(srmProbeOfWing: SrmProbe) {
+      if (metrics.enabled) srmProbe = srmProbeOfWing;
+    },
     /** The visitor store's state now (null before the visitors wing registered its probe). */
     probe: (): Promise<{ store: string; up: boolean }> | null => probe?.() ?? null,
     /** The Health page's last hour on this instance. */
@@ -226,6 +261,7 @@ const createMetricsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
     destroy() {
       storeProbe = null;
+      srmProbe = null;
       probe = null;
     },
   };

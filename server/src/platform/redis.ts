@@ -78,6 +78,9 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
   const early = new Set<number>();
   /** A newer generation a poll found without its message: missed unless the message arrives before the next poll. */
   let unheardGeneration: number | null = null;
+  /** For the Health page: when the last message arrived (epoch ms) and took how long, and the last poll of the generation. */
+  let lastMessage: { at: number; lagMs: number | null } | null = null;
+  let lastPoll: { at: number; generation: number } | null = null;
 
   const prefix = () => getService(strapi, 'settings').get().redis.keyPrefix;
   const channel = () => `${prefix()}events`;
@@ -113,6 +116,7 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
     } catch {
       return; // the probes handle outages
     }
+    lastPoll = { at: Date.now(), generation: current };
     if (seenGeneration === null) {
       seenGeneration = current;
       return;
@@ -273,8 +277,13 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
         } catch {
           return;
         }
-        const generation = (message as { generation?: unknown } | null)?.generation;
+        const { generation, sentAt } = (message ?? {}) as { generation?: unknown; sentAt?: unknown };
         if (typeof generation === 'number') heard(generation);
+        // personalize_bus_lag_seconds: from the publisher's clock to ours (instances' clocks are assumed in sync).
+        const receivedAt = Date.now();
+        const lagMs = typeof sentAt === 'number' ? Math.max(0, receivedAt - sentAt) : null;
+        lastMessage = { at: receivedAt, lagMs };
+        if (lagMs !== null) getService(strapi, 'metrics').busLag(lagMs / 1000);
         for (const handler of handlers) handler(message);
       });
       // Durable writes have their connection ready before the first batch.
@@ -309,12 +318,28 @@ const createRedisService = ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         const generation = await connection.incr(generationKey());
         heard(generation);
-        await connection.publish(channel(), JSON.stringify({ ...message, generation }));
+        await connection.publish(channel(), JSON.stringify({ ...message, generation, sentAt: Date.now() }));
         return true;
       } catch (error) {
         markDown(error as Error);
         return false;
       }
+    },
+
+    /**
+     * The bus as the Health page shows it: the subscription live or not, the last message heard
+     * (when, and how long after it was sent) and the last read of the generation key. Null when
+     * Redis is not configured.
+     */
+    busState() {
+      if (!client) return null;
+      return {
+        subscribed: subscribed && subscriber?.status === 'ready',
+        lastMessageAt: lastMessage ? new Date(lastMessage.at).toISOString() : null,
+        lastLagMs: lastMessage?.lagMs ?? null,
+        generation: lastPoll?.generation ?? null,
+        polledAt: lastPoll ? new Date(lastPoll.at).toISOString() : null,
+      };
     },
 
     onMessage(handler: MessageHandler) {
