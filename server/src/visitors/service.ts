@@ -22,6 +22,7 @@ import { storageOf, type StorageKind } from '../config/schema';
 import { counterIncrements } from '../storage/experiment-counts';
 import { getService } from '../platform/services';
 import { createDatabaseStore, type DatabaseStore } from '../storage/database-store';
+import { countingFailures } from '../storage/counting-store';
 import { createEmbeddedStore } from '../storage/embedded-store';
 import { createVisitorHasher, isVisitorId, visitorSecret } from './identity';
 import { createRedisStore } from '../storage/redis-store';
@@ -91,6 +92,9 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** `storage` in force (`auto` and the deprecated `events.transport` resolved). */
   const storage = (): StorageKind => storageOf(config());
 
+  /** The store itself, its failures not counted (the metrics' probe: a scrape while it is down is no failed operation). */
+  let uncounted: VisitorStore | undefined;
+
   const getStore = (): VisitorStore => {
     if (store) return store;
     const kind = storage();
@@ -108,6 +112,10 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
     } else {
       store = createEmbeddedStore();
     }
+    uncounted = store;
+    // Every failed operation counts in personalize_store_errors_total{store,operation} (docs/observability.md).
+    const metrics = getService(strapi, 'metrics');
+    store = countingFailures(store, (operation) => metrics.storeError(kind, operation));
     return store;
   };
 
@@ -180,7 +188,8 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
       // The store's state for the metrics: a read of a hash no visitor has, through the store's own path.
       getService(strapi, 'metrics').probeStore(async () => {
         try {
-          await getStore().read(STORE_PROBE_HASH);
+          getStore();
+          await uncounted!.read(STORE_PROBE_HASH);
           return { store: kind, up: true };
         } catch {
           return { store: kind, up: false };
