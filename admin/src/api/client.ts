@@ -32,6 +32,7 @@ export const routes = {
   experimentResults: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/results`,
   banditUpdate: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/bandit/update`,
   experimentShip: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/ship`,
+  contextualFreeze: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/contextual/freeze`,
 };
 
 /** The lifecycle routes of an experiment. */

@@ -1,5 +1,7 @@
 import type {
   BanditUpdateResponse,
+  ContextualFreezeInput,
+  ContextualFreezeResponse,
   Experiment,
   ExperimentInput,
   ExperimentResults,
@@ -40,3 +42,14 @@ export const updateBanditWeights = async (client: FetchClient, documentId: strin
 /** Ship an arm: its variants become the target entry's served variants, then the experiment stops (a 409 says why it cannot). */
 export const shipExperimentArm = async (client: FetchClient, documentId: string, arm: string): Promise<ShipResult> =>
   (await client.post<Envelope<ShipResult>, ShipBody>(routes.experimentShip(documentId), { arm })).data.data;
+
+/**
+ * Freeze a contextual experiment's leaf: an ordinary variant on the target entry, above the experiment's, whose
+ * condition is the leaf's rule and that serves its best arm (a 409 when the model moved on or it is frozen already).
+ */
+export const freezeContextualLeaf = async (
+  client: FetchClient,
+  documentId: string,
+  body: ContextualFreezeInput
+): Promise<ContextualFreezeResponse['data']> =>
+  (await client.post<ContextualFreezeResponse, ContextualFreezeInput>(routes.contextualFreeze(documentId), body)).data.data;

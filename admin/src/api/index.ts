@@ -8,6 +8,8 @@ export type { HealthData, HealthMinute, HealthSrm } from '../../../contracts/src
 export type { SettingsData } from '../../../contracts/src/admin/settings';
 export type {
   BanditUpdateSkip,
+  ContextualLeafResult,
+  ContextualResults,
   Experiment,
   ExperimentInput,
   ExperimentMeta,

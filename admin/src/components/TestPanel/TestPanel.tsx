@@ -36,7 +36,8 @@ export interface TestRequest {
   uid?: string;
   documentId?: string;
   locale?: string;
-  variants: unknown[];
+  /** The variants on screen; not given, the server tests the entry's saved draft. */
+  variants?: unknown[];
 }
 
 export interface TestPanelProps {
@@ -44,6 +45,10 @@ export interface TestPanelProps {
   /** Audience key → rule and → name, to read tests inside audiences in words. */
   audiences?: Record<string, unknown> | null;
   audienceNames?: Record<string, string>;
+  /** Opened with these signals (e.g. a contextual leaf's sample visitor) instead of the first preset's. */
+  initialSignals?: Record<string, unknown>;
+  /** Opened with this visitor id typed in (used only where the admin may test stored visitors). */
+  initialVisitorId?: string;
 }
 
 
@@ -69,12 +74,13 @@ const conditionsOf = (variants: unknown[]): Record<string, unknown> =>
  * anything. With a visitor id, that visitor's stored profile and caps take part, as in delivery:
  * only for admins who may see visitors' data (the server refuses the id to the others).
  */
-export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps) => {
+export const TestPanel = ({ request, audiences, audienceNames, initialSignals, initialVisitorId }: TestPanelProps) => {
   const client = useFetchClient();
   const { formatMessage } = useIntl();
-  const [preset, setPreset] = useState(SIGNAL_PRESETS[0].id);
-  const [text, setText] = useState(JSON.stringify(SIGNAL_PRESETS[0].signals, null, 2));
-  const [visitorId, setVisitorId] = useState('');
+  // Given signals are no preset: the select shows none until one is picked.
+  const [preset, setPreset] = useState(initialSignals ? '' : SIGNAL_PRESETS[0].id);
+  const [text, setText] = useState(JSON.stringify(initialSignals ?? SIGNAL_PRESETS[0].signals, null, 2));
+  const [visitorId, setVisitorId] = useState(initialVisitorId ?? '');
   const [result, setResult] = useState<VariantsEvaluation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
@@ -129,7 +135,7 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
   const context: ReasonContext = {
     formatMessage,
     variantNames: Object.fromEntries((result?.variants ?? []).map((outcome) => [outcome.id, outcome.name])),
-    conditions: conditionsOf(request.variants),
+    conditions: conditionsOf(request.variants ?? []),
     audiences,
     audienceNames,
   };
@@ -153,6 +159,7 @@ export const TestPanel = ({ request, audiences, audienceNames }: TestPanelProps)
               <Field.Label>{formatMessage({ id: getTranslation('testPanel.sample'), defaultMessage: 'Sample visitor' })}</Field.Label>
               <SingleSelect
                 value={preset}
+                placeholder={formatMessage({ id: getTranslation('testPanel.sample.given'), defaultMessage: 'The signals below' })}
                 onChange={(next: string | number) => {
                   const chosen = SIGNAL_PRESETS.find((candidate) => candidate.id === next);
                   setPreset(String(next));

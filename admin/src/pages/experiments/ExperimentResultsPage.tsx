@@ -26,6 +26,7 @@ import { liftRows, observedShares, resultsByGoal, shownInterval, verdictOf, type
 import { errorMessage, errorStatus } from '../../utils/api';
 import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, useDayFormat, usePercent, type ChartArm } from './charts';
 import { EXPERIMENTS_PATH } from '../../experiments/paths';
+import { ContextualPanel } from './ContextualPanel';
 import { LifecycleActions, StatusBadge } from './LifecycleActions';
 import { NextStepCard } from './NextStep';
 
@@ -360,17 +361,29 @@ export const ExperimentResultsPage = () => {
                 : t('srm.bad', 'Traffic split: mismatch, see above.')}
             </Typography>
 
-            <NextStepCard
-              experiment={experiment}
-              results={results}
-              arms={resultArms}
-              canManage={canManageExperiments}
-              onShipped={(next) => {
-                setExperiment(next);
-                void load();
-              }}
-              t={t}
-            />
+            {results.contextual ? (
+              // A contextual experiment's next step is per rule: freeze the rules that are settled.
+              <ContextualPanel
+                experiment={experiment}
+                contextual={results.contextual}
+                arms={resultArms}
+                canManage={canManageExperiments}
+                onChanged={load}
+                t={t}
+              />
+            ) : (
+              <NextStepCard
+                experiment={experiment}
+                results={results}
+                arms={resultArms}
+                canManage={canManageExperiments}
+                onShipped={(next) => {
+                  setExperiment(next);
+                  void load();
+                }}
+                t={t}
+              />
+            )}
 
             <Section
               title={t('results.summary', 'Each arm against the baseline')}
@@ -407,7 +420,7 @@ export const ExperimentResultsPage = () => {
               )}
             </Section>
 
-            {results.bandit ? (
+            {results.bandit && !results.contextual ? (
               <Card testId="bandit-panel">
                 <Flex justifyContent="space-between" wrap="wrap" gap={2}>
                   <SectionTitle
@@ -467,7 +480,7 @@ export const ExperimentResultsPage = () => {
                   />
                 )}
               </Grid.Item>
-              {results.bandit ? (
+              {results.bandit && !results.contextual ? (
                 <>
                   <Grid.Item col={6} xs={12} direction="column" alignItems="stretch">
                     {points.length > 1 ? (
