@@ -153,6 +153,42 @@ describe('GraphQL, personalized by the plain API’s headers', () => {
     expect(stored.body).toEqual({ data: { article: { author: { name: 'Ada' } } } });
   });
 
+  it('gives each entry reached through a to-many relation its own variant (Author.articles)', async () => {
+    const authors = app.strapi.documents(AUTHOR_UID as never);
+    const lin = ((await authors.create({ data: { name: 'Lin' } } as never)) as { documentId: string }).documentId;
+    const first = (await createArticle(app.strapi, { title: 'Lin, first', author: lin, variants: { variants: [mobileQuickExit] } })).documentId;
+    const onPhones = { id: 'v_phone', name: 'On a phone', enabled: true, condition: { '==': [{ var: 'context.device' }, 'mobile'] } };
+    const second = (
+      await createArticle(app.strapi, { title: 'Lin, second', author: lin, variants: { variants: [{ ...onPhones, overrides: { title: 'Lin, second, on a phone' } }] } })
+    ).documentId;
+    const AUTHORS = `query Authors($id: ID!) { authors(filters: { documentId: { eq: $id } }) { name articles(sort: "title:asc") { documentId title personalization { variant } } articles_connection(sort: "title:asc") { nodes { title } } } }`;
+
+    const personalized = await graphql(AUTHORS, { id: lin }, PERSONALIZE);
+    expect(personalized.body.errors).toBeUndefined();
+    expect(personalized.body.data.authors).toEqual([
+      {
+        name: 'Lin',
+        articles: [
+          { documentId: first, title: 'Still deciding? Here is 10% off', personalization: { variant: 'v_quick_exit' } },
+          { documentId: second, title: 'Lin, second, on a phone', personalization: { variant: 'v_phone' } },
+        ],
+        articles_connection: { nodes: [{ title: 'Still deciding? Here is 10% off' }, { title: 'Lin, second, on a phone' }] },
+      },
+    ]);
+    // On a desktop with the same headers: each entry's own answer is no variant.
+    const desktop = await graphql(AUTHORS, { id: lin }, PERSONALIZE, DESKTOP_UA);
+    expect(desktop.body.data.authors[0].articles).toEqual([
+      { documentId: first, title: 'Lin, first', personalization: { variant: null } },
+      { documentId: second, title: 'Lin, second', personalization: { variant: null } },
+    ]);
+    // Without headers: the stored entries, and no personalization.
+    const plain = await graphql(AUTHORS, { id: lin });
+    expect(plain.body.data.authors[0].articles).toEqual([
+      { documentId: first, title: 'Lin, first', personalization: null },
+      { documentId: second, title: 'Lin, second', personalization: null },
+    ]);
+  });
+
   it('serves a fixed variant from x-personalize-variant', async () => {
     const fixed = await graphql(ARTICLE, { id: quickExit }, { 'x-personalize-variant': 'v_quick_exit' }, DESKTOP_UA);
     expect(fixed.body.data.article.title).toBe('Still deciding? Here is 10% off');
