@@ -6,6 +6,15 @@
  * (read-only API token, populate, signals that hit the mobile variant), and the requests/s of each
  * are summed over the rounds. Prints both and the ratio on/off (target ≥ 0.98), then checks on a
  * scrape that the instance with metrics counted every request it answered.
+ *
+ * On a shared machine the requests/s of two processes differ by more than counting costs (one
+ * process is scheduled, collected or compiled differently from the other), so it also prints:
+ * - each instance's CPU time per request (user + system, from /proc/<pid>/stat, over its own
+ *   rounds only): what the requests cost that instance whatever else runs, and its ratio;
+ * - the counting calls one warm resolve makes (a decision, a cache lookup, a decision time), timed
+ *   here in a loop with the plugin's own `createCounting`, and their share of the CPU per request;
+ * - with BENCH_METRICS_CONTROL=1, the same run with metrics off on both instances (an A/A run):
+ *   the ratio the method gives when there is no difference at all.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +22,7 @@ import path from 'node:path';
 
 import autocannon from 'autocannon';
 
+import { createCounting } from '../../server/src/platform/metrics';
 import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -20,6 +30,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const ROUND_SEC = Number(process.env.BENCH_ROUND_SEC ?? 5);
 const WARMUP_SEC = 3;
 const TOKEN = 'bench-metrics-token-0123456789';
+/** An A/A run: both instances without metrics (the method's own noise). */
+const CONTROL = process.env.BENCH_METRICS_CONTROL === '1';
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 const MOBILE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 // The demo article's mobile variant: a visitor who left a page of this session quickly.
@@ -70,6 +84,33 @@ const run = (instance: StrapiProcess, request: autocannon.Request, duration: num
     );
   });
 
+/** A process's CPU time so far (user + system), in seconds. */
+const cpuSeconds = (instance: StrapiProcess) => {
+  const stat = fs.readFileSync(`/proc/${instance.child.pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), from the state (field 3) on.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+};
+
+/** Nanoseconds of the counting calls one warm resolve makes, timed in a loop with the plugin's own counting. */
+const countingNanoseconds = () => {
+  const counting = createCounting();
+  const oneResolve = () => {
+    counting.decision('resolve', 'variant');
+    counting.cacheLookup('l1', 'hit');
+    counting.decisionTime('resolve', 'hit', 0.00042);
+  };
+  const calls = 1_000_000;
+  for (let index = 0; index < calls / 10; index += 1) oneResolve();
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round += 1) {
+    const started = process.hrtime.bigint();
+    for (let index = 0; index < calls; index += 1) oneResolve();
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / calls);
+  }
+  return best;
+};
+
 /** The `personalize_decisions_total` samples of a scrape, summed. */
 const decisionsCounted = async (instance: StrapiProcess) => {
   const response = await fetch(`${instance.url}/api/personalize/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -82,31 +123,43 @@ const decisionsCounted = async (instance: StrapiProcess) => {
 
 const main = async () => {
   const off = await start('off', {});
-  const on = await start('on', { metrics: { enabled: true, token: TOKEN } });
+  const on = await start('on', CONTROL ? {} : { metrics: { enabled: true, token: TOKEN } });
   try {
     const offRequest = await resolveRequest(off.instance);
     const onRequest = await resolveRequest(on.instance);
     await run(off.instance, offRequest, WARMUP_SEC);
     await run(on.instance, onRequest, WARMUP_SEC);
-    const totals = { off: { requests: 0, seconds: 0 }, on: { requests: 0, seconds: 0 } };
-    const answeredBefore = await decisionsCounted(on.instance);
+    const totals = { off: { requests: 0, seconds: 0, cpu: 0 }, on: { requests: 0, seconds: 0, cpu: 0 } };
+    const answeredBefore = CONTROL ? 0 : await decisionsCounted(on.instance);
     let answeredOn = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       // Which goes first alternates too, so neither always runs on a machine just warmed by the other.
       const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
       for (const which of order) {
-        const result = await run(which === 'on' ? on.instance : off.instance, which === 'on' ? onRequest : offRequest, ROUND_SEC);
+        const instance = which === 'on' ? on.instance : off.instance;
+        const cpuBefore = cpuSeconds(instance);
+        const result = await run(instance, which === 'on' ? onRequest : offRequest, ROUND_SEC);
         if (result.errors + result.timeouts + result.non2xx > 0) throw new Error(`${which}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+        totals[which].cpu += cpuSeconds(instance) - cpuBefore;
         totals[which].requests += result.requests.total;
         totals[which].seconds += result.duration;
         if (which === 'on') answeredOn += result.requests.total;
       }
     }
     const rps = { off: totals.off.requests / totals.off.seconds, on: totals.on.requests / totals.on.seconds };
-    const counted = (await decisionsCounted(on.instance)) - answeredBefore;
-    console.log(`warm resolve, metrics off: ${rps.off.toFixed(0)} req/s`);
-    console.log(`warm resolve, metrics on:  ${rps.on.toFixed(0)} req/s`);
+    const cpuPerRequest = { off: (totals.off.cpu / totals.off.requests) * 1e6, on: (totals.on.cpu / totals.on.requests) * 1e6 };
+    const onLabel = CONTROL ? 'metrics off (A/A control)' : 'metrics on';
+    console.log(`warm resolve, metrics off: ${rps.off.toFixed(0)} req/s, ${cpuPerRequest.off.toFixed(0)} µs CPU per request`);
+    console.log(`warm resolve, ${onLabel}:  ${rps.on.toFixed(0)} req/s, ${cpuPerRequest.on.toFixed(0)} µs CPU per request`);
     console.log(`ratio on/off: ${(rps.on / rps.off).toFixed(3)} (target ≥ 0.98), ${ROUNDS} alternating rounds of ${ROUND_SEC} s, ${CONNECTIONS} connections`);
+    console.log(`ratio of CPU per request off/on: ${(cpuPerRequest.off / cpuPerRequest.on).toFixed(3)}`);
+    const nanoseconds = countingNanoseconds();
+    console.log(
+      `counting's calls of one warm resolve: ${nanoseconds.toFixed(0)} ns, ${((nanoseconds / 1000 / cpuPerRequest.on) * 100).toFixed(3)} % of its CPU per request`
+    );
+    console.log(`load average: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+    if (CONTROL) return;
+    const counted = (await decisionsCounted(on.instance)) - answeredBefore;
     // autocannon's totals leave out requests still in flight when a round ends; the scrape counts them.
     console.log(`decisions counted by the instance with metrics: ${counted} (autocannon saw ${answeredOn} answers)`);
     if (counted < answeredOn) throw new Error('the instance with metrics counted fewer decisions than it answered');

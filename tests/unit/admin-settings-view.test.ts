@@ -75,12 +75,47 @@ describe('settings page: configuration table', () => {
     expect(sections[1].rows).toEqual([
       { path: 'redis.keyPrefix', value: 'pz:' },
       { path: 'redis.url', value: undefined },
+      { path: 'redis.cluster', value: undefined },
     ]);
     expect(sections[3].rows.map((row) => row.path)).toEqual([
       'rateLimit.anonymous.points',
       'rateLimit.anonymous.durationSec',
       'rateLimit.authenticated.points',
       'rateLimit.authenticated.durationSec',
+    ]);
+  });
+
+  it('shows a Redis Cluster as its seed nodes count, whether a NAT map is set, TLS and durability, never an address or a secret', () => {
+    const cluster = {
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7000 },
+        { host: '10.0.0.3', port: 7000 },
+      ],
+      natMap: { '10.0.0.1:7000': { host: 'cache-a.example', port: 17000 } },
+      username: 'pz-app',
+      password: 'cluster-s3cret',
+      tls: true,
+    };
+    const [, redis] = configSections({ redis: { cluster, keyPrefix: 'pz:', durability: 'replica' } });
+    expect(redis.rows).toEqual([
+      { path: 'redis.cluster.nodes', value: 3 },
+      { path: 'redis.cluster.natMap', value: true },
+      { path: 'redis.cluster.tls', value: true },
+      { path: 'redis.cluster.username', value: '********' },
+      { path: 'redis.cluster.password', value: '********' },
+      { path: 'redis.keyPrefix', value: 'pz:' },
+      { path: 'redis.durability', value: 'replica' },
+      { path: 'redis.url', value: undefined },
+    ]);
+    const shown = JSON.stringify(redis.rows);
+    for (const hidden of ['10.0.0', 'cache-a', 'pz-app', 'cluster-s3cret']) expect(shown).not.toContain(hidden);
+    // No NAT map, no credentials: said so, nothing more.
+    const [, plain] = configSections({ redis: { cluster: { nodes: [{ host: 'a', port: 1 }] }, keyPrefix: 'pz:' } });
+    expect(plain.rows.filter((row) => row.path.startsWith('redis.cluster'))).toEqual([
+      { path: 'redis.cluster.nodes', value: 1 },
+      { path: 'redis.cluster.natMap', value: false },
+      { path: 'redis.cluster.tls', value: false },
     ]);
   });
 

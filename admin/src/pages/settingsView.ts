@@ -67,7 +67,7 @@ export interface ConfigSection {
 }
 
 /** Optional settings shown as "not set" when absent (the server omits them, or sends null). */
-export const OPTIONAL_SETTINGS = ['redis.url', 'trustedCountryHeader', 'webhookSecret', 'previewUrl'];
+export const OPTIONAL_SETTINGS = ['redis.url', 'redis.cluster', 'trustedCountryHeader', 'webhookSecret', 'previewUrl'];
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -78,14 +78,31 @@ const flatten = (value: Record<string, unknown>, prefix: string): ConfigRow[] =>
   );
 
 /**
+ * `redis.cluster` as the page shows it: how many seed nodes, whether a NAT map is set, TLS, and
+ * whether credentials are set (masked); never the addresses nor a secret.
+ */
+export const clusterSummary = (cluster: Record<string, unknown>): Record<string, unknown> => {
+  const { nodes, natMap, tls, username, password } = cluster;
+  return {
+    nodes: Array.isArray(nodes) ? nodes.length : 0,
+    natMap: isPlainObject(natMap) && Object.keys(natMap).length > 0,
+    tls: tls === true,
+    ...(username ? { username: SECRET_MASK } : {}),
+    ...(password ? { password: SECRET_MASK } : {}),
+  };
+};
+
+/**
  * The configuration as sections of rows: the top-level scalars first ("general"), then one section
- * per top-level object in the config's order, nested objects flattened into dotted paths.
+ * per top-level object in the config's order, nested objects flattened into dotted paths
+ * (`redis.cluster` summarized, see clusterSummary).
  */
 export const configSections = (config: Record<string, unknown>, optional: readonly string[] = OPTIONAL_SETTINGS): ConfigSection[] => {
   const sections = new Map<string, ConfigRow[]>([['general', []]]);
   for (const [key, value] of Object.entries(config)) {
-    if (isPlainObject(value)) sections.set(key, flatten(value, `${key}.`));
-    else sections.get('general')!.push({ path: key, value });
+    if (!isPlainObject(value)) sections.get('general')!.push({ path: key, value });
+    else if (key === 'redis' && isPlainObject(value.cluster)) sections.set(key, flatten({ ...value, cluster: clusterSummary(value.cluster) }, 'redis.'));
+    else sections.set(key, flatten(value, `${key}.`));
   }
   for (const path of optional) {
     const [head, ...rest] = path.split('.');
@@ -93,6 +110,8 @@ export const configSections = (config: Record<string, unknown>, optional: readon
     if (!sections.has(section)) sections.set(section, []);
     const rows = sections.get(section)!;
     const row = rows.find((item) => item.path === path);
+    // A set object (`redis.cluster`) shows as its own rows.
+    if (!row && rows.some((item) => item.path.startsWith(`${path}.`))) continue;
     if (!row) rows.push({ path, value: undefined });
     else if (row.value === null) row.value = undefined;
   }

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { Counter, Gauge, Histogram, register } from 'prom-client';
+import { Gauge, register, type Metric } from 'prom-client';
 
 import { createHealthRecorder, type HealthRecorder } from './health';
 import { getService } from './services';
@@ -78,11 +78,108 @@ let srmProbe: SrmProbe | null = null;
 const once = <TMetric>(name: string, create: () => TMetric): TMetric =>
   (register.getSingleMetric(name) as TMetric | undefined) ?? create();
 
-const counter = <TLabel extends string>(name: string, help: string, labelNames: readonly TLabel[]) =>
-  once(name, () => new Counter<TLabel>({ name, help, labelNames }));
+type Labels = Record<string, string>;
+interface Sample {
+  metricName?: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
 
-const histogram = <TLabel extends string>(name: string, help: string, labelNames: readonly TLabel[], buckets: number[]) =>
-  once(name, () => new Histogram<TLabel>({ name, help, labelNames, buckets }));
+/**
+ * A counter or a histogram counted with plain additions: each label combination's child is an
+ * object found once (by the caller, who keeps it), and counting is a few additions on it, where
+ * prom-client's own classes validate and hash the labels on every call, even on a child. The
+ * default registry reads it at scrape time through the same `get()` as prom-client's metrics, so
+ * the exposition is the same.
+ */
+const summed = <TChild extends { labels: Labels }>(
+  name: string,
+  help: string,
+  type: 'counter' | 'histogram',
+  make: (labels: Labels) => TChild,
+  samples: (child: TChild) => Sample[],
+  clear: (child: TChild) => void
+) => {
+  const children = new Map<string, TChild>();
+  const metric = {
+    name,
+    help,
+    type,
+    aggregator: 'sum' as const,
+    /** The child of a label combination (created on first use, then the same one). */
+    child(labels: Labels): TChild {
+      const key = JSON.stringify(labels);
+      let child = children.get(key);
+      if (!child) children.set(key, (child = make(labels)));
+      return child;
+    },
+    async get() {
+      return { name, help, type, aggregator: 'sum' as const, values: [...children.values()].flatMap(samples) };
+    },
+    reset() {
+      for (const child of children.values()) clear(child);
+    },
+  };
+  register.registerMetric(metric as unknown as Metric);
+  return metric;
+};
+
+const counter = (name: string, help: string) =>
+  once(name, () =>
+    summed(
+      name,
+      help,
+      'counter',
+      (labels) => ({ labels, value: 0 }),
+      ({ labels, value }) => [{ labels, value }],
+      (child) => {
+        child.value = 0;
+      }
+    )
+  );
+
+const histogram = (name: string, help: string, buckets: readonly number[]) =>
+  once(name, () =>
+    summed(
+      name,
+      help,
+      'histogram',
+      /** Counts per bucket (not cumulative), the last one above every bound. */
+      (labels) => ({ labels, counts: new Float64Array(buckets.length + 1), sum: 0, count: 0 }),
+      ({ labels, counts, sum, count }) => {
+        let cumulative = 0;
+        const rows: Sample[] = buckets.map((le, index) => {
+          cumulative += counts[index];
+          return { metricName: `${name}_bucket`, labels: { le, ...labels }, value: cumulative };
+        });
+        rows.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', ...labels }, value: count });
+        rows.push({ metricName: `${name}_sum`, labels, value: sum }, { metricName: `${name}_count`, labels, value: count });
+        return rows;
+      },
+      (child) => {
+        child.counts.fill(0);
+        child.sum = 0;
+        child.count = 0;
+      }
+    )
+  );
+
+type CounterMetric = ReturnType<typeof counter>;
+type HistogramMetric = ReturnType<typeof histogram>;
+
+/** Adds `by` (1 by default) to a counter's child. */
+const increment = (child: { value: number }, by = 1) => {
+  child.value += by;
+};
+
+/** One observation in a histogram's child: a bucket search over the bounds, three additions. */
+const observe = (child: { counts: Float64Array; sum: number; count: number }, buckets: readonly number[], value: number) => {
+  let index = 0;
+  while (index < buckets.length && value > buckets[index]) index += 1;
+  child.counts[index] += 1;
+  child.sum += value;
+  child.count += 1;
+};
 
 /** A gauge set at each scrape from what `read` answers now (nothing when it has no answer). */
 const probedGauge = <TLabel extends string>(
@@ -107,48 +204,32 @@ const probedGauge = <TLabel extends string>(
   );
 
 const createInstruments = () => ({
-  decisions: counter(METRIC_NAMES.decisions, 'Personalization decisions, one per entry served, by route and outcome', [
-    'route',
-    'outcome',
-  ]),
+  decisions: counter(METRIC_NAMES.decisions, 'Personalization decisions, one per entry served, by route and outcome'),
   decisionSeconds: histogram(
     METRIC_NAMES.decisionSeconds,
     'Time to decide and answer a personalized request, by route and response cache result',
-    ['route', 'cache'],
     DECISION_BUCKETS
   ),
-  cacheRequests: counter(METRIC_NAMES.cacheRequests, 'Response cache lookups, by layer (l1 in process, l2 Redis) and result', [
-    'layer',
-    'result',
-  ]),
-  events: counter(
-    METRIC_NAMES.events,
-    'Visitor events received, by result (a request refused by the per-IP rate limit counts as one)',
-    ['result']
-  ),
-  storeErrors: counter(METRIC_NAMES.storeErrors, 'Failed visitor store operations, by store and operation', ['store', 'operation']),
+  cacheRequests: counter(METRIC_NAMES.cacheRequests, 'Response cache lookups, by layer (l1 in process, l2 Redis) and result'),
+  events: counter(METRIC_NAMES.events, 'Visitor events received, by result (a request refused by the per-IP rate limit counts as one)'),
+  storeErrors: counter(METRIC_NAMES.storeErrors, 'Failed visitor store operations, by store and operation'),
   storeUp: probedGauge(METRIC_NAMES.storeUp, 'Whether the visitor store answered a read at scrape time (1) or not (0)', ['store'], async () => {
     if (!storeProbe) return null;
     const { store, up } = await storeProbe();
     return [{ labels: { store }, value: up ? 1 : 0 }];
   }),
-  exposures: counter(METRIC_NAMES.exposures, 'First exposures of visitors to an experiment arm (units counted)', ['experiment', 'arm']),
-  conversions: counter(METRIC_NAMES.conversions, 'Conversions of exposed visitors, by experiment, arm and goal', [
-    'experiment',
-    'arm',
-    'goal',
-  ]),
+  exposures: counter(METRIC_NAMES.exposures, 'First exposures of visitors to an experiment arm (units counted)'),
+  conversions: counter(METRIC_NAMES.conversions, 'Conversions of exposed visitors, by experiment, arm and goal'),
   srmAlarm: probedGauge(
     METRIC_NAMES.srmAlarm,
     'Whether a running experiment has a sample-ratio mismatch at scrape time (1) or not (0), as its results page says',
     ['experiment'],
     async () => (await srmProbe?.())?.map(({ key, alarm }) => ({ labels: { experiment: key }, value: alarm ? 1 : 0 })) ?? null
   ),
-  banditUpdates: counter(METRIC_NAMES.banditUpdates, 'Bandit weight updates, by experiment and result', ['experiment', 'result']),
+  banditUpdates: counter(METRIC_NAMES.banditUpdates, 'Bandit weight updates, by experiment and result'),
   busLag: histogram(
     METRIC_NAMES.busLag,
     'Seconds from a message published on the instance bus (Redis pub/sub) to its receipt on this instance',
-    [],
     BUS_LAG_BUCKETS
   ),
 });
@@ -169,37 +250,54 @@ const NOOP: MetricsPort = {
   busLag: () => undefined,
 };
 
-/** A labelled child per label combination, kept: `labels()` hashes its arguments on every call. */
-const childrenOf = <TChild>(make: (...labels: string[]) => TChild) => {
-  const children = new Map<string, TChild>();
-  return (...labels: string[]): TChild => {
-    const key = labels.join('\u0000');
-    let child = children.get(key);
-    if (!child) children.set(key, (child = make(...labels)));
-    return child;
+/**
+ * The children of a metric by their labels' values, found with one Map lookup per label (no string
+ * built per call): `childOf(route, outcome)`.
+ */
+const childrenBy = <TChild>(names: readonly string[], child: (labels: Labels) => TChild) => {
+  const root = new Map<string, unknown>();
+  return (...values: string[]): TChild => {
+    let level = root;
+    for (let index = 0; index < values.length - 1; index += 1) {
+      let next = level.get(values[index]) as Map<string, unknown> | undefined;
+      if (!next) level.set(values[index], (next = new Map()));
+      level = next;
+    }
+    const last = values[values.length - 1];
+    let found = level.get(last) as TChild | undefined;
+    if (!found) level.set(last, (found = child(Object.fromEntries(names.map((name, index) => [name, values[index]])))));
+    return found;
   };
 };
+
+const countsOf = (metric: CounterMetric, names: readonly string[]) => childrenBy(names, (labels) => metric.child(labels));
+const observationsOf = (metric: HistogramMetric, names: readonly string[]) => childrenBy(names, (labels) => metric.child(labels));
 
 /** Counting into the default registry. */
 export const createCounting = (): MetricsPort => {
   const made = (instruments ??= createInstruments());
-  const decision = childrenOf((route, outcome) => made.decisions.labels(route, outcome));
-  const decisionTime = childrenOf((route, cache) => made.decisionSeconds.labels(route, cache));
-  const cacheLookup = childrenOf((layer, result) => made.cacheRequests.labels(layer, result));
-  const events = childrenOf((result) => made.events.labels(result));
+  const decision = countsOf(made.decisions, ['route', 'outcome']);
+  const decisionTime = observationsOf(made.decisionSeconds, ['route', 'cache']);
+  const cacheLookup = countsOf(made.cacheRequests, ['layer', 'result']);
+  const events = countsOf(made.events, ['result']);
+  const storeErrors = countsOf(made.storeErrors, ['store', 'operation']);
+  const exposures = countsOf(made.exposures, ['experiment', 'arm']);
+  const conversions = countsOf(made.conversions, ['experiment', 'arm', 'goal']);
+  const banditUpdates = countsOf(made.banditUpdates, ['experiment', 'result']);
+  const busLag = made.busLag.child({});
   return {
     enabled: true,
-    decision: (route, outcome) => decision(route, outcome).inc(),
-    decisionTime: (route, cache, seconds) => decisionTime(route, cache).observe(seconds),
-    cacheLookup: (layer, result) => cacheLookup(layer, result).inc(),
+    decision: (route, outcome) => increment(decision(route, outcome)),
+    decisionTime: (route, cache, seconds) => observe(decisionTime(route, cache), DECISION_BUCKETS, seconds),
+    cacheLookup: (layer, result) => increment(cacheLookup(layer, result)),
     events: (result, count) => {
-      if (count > 0) events(result).inc(count);
+      if (count > 0) increment(events(result), count);
     },
-    exposure: (experiment, arm) => made.exposures.inc({ experiment, arm }),
-    conversion: (experiment, arm, goal) => made.conversions.inc({ experiment, arm, goal }),
-    banditUpdate: (experiment, result) => made.banditUpdates.inc({ experiment, result }),
-    storeError: (store, operation) => made.storeErrors.inc({ store, operation }),
-    busLag: (seconds) => made.busLag.observe(Math.max(0, seconds)),
+    exposure: (experiment, arm) => increment(exposures(experiment, arm)),
+    conversion: (experiment, arm, goal) => increment(conversions(experiment, arm, goal)),
+    banditUpdate: (experiment, result) => increment(banditUpdates(experiment, result)),
+    storeError: (store, operation) => increment(storeErrors(store, operation)),
+    busLag: (seconds) => observe(busLag, BUS_LAG_BUCKETS, Math.max(0, seconds)),
   };
 };
 
