@@ -86,10 +86,10 @@ describe('inHoldout', () => {
 });
 
 describe('namespaceBucket and inNamespaceRange', () => {
-  it('hashes "namespace." + key + "." + visitor id into [0, 1)', () => {
+  it('hashes "namespace:" + key + "." + visitor id into [0, 1)', () => {
     for (const id of VISITORS.slice(0, 200)) {
       const u = namespaceBucket('checkout', id);
-      expect(u).toBe(murmur3String(`namespace.checkout.${id}`) / 2 ** 32);
+      expect(u).toBe(murmur3String(`namespace:checkout.${id}`) / 2 ** 32);
       expect(u).toBeGreaterThanOrEqual(0);
       expect(u).toBeLessThan(1);
     }

@@ -24,6 +24,9 @@
  *   uniform when `K·f ≥ 1`.
  * - **Rules** (docs/design.md): an update only after the burn-in and when every arm has ≥ `minUnitsPerArm`
  *   units (gbstats: 100 per variation); otherwise the current weights are kept, with the reason.
+ * - **Guardrails**: an arm that harms a guardrail (`harmful`, stats/guardrail.ts) gains no weight: its new weight
+ *   is capped at its current one, and what it would have gained goes to the arms that harm none, in proportion to
+ *   their new weights (guardrailWeights).
  */
 import { normalCdf, normalPdf } from '../stats/normal';
 import { gaussHermite128, gaussLegendre, type QuadratureRule } from './quadrature';
@@ -65,6 +68,8 @@ export interface BanditArm {
   readonly weight?: number;
   /** Per period, oldest first; period i of every arm is the same period. */
   readonly periods: readonly BanditPeriod[];
+  /** The arm harms a guardrail (its sequential interval is wholly on the harmful side): it gains no weight. */
+  readonly harmful?: boolean;
 }
 
 export interface BanditInput {
@@ -245,7 +250,32 @@ export const nextBanditWeights = ({ arms, now, startedAt, config }: BanditInput)
   if (typeof startedAt !== 'number' || !Number.isFinite(startedAt)) return keep('not-started');
   if (now < startedAt + settings.burnInMinutes * 60_000) return keep('burn-in');
   if (posteriors.some((posterior) => posterior.units < settings.minUnitsPerArm)) return keep('not-enough-units');
-  return { updated: true, weights: floorWeights(pBest, settings.minWeight), pBest, posteriors };
+  const harmful = arms.map((arm) => arm.harmful === true);
+  return {
+    updated: true,
+    weights: guardrailWeights(floorWeights(pBest, settings.minWeight), current, harmful),
+    pBest,
+    posteriors,
+  };
+};
+
+/**
+ * New weights where no `harmful` arm gains: each is capped at its current weight, and the excess is shared by the
+ * other arms in proportion to their new weights (so the weights still sum to 1, and a floor is kept). When every
+ * arm that would take the excess is harmful or has no weight, the current weights are kept.
+ */
+export const guardrailWeights = (next: readonly number[], current: readonly number[], harmful: readonly boolean[]): number[] => {
+  let excess = 0;
+  let receiving = 0;
+  next.forEach((weight, index) => {
+    if (harmful[index]) excess += Math.max(0, weight - current[index]);
+    else receiving += weight;
+  });
+  if (excess === 0) return [...next];
+  if (!(receiving > 0)) return [...current];
+  return next.map((weight, index) =>
+    harmful[index] ? Math.min(weight, current[index]) : weight + (excess * weight) / receiving
+  );
 };
 
 const stripUndefined = <T extends object>(value: T | undefined): Partial<T> =>

@@ -6,11 +6,11 @@
  *   holdout is stable (the same visitor, the same answer) and grows with the share (raising it only adds visitors).
  *   It is the experiment hash of a key `holdout`, so an experiment keyed `holdout` would be correlated with it: the
  *   key is reserved (`HOLDOUT_KEY`).
- * - namespaces: `u = murmur3("namespace." + namespaceKey + "." + visitorId) / 2^32`; an experiment of the
- *   namespace takes the visitor only when `u ∈ [from, to)` of its range. The prefix holds a dot, which no
- *   experiment key can hold ([a-z0-9_-]), so a namespace's bucket is never an experiment's bucket for the same
- *   visitor (a namespace named like its experiment does not skew the experiment's arms). Experiments of one
- *   namespace whose ranges do not overlap never share a visitor.
+ * - namespaces: `u = murmur3("namespace:" + namespaceKey + "." + visitorId) / 2^32`; an experiment of the
+ *   namespace takes the visitor only when `u ∈ [from, to)` of its range. The prefix holds a colon, which no
+ *   experiment key can hold ([a-z0-9_-]), so a namespace's bucket is never an experiment's or a factor's
+ *   (multivariate.ts) for the same visitor: a namespace named like its experiment does not skew the experiment's
+ *   arms. Experiments of one namespace whose ranges do not overlap never share a visitor.
  */
 import { murmur3Joined } from '../murmur3';
 
@@ -38,9 +38,9 @@ export const inHoldout = (visitorId: string, share: number): boolean => {
   return holdoutBucket(visitorId) < coverage;
 };
 
-/** u ∈ [0, 1) of a namespace: `murmur3("namespace." + namespaceKey + "." + visitorId) / 2^32`. */
+/** u ∈ [0, 1) of a namespace: `murmur3("namespace:" + namespaceKey + "." + visitorId) / 2^32`. */
 export const namespaceBucket = (namespaceKey: string, visitorId: string): number =>
-  murmur3Joined(['namespace.', namespaceKey, '.', visitorId]) / TWO_POW_32;
+  murmur3Joined(['namespace:', namespaceKey, '.', visitorId]) / TWO_POW_32;
 
 /** Whether a bucket falls in a range: `from ≤ u < to`. */
 export const inNamespaceRange = (bucket: number, range: NamespaceRange): boolean => bucket >= range[0] && bucket < range[1];

@@ -14,6 +14,7 @@ export {
   BANDIT_PRIOR,
   DEFAULT_BANDIT_CONFIG,
   floorWeights,
+  guardrailWeights,
   nextBanditWeights,
   periodWeights,
   probabilityBest,
@@ -42,3 +43,5 @@ export {
   rangesOverlap,
 } from './exclusion';
 export type { NamespacedRange, NamespaceRange } from './exclusion';
+export { assignFactors, checkFactors, factorBucket, MAX_FACTORS, MAX_LEVELS } from './multivariate';
+export type { Factor, FactorAssignment, FactorLevel } from './multivariate';

@@ -22,6 +22,19 @@ export {
 export type { CompareOptions, Comparison, Interval, LiftEstimate, NoResult, NoResultReason, SequentialEstimate } from './compare';
 export { addCupedStats, compareArmsCuped, cupedArmStatistic, cupedCovariance, cupedRelativeVariance, cupedTheta } from './cuped';
 export type { CupedArmStatistic, CupedComparison, CupedSufficientStats } from './cuped';
+export { CELL_SEPARATOR, cellKey, differenceInDifferences, factorialCells, factorialResults } from './factorial';
+export type {
+  BestCell,
+  FactorEffect,
+  FactorialFactor,
+  FactorialResults,
+  FactorLevelStats,
+  FactorResult,
+  Interaction,
+  InteractionEstimate,
+} from './factorial';
+export { guardrailVerdict } from './guardrail';
+export type { GoalDirection, GuardrailVerdict } from './guardrail';
 export { SRM_THRESHOLD, srmCheck, srmCheckByPeriod } from './srm';
 export type { PeriodSrmOptions, SrmOptions, SrmPeriod, SrmResult } from './srm';
 export { benjaminiHochberg, holmBonferroni } from './multiple';
