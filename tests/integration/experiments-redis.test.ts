@@ -5,6 +5,7 @@ import request from 'supertest';
 
 import { bucketRanges, chooseArm, experimentBucket } from '../../engine/src/experiments';
 import { createAdminSession } from '../helpers/auth';
+import { expectOneEntryPerUpdate, raceBanditUpdates, readBandit, startExposedBandit } from '../helpers/bandit-race';
 import { ARTICLE_UID, createArticle } from '../helpers/content';
 import { newVisitorId } from '../helpers/events';
 import { eventually, EXPERIMENT_UID, giveConsent, resolveFor, track, trackEvent } from '../helpers/experiments';
@@ -171,6 +172,33 @@ describe('experiments on two instances with Redis', () => {
       expect(period1).toBe(3);
     });
     expect((await results()).arms.reduce((sum: number, arm: { units: number }) => sum + arm.units, 0)).toBe(exposed + 3);
+  });
+
+  it('writes each bandit weights version once when the lock is lost and both instances update at once', async () => {
+    const { documentId } = await createArticle(first.strapi, { title: 'Published title', variants: { variants: [OFFER] } });
+    const key = `bandit-cas-${randomUUID().slice(0, 6)}`;
+    const experimentId = await startExposedBandit([first.server, second.url], token, documentId, key);
+    const before = await readBandit(first.strapi, experimentId);
+
+    // The lock deleted as fast as it is taken (as when its master dies before the key reaches a
+    // replica): both instances run updates at once, and only the compare-and-set keeps them apart.
+    let losing = true;
+    const loseLock = (async () => {
+      while (losing) {
+        await redis.del(`${prefix}lock:bandit:{${key}}`);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+    const { updated, answers } = await raceBanditUpdates([first.server, second.url], token, experimentId, { rounds: 8, perTarget: 1 });
+    losing = false;
+    await loseLock;
+
+    // (A read of the counts that timed out on a busy machine answers 503 with Retry-After.)
+    expect(answers.filter(({ status, retryAfter }) => status !== 200 && !(status === 503 && retryAfter))).toEqual([]);
+    expect(updated).toBeGreaterThan(0);
+    // Calls that found their version taken answer as if locked: another update did this one.
+    expect(answers.filter(({ reason }) => reason !== undefined).every(({ reason }) => reason === 'locked')).toBe(true);
+    expectOneEntryPerUpdate(before, await readBandit(first.strapi, experimentId), updated);
   });
 });
 

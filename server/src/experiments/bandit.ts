@@ -4,8 +4,11 @@ import type { Core } from '@strapi/strapi';
 
 import type { BanditHistoryEntry, BanditUpdateResponse, BanditUpdateSkip, ExperimentArm } from '../../../contracts/src/experiments';
 import { nextBanditWeights } from '../../../engine/src/experiments';
+import { experimentsWritten } from './document-middleware';
 import { EXPERIMENT_UID } from './model';
+import { dialectOf } from '../storage/database-store';
 import { cellsOf } from '../storage/experiment-counts';
+import { StoreUnavailableError } from '../storage/store';
 import { banditInputOf, type ResultsExperiment } from './results';
 import { getService } from '../platform/services';
 
@@ -76,6 +79,39 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /**
+   * Writes an update's weights with its history entry only if the stored history still has the
+   * `version` entries the update read: one conditional `UPDATE` of the experiment's row (atomic on
+   * SQLite, PostgreSQL and MySQL), so that when the lock fails (its Redis master died and the key was
+   * lost with it, or it expired) and two instances update at once, each version is written once, by
+   * one of them; the other finds nothing to write. The weights and the entry go in one statement,
+   * so the arms always carry the last entry's weights. False when another update came first.
+   */
+  const writeIfVersion = async (documentId: string, version: number, arms: readonly object[], history: readonly BanditHistoryEntry[]) => {
+    const knex = strapi.db.connection;
+    const meta = strapi.db.metadata.get(EXPERIMENT_UID);
+    const column = (attribute: string) => {
+      const found = meta.attributes[attribute] as { columnName?: string } | undefined;
+      if (!found?.columnName) throw new Error(`the experiment has no column for "${attribute}"`);
+      return found.columnName;
+    };
+    const historyColumn = column('banditHistory');
+    const length = {
+      sqlite: 'json_array_length(??)',
+      postgres: 'jsonb_array_length(CAST(?? AS jsonb))',
+      mysql: 'JSON_LENGTH(??)',
+    }[dialectOf(knex)];
+    const written = await knex(meta.tableName)
+      .where(column('documentId'), documentId)
+      .whereRaw(`COALESCE(${length}, 0) = ?`, [historyColumn, version])
+      .update({
+        [column('arms')]: JSON.stringify(arms),
+        [historyColumn]: JSON.stringify(history),
+        [column('updatedAt')]: new Date(),
+      });
+    return written > 0;
+  };
+
   const findBandit = async (documentId: string) =>
     (await strapi.documents(EXPERIMENT_UID as never).findOne({ documentId, fields: FIELDS } as never)) as unknown as StoredBandit | null;
 
@@ -116,16 +152,19 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
       const due = nextUpdateAt(experiment);
       if (options.due && (due === null || now < due)) return kept(experiment, 'not-due');
       const counters = await getService(strapi, 'visitors').experimentCounters(experiment.key);
-      if ('unavailable' in counters) throw new Error('the counts store is unavailable');
+      if ('unavailable' in counters) throw new StoreUnavailableError();
       const decision = nextBanditWeights(banditInputOf(experiment, cellsOf(counters), now, config()));
       if (!decision.updated) return { ...kept(experiment, decision.reason ?? 'not-enough-units'), pBest: decision.pBest };
       const weights = normalized(decision.weights);
       const entry: BanditHistoryEntry = { at: new Date(now).toISOString(), weights, pBest: decision.pBest };
-      const history = [...(experiment.banditHistory ?? []), entry];
-      await strapi.documents(EXPERIMENT_UID as never).update({
-        documentId,
-        data: { arms: experiment.arms.map((arm, index) => ({ ...arm, weight: weights[index] })), banditHistory: history },
-      } as never);
+      const read = experiment.banditHistory ?? [];
+      const history = [...read, entry];
+      const arms = experiment.arms.map((arm, index) => ({ ...arm, weight: weights[index] }));
+      // Compare-and-set on the history's length (its version): the lock alone is not enough.
+      if (!(await writeIfVersion(documentId, read.length, arms, history))) {
+        return kept((await findBandit(documentId)) ?? experiment, 'locked');
+      }
+      await experimentsWritten(strapi);
       const next = nextUpdateAt({ ...experiment, banditHistory: history });
       return { updated: true, weights, pBest: decision.pBest, nextUpdateAt: next === null ? null : new Date(next).toISOString() };
     });

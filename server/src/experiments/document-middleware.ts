@@ -58,15 +58,24 @@ export const experimentsMiddleware =
     const result = await next();
     if (context.action !== 'create' && context.action !== 'update' && context.action !== 'delete') return result;
     // After the write commits: every instance serves the experiments as they are now.
-    try {
-      await getService(strapi, 'experiments').reload();
-      await getService(strapi, 'cache').announceExperimentsChanged();
-      if (deleted) await getService(strapi, 'visitors').store().dropCounters(deleted.key);
-    } catch (error) {
-      strapi.log.warn(`[personalize] experiments reload failed: ${(error as Error).message}`);
-    }
+    await experimentsWritten(strapi, deleted?.key);
     return result;
   };
+
+/**
+ * After a write of experiments commits (here, or the bandit's compare-and-set that bypasses the
+ * documents API): this instance reloads them and every other hears it over the bus; a deleted
+ * experiment's counters go. Never throws.
+ */
+export const experimentsWritten = async (strapi: Core.Strapi, deletedKey?: string) => {
+  try {
+    await getService(strapi, 'experiments').reload();
+    await getService(strapi, 'cache').announceExperimentsChanged();
+    if (deletedKey) await getService(strapi, 'visitors').store().dropCounters(deletedKey);
+  } catch (error) {
+    strapi.log.warn(`[personalize] experiments reload failed: ${(error as Error).message}`);
+  }
+};
 
 export const validateExperimentWrite = async (
   strapi: Core.Strapi,
