@@ -276,6 +276,8 @@ export interface Experiment extends ExperimentData {
   banditHistory?: BanditHistoryEntry[] | null;
   /** Contextual experiments: every model version, oldest first (written by the server only). */
   contextualHistory?: ContextualModelEntry[] | null;
+  /** Contextual experiments: the leaves frozen into variants of the target entry (written by the server only). */
+  contextualFrozen?: ContextualFrozenLeaf[] | null;
   /** ISO 8601; set by start, kept by pause. */
   startedAt: string | null;
   stoppedAt: string | null;
@@ -286,7 +288,7 @@ export interface Experiment extends ExperimentData {
 /** The fields of a stored experiment that delivery and counting read (the server loads only these). */
 export const LIVE_EXPERIMENT_FIELDS = [
   'key', 'name', 'status', 'mode', 'arms', 'traffic', 'target', 'condition', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit',
-  'contextual', 'contextualHistory',
+  'contextual', 'contextualHistory', 'contextualFrozen',
 ] as const;
 
 /** A stored experiment as the server reads it for delivery and counting: the fields above. */
@@ -298,7 +300,7 @@ export type StoredExperiment = Pick<Experiment, 'documentId' | (typeof LIVE_EXPE
  * history entry; 0 for A/B tests).
  */
 export interface LiveExperiment
-  extends Omit<StoredExperiment, 'goal' | 'secondary' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory'> {
+  extends Omit<StoredExperiment, 'goal' | 'secondary' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory' | 'contextualFrozen'> {
   target: ExperimentTarget | null;
   condition: unknown;
   goals: ExperimentGoal[];
@@ -308,6 +310,8 @@ export interface LiveExperiment
   contextual: ContextualSettings | null;
   /** Contextual experiments: the model in force (the starting weights in one `true` leaf before the first fit). */
   model: ContextualModelEntry | null;
+  /** Contextual experiments: the variant ids of frozen leaves; a visitor one of them matches is not in the experiment. */
+  frozen: string[];
 }
 
 /** An arm's variant that the target entry does not have: an issue for the server's 400. */
@@ -407,6 +411,15 @@ export interface ContextualModelEntry {
   attributes: { path: string; kind: 'number' | 'boolean' | 'category'; cuts: number[]; values?: string[] }[];
 }
 
+/** A leaf frozen into an ordinary variant of the target entry (`POST .../contextual/freeze`). */
+export interface ContextualFrozenLeaf {
+  leafId: string;
+  modelVersion: string;
+  variantId: string;
+  /** ISO 8601. */
+  at: string;
+}
+
 /** JSON-logic as the results carry it. */
 export type JsonLogic = JsonValue;
 
@@ -499,5 +512,7 @@ export interface BanditUpdateResponse {
     pBest: number[] | null;
     /** ISO 8601; null when the experiment is not a running bandit. */
     nextUpdateAt: string | null;
+    /** Contextual experiments: the version of the model a refit wrote. */
+    modelVersion?: string;
   };
 }

@@ -152,6 +152,9 @@ export interface ExperimentMeta {
   reason: 'hash' | 'sticky' | 'holdout' | 'not-eligible' | 'no-visitor' | 'no-consent';
   /** The hash bucket, 4 decimals; null without a visitor id or consent. */
   bucket: number | null;
+  /** Contextual experiments: the leaf of the model that placed the visitor, and the arm's probability there. */
+  leaf?: string;
+  propensity?: number;
 }
 
 /** A frequency cap of a variant: at most `max` `on` events per window, per visitor. */

@@ -15,6 +15,7 @@ import { ContextualPanel } from '../../admin/src/pages/experiments/ContextualPan
 import en from '../../admin/src/translations/en.json';
 import fr from '../../admin/src/translations/fr.json';
 import { getTranslation } from '../../admin/src/utils/getTranslation';
+import type { JsonValue } from '../../engine/src/types';
 
 jest.mock('@strapi/strapi/admin', () => ({
   useFetchClient: () => ({ get: jest.fn(() => new Promise(() => undefined)), post: jest.fn() }),
@@ -22,8 +23,8 @@ jest.mock('@strapi/strapi/admin', () => ({
 }));
 
 const v = (path: string) => ({ var: path });
-const segment = { and: [{ '==': [v('context.device'), 'mobile'] }, { '<': [v('profile.visits'), 2] }] };
-const returning = { and: [{ '==': [v('context.device'), 'mobile'] }, { '!': { '<': [v('profile.visits'), 2] } }] };
+const segment: JsonValue = { and: [{ '==': [v('context.device'), 'mobile'] }, { '<': [v('profile.visits'), 2] }] };
+const returning: JsonValue = { and: [{ '==': [v('context.device'), 'mobile'] }, { '!': { '<': [v('profile.visits'), 2] } }] };
 
 const experiment = (status: Experiment['status']): Experiment => ({
   documentId: 'exp1',

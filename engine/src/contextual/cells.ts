@@ -115,3 +115,46 @@ export const contextualCell = (
   }
   return cell;
 };
+
+/**
+ * A cell as the counters' field holds it: its values in attribute order, as JSON, URI-encoded (so without `|`,
+ * the counters' separator, whatever a category value holds).
+ */
+export const contextualCellKey = (cell: Readonly<Record<string, ContextValue>>, attributes: readonly ContextualAttribute[]): string =>
+  encodeURIComponent(JSON.stringify(attributes.map((attribute) => cell[attribute.path] ?? null)));
+
+/** The cell of a counters' key (contextualCellKey), or null when it does not parse or has another number of values. */
+export const parseContextualCellKey = (
+  key: string,
+  attributes: readonly ContextualAttribute[]
+): Record<string, ContextValue> | null => {
+  let values: unknown;
+  try {
+    values = JSON.parse(decodeURIComponent(key));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(values) || values.length !== attributes.length) return null;
+  const cell: Record<string, ContextValue> = {};
+  for (const [index, attribute] of attributes.entries()) {
+    const value: unknown = values[index];
+    if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return null;
+    cell[attribute.path] = value;
+  }
+  return cell;
+};
+
+/** A cell as signals (`{ context: { device: "mobile" } }`), for routing it through a model's leaves. */
+export const cellSignals = (cell: Readonly<Record<string, ContextValue>>): Record<string, unknown> => {
+  const signals: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(cell)) {
+    const parts = path.split('.');
+    let node = signals;
+    for (const part of parts.slice(0, -1)) {
+      const child = node[part];
+      node = (typeof child === 'object' && child !== null ? child : (node[part] = {})) as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]] = value;
+  }
+  return signals;
+};

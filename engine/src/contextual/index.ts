@@ -3,8 +3,11 @@ export { assignContextual, contextualLeafIndex } from './assign';
 export type { ContextualAssignment } from './assign';
 export {
   bucketNumber,
+  cellSignals,
   cellValue,
   contextualCell,
+  contextualCellKey,
+  parseContextualCellKey,
   DEFAULT_CONTEXTUAL_CUTS,
   MAX_CATEGORY_VALUES,
   OTHER as CONTEXT_OTHER,
@@ -26,3 +29,5 @@ export type {
   ContextualOptions,
   ContextualTest,
 } from './fit';
+export { snipsEstimate, SNIPS_Z } from './policy';
+export type { SnipsEstimate, SnipsGroup } from './policy';

@@ -7,7 +7,7 @@
  * `y' − y` and `y'² − y²` of the counted value), whatever the retries and concurrent requests.
  */
 import type { AcceptedEvent } from '../profile/events';
-import type { ExposureRecord } from '../profile/types';
+import type { ContextualExposure, ExposureRecord } from '../profile/types';
 
 export type ExposureMap = Record<string, ExposureRecord>;
 
@@ -16,6 +16,8 @@ export interface ExposureRequest {
   arm: string;
   /** The bandit period in force (0 for A/B tests). */
   period: number;
+  /** Contextual experiments: the cell, leaf, model version and propensity of the draw. */
+  contextual?: ContextualExposure;
 }
 
 /** One arm's cohort gets one more unit. */
@@ -25,6 +27,8 @@ export interface UnitIncrement {
   /** The cohort: first exposure time and period. */
   at: number;
   period: number;
+  /** Contextual experiments: counted per (cell, arm) and per (model version, leaf, arm) too. */
+  contextual?: ContextualExposure;
 }
 
 export interface ConversionGoal {
@@ -67,6 +71,8 @@ export interface ConvertingExperiment {
 /** The change of one goal's counters in one arm's cohort. */
 export interface ConversionIncrement extends UnitIncrement {
   goal: string;
+  /** The experiment's primary goal (contextual experiments count its rewards per cell too). */
+  primary: boolean;
   conversions: number;
   sum: number;
   sumSquares: number;
@@ -90,8 +96,15 @@ export const applyExposures = (
     if (Object.prototype.hasOwnProperty.call(next, request.key)) continue;
     const record: ExposureRecord = { arm: request.arm, at: now };
     if (request.period > 0) record.p = request.period;
+    if (request.contextual) record.cx = request.contextual;
     next[request.key] = record;
-    units.push({ experiment: request.key, arm: request.arm, at: now, period: request.period });
+    units.push({
+      experiment: request.key,
+      arm: request.arm,
+      at: now,
+      period: request.period,
+      ...(request.contextual ? { contextual: request.contextual } : {}),
+    });
   }
   return { exposures: next, units };
 };
@@ -118,7 +131,8 @@ export const applyConversions = (
     if (!Object.prototype.hasOwnProperty.call(exposures, experiment.key)) continue;
     const exposure = exposures[experiment.key];
     let values: Record<string, number> | null = null;
-    for (const goal of experiment.goals) {
+    for (const [goalIndex, goal] of experiment.goals.entries()) {
+      const primary = goalIndex === 0;
       const end = exposure.at + goal.windowHours * HOUR_MS;
       for (const event of sorted) {
         if (event.name !== goal.event || event.at < exposure.at || event.at > end) continue;
@@ -127,7 +141,7 @@ export const applyConversions = (
         if (goal.kind === 'conversion') {
           if (before !== undefined) continue;
           values[goal.event] = 1;
-          increments.push({ ...cohortOf(experiment.key, exposure), goal: goal.event, conversions: 1, sum: 1, sumSquares: 1 });
+          increments.push({ ...cohortOf(experiment.key, exposure), goal: goal.event, primary, conversions: 1, sum: 1, sumSquares: 1 });
           continue;
         }
         const value = typeof event.value === 'number' && Number.isFinite(event.value) ? event.value : 0;
@@ -141,6 +155,7 @@ export const applyConversions = (
         increments.push({
           ...cohortOf(experiment.key, exposure),
           goal: goal.event,
+          primary,
           conversions: before === undefined ? 1 : 0,
           sum: countedAfter - countedBefore,
           sumSquares: countedAfter * countedAfter - countedBefore * countedBefore,
@@ -160,4 +175,5 @@ const cohortOf = (experiment: string, exposure: ExposureRecord): UnitIncrement =
   arm: exposure.arm,
   at: exposure.at,
   period: exposure.p ?? 0,
+  ...(exposure.cx ? { contextual: exposure.cx } : {}),
 });

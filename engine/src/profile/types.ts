@@ -18,12 +18,25 @@ export interface StoredScore {
 }
 
 /** A visitor's first exposure to an experiment: their arm for good (sticky), and what they converted. */
+/** Where a contextual experiment's policy placed a visitor at their first exposure (docs/experiments.md, "Contextual bandits"). */
+export interface ContextualExposure {
+  /** The cell, encoded (contextualCellKey): counts per (cell, arm) go under it. */
+  c: string;
+  /** The leaf id and the model version in force. */
+  l: string;
+  m: string;
+  /** The propensity: the leaf's weight of the arm drawn. */
+  w: number;
+}
+
 export interface ExposureRecord {
   arm: string;
   /** Server time (ms) of the first exposure: the conversion window starts here. */
   at: number;
   /** The bandit period in force at the first exposure (absent: 0). */
   p?: number;
+  /** Contextual experiments: the visitor's cell (encoded), leaf id, model version and propensity at the first exposure. */
+  cx?: ContextualExposure;
   /** Per goal event name, the visitor's value so far (1 for a `conversion` goal; for `mean`, the raw total within ±1e12, counted capped); absent: not converted. */
   y?: Record<string, number>;
 }

@@ -1,6 +1,8 @@
 import type { ExperimentMeta } from '../../../contracts/src/experiments';
 import type { ExperimentReason } from '../../../contracts/src/reason';
+import { contextualCell, contextualCellKey, contextualLeafIndex } from '../../../engine/src/contextual';
 import { assignExperiment, type Assignment, type ExposureRequest } from '../../../engine/src/experiments';
+import type { ContextualExposure } from '../../../engine/src/profile/types';
 import type { CompiledVariant, ExperimentsPort, LiveExperiment } from './ports';
 import type { VisitorState } from './visitor';
 
@@ -34,11 +36,29 @@ const armProgram = (program: readonly CompiledVariant[], variantIds: readonly st
   return variantIds.map((id) => byId.get(id)).filter((candidate): candidate is CompiledVariant => candidate !== undefined);
 };
 
-const metaOf = (assignment: Assignment): ExperimentMeta => ({
+/** An assignment, with where a contextual experiment's model placed the visitor. */
+type StageAssignment = Assignment & { contextual?: ContextualExposure };
+
+const metaOf = (assignment: StageAssignment): ExperimentMeta => ({
   ...(assignment.arm !== undefined ? { arm: assignment.arm } : {}),
   reason: assignment.reason === 'not-running' ? 'holdout' : assignment.reason,
   bucket: assignment.bucket,
+  ...(assignment.contextual && assignment.inExperiment ? { leaf: assignment.contextual.l, propensity: assignment.contextual.w } : {}),
 });
+
+/** A frozen leaf's variant (on the entry, above the experiment's) matches: the visitor is not the bandit's to assign. */
+const frozenMatch = (experiment: LiveExperiment, program: readonly CompiledVariant[], context: unknown): boolean => {
+  if (experiment.frozen.length === 0) return false;
+  for (const candidate of program) {
+    if (!experiment.frozen.includes(candidate.variant.id) || !candidate.evaluator) continue;
+    try {
+      if (candidate.evaluator.matches(context)) return true;
+    } catch {
+      // A condition that fails matches nobody.
+    }
+  }
+  return false;
+};
 
 export const experimentStage = (
   experiments: ExperimentsPort,
@@ -56,7 +76,7 @@ export const experimentStage = (
   const consent = visitor.state?.consent.events === true;
   const exposures = visitor.state?.profile?.exposures;
 
-  const assign = (experiment: LiveExperiment, blocked: boolean): Assignment => {
+  const assign = (experiment: LiveExperiment, blocked: boolean): StageAssignment => {
     const stored = exposures && Object.prototype.hasOwnProperty.call(exposures, experiment.key) ? exposures[experiment.key] : undefined;
     const eligible = () => {
       // A second experiment on an entry already under one: the visitor cannot be in both.
@@ -70,6 +90,32 @@ export const experimentStage = (
         return false;
       }
     };
+    const { model, contextual } = experiment;
+    if (experiment.mode === 'contextual' && model && contextual && model.leaves.length > 0) {
+      // Contextual (docs/experiments.md, "Contextual bandits"): a frozen leaf's segment leaves the experiment;
+      // otherwise the visitor's leaf of the model in force gives the weights of the draw; the arm stays sticky.
+      if (frozenMatch(experiment, program, context)) {
+        return { inExperiment: false, reason: 'not-eligible', bucket: null };
+      }
+      if (stored) {
+        const sticky = assignExperiment({ experiment, visitorId: visitor.visitorId, consent, sticky: stored.arm, eligible: true });
+        return stored.cx ? { ...sticky, contextual: stored.cx } : sticky;
+      }
+      const leaf = model.leaves[contextualLeafIndex(model, context)];
+      const assignment = assignExperiment({
+        experiment: { ...experiment, arms: experiment.arms.map((arm, index) => ({ key: arm.key, weight: leaf.weights[index] ?? 0 })) },
+        visitorId: visitor.visitorId,
+        consent,
+        eligible: eligible(),
+      });
+      if (assignment.reason !== 'hash' || assignment.arm === undefined) return assignment;
+      const cell = contextualCell(context, contextual.attributes, model);
+      const index = experiment.arms.findIndex((arm) => arm.key === assignment.arm);
+      return {
+        ...assignment,
+        contextual: { c: contextualCellKey(cell, contextual.attributes), l: leaf.id, m: model.version, w: leaf.weights[index] },
+      };
+    }
     return assignExperiment({
       experiment,
       visitorId: visitor.visitorId,
@@ -80,11 +126,18 @@ export const experimentStage = (
     });
   };
 
-  const take = (experiment: LiveExperiment, assignment: Assignment) => {
+  const take = (experiment: LiveExperiment, assignment: StageAssignment) => {
     stage.meta[experiment.key] = metaOf(assignment);
     if (!assignment.inExperiment || assignment.arm === undefined) return;
     stage.arms[experiment.key] = assignment.arm;
-    if (assignment.reason === 'hash') stage.exposures.push({ key: experiment.key, arm: assignment.arm, period: experiment.period });
+    if (assignment.reason === 'hash') {
+      stage.exposures.push({
+        key: experiment.key,
+        arm: assignment.arm,
+        period: experiment.period,
+        ...(assignment.contextual ? { contextual: assignment.contextual } : {}),
+      });
+    }
   };
 
   for (const experiment of targeting) {

@@ -4,11 +4,12 @@ import type { Core } from '@strapi/strapi';
 
 import type { BanditHistoryEntry, BanditUpdateResponse, BanditUpdateSkip, ExperimentArm } from '../../../contracts/src/experiments';
 import { nextBanditWeights } from '../../../engine/src/experiments';
-import { experimentsWritten } from './document-middleware';
 import { EXPERIMENT_UID } from './model';
-import { dialectOf } from '../storage/database-store';
-import { cellsOf } from '../storage/experiment-counts';
+import { experimentsWritten } from './document-middleware';
+import { cellsOf, contextualCountersOf } from '../storage/experiment-counts';
 import { StoreUnavailableError } from '../storage/store';
+import { INITIAL_MODEL_VERSION, refitContextual, type ContextualExperiment } from './contextual';
+import { writeHistoryIfLength } from './history-write';
 import { banditInputOf, type ResultsExperiment } from './results';
 import { getService } from '../platform/services';
 
@@ -20,9 +21,15 @@ const LOCK_MS = 60_000;
 /** Every minute: each running bandit is updated when its cadence is due. */
 export const BANDIT_CRON_RULE = '0 * * * * *';
 
-type StoredBandit = ResultsExperiment & { documentId: string; arms: ExperimentArm[] };
+type StoredBandit = ResultsExperiment & { documentId: string; arms: ExperimentArm[] } & Pick<ContextualExperiment, 'contextual' | 'contextualHistory'>;
 
-const FIELDS = ['key', 'status', 'mode', 'arms', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit'];
+const FIELDS = ['key', 'status', 'mode', 'arms', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit', 'contextual', 'contextualHistory'];
+
+/** What the schedule reads of an experiment: a contextual one's last fit is its last model (the in-memory copy has only that). */
+type Scheduled = Pick<StoredBandit, 'status' | 'mode' | 'startedAt' | 'banditHistory' | 'bandit'> & {
+  contextualHistory?: readonly { version: string; at: string }[] | null;
+  model?: { version: string; at: string } | null;
+};
 
 /** Releases the lock only if it is still ours (it may have expired and been taken since). One key, declared (shebang). */
 export const RELEASE_LUA = `#!lua
@@ -46,9 +53,15 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
   const burnInMs = (experiment: Pick<StoredBandit, 'bandit'>) => (experiment.bandit?.burnInMinutes ?? config().burnInMinutes) * MINUTE_MS;
 
   /** When the next scheduled update is due: after the burn-in, one cadence after the last update. */
-  const nextUpdateAt = (experiment: Pick<StoredBandit, 'status' | 'mode' | 'startedAt' | 'banditHistory' | 'bandit'>): number | null => {
-    if (experiment.status !== 'running' || experiment.mode !== 'bandit' || !experiment.startedAt) return null;
+  const nextUpdateAt = (experiment: Scheduled): number | null => {
+    if (experiment.status !== 'running' || (experiment.mode !== 'bandit' && experiment.mode !== 'contextual') || !experiment.startedAt) return null;
     const started = Date.parse(experiment.startedAt);
+    if (experiment.mode === 'contextual') {
+      // Refits: the first model is the start record (version `initial`).
+      const model = experiment.contextualHistory?.at(-1) ?? experiment.model;
+      const last = model && model.version !== INITIAL_MODEL_VERSION ? Date.parse(model.at) : started;
+      return Math.max(started + burnInMs(experiment), last + cadenceMs(experiment));
+    }
     const history = experiment.banditHistory ?? [];
     // history[0] is the start record; later entries are updates.
     const last = history.length > 1 ? Date.parse(history[history.length - 1].at) : started;
@@ -79,39 +92,6 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /**
-   * Writes an update's weights with its history entry only if the stored history still has the
-   * `version` entries the update read: one conditional `UPDATE` of the experiment's row (atomic on
-   * SQLite, PostgreSQL and MySQL), so that when the lock fails (its Redis master died and the key was
-   * lost with it, or it expired) and two instances update at once, each version is written once, by
-   * one of them; the other finds nothing to write. The weights and the entry go in one statement,
-   * so the arms always carry the last entry's weights. False when another update came first.
-   */
-  const writeIfVersion = async (documentId: string, version: number, arms: readonly object[], history: readonly BanditHistoryEntry[]) => {
-    const knex = strapi.db.connection;
-    const meta = strapi.db.metadata.get(EXPERIMENT_UID);
-    const column = (attribute: string) => {
-      const found = meta.attributes[attribute] as { columnName?: string } | undefined;
-      if (!found?.columnName) throw new Error(`the experiment has no column for "${attribute}"`);
-      return found.columnName;
-    };
-    const historyColumn = column('banditHistory');
-    const length = {
-      sqlite: 'json_array_length(??)',
-      postgres: 'jsonb_array_length(CAST(?? AS jsonb))',
-      mysql: 'JSON_LENGTH(??)',
-    }[dialectOf(knex)];
-    const written = await knex(meta.tableName)
-      .where(column('documentId'), documentId)
-      .whereRaw(`COALESCE(${length}, 0) = ?`, [historyColumn, version])
-      .update({
-        [column('arms')]: JSON.stringify(arms),
-        [historyColumn]: JSON.stringify(history),
-        [column('updatedAt')]: new Date(),
-      });
-    return written > 0;
-  };
-
   const findBandit = async (documentId: string) =>
     (await strapi.documents(EXPERIMENT_UID as never).findOne({ documentId, fields: FIELDS } as never)) as unknown as StoredBandit | null;
 
@@ -136,13 +116,39 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
+   * A contextual experiment's refit (docs/experiments.md, "Contextual bandits"): a new model from the counts per
+   * (cell, arm) under the bandit's rules, appended to `contextualHistory` only if the history still has the
+   * length read (compare-and-set: each version is written once even when two instances refit at once).
+   */
+  const refit = async (experiment: StoredBandit, now: number): Promise<BanditUpdateResult> => {
+    const counters = await getService(strapi, 'visitors').experimentCounters(experiment.key);
+    if ('unavailable' in counters) throw new StoreUnavailableError();
+    const decision = refitContextual(experiment, contextualCountersOf(counters), now, config());
+    if ('reason' in decision) return kept(experiment, decision.reason);
+    const read = experiment.contextualHistory ?? [];
+    const history = [...read, decision.entry];
+    if (!(await writeHistoryIfLength(strapi, experiment.documentId, 'contextualHistory', read.length, history))) {
+      return kept((await findBandit(experiment.documentId)) ?? experiment, 'locked');
+    }
+    await experimentsWritten(strapi);
+    const next = nextUpdateAt({ ...experiment, contextualHistory: history });
+    return {
+      updated: true,
+      weights: experiment.arms.map((arm) => arm.weight),
+      pBest: null,
+      nextUpdateAt: next === null ? null : new Date(next).toISOString(),
+      modelVersion: decision.entry.version,
+    };
+  };
+
+  /**
    * One update of one experiment. `due`: only when its cadence is due (the cron job); without it the
    * update runs now (the admin's button), under the same rules otherwise.
    */
   const update = async (documentId: string, options: { due?: boolean } = {}): Promise<BanditUpdateResult | null> => {
     const first = await findBandit(documentId);
     if (!first) return null;
-    if (first.mode !== 'bandit') return kept(first, 'not-bandit');
+    if (first.mode !== 'bandit' && first.mode !== 'contextual') return kept(first, 'not-bandit');
     if (first.status !== 'running') return kept(first, 'not-running');
     const result = await withLock(first.key, async (): Promise<BanditUpdateResult> => {
       // Fresh from the database, inside the lock: another instance may just have updated it.
@@ -151,20 +157,18 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
       const now = Date.now();
       const due = nextUpdateAt(experiment);
       if (options.due && (due === null || now < due)) return kept(experiment, 'not-due');
+      if (experiment.mode === 'contextual') return refit(experiment, now);
       const counters = await getService(strapi, 'visitors').experimentCounters(experiment.key);
-      if ('unavailable' in counters) throw new StoreUnavailableError();
+      if ('unavailable' in counters) throw new Error('the counts store is unavailable');
       const decision = nextBanditWeights(banditInputOf(experiment, cellsOf(counters), now, config()));
       if (!decision.updated) return { ...kept(experiment, decision.reason ?? 'not-enough-units'), pBest: decision.pBest };
       const weights = normalized(decision.weights);
       const entry: BanditHistoryEntry = { at: new Date(now).toISOString(), weights, pBest: decision.pBest };
-      const read = experiment.banditHistory ?? [];
-      const history = [...read, entry];
-      const arms = experiment.arms.map((arm, index) => ({ ...arm, weight: weights[index] }));
-      // Compare-and-set on the history's length (its version): the lock alone is not enough.
-      if (!(await writeIfVersion(documentId, read.length, arms, history))) {
-        return kept((await findBandit(documentId)) ?? experiment, 'locked');
-      }
-      await experimentsWritten(strapi);
+      const history = [...(experiment.banditHistory ?? []), entry];
+      await strapi.documents(EXPERIMENT_UID as never).update({
+        documentId,
+        data: { arms: experiment.arms.map((arm, index) => ({ ...arm, weight: weights[index] })), banditHistory: history },
+      } as never);
       const next = nextUpdateAt({ ...experiment, banditHistory: history });
       return { updated: true, weights, pBest: decision.pBest, nextUpdateAt: next === null ? null : new Date(next).toISOString() };
     });

@@ -3,20 +3,22 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
 import {
+  contextualFreezeSchema,
   experimentInputSchema,
   experimentUpdateSchema,
   type ExperimentResults,
   type ExperimentStatus,
 } from '../../../contracts/src/experiments';
 import { EXPERIMENT_FIELDS, EXPERIMENT_UID, SERVER_FIELDS, TRANSITIONS } from './model';
-import { cellsOf } from '../storage/experiment-counts';
+import { cellsOf, contextualCountersOf } from '../storage/experiment-counts';
+import { contextualResults, contextualSrm } from './contextual';
+import { freezeLeaf, type FreezeExperiment } from './freeze';
 import { buildResults, type ResultsExperiment } from './results';
 import type { BanditService } from './bandit';
 import { parseOrThrow, sendError, sendUnavailable } from '../utils/errors';
 import { shipBodySchema, type ShipResult } from '../../../contracts/src/experiment-ship';
 import { createShipper, type ShipExperiment } from './ship';
 import { getService } from '../platform/services';
-import { StoreUnavailableError } from '../storage/store';
 
 
 const FIELDS = ['documentId', ...EXPERIMENT_FIELDS, ...SERVER_FIELDS, 'createdAt', 'updatedAt'];
@@ -48,6 +50,21 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
     const experiment = await documents().findOne({ documentId, fields: FIELDS } as never);
     if (!experiment) throw new errors.NotFoundError('Experiment not found');
     return experiment as unknown as Stored;
+  };
+
+  /** The target entry's variant ids (draft and published), to tell which frozen leaves still have their variant. */
+  const targetVariantIds = async (target: { uid: string; documentId: string; locale?: string | null } | null | undefined) => {
+    const ids = new Set<string>();
+    if (!target) return ids;
+    const contentTypes = getService(strapi, 'content-types');
+    const fieldName = contentTypes.getSchema(target.uid) ? contentTypes.getVariantsFieldName(target.uid) : null;
+    if (!fieldName) return ids;
+    for (const status of ['draft', 'published'] as const) {
+      const entry = await contentTypes.findEntry(target.uid, target.documentId, { status, ...(target.locale ? { locale: target.locale } : {}), fields: [fieldName] });
+      const value = entry?.[fieldName] as { variants?: { id?: unknown }[] } | null | undefined;
+      for (const variant of value?.variants ?? []) if (typeof variant?.id === 'string') ids.add(variant.id);
+    }
+    return ids;
   };
 
   const body = (ctx: Context) => (ctx.request as { body?: unknown }).body ?? {};
@@ -147,6 +164,13 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
         now: Date.now(),
         nextBanditUpdateAt: next === null ? null : new Date(next).toISOString(),
       });
+      if (experiment.mode === 'contextual') {
+        const contextual = experiment as unknown as FreezeExperiment;
+        const counts = contextualCountersOf(counters);
+        data.srm = contextualSrm(contextual, counts, experiments.srmThreshold);
+        const results = contextualResults(contextual, counts, experiments.srmThreshold, await targetVariantIds(contextual.target));
+        if (results) data.contextual = results;
+      }
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { data };
     },
@@ -166,14 +190,7 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** `POST /personalize/experiments/:documentId/bandit/update`: a bandit update now, under the same rules. */
     async banditUpdate(ctx: Context) {
-      // The counts store unreachable (Redis down, a master failing over): 503 with Retry-After.
-      const result = await getService(strapi, 'bandit')
-        .update(ctx.params.documentId)
-        .catch((error: unknown) => {
-          if (error instanceof StoreUnavailableError) return 'unavailable' as const;
-          throw error;
-        });
-      if (result === 'unavailable') return sendUnavailable(ctx);
+      const result = await getService(strapi, 'bandit').update(ctx.params.documentId);
       if (!result) throw new errors.NotFoundError('Experiment not found');
       ctx.body = { data: result };
     },
@@ -197,6 +214,24 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!stopped) return;
       const data: ShipResult = { experiment: stopped as unknown as ShipResult['experiment'], ...outcome.shipped };
       ctx.body = { data };
+    },
+
+    /**
+     * `POST /personalize/experiments/:documentId/contextual/freeze` with `{ leafId, modelVersion }`: the leaf
+     * becomes an ordinary variant of the target entry above the experiment's (docs/experiments.md, "Contextual
+     * bandits"). 409 when the model version is not the one in force, the leaf is already frozen, the experiment
+     * is site-wide or not contextual, or the entry is gone or has unpublished changes.
+     */
+    async contextualFreeze(ctx: Context) {
+      const input = parseOrThrow(contextualFreezeSchema, body(ctx), 'Invalid freeze request');
+      const experiment = (await findOrThrow(ctx.params.documentId)) as unknown as FreezeExperiment;
+      const state = ctx.state as { user?: { id?: number | string } };
+      const outcome = await freezeLeaf(strapi, experiment, input, state.user?.id);
+      if ('refused' in outcome) {
+        const { reason, message, details } = outcome.refused;
+        return conflict(ctx, `Cannot freeze leaf "${input.leafId}" of experiment "${experiment.key}": ${message}`, { reason, ...details });
+      }
+      ctx.body = { data: outcome.frozen };
     },
 
     start: lifecycle('start'),

@@ -7,7 +7,8 @@ import {
   type ExperimentData,
   type ExperimentStatus,
 } from '../../../contracts/src/experiments';
-import { unknownSignals } from '../../../contracts/src/signals/check';
+import { SIGNAL_NAMESPACES, unknownSignals } from '../../../contracts/src/signals/check';
+import { initialModel } from './contextual';
 import { canTransition, EXPERIMENT_FIELDS, EXPERIMENT_UID, SERVER_FIELDS } from './model';
 import { getService } from '../platform/services';
 import { parseOrThrow } from '../utils/errors';
@@ -126,6 +127,7 @@ export const validateExperimentWrite = async (
   }
 
   await checkTarget(strapi, experiment);
+  checkContextual(experiment, previous);
   if (experiment.condition !== undefined && experiment.condition !== null) {
     const problem = getService(strapi, 'conditions').check(experiment.condition);
     if (problem) fail(['condition', ...problem.path], problem.message);
@@ -149,10 +151,39 @@ export const validateExperimentWrite = async (
     banditHistory = [{ at: now, weights: experiment.arms.map((arm) => arm.weight), pBest: [] }];
   }
 
+  // A contextual experiment's models start with one leaf `true` holding the starting weights.
+  let contextualHistory = data.contextualHistory !== undefined ? data.contextualHistory : (previous?.contextualHistory ?? null);
+  if (experiment.mode === 'contextual' && experiment.contextual && to === 'running' && !Array.isArray(contextualHistory)) {
+    contextualHistory = [initialModel(experiment.contextual, experiment.arms, now)];
+  }
+  const contextualFrozen = data.contextualFrozen !== undefined ? data.contextualFrozen : (previous?.contextualFrozen ?? null);
+
   // Write the whole normalized experiment (defaults filled in), clearing what it no longer has.
-  const written: Record<string, unknown> = { startedAt, stoppedAt, banditHistory };
+  const written: Record<string, unknown> = { startedAt, stoppedAt, banditHistory, contextualHistory, contextualFrozen };
   for (const field of EXPERIMENT_FIELDS) written[field] = (experiment as Record<string, unknown>)[field] ?? null;
   return written;
+};
+
+/**
+ * A contextual experiment's attributes are signal paths of the vocabulary (checked as conditions' `var`s are), in
+ * one of its namespaces or `custom.*`; once started they stay (the counts are per cell of these attributes).
+ */
+const checkContextual = (experiment: ExperimentData, previous: Stored | null) => {
+  const settings = experiment.contextual;
+  if (experiment.mode !== 'contextual' || !settings) return;
+  settings.attributes.forEach((attribute, index) => {
+    const path = ['contextual', 'attributes', index, 'path'];
+    const namespace = attribute.path.split('.')[0];
+    if (namespace === 'experiments' || !([...SIGNAL_NAMESPACES, 'custom'] as string[]).includes(namespace) || !attribute.path.includes('.')) {
+      fail(path, `"${attribute.path}" is not a signal path: use one of ${['context', 'time', 'behavior', 'session', 'profile', 'custom'].map((name) => `${name}.*`).join(', ')}`);
+    }
+    const [unknown] = unknownSignals({ var: attribute.path });
+    if (unknown) fail(path, unknown.message);
+  });
+  const before = previous?.contextual as ExperimentData['contextual'] | undefined;
+  if (previous && previous.status !== 'draft' && before && JSON.stringify(before.attributes) !== JSON.stringify(settings.attributes)) {
+    fail(['contextual', 'attributes'], 'the attributes cannot change once the experiment has started: its counts are per cell of them');
+  }
 };
 
 /** The path of the first goal whose cap differs (the goals' events and kinds being the same), if any. */

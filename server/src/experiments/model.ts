@@ -33,5 +33,5 @@ export const TRANSITIONS: Record<ExperimentStatus, readonly ExperimentStatus[]> 
 export const canTransition = (from: ExperimentStatus, to: ExperimentStatus) => from === to || TRANSITIONS[from].includes(to);
 
 /** Fields only the server writes: the lifecycle's times and the bandit's updates. */
-export const SERVER_FIELDS = ['startedAt', 'stoppedAt', 'banditHistory', 'contextualHistory'] as const;
+export const SERVER_FIELDS = ['startedAt', 'stoppedAt', 'banditHistory', 'contextualHistory', 'contextualFrozen'] as const;
 

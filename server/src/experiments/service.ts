@@ -49,6 +49,7 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       bandit: stored.bandit ?? null,
       contextual: stored.mode === 'contextual' ? (stored.contextual ?? null) : null,
       model: stored.mode === 'contextual' && Array.isArray(stored.contextualHistory) ? (stored.contextualHistory.at(-1) ?? null) : null,
+      frozen: stored.mode === 'contextual' && Array.isArray(stored.contextualFrozen) ? stored.contextualFrozen.map((leaf) => leaf.variantId) : [],
     };
   };
 

@@ -42,6 +42,12 @@ export default {
       handler: 'experiments.banditUpdate',
       config: { policies: experimentsManagePolicies },
     },
+    {
+      method: 'POST',
+      path: '/experiments/:documentId/contextual/freeze',
+      handler: 'experiments.contextualFreeze',
+      config: { policies: experimentsManagePolicies },
+    },
     // The vocabulary for the rule builder, under the admin's auth: visitors' traffic on the public,
     // rate-limited /api/personalize/signals never leaves an editor without it.
     { method: 'GET', path: '/signals', handler: 'signals.vocabulary', config: { policies: readPolicies } },

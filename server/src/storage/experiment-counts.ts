@@ -49,6 +49,75 @@ export const counterField = {
   sumSquares: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'q'].join(SEPARATOR),
 };
 
+/**
+ * Contextual experiments' counters (docs/experiments.md, "Contextual bandits"), in the same flat map and the same
+ * atomic write: per (cell, arm) `x|<cell>|<arm>|<measure>` (the cell is encoded without `|`), and per logged
+ * (model version, leaf, arm) `l|<version>|<leaf>|<arm>|u`. Neither starts with a date, so `cellsOf` skips them.
+ */
+export const CONTEXTUAL_MEASURES = {
+  /** Units. */
+  u: 'units',
+  /** Σ 1/μ and Σ 1/μ², μ the unit's propensity. */
+  w: 'inverse',
+  w2: 'inverseSquares',
+  /** The primary goal: converted units, Σy, Σy². */
+  c: 'conversions',
+  s: 'sum',
+  q: 'sumSquares',
+  /** Σ y/μ, Σ y/μ², Σ y²/μ² (self-normalised IPS and its variance). */
+  sw: 'weightedSum',
+  sw2: 'weightedSum2',
+  qw2: 'weightedSquares2',
+} as const;
+
+export type ContextualMeasure = keyof typeof CONTEXTUAL_MEASURES;
+export type ContextualArmCounters = Record<(typeof CONTEXTUAL_MEASURES)[ContextualMeasure], number>;
+
+export const contextualField = {
+  cell: (cell: string, arm: string, measure: ContextualMeasure) => ['x', cell, arm, measure].join(SEPARATOR),
+  leaf: (version: string, leaf: string, arm: string) => ['l', version, leaf, arm, 'u'].join(SEPARATOR),
+};
+
+export interface ContextualCounters {
+  /** By encoded cell, then by arm key. */
+  cells: Map<string, Map<string, ContextualArmCounters>>;
+  /** Units per logged (model version, leaf, arm). */
+  leaves: { version: string; leaf: string; arm: string; units: number }[];
+}
+
+const emptyArmCounters = (): ContextualArmCounters => {
+  const counts = {} as ContextualArmCounters;
+  for (const name of Object.values(CONTEXTUAL_MEASURES)) counts[name] = 0;
+  return counts;
+};
+
+/** The contextual counters of a flat counter map (fields that do not parse are ignored). */
+export const contextualCountersOf = (counters: Record<string, number | string>): ContextualCounters => {
+  const cells = new Map<string, Map<string, ContextualArmCounters>>();
+  const leaves = new Map<string, { version: string; leaf: string; arm: string; units: number }>();
+  for (const [field, raw] of Object.entries(counters)) {
+    const value = Number(raw);
+    if (!Number.isFinite(value)) continue;
+    const parts = field.split(SEPARATOR);
+    if (parts[0] === 'x' && parts.length === 4) {
+      const [, cell, arm, measure] = parts;
+      if (!Object.prototype.hasOwnProperty.call(CONTEXTUAL_MEASURES, measure)) continue;
+      let arms = cells.get(cell);
+      if (!arms) cells.set(cell, (arms = new Map()));
+      let counts = arms.get(arm);
+      if (!counts) arms.set(arm, (counts = emptyArmCounters()));
+      counts[CONTEXTUAL_MEASURES[measure as ContextualMeasure]] += value;
+    } else if (parts[0] === 'l' && parts.length === 5 && parts[4] === 'u') {
+      const [, version, leaf, arm] = parts;
+      const id = `${version}${SEPARATOR}${leaf}${SEPARATOR}${arm}`;
+      const entry = leaves.get(id) ?? { version, leaf, arm, units: 0 };
+      entry.units += value;
+      leaves.set(id, entry);
+    }
+  }
+  return { cells, leaves: [...leaves.values()] };
+};
+
 /** `YYYY-MM-DD` (UTC) of an epoch-ms time. */
 export const utcDate = (at: number): string => new Date(at).toISOString().slice(0, 10);
 
@@ -93,10 +162,39 @@ interface CohortIncrement {
   at: number;
   period: number;
   goal?: string;
+  primary?: boolean;
   conversions?: number;
   sum?: number;
   sumSquares?: number;
+  /** Contextual experiments: the unit's cell, leaf, model version and propensity. */
+  contextual?: { c: string; l: string; m: string; w: number };
 }
+
+/** The per-(cell, arm) and per-leaf increments of a contextual unit or primary-goal conversion. */
+const contextualIncrements = (change: CohortIncrement, increments: CounterIncrement[]) => {
+  const { contextual } = change;
+  if (!contextual || !(contextual.w > 0)) return;
+  const inverse = 1 / contextual.w;
+  const push = (measure: ContextualMeasure, by: number) => {
+    if (by !== 0 && Number.isFinite(by)) increments.push({ field: contextualField.cell(contextual.c, change.arm, measure), by });
+  };
+  if (change.goal === undefined) {
+    push('u', 1);
+    push('w', inverse);
+    push('w2', inverse * inverse);
+    increments.push({ field: contextualField.leaf(contextual.m, contextual.l, change.arm), by: 1 });
+    return;
+  }
+  if (!change.primary) return;
+  const sum = change.sum ?? 0;
+  const sumSquares = change.sumSquares ?? 0;
+  push('c', change.conversions ?? 0);
+  push('s', sum);
+  push('q', sumSquares);
+  push('sw', sum * inverse);
+  push('sw2', sum * inverse * inverse);
+  push('qw2', sumSquares * inverse * inverse);
+};
 
 /** The counter increments of exposures (units) and conversions, grouped by experiment. */
 export const counterIncrements = (changes: readonly CohortIncrement[]): { experiment: string; increments: CounterIncrement[] }[] => {
@@ -105,6 +203,7 @@ export const counterIncrements = (changes: readonly CohortIncrement[]): { experi
     let increments = byExperiment.get(change.experiment);
     if (!increments) byExperiment.set(change.experiment, (increments = []));
     const cohort: Cohort = { date: utcDate(change.at), period: change.period };
+    contextualIncrements(change, increments);
     if (change.goal === undefined) {
       increments.push({ field: counterField.units(cohort, change.arm), by: 1 });
       continue;

@@ -224,7 +224,7 @@ const LeafCard = ({
             <Typography variant="pi" textColor="neutral600" tag="p">
               {t('contextual.leaf.units', '{units} visitors while in this rule · best arm: {best}', {
                 units: formatNumber(leaf.units),
-                best: best ? `${labelOf(best.key)} (P(best) ${percent(best.pBest)})` : '—',
+                best: best ? t('contextual.leaf.best', '{arm} (P(best) {pBest})', { arm: labelOf(best.key), pBest: percent(best.pBest) }) : '—',
               })}
             </Typography>
           </Box>
