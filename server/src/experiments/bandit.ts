@@ -4,12 +4,12 @@ import type { Core } from '@strapi/strapi';
 
 import type { BanditHistoryEntry, BanditUpdateResponse, BanditUpdateSkip, ExperimentArm } from '../../../contracts/src/experiments';
 import { nextBanditWeights } from '../../../engine/src/experiments';
-import { EXPERIMENT_UID } from './model';
 import { experimentsWritten } from './document-middleware';
+import { EXPERIMENT_UID } from './model';
 import { cellsOf, contextualCountersOf } from '../storage/experiment-counts';
-import { StoreUnavailableError } from '../storage/store';
 import { INITIAL_MODEL_VERSION, refitContextual, type ContextualExperiment } from './contextual';
 import { writeHistoryIfLength } from './history-write';
+import { StoreUnavailableError } from '../storage/store';
 import { banditInputOf, type ResultsExperiment } from './results';
 import { getService } from '../platform/services';
 
@@ -159,16 +159,20 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (options.due && (due === null || now < due)) return kept(experiment, 'not-due');
       if (experiment.mode === 'contextual') return refit(experiment, now);
       const counters = await getService(strapi, 'visitors').experimentCounters(experiment.key);
-      if ('unavailable' in counters) throw new Error('the counts store is unavailable');
+      if ('unavailable' in counters) throw new StoreUnavailableError();
       const decision = nextBanditWeights(banditInputOf(experiment, cellsOf(counters), now, config()));
       if (!decision.updated) return { ...kept(experiment, decision.reason ?? 'not-enough-units'), pBest: decision.pBest };
       const weights = normalized(decision.weights);
       const entry: BanditHistoryEntry = { at: new Date(now).toISOString(), weights, pBest: decision.pBest };
-      const history = [...(experiment.banditHistory ?? []), entry];
-      await strapi.documents(EXPERIMENT_UID as never).update({
-        documentId,
-        data: { arms: experiment.arms.map((arm, index) => ({ ...arm, weight: weights[index] })), banditHistory: history },
-      } as never);
+      const read = experiment.banditHistory ?? [];
+      const history = [...read, entry];
+      const arms = experiment.arms.map((arm, index) => ({ ...arm, weight: weights[index] }));
+      // Compare-and-set on the history's length (its version): the lock alone is not enough.
+      // One conditional UPDATE writes the weights and the entry together, so the arms always carry the last entry's weights.
+      if (!(await writeHistoryIfLength(strapi, documentId, 'banditHistory', read.length, history, { arms }))) {
+        return kept((await findBandit(documentId)) ?? experiment, 'locked');
+      }
+      await experimentsWritten(strapi);
       const next = nextUpdateAt({ ...experiment, banditHistory: history });
       return { updated: true, weights, pBest: decision.pBest, nextUpdateAt: next === null ? null : new Date(next).toISOString() };
     });
