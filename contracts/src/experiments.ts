@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { ExperimentStatus } from '../../engine/src/experiments';
+import { HOLDOUT_KEY } from '../../engine/src/experiments/exclusion';
 import { GOAL_VALUE_LIMITS } from '../../engine/src/experiments/exposure';
 import { TRACK_NAME_PATTERN } from './events';
 import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema } from './ids';
@@ -33,7 +34,9 @@ export const GOAL_KINDS = ['conversion', 'mean'] as const;
 
 export const experimentKeySchema = z
   .string()
-  .regex(EXPERIMENT_KEY_PATTERN, 'must be an experiment key: 1–64 characters of a-z, 0-9, "_" or "-"');
+  .regex(EXPERIMENT_KEY_PATTERN, 'must be an experiment key: 1–64 characters of a-z, 0-9, "_" or "-"')
+  // The holdout's hash is the experiment hash of this key, and its counts are kept under it (contracts/src/holdout.ts).
+  .refine((key) => key !== HOLDOUT_KEY, `"${HOLDOUT_KEY}" is reserved for the site-wide holdout`);
 export const armKeySchema = z.string().regex(ARM_KEY_PATTERN, 'must be an arm key: 1–64 characters of a-z, 0-9, "_" or "-"');
 export const experimentStatusSchema = z.enum(EXPERIMENT_STATUSES);
 export const experimentModeSchema = z.enum(EXPERIMENT_MODES);

@@ -9,6 +9,7 @@ export type {
   ConditionReason,
   ExperimentReason,
   FatigueReason,
+  HoldoutReason,
   MissingSignalReason,
   ReasonEntry,
 } from './wire';

@@ -207,6 +207,15 @@ export interface FatigueReason {
   served: number;
 }
 
+/**
+ * The visitor is in the site-wide holdout (`holdout.share`, docs/experiments.md, "The holdout"): every entry as
+ * published, no experiment.
+ */
+export interface HoldoutReason {
+  rule: 'holdout';
+  share: number;
+}
+
 /** The visitor's profile could not be read (store unavailable): delivered with an empty profile. */
 export interface ProfileUnavailableReason {
   rule: 'profile-unavailable';
@@ -245,6 +254,7 @@ export type ReasonEntry =
   | MissingSignalReason
   | CappedReason
   | FatigueReason
+  | HoldoutReason
   | ProfileUnavailableReason
   | ExperimentReason
   | ConditionErrorReason;

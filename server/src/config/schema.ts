@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { holdoutConfigSchema } from '../../../contracts/src/holdout';
 import { DEFAULT_LIMITS } from '../../../contracts/src/limits';
 import { timeZoneSchema } from '../../../contracts/src/time-zone';
 import { EVENT_BATCH_LIMITS } from '../../../contracts/src/wire';
@@ -282,6 +283,8 @@ export const pluginConfigSchema = z
     profiles: profilesSchema,
     caps: capsSchema,
     experiments: experimentsSchema,
+    /** The site-wide holdout (contracts/src/holdout.ts): off by default. */
+    holdout: holdoutConfigSchema,
     metrics: metricsSchema,
   })
   .strict()

@@ -1,6 +1,7 @@
 import type { ExperimentMeta } from '../../../contracts/src/experiments';
 import type { ReasonEntry } from '../../../contracts/src/reason';
-import type { ExposureRequest } from '../../../engine/src/experiments';
+import { HOLDOUT_ARMS, HOLDOUT_EXPERIMENT_KEY } from '../../../contracts/src/holdout';
+import { inHoldout, type ExposureRequest } from '../../../engine/src/experiments';
 import type { DeliveryTarget } from './context';
 import { experimentStage, type ExperimentStage } from './experiments';
 import type { CompiledVariant, ExperimentsPort } from './ports';
@@ -24,6 +25,8 @@ export interface ChoosePorts {
   onConditionError(candidate: CompiledVariant, message: string): void;
   /** `caps.maxPersonalizedPerSession`. */
   maxPersonalizedPerSession(): number | undefined;
+  /** `holdout.share` (absent or 0: no holdout; the live test and previews have none). */
+  holdoutShare?(): number;
 }
 
 export interface ChooseInput {
@@ -57,9 +60,48 @@ export interface Choice extends Selection {
 const dataWithArms = (context: unknown, stage: ExperimentStage | null): unknown =>
   stage && Object.keys(stage.arms).length > 0 ? { ...(context as Record<string, unknown>), experiments: stage.arms } : context;
 
+/**
+ * The site-wide holdout (docs/experiments.md, "The holdout"), for an entry with variants and a visitor id: the
+ * visitor's group (the one of their first exposure when they have one, so it is sticky), and, until they have one,
+ * their first exposure to the holdout's pseudo-experiment (counted only with events consent, as every exposure).
+ */
+const holdoutOf = (
+  ports: ChoosePorts,
+  input: ChooseInput
+): { held: boolean; share: number; exposures: ExposureRequest[] } | null => {
+  const share = ports.holdoutShare?.() ?? 0;
+  if (!(share > 0) || input.fixed || !input.visitorId || input.program.length === 0) return null;
+  const stored = input.state?.profile?.exposures?.[HOLDOUT_EXPERIMENT_KEY]?.arm;
+  if (stored === HOLDOUT_ARMS[0] || stored === HOLDOUT_ARMS[1]) return { held: stored === HOLDOUT_ARMS[0], share, exposures: [] };
+  const held = inHoldout(input.visitorId, share);
+  return { held, share, exposures: [{ key: HOLDOUT_EXPERIMENT_KEY, arm: HOLDOUT_ARMS[held ? 0 : 1], period: 0 }] };
+};
+
 export const chooseVariant = (ports: ChoosePorts, input: ChooseInput): Choice => {
+  const { context, state } = input;
+  const holdout = holdoutOf(ports, input);
+  if (holdout?.held) {
+    // Every entry as published, in no experiment.
+    return {
+      variant: null,
+      reason: [...visitorReasons(state), { rule: 'holdout', share: holdout.share }],
+      exposures: holdout.exposures,
+      data: context,
+      candidates: [],
+    };
+  }
+  const choice = chooseOutsideHoldout(ports, input);
+  return holdout && holdout.exposures.length > 0
+    ? { ...choice, exposures: [...(choice.exposures ?? []), ...holdout.exposures] }
+    : choice;
+};
+
+const chooseOutsideHoldout = (ports: ChoosePorts, input: ChooseInput): Choice => {
   const { program, target, context, state } = input;
-  const stage = input.fixed && !input.fixed.withExperiments ? null : experimentStage(ports.experiments, program, target, { visitorId: input.visitorId, state }, context);
+  const stage =
+    input.fixed && !input.fixed.withExperiments
+      ? null
+      : experimentStage(ports.experiments, program, target, { visitorId: input.visitorId, state }, context);
   if (input.fixed) {
     // A fixed variant is served as asked: no experiment narrows it, nothing is counted for one.
     const fixed = selectFixed(program, input.fixed.variantId, { includeDisabled: input.fixed.includeDisabled });

@@ -76,6 +76,7 @@ export const toFieldList = (fields: unknown): string[] | null => {
 export const decisionOutcome = (choice: Pick<Choice, 'variant' | 'reason' | 'candidates'>, fixed: boolean): DecisionOutcome => {
   if (choice.variant) return fixed ? 'fixed' : 'variant';
   if (choice.reason.some((entry) => entry.rule === 'fatigue')) return 'fatigue';
+  if (choice.reason.some((entry) => entry.rule === 'holdout')) return 'holdout';
   if (choice.candidates.length === 0 && !choice.reason.some((entry) => entry.rule === 'experiment')) return 'no-variants';
   return 'no-match';
 };
@@ -97,6 +98,7 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
       explainMatch: conditions.explainMatch,
       onConditionError: conditions.logConditionError,
       maxPersonalizedPerSession: maxPerSession,
+      holdoutShare: () => ports.settings.get().holdout.share,
     };
   };
 

@@ -7,6 +7,7 @@ import bandit from './bandit';
 import experimentsController from './controller';
 import { experimentsMiddleware } from './document-middleware';
 import experimentHealth from './health';
+import holdoutController from './holdout';
 import experiments from './service';
 
 export const services = { experiments, bandit, 'experiment-health': experimentHealth };
@@ -18,6 +19,6 @@ declare module '../platform/services' {
 
 export default {
   services,
-  controllers: { experiments: experimentsController },
+  controllers: { experiments: experimentsController, holdout: holdoutController },
   documentMiddlewares: [experimentsMiddleware],
 } satisfies Wing;

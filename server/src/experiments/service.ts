@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { LIVE_EXPERIMENT_FIELDS, type LiveExperiment, type StoredExperiment } from '../../../contracts/src/experiments';
+import { HOLDOUT_EXPERIMENT_KEY } from '../../../contracts/src/holdout';
 import type { CompiledRule } from '../../../engine/src';
 
 export type { LiveExperiment };
@@ -93,8 +94,11 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     running: (key: string): LiveExperiment | undefined => byKey.get(key),
     /** Running and paused experiments (exposed visitors of a paused one still convert). */
     live: (): readonly LiveExperiment[] => live,
-    /** What conversion counting needs: every running or paused experiment's goals. */
-    converting: (): readonly ConvertingExperiment[] => converting,
+    /** What conversion counting needs: every running or paused experiment's goals, and the holdout's when it is on. */
+    converting: (): readonly ConvertingExperiment[] => {
+      const { holdout } = getService(strapi, 'settings').get();
+      return holdout.share > 0 && holdout.goals.length > 0 ? [...converting, { key: HOLDOUT_EXPERIMENT_KEY, goals: holdout.goals }] : converting;
+    },
 
     /** Running experiments the program's variant conditions reference (`experiment` or `experiments.<key>`, through audiences too). */
     referencedBy(program: readonly { variant: { condition?: unknown } }[]): LiveExperiment[] {

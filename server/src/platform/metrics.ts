@@ -14,7 +14,7 @@ import { getService } from './services';
 
 export type DecisionRoute = 'resolve' | 'plain' | 'graphql';
 /** Why an entry was served as it was: a variant chose itself, was fixed by the URL, or none applied and why. */
-export type DecisionOutcome = 'variant' | 'fixed' | 'no-match' | 'fatigue' | 'no-variants';
+export type DecisionOutcome = 'variant' | 'fixed' | 'no-match' | 'fatigue' | 'holdout' | 'no-variants';
 export type EventResult =
   | 'accepted'
   | 'rejected'

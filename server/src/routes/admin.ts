@@ -27,6 +27,8 @@ export default {
     { method: 'POST', path: '/experiments/:documentId/pause', handler: 'experiments.pause', config: { policies: experimentsManagePolicies } },
     { method: 'POST', path: '/experiments/:documentId/stop', handler: 'experiments.stop', config: { policies: experimentsManagePolicies } },
     { method: 'GET', path: '/experiments/:documentId/results', handler: 'experiments.results', config: { policies: experimentsReadPolicies } },
+    // The site-wide holdout against everyone else on one of holdout.goals (docs/experiments.md, "The holdout").
+    { method: 'GET', path: '/holdout/results', handler: 'holdout.results', config: { policies: experimentsReadPolicies } },
     // Also checks the Content Manager's update (and publish) permission on the target entry, in the handler.
     { method: 'POST', path: '/experiments/:documentId/ship', handler: 'experiments.ship', config: { policies: experimentsManagePolicies } },
     // Rebuilds the counts from their per-unit facts (Redis) and reports what it repaired.
