@@ -15,6 +15,9 @@
  *   here in a loop with the plugin's own `createCounting`, and their share of the CPU per request;
  * - with BENCH_METRICS_CONTROL=1, the same run with metrics off on both instances (an A/A run):
  *   the ratio the method gives when there is no difference at all.
+ * On a loaded machine the instance started second answered 13 to 18 % fewer requests/s whatever its
+ * config (A/A 0.87 at load 12), so the run takes BENCH_METRICS_PAIRS pairs (2), started in turn off
+ * first and on first, and sums them.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +30,8 @@ import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/stra
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+/** Pairs of instances, started in turn off first and on first (BENCH_METRICS_PAIRS). */
+const PAIRS = Number(process.env.BENCH_METRICS_PAIRS ?? 2);
 const ROUND_SEC = Number(process.env.BENCH_ROUND_SEC ?? 5);
 const WARMUP_SEC = 3;
 const TOKEN = 'bench-metrics-token-0123456789';
@@ -121,54 +126,84 @@ const decisionsCounted = async (instance: StrapiProcess) => {
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 };
 
-const main = async () => {
-  const off = await start('off', {});
-  const on = await start('on', CONTROL ? {} : { metrics: { enabled: true, token: TOKEN } });
+type Totals = Record<'off' | 'on', { requests: number; seconds: number; cpu: number }>;
+
+/**
+ * One pair of instances, started in the given order, measured in alternating rounds. The instance
+ * started second answers fewer requests/s on a loaded machine whatever its config (an A/A run shows
+ * it), so the pairs take turns: the first starts `off` first, the second `on` first.
+ */
+const measurePair = async (startFirst: 'off' | 'on', totals: Totals) => {
+  const configs = { off: {}, on: CONTROL ? {} : { metrics: { enabled: true, token: TOKEN } } };
+  const second = startFirst === 'off' ? 'on' : 'off';
+  const started = { [startFirst]: await start(startFirst, configs[startFirst]) } as Record<
+    'off' | 'on',
+    Awaited<ReturnType<typeof start>>
+  >;
+  started[second] = await start(second, configs[second]);
+  const { off, on } = started;
   try {
-    const offRequest = await resolveRequest(off.instance);
-    const onRequest = await resolveRequest(on.instance);
-    await run(off.instance, offRequest, WARMUP_SEC);
-    await run(on.instance, onRequest, WARMUP_SEC);
-    const totals = { off: { requests: 0, seconds: 0, cpu: 0 }, on: { requests: 0, seconds: 0, cpu: 0 } };
+    const requests = { off: await resolveRequest(off.instance), on: await resolveRequest(on.instance) };
+    await run(off.instance, requests.off, WARMUP_SEC);
+    await run(on.instance, requests.on, WARMUP_SEC);
     const answeredBefore = CONTROL ? 0 : await decisionsCounted(on.instance);
     let answeredOn = 0;
+    const pair: Totals = { off: { requests: 0, seconds: 0, cpu: 0 }, on: { requests: 0, seconds: 0, cpu: 0 } };
     for (let round = 0; round < ROUNDS; round += 1) {
       // Which goes first alternates too, so neither always runs on a machine just warmed by the other.
       const order = round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
       for (const which of order) {
-        const instance = which === 'on' ? on.instance : off.instance;
+        const { instance } = started[which];
         const cpuBefore = cpuSeconds(instance);
-        const result = await run(instance, which === 'on' ? onRequest : offRequest, ROUND_SEC);
-        if (result.errors + result.timeouts + result.non2xx > 0) throw new Error(`${which}: ${result.errors} errors, ${result.non2xx} non-2xx`);
-        totals[which].cpu += cpuSeconds(instance) - cpuBefore;
-        totals[which].requests += result.requests.total;
-        totals[which].seconds += result.duration;
+        const result = await run(instance, requests[which], ROUND_SEC);
+        if (result.errors + result.timeouts + result.non2xx > 0)
+          throw new Error(`${which}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+        const cpu = cpuSeconds(instance) - cpuBefore;
+        for (const sum of [pair[which], totals[which]]) {
+          sum.cpu += cpu;
+          sum.requests += result.requests.total;
+          sum.seconds += result.duration;
+        }
         if (which === 'on') answeredOn += result.requests.total;
       }
     }
-    const rps = { off: totals.off.requests / totals.off.seconds, on: totals.on.requests / totals.on.seconds };
-    const cpuPerRequest = { off: (totals.off.cpu / totals.off.requests) * 1e6, on: (totals.on.cpu / totals.on.requests) * 1e6 };
-    const onLabel = CONTROL ? 'metrics off (A/A control)' : 'metrics on';
-    console.log(`warm resolve, metrics off: ${rps.off.toFixed(0)} req/s, ${cpuPerRequest.off.toFixed(0)} µs CPU per request`);
-    console.log(`warm resolve, ${onLabel}:  ${rps.on.toFixed(0)} req/s, ${cpuPerRequest.on.toFixed(0)} µs CPU per request`);
-    console.log(`ratio on/off: ${(rps.on / rps.off).toFixed(3)} (target ≥ 0.98), ${ROUNDS} alternating rounds of ${ROUND_SEC} s, ${CONNECTIONS} connections`);
-    console.log(`ratio of CPU per request off/on: ${(cpuPerRequest.off / cpuPerRequest.on).toFixed(3)}`);
-    const nanoseconds = countingNanoseconds();
-    console.log(
-      `counting's calls of one warm resolve: ${nanoseconds.toFixed(0)} ns, ${((nanoseconds / 1000 / cpuPerRequest.on) * 100).toFixed(3)} % of its CPU per request`
-    );
-    console.log(`load average: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+    const ratio = pair.on.requests / pair.on.seconds / (pair.off.requests / pair.off.seconds);
+    console.log(`pair started ${startFirst} first: ratio on/off ${ratio.toFixed(3)}`);
     if (CONTROL) return;
     const counted = (await decisionsCounted(on.instance)) - answeredBefore;
     // autocannon's totals leave out requests still in flight when a round ends; the scrape counts them.
-    console.log(`decisions counted by the instance with metrics: ${counted} (autocannon saw ${answeredOn} answers)`);
+    console.log(`  decisions counted by the instance with metrics: ${counted} (autocannon saw ${answeredOn} answers)`);
     if (counted < answeredOn) throw new Error('the instance with metrics counted fewer decisions than it answered');
   } finally {
-    await off.instance.stop();
-    await on.instance.stop();
-    fs.rmSync(off.dir, { recursive: true, force: true });
-    fs.rmSync(on.dir, { recursive: true, force: true });
+    for (const { instance, dir } of [off, on]) {
+      await instance.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
+};
+
+const main = async () => {
+  const totals: Totals = { off: { requests: 0, seconds: 0, cpu: 0 }, on: { requests: 0, seconds: 0, cpu: 0 } };
+  for (let pair = 0; pair < PAIRS; pair += 1) await measurePair(pair % 2 === 0 ? 'off' : 'on', totals);
+  const rps = { off: totals.off.requests / totals.off.seconds, on: totals.on.requests / totals.on.seconds };
+  const cpuPerRequest = { off: (totals.off.cpu / totals.off.requests) * 1e6, on: (totals.on.cpu / totals.on.requests) * 1e6 };
+  const onLabel = CONTROL ? 'metrics off (A/A control)' : 'metrics on';
+  console.log(`warm resolve, metrics off: ${rps.off.toFixed(0)} req/s, ${cpuPerRequest.off.toFixed(0)} µs CPU per request`);
+  console.log(`warm resolve, ${onLabel}:  ${rps.on.toFixed(0)} req/s, ${cpuPerRequest.on.toFixed(0)} µs CPU per request`);
+  console.log(
+    `ratio on/off: ${(rps.on / rps.off).toFixed(3)} (target ≥ 0.98), ${PAIRS} pairs × ${ROUNDS} alternating rounds of ${ROUND_SEC} s, ${CONNECTIONS} connections`
+  );
+  console.log(`ratio of CPU per request off/on: ${(cpuPerRequest.off / cpuPerRequest.on).toFixed(3)}`);
+  const nanoseconds = countingNanoseconds();
+  console.log(
+    `counting's calls of one warm resolve: ${nanoseconds.toFixed(0)} ns, ${((nanoseconds / 1000 / cpuPerRequest.on) * 100).toFixed(3)} % of its CPU per request`
+  );
+  console.log(
+    `load average: ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`
+  );
 };
 
 main().catch((error) => {
