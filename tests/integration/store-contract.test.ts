@@ -15,6 +15,9 @@ import { emptyProfile } from '../../engine/src/profile/apply';
 import type { VisitorProfile } from '../../engine/src/profile/types';
 import { createDatabaseStore, LEGACY_UNIT, SCHEMA_VERSION, TABLES, migrate } from '../../server/src/storage/database-store';
 import { createEmbeddedStore } from '../../server/src/storage/embedded-store';
+import { cellsOf, contextualCountersOf, counterIncrements } from '../../server/src/storage/experiment-counts';
+import { contextualCellKey } from '../../engine/src/contextual';
+import { applyConversions, applyExposures } from '../../engine/src/experiments';
 import { createRedisStore, experimentCountersKey, shardOf } from '../../server/src/storage/redis-store';
 import {
   compareAndSet,
@@ -275,6 +278,84 @@ describe.each(Object.keys(STORES))('the %s store', (name) => {
       )
     );
     expect(again.every((outcome) => !outcome.written && outcome.result === 'duplicate')).toBe(true);
+  });
+
+  it('counts a contextual experiment per (cell, arm) and per logged leaf exactly once, a cell value holding "|" too', async () => {
+    const experiment = `exp-${name}-contextual`;
+    const attributes = [{ path: 'context.device' }, { path: 'custom.plan' }];
+    const cells = [
+      { 'context.device': 'mobile', 'custom.plan': 'a|b' },
+      { 'context.device': 'desktop', 'custom.plan': null },
+      { 'context.device': 'mobile', 'custom.plan': 'pro' },
+    ];
+    const goals = [{ key: experiment, goals: [{ event: 'buy', kind: 'mean' as const, windowHours: 1 }, { event: 'other', kind: 'conversion' as const, windowHours: 1 }] }];
+    const visitors = Array.from({ length: 12 }, (_, index) => ({
+      hash: visitor(),
+      cell: cells[index % 3],
+      arm: index % 2 === 0 ? 'control' : 'offer',
+      propensity: index % 4 < 2 ? 0.5 : 0.25,
+      value: index % 3 === 0 ? 0 : index,
+    }));
+    const commitOnce = (hash: string, batchId: string, change: (profile: VisitorProfile) => { next: VisitorProfile; counters: ReturnType<typeof counterIncrements> }) =>
+      compareAndSet(
+        store,
+        hash,
+        batchId,
+        (snapshot) => {
+          const { next, counters } = change(snapshot.profile ?? profileAt(1, 1));
+          return { write: { next, ttlMs: DAY, batch: { id: batchId, receivedAt: Date.now(), dedupMs: DAY }, counters } };
+        },
+        () => 'duplicate'
+      );
+    const exposeAndConvert = () =>
+      Promise.all(
+        visitors.map(async (unit, index) => {
+          await commitOnce(unit.hash, `exposure-${index}`, (profile) => {
+            const contextual = { c: contextualCellKey(unit.cell, attributes), l: 'leaf-1', m: 'initial', w: unit.propensity };
+            const { exposures, units } = applyExposures(profile.exposures, [{ key: experiment, arm: unit.arm, period: 0, contextual }], 1000);
+            return { next: { ...profile, exposures }, counters: counterIncrements(units) };
+          });
+          if (unit.value === 0) return;
+          await commitOnce(unit.hash, `buy-${index}`, (profile) => {
+            const events = [{ type: 'track', name: 'buy', value: unit.value, at: 2000 }, { type: 'track', name: 'other', at: 2000 }];
+            const { exposures, increments } = applyConversions(profile.exposures, events as never, goals);
+            return { next: { ...profile, exposures }, counters: counterIncrements(increments) };
+          });
+        })
+      );
+    await exposeAndConvert();
+    // Retried batches (the SDK's retries) count nothing.
+    await exposeAndConvert();
+    const counted = contextualCountersOf(await store.counters(experiment));
+    for (const cell of cells) {
+      for (const arm of ['control', 'offer']) {
+        const units = visitors.filter((unit) => unit.cell === cell && unit.arm === arm);
+        const counts = counted.cells.get(contextualCellKey(cell, attributes))?.get(arm);
+        if (units.length === 0) {
+          expect(counts).toBeUndefined();
+          continue;
+        }
+        const sum = (of: (unit: (typeof visitors)[number]) => number) => units.reduce((total, unit) => total + of(unit), 0);
+        expect(counts).toEqual({
+          units: units.length,
+          inverse: sum((unit) => 1 / unit.propensity),
+          inverseSquares: sum((unit) => 1 / unit.propensity ** 2),
+          conversions: units.filter((unit) => unit.value !== 0).length,
+          sum: sum((unit) => unit.value),
+          sumSquares: sum((unit) => unit.value ** 2),
+          weightedSum: sum((unit) => unit.value / unit.propensity),
+          weightedSum2: sum((unit) => unit.value / unit.propensity ** 2),
+          weightedSquares2: sum((unit) => unit.value ** 2 / unit.propensity ** 2),
+        });
+      }
+    }
+    expect(counted.leaves.sort((a, b) => a.arm.localeCompare(b.arm))).toEqual([
+      { version: 'initial', leaf: 'leaf-1', arm: 'control', units: 6 },
+      { version: 'initial', leaf: 'leaf-1', arm: 'offer', units: 6 },
+    ]);
+    // The other counts of the same commits are there too, and the secondary goal is not counted per cell.
+    expect(cellsOf(await store.counters(experiment)).reduce((total, cell) => total + cell.units, 0)).toBe(12);
+    await store.dropCounters(experiment);
   });
 
   it('skips a non-finite counter increment', async () => {
