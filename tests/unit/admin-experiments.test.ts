@@ -15,6 +15,7 @@ import { ARM_COLORS } from '../../admin/src/pages/experiments/charts';
 import { liftRows, observedShares, primaryResults, resultsByGoal, shownInterval, verdictOf } from '../../admin/src/experiments/verdict';
 import { describeReason } from '../../admin/src/rules/reasons';
 import { defaultFormatMessage } from '../../admin/src/utils/getTranslation';
+import { adminIntl } from '../helpers/admin-intl';
 import { evenPercents, percentTotal, percentsValid, toPercent, weightsFromPercents } from '../../admin/src/experiments/weights';
 import { powerPlan } from '../../engine/src/stats/power';
 
@@ -372,6 +373,18 @@ describe('experiments in the live test, in words', () => {
     );
     expect(describeReason({ rule: 'experiment', experiment: 'pricing', arm: 'control', variants: [] }, null, context)).toBe(
       'In arm "control" of experiment "pricing": no variant takes part, the entry is served as published.'
+    );
+  });
+
+  it('reads the site-wide holdout reason, in English and French', () => {
+    const entry = { rule: 'holdout', share: 0.2 } as const;
+    const english = adminIntl('en');
+    expect(describeReason(entry, null, { formatMessage: english.formatMessage.bind(english) })).toBe(
+      'In the site-wide holdout (20% of visitors): the entry is served as published, in no experiment.'
+    );
+    const french = adminIntl('fr');
+    expect(describeReason(entry, null, { formatMessage: french.formatMessage.bind(french) })).toBe(
+      'Dans le groupe témoin global (20\u00a0% des visiteurs) : l’entrée est servie telle que publiée, hors de toute expérience.'
     );
   });
 });

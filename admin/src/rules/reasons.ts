@@ -1,5 +1,5 @@
 import type { ExplainNode } from '../../../engine/src';
-import type { CappedReason, ConditionErrorReason, ConditionReason, ExperimentReason, FatigueReason, MissingSignalReason, ReasonEntry } from '../../../contracts/src/reason';
+import type { CappedReason, ConditionErrorReason, ConditionReason, ExperimentReason, FatigueReason, HoldoutReason, MissingSignalReason, ReasonEntry } from '../../../contracts/src/reason';
 import { getTranslation, type FormatMessage } from '../utils/getTranslation';
 import { capEventCount, capSentence } from './caps';
 import { signalLabel } from './signalLabels';
@@ -155,6 +155,14 @@ export const describeReason = (entry: ReasonEntry, variant: string | null, conte
       return describeCapped(entry as CappedReason, context);
     case 'fatigue':
       return describeFatigue(entry as FatigueReason, context);
+    case 'holdout':
+      return context.formatMessage(
+        {
+          id: getTranslation('reason.holdout'),
+          defaultMessage: 'In the site-wide holdout ({share, number, percent} of visitors): the entry is served as published, in no experiment.',
+        },
+        { share: (entry as HoldoutReason).share }
+      );
     case 'profile-unavailable':
       return context.formatMessage({
         id: getTranslation('reason.profileUnavailable'),
