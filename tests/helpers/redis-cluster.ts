@@ -11,8 +11,8 @@ import Redis from 'ioredis';
  * A local Redis Cluster for tests: three masters and three replicas of Debian's `redis-server`, on
  * ports of their own (and their bus ports, +10000), each with a data directory under the system's
  * temporary directory, `cluster-node-timeout` 2000 ms, made a cluster by `redis-cli --cluster create`.
- * The tests start and stop it themselves (nothing in CI starts one for them), and may kill, pause or
- * fail over one node by its pid (never the shared Redis on 6379).
+ * The tests start and stop it themselves (nothing in CI starts one for them), and may kill or pause
+ * one node by its pid, or fail one over by hand (never the shared Redis on 6379).
  */
 
 const run = promisify(execFile);
@@ -36,6 +36,13 @@ export interface RedisCluster {
   masterPorts(): Promise<number[]>;
   /** The port of the master serving a key's slot now. */
   masterOf(key: string): Promise<number>;
+  /** The port of a live replica of the master on `masterPort`, from CLUSTER NODES. */
+  replicaOf(masterPort: number): Promise<number>;
+  /**
+   * `CLUSTER FAILOVER` on the replica on `replicaPort` (a coordinated failover: its master stops
+   * taking writes until the replica has them all), then waits until that replica is a master.
+   */
+  failover(replicaPort: number, timeoutMs?: number): Promise<void>;
   /** A direct connection to one node (the caller quits it). */
   connect(port: number): Promise<Redis>;
   /** Waits until every live node reports cluster_state:ok and agrees on the masters. */
@@ -75,12 +82,16 @@ const waitFor = async (check: () => Promise<boolean>, timeoutMs: number, what: s
   }
 };
 
+/** A paused node accepts connections and never answers: every call gives up after this. */
+const CLI_TIMEOUT_MS = 2000;
+
 const ping = async (port: number) => {
-  const { stdout } = await run(REDIS_CLI, ['-h', HOST, '-p', String(port), 'PING']);
+  const { stdout } = await run(REDIS_CLI, ['-h', HOST, '-p', String(port), 'PING'], { timeout: CLI_TIMEOUT_MS });
   return stdout.trim() === 'PONG';
 };
 
-const cli = async (port: number, ...args: string[]) => (await run(REDIS_CLI, ['-h', HOST, '-p', String(port), ...args])).stdout;
+const cli = async (port: number, ...args: string[]) =>
+  (await run(REDIS_CLI, ['-h', HOST, '-p', String(port), ...args], { timeout: CLI_TIMEOUT_MS })).stdout;
 
 export const startRedisCluster = async ({ basePort = 17000, masters = 3 } = {}): Promise<RedisCluster> => {
   const count = masters * 2;
@@ -128,18 +139,21 @@ export const startRedisCluster = async ({ basePort = 17000, masters = 3 } = {}):
     throw error;
   }
 
+  /** Nodes paused with SIGSTOP (until SIGCONT): alive, but they answer nothing, so nothing asks them. */
+  const paused = new Set<number>();
   const alive = (node: ClusterNode) => node.process.exitCode === null && node.process.signalCode === null;
+  const answering = (node: ClusterNode) => alive(node) && !paused.has(node.port);
 
   /** CLUSTER NODES of a live node: `port flags` per line. */
   const topology = async () => {
-    for (const node of nodes.filter(alive)) {
+    for (const node of nodes.filter(answering)) {
       try {
         return (await cli(node.port, 'CLUSTER', 'NODES'))
           .trim()
           .split('\n')
           .map((line) => {
-            const [, address, flags, , , , , , ...slots] = line.split(' ');
-            return { port: Number(address.split('@')[0].split(':')[1]), flags: flags.split(','), slots };
+            const [id, address, flags, master, , , , , ...slots] = line.split(' ');
+            return { id, port: Number(address.split('@')[0].split(':')[1]), flags: flags.split(','), master, slots };
           });
       } catch {
         // paused or dying: ask another
@@ -158,7 +172,7 @@ export const startRedisCluster = async ({ basePort = 17000, masters = 3 } = {}):
         .sort();
     },
     async masterOf(key) {
-      const node = nodes.find(alive)!;
+      const node = nodes.find(answering)!;
       const slot = Number((await cli(node.port, 'CLUSTER', 'KEYSLOT', key)).trim());
       for (const entry of await topology()) {
         if (!entry.flags.includes('master') || entry.flags.includes('fail')) continue;
@@ -169,6 +183,20 @@ export const startRedisCluster = async ({ basePort = 17000, masters = 3 } = {}):
       }
       throw new Error(`redis cluster: no master serves slot ${slot}`);
     },
+    async replicaOf(masterPort) {
+      const entries = await topology();
+      const master = entries.find(({ port }) => port === masterPort);
+      const replica = entries.find(
+        ({ flags, master: of }) => flags.includes('slave') && !flags.includes('fail') && !flags.includes('fail?') && of === master?.id
+      );
+      if (!replica) throw new Error(`redis cluster: no live replica of ${masterPort}`);
+      return replica.port;
+    },
+    async failover(replicaPort, timeoutMs = 20_000) {
+      const answer = (await cli(replicaPort, 'CLUSTER', 'FAILOVER')).trim();
+      if (answer !== 'OK') throw new Error(`redis cluster: CLUSTER FAILOVER on ${replicaPort} answered ${answer}`);
+      await waitFor(async () => (await cluster.masterPorts()).includes(replicaPort), timeoutMs, `${replicaPort} promoted`);
+    },
     async connect(port) {
       const connection = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 1 });
       await connection.connect();
@@ -177,7 +205,7 @@ export const startRedisCluster = async ({ basePort = 17000, masters = 3 } = {}):
     async waitHealthy(timeoutMs = 30_000) {
       await waitFor(
         async () => {
-          const live = nodes.filter(alive);
+          const live = nodes.filter(answering);
           const infos = await Promise.all(live.map(({ port }) => cli(port, 'CLUSTER', 'INFO')));
           if (!infos.every((info) => info.includes('cluster_state:ok'))) return false;
           // As many masters as it was made with, none failed.
@@ -190,6 +218,8 @@ export const startRedisCluster = async ({ basePort = 17000, masters = 3 } = {}):
     signal(port, signal) {
       const node = nodes.find((candidate) => candidate.port === port);
       if (!node) throw new Error(`redis cluster: no node on ${port}`);
+      if (signal === 'SIGSTOP') paused.add(port);
+      if (signal === 'SIGCONT') paused.delete(port);
       node.process.kill(signal);
     },
     async restart(port) {
