@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import { Badge, Box, Button, Flex, Link, Modal, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { Lock, Play, Sparkle } from '@strapi/icons';
@@ -140,9 +140,19 @@ const LeafTestModal = ({
   const { formatMessage } = useIntl();
   const target = experiment.target;
   const visitorId = useMemo(freshVisitorId, []);
+  // Opened from the leaf's Test button (not a Modal.Trigger): focus goes back to it on close.
+  const opener = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  }, []);
+  const returnFocus = (event: Event) => {
+    if (!opener.current?.isConnected) return;
+    event.preventDefault();
+    opener.current.focus();
+  };
   return (
     <Modal.Root open onOpenChange={(open: boolean) => (open ? undefined : onClose())}>
-      <Modal.Content>
+      <Modal.Content onCloseAutoFocus={returnFocus}>
         <Modal.Header closeLabel={formatMessage({ id: getTranslation('common.closeDialog'), defaultMessage: 'Close the dialog' })}>
           <Modal.Title>{title}</Modal.Title>
         </Modal.Header>
