@@ -19,6 +19,7 @@ import { parseOrThrow, sendError, sendUnavailable } from '../utils/errors';
 import { shipBodySchema, type ShipResult } from '../../../contracts/src/experiment-ship';
 import { createShipper, type ShipExperiment } from './ship';
 import { getService } from '../platform/services';
+import { StoreUnavailableError } from '../storage/store';
 
 
 const FIELDS = ['documentId', ...EXPERIMENT_FIELDS, ...SERVER_FIELDS, 'createdAt', 'updatedAt'];
@@ -190,7 +191,14 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** `POST /personalize/experiments/:documentId/bandit/update`: a bandit update now, under the same rules. */
     async banditUpdate(ctx: Context) {
-      const result = await getService(strapi, 'bandit').update(ctx.params.documentId);
+      // The counts store unreachable (Redis down, a master failing over): 503 with Retry-After.
+      const result = await getService(strapi, 'bandit')
+        .update(ctx.params.documentId)
+        .catch((error: unknown) => {
+          if (error instanceof StoreUnavailableError) return 'unavailable' as const;
+          throw error;
+        });
+      if (result === 'unavailable') return sendUnavailable(ctx);
       if (!result) throw new errors.NotFoundError('Experiment not found');
       ctx.body = { data: result };
     },
