@@ -18,7 +18,9 @@ import {
   sampleSignals,
   signalsFromPaths,
 } from '../../admin/src/experiments/contextual';
+import { draftFromExperiment, draftProblems, emptyDraft, fieldOfPath, inputFromDraft } from '../../admin/src/experiments/draft';
 import { getTranslation } from '../../admin/src/utils/getTranslation';
+import { experimentInputSchema, type Experiment } from '../../contracts/src/experiments';
 import type { SignalDescriptor } from '../../contracts/src/signals/vocabulary';
 import { compile } from '../../engine/src';
 import { fitContextualModel } from '../../engine/src/contextual';
@@ -186,5 +188,67 @@ describe('the editor’s settings and the chart', () => {
   it('finds the best arm by P(best)', () => {
     expect(bestArm([{ key: 'a', pBest: 0.2 }, { key: 'b', pBest: 0.7 }, { key: 'c', pBest: 0.1 }])?.key).toBe('b');
     expect(bestArm([])).toBeNull();
+  });
+});
+
+describe('the editor’s draft of a contextual experiment', () => {
+  const draft = () => ({
+    ...emptyDraft({ control: 'Control', treatment: 'Offer' }),
+    name: 'Plans',
+    key: 'plans',
+    mode: 'contextual' as const,
+    goal: { event: 'signup', kind: 'conversion' as const, windowHours: 72 },
+  });
+
+  it('sends the settings the contract accepts, cuts as numbers, and nothing for other modes', () => {
+    const body = inputFromDraft({
+      ...draft(),
+      contextual: { attributes: [{ path: 'context.device', cuts: '' }, { path: 'profile.visits', cuts: '2, 5' }], maxLeaves: 8, minUnitsPerLeaf: null },
+    });
+    expect(body.contextual).toEqual({ attributes: [{ path: 'context.device' }, { path: 'profile.visits', cuts: [2, 5] }], maxLeaves: 8 });
+    expect(experimentInputSchema.safeParse(body).success).toBe(true);
+    expect(inputFromDraft({ ...draft(), mode: 'ab' }).contextual).toBeNull();
+    expect(experimentInputSchema.safeParse(inputFromDraft({ ...draft(), mode: 'bandit' })).success).toBe(true);
+  });
+
+  it('reads a stored experiment back', () => {
+    const stored = {
+      ...inputFromDraft(draft()),
+      documentId: 'd1',
+      status: 'draft',
+      traffic: 1,
+      contextual: { attributes: [{ path: 'profile.visits', cuts: [1, 3] }], minUnitsPerLeaf: 40 },
+      startedAt: null,
+      stoppedAt: null,
+    } as Experiment;
+    expect(draftFromExperiment(stored).contextual).toEqual({ attributes: [{ path: 'profile.visits', cuts: '1, 3' }], maxLeaves: null, minUnitsPerLeaf: 40 });
+  });
+
+  it('finds the settings’ problems before sending', () => {
+    const problems = draftProblems({
+      ...draft(),
+      contextual: {
+        attributes: [{ path: 'context.device', cuts: '' }, { path: 'context.device', cuts: '' }, { path: 'profile.visits', cuts: '1, x' }, { path: '', cuts: '' }],
+        maxLeaves: 40,
+        minUnitsPerLeaf: 0,
+      },
+    });
+    expect(problems).toMatchObject({
+      'contextual.attributes.1.path': 'duplicate-attribute',
+      'contextual.attributes.2.cuts': 'cuts-numbers',
+      'contextual.attributes.3.path': 'required',
+      'contextual.maxLeaves': 'leaves-range',
+      'contextual.minUnitsPerLeaf': 'units-per-leaf-range',
+    });
+    expect(draftProblems({ ...draft(), contextual: { attributes: [], maxLeaves: null, minUnitsPerLeaf: null } })['contextual.attributes']).toBe('too-few-attributes');
+    expect(Object.keys(draftProblems({ ...draft(), mode: 'ab', contextual: { attributes: [], maxLeaves: 99, minUnitsPerLeaf: null } }))).toEqual([]);
+  });
+
+  it('puts the server’s issues on the fields', () => {
+    expect(fieldOfPath(['contextual', 'attributes', 2, 'path'])).toBe('contextual.attributes.2.path');
+    expect(fieldOfPath(['contextual', 'attributes', 1, 'cuts', 0])).toBe('contextual.attributes.1.cuts');
+    expect(fieldOfPath(['contextual', 'attributes'])).toBe('contextual.attributes');
+    expect(fieldOfPath(['contextual'])).toBe('contextual.attributes');
+    expect(fieldOfPath(['contextual', 'maxLeaves'])).toBe('contextual.maxLeaves');
   });
 });
