@@ -4,7 +4,9 @@
  * (read-only API token, the article with its author) with the signals and a phone's User-Agent,
  * warm (personalized, the mobile variant from the response cache), and without any personalization
  * header (Strapi's own resolvers alone). autocannon alternates between the two for several rounds
- * and sums each one's requests/s. Prints both and the ratio (target ≥ 0.9).
+ * and sums each one's requests/s. Prints both and the ratio (target ≥ 0.9), and the instance's CPU
+ * time per request of each (user + system from /proc/<pid>/stat over that query's rounds), which
+ * other work on a shared machine moves much less than requests/s.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,12 +54,20 @@ const main = async () => {
       });
     await run('plain', 3);
     await run('personalized', 3);
-    const totals = { plain: { requests: 0, seconds: 0 }, personalized: { requests: 0, seconds: 0 } };
+    const totals = { plain: { requests: 0, seconds: 0, cpu: 0 }, personalized: { requests: 0, seconds: 0, cpu: 0 } };
+    /** The instance's CPU time so far (user + system, in clock ticks of 10 ms). */
+    const cpuSeconds = () => {
+      const stat = fs.readFileSync(`/proc/${instance.child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = round % 2 === 0 ? (['plain', 'personalized'] as const) : (['personalized', 'plain'] as const);
       for (const which of order) {
+        const cpuBefore = cpuSeconds();
         const result = await run(which, ROUND_SEC);
         if (result.errors + result.timeouts + result.non2xx > 0) throw new Error(`${which}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+        totals[which].cpu += cpuSeconds() - cpuBefore;
         totals[which].requests += result.requests.total;
         totals[which].seconds += result.duration;
       }
@@ -66,6 +76,14 @@ const main = async () => {
     console.log(`GraphQL query, no personalization header: ${rps.plain.toFixed(0)} req/s`);
     console.log(`GraphQL query, signals, warm:             ${rps.personalized.toFixed(0)} req/s`);
     console.log(`ratio: ${(rps.personalized / rps.plain).toFixed(3)} (target ≥ 0.9), ${ROUNDS} alternating rounds of ${ROUND_SEC} s, ${CONNECTIONS} connections`);
+    const cpu = {
+      plain: (totals.plain.cpu / totals.plain.requests) * 1e3,
+      personalized: (totals.personalized.cpu / totals.personalized.requests) * 1e3,
+    };
+    console.log(
+      `CPU per request: ${cpu.plain.toFixed(2)} ms without personalization, ${cpu.personalized.toFixed(2)} ms with; ratio ${(cpu.plain / cpu.personalized).toFixed(3)}`
+    );
+    console.log(`load average: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
   } finally {
     await instance.stop();
     fs.rmSync(dir, { recursive: true, force: true });
