@@ -14,7 +14,7 @@ import { startStrapiProcess, type StrapiProcess } from './strapi-process';
 
 /**
  * The load the Redis Cluster fault tests drive over HTTP on two Strapi instances while a node fails
- * (tests/integration/redis-cluster-faults.test.ts, redis-cluster-failover.test.ts): each visitor sends
+ * (tests/integration/redis-cluster-failover.test.ts): each visitor sends
  * a consent batch, is resolved until assigned (an exposure), and a third of them convert through the
  * other instance once their arm is sticky. Every answer is recorded, /events batches are sent again
  * (same batchId) while they answer 503, as the SDK does, and the test keeps the ground truth.

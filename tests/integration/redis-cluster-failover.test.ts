@@ -19,9 +19,11 @@ import { resolveFor } from '../helpers/experiments';
 
 /**
  * Redis Cluster failovers under a load on two Strapi instances with `durability: 'replica'`
- * (docs/events.md, "Failures of a Redis Cluster"): a master paused (SIGSTOP 5 s, so its replica is
- * promoted while the paused master still holds writes it will run when it wakes, then lose), a
- * failover by hand (`CLUSTER FAILOVER`), and the bandit's lock master killed during updates.
+ * (docs/events.md, "Failures of a Redis Cluster"): a master killed (SIGKILL, restarted 6 s later as
+ * an orchestrator would: it rejoins as a replica, without which 'replica' refuses that shard's
+ * writes), a master paused (SIGSTOP 5 s, so its replica is promoted while the paused master still
+ * holds writes it will run when it wakes, then lose), a failover by hand (`CLUSTER FAILOVER`), and
+ * the bandit's lock master killed during updates.
  * Resolve never answers a 5xx, /events answers 202 or 503 with Retry-After (retried as the SDK
  * does), and the counts equal the ground truth once the visitors are resolved again, before any
  * reconcile (nothing acknowledged was lost), and after one (which finds nothing to repair).
@@ -79,6 +81,22 @@ const loadThrough = async (name: string, fault: (visitors: string[]) => Promise<
 };
 
 describe('Redis Cluster failovers under load', () => {
+  it('a master killed (SIGKILL) mid-load: no 5xx on resolve, and exact counts before and after a reconcile', async () => {
+    const { cluster, first } = pair;
+    let killed: number | undefined;
+    await loadThrough('killed', async (visitors) => {
+      // The master of a visitor of this load, killed with the writes in flight; its replica takes
+      // over within a few seconds, with no replica of its own until the killed node is back.
+      const port = await visitorMaster(cluster, first.strapi, prefix, visitors[0]);
+      killed = port;
+      cluster.signal(port, 'SIGKILL');
+      await sleep(6000);
+      await cluster.restart(port);
+    });
+    expect(killed).toBeDefined();
+    expect(await cluster.masterPorts()).not.toContain(killed);
+  });
+
   it('a master paused 5 s (SIGSTOP) and failed over: no 5xx on resolve, and exact counts before and after a reconcile', async () => {
     const { cluster, first } = pair;
     let paused: number | undefined;
