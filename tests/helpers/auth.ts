@@ -43,3 +43,17 @@ export const createAdminSession = async (
   if (!token) throw new Error(`admin login failed: ${response.status} ${JSON.stringify(response.body)}`);
   return { token, email };
 };
+
+/** An admin role with the given permissions (`subject` null unless given); its id, for createAdminSession. */
+export const createRole = async (
+  strapi: Core.Strapi,
+  name: string,
+  permissions: { action: string; subject?: string; properties?: object }[]
+): Promise<number> => {
+  const role = await strapi.service('admin::role').create({ name, description: `test role: ${name}` });
+  await strapi.service('admin::role').assignPermissions(
+    role.id,
+    permissions.map((permission) => ({ subject: null, ...permission }))
+  );
+  return role.id as number;
+};

@@ -1,7 +1,7 @@
 import request from 'supertest';
 
 import { cellSignals, contextualLeafIndex } from '../../engine/src/contextual';
-import { createAdminSession } from '../helpers/auth';
+import { createAdminSession, createRole } from '../helpers/auth';
 import { ARTICLE_UID, createArticle } from '../helpers/content';
 import { batchOf, CONSENT_ALL, newId, newVisitorId } from '../helpers/events';
 import { eventually, resolveFor, track, trackEvent } from '../helpers/experiments';
@@ -282,6 +282,19 @@ describe('contextual experiments over HTTP (embedded store)', () => {
     expect(stale.body.error.details.reason).toBe('stale-model');
     const bad = await admin('post', `/personalize/experiments/${experimentId}/contextual/freeze`, { leafId: 'Leaf!', modelVersion: version });
     expect(bad.status).toBe(400);
+    // Freezing edits the entry: experiments.manage alone is not enough, as for shipping.
+    const manageOnly = await createAdminSession(app.strapi, {
+      roleId: await createRole(app.strapi, 'contextual manage only', [
+        { action: 'plugin::personalize.experiments.manage' },
+        { action: 'plugin::personalize.experiments.read' },
+        { action: 'plugin::content-manager.explorer.read', subject: ARTICLE_UID, properties: { locales: ['en'] } },
+      ]),
+    });
+    const refused = await request(app.server)
+      .post(`/personalize/experiments/${experimentId}/contextual/freeze`)
+      .set('Authorization', `Bearer ${manageOnly.token}`)
+      .send({ leafId: mobileLeaf, modelVersion: version });
+    expect(refused.status).toBe(403);
     const frozen = await admin('post', `/personalize/experiments/${experimentId}/contextual/freeze`, { leafId: mobileLeaf, modelVersion: version });
     expect(frozen.status).toBe(200);
     expect(frozen.body.data).toMatchObject({ leafId: mobileLeaf, entry: { uid: ARTICLE_UID, documentId } });

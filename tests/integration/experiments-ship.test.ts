@@ -4,10 +4,9 @@
  * again when it was published), then the experiment stops; the 409s in Strapi's shape when it cannot; the RBAC
  * action and the Content Manager's own permissions on the entry.
  */
-import type { Core } from '@strapi/strapi';
 import request from 'supertest';
 
-import { createAdminSession } from '../helpers/auth';
+import { createAdminSession, createRole } from '../helpers/auth';
 import { ARTICLE_UID, createArticle } from '../helpers/content';
 import { eventually, resolveFor } from '../helpers/experiments';
 import { grantPublic } from '../helpers/permissions';
@@ -29,15 +28,6 @@ const ARMS = [
   { key: 'offer', weight: 0.3, variants: ['v_offer'] },
   { key: 'bold', weight: 0.3, variants: ['v_bold'] },
 ];
-
-const createRole = async (strapi: Core.Strapi, name: string, permissions: { action: string; subject?: string; properties?: object }[]) => {
-  const role = await strapi.service('admin::role').create({ name, description: `test role: ${name}` });
-  await strapi.service('admin::role').assignPermissions(
-    role.id,
-    permissions.map((permission) => ({ subject: null, ...permission }))
-  );
-  return role.id as number;
-};
 
 describe('shipping an experiment arm (admin)', () => {
   let app: TestStrapi;

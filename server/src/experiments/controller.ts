@@ -233,8 +233,8 @@ const createExperimentsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async contextualFreeze(ctx: Context) {
       const input = parseOrThrow(contextualFreezeSchema, body(ctx), 'Invalid freeze request');
       const experiment = (await findOrThrow(ctx.params.documentId)) as unknown as FreezeExperiment;
-      const state = ctx.state as { user?: { id?: number | string } };
-      const outcome = await freezeLeaf(strapi, experiment, input, state.user?.id);
+      const state = ctx.state as { userAbility?: unknown; user?: { id?: number | string } };
+      const outcome = await freezeLeaf(strapi, experiment, input, { ability: state.userAbility, userId: state.user?.id });
       if ('refused' in outcome) {
         const { reason, message, details } = outcome.refused;
         return conflict(ctx, `Cannot freeze leaf "${input.leafId}" of experiment "${experiment.key}": ${message}`, { reason, ...details });

@@ -1,11 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { contentTypes as strapiContentTypes, errors } from '@strapi/utils';
+import { errors } from '@strapi/utils';
 
 import type { ContextualFreezeInput, ContextualFreezeResponse, ContextualFrozenLeaf, ExperimentTarget } from '../../../contracts/src/experiments';
 import type { Variant } from '../../../contracts/src/variants/schema';
 import { getService } from '../platform/services';
 import { bestArmOf, modelInForce, type ContextualExperiment } from './contextual';
 import { EXPERIMENT_UID } from './model';
+import { permissionCheckerFor, publishedStateOf } from './ship';
 
 /**
  * Freezing a contextual experiment's leaf (docs/experiments.md, "Contextual bandits", Freeze): an ordinary
@@ -22,7 +23,8 @@ export type FreezeOutcome =
 
 type Entry = Record<string, unknown> & { documentId: string; updatedAt?: string | Date | null; locale?: string | null };
 
-const time = (value: string | Date | null | undefined) => (value ? new Date(value).getTime() : 0);
+/** A PolicyError, as the routes' permission checks answer. */
+const forbidden = (message: string) => new errors.PolicyError(message, { errors: [{ path: [], message, name: 'PolicyError' }] });
 
 /** A variant id from the experiment key and the leaf id, within the id pattern's 64 characters. */
 const frozenVariantId = (key: string, leafId: string) => `${key.slice(0, 40)}-${leafId}`.slice(0, 64);
@@ -31,8 +33,9 @@ export const freezeLeaf = async (
   strapi: Core.Strapi,
   experiment: FreezeExperiment,
   input: ContextualFreezeInput,
-  userId?: number | string
+  admin: { ability: unknown; userId?: number | string }
 ): Promise<FreezeOutcome> => {
+  const { userId } = admin;
   if (experiment.mode !== 'contextual') {
     return { refused: { reason: 'not-contextual', message: `Experiment "${experiment.key}" is not a contextual bandit` } };
   }
@@ -68,11 +71,15 @@ export const freezeLeaf = async (
   const locale = target.locale ?? undefined;
   const where = locale ? { locale } : {};
   const draft = fieldName
-    ? ((await types.findEntry(target.uid, target.documentId, { ...where, status: 'draft', fields: [fieldName, 'updatedAt'] })) as Entry | null)
+    ? // Every field (its locale too): the permission checker reads the entry as the Content Manager does.
+      ((await types.findEntry(target.uid, target.documentId, { ...where, status: 'draft' })) as Entry | null)
     : null;
   if (!schema || !fieldName || !draft) {
     return { refused: { reason: 'entry-missing', message: 'The target entry no longer exists or has no variants field', details: { target } } };
   }
+  // As shipping: the freeze edits (and publishes) the entry, so the admin needs the Content Manager's rights on it.
+  const checker = permissionCheckerFor(strapi, admin.ability, target.uid);
+  if (checker.cannot.update(draft, fieldName)) throw forbidden(`Freezing a leaf edits the target entry: it needs the Content Manager's update permission on ${target.uid}`);
   const value = (draft[fieldName] ?? null) as ({ variants?: Variant[] } & Record<string, unknown>) | null;
   const variants = Array.isArray(value?.variants) ? value.variants : [];
   const existing = new Set(variants.map((variant) => variant.id));
@@ -86,11 +93,8 @@ export const freezeLeaf = async (
       },
     };
   }
-  const draftAndPublish = strapiContentTypes.hasDraftAndPublish(schema as never);
-  const published = draftAndPublish
-    ? ((await types.findEntry(target.uid, target.documentId, { ...where, status: 'published', fields: ['updatedAt'] })) as Entry | null)
-    : null;
-  if (published && time(draft.updatedAt) > time(published.updatedAt)) {
+  const { published, modified } = await publishedStateOf(strapi, schema, target, where, draft);
+  if (modified) {
     return {
       refused: {
         reason: 'entry-modified',
@@ -98,6 +102,10 @@ export const freezeLeaf = async (
         details: { target },
       },
     };
+  }
+
+  if (published && checker.cannot.publish(draft)) {
+    throw forbidden(`Freezing a leaf publishes the target entry: you may not publish this ${target.uid} entry`);
   }
 
   const arm = experiment.arms[bestArmOf(leaf)];

@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 
 import type { HealthSrm } from '../../../contracts/src/admin/health';
 import { getService } from '../platform/services';
-import { cellsOf } from '../storage/experiment-counts';
+import { cellsOf, contextualCountersOf } from '../storage/experiment-counts';
+import { contextualSrm, type ContextualExperiment } from './contextual';
 import { EXPERIMENT_FIELDS, EXPERIMENT_UID, SERVER_FIELDS } from './model';
 import { buildResults, type ResultsExperiment } from './results';
 
@@ -33,12 +34,17 @@ const createExperimentHealth = ({ strapi }: { strapi: Core.Strapi }) => {
         now: Date.now(),
         nextBanditUpdateAt: null,
       });
+      // A contextual experiment's arms get the weights of each visitor's leaf: checked per logged leaf, as its results page does.
+      const srm =
+        experiment.mode === 'contextual'
+          ? contextualSrm(experiment as unknown as ContextualExperiment, contextualCountersOf(counters), options.srmThreshold)
+          : results.srm;
       checks.push({
         documentId: experiment.documentId,
         key: experiment.key,
         name: experiment.name || experiment.key,
-        pValue: results.srm.pValue,
-        alarm: !results.srm.ok,
+        pValue: srm.pValue,
+        alarm: !srm.ok,
       });
     }
     return { srm: checks, countsUnavailable: false };

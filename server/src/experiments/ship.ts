@@ -42,11 +42,37 @@ const time = (value: string | Date | null | undefined) => (value ? new Date(valu
 /** A PolicyError, as the routes' permission checks answer (Strapi hides the message of a handler's ForbiddenError). */
 const forbidden = (message: string) => new errors.PolicyError(message, { errors: [{ path: [], message, name: 'PolicyError' }] });
 
+/** The Content Manager's permission checker of an admin on a content type (as its own update route uses it). */
+export const permissionCheckerFor = (strapi: Core.Strapi, ability: unknown, uid: string): PermissionChecker =>
+  strapi.plugin('content-manager').service('permission-checker').create({ userAbility: ability, model: uid });
+
+/**
+ * The published version of a draft-and-publish entry (null for an entry of a type without drafts, or never
+ * published), and whether its draft was saved after the last publish (the Content Manager's "Modified"):
+ * publishing then would release those changes too.
+ */
+export const publishedStateOf = async (
+  strapi: Core.Strapi,
+  schema: unknown,
+  target: { uid: string; documentId: string },
+  where: { locale?: string },
+  draft: { updatedAt?: string | Date | null }
+): Promise<{ draftAndPublish: boolean; published: Entry | null; modified: boolean }> => {
+  const draftAndPublish = strapiContentTypes.hasDraftAndPublish(schema as never);
+  const published = draftAndPublish
+    ? ((await getService(strapi, 'content-types').findEntry(target.uid, target.documentId, {
+        ...where,
+        status: 'published',
+        fields: ['updatedAt'],
+      })) as Entry | null)
+    : null;
+  return { draftAndPublish, published, modified: published !== null && time(draft.updatedAt) > time(published.updatedAt) };
+};
+
 export const createShipper = (strapi: Core.Strapi) => {
   const contentTypes = () => getService(strapi, 'content-types');
 
-  const checkerFor = (ability: unknown, uid: string): PermissionChecker =>
-    strapi.plugin('content-manager').service('permission-checker').create({ userAbility: ability, model: uid });
+  const checkerFor = (ability: unknown, uid: string): PermissionChecker => permissionCheckerFor(strapi, ability, uid);
 
   /**
    * Applies the plan to the target entry's draft and publishes it again when it was published. Refuses
@@ -105,12 +131,8 @@ export const createShipper = (strapi: Core.Strapi) => {
     const draft = (await types.findEntry(target.uid, target.documentId, { ...where, status: 'draft', populate })) as Entry | null;
     if (!draft) return missing();
 
-    const draftAndPublish = strapiContentTypes.hasDraftAndPublish(schema as never);
-    const published = draftAndPublish
-      ? ((await types.findEntry(target.uid, target.documentId, { ...where, status: 'published', fields: ['updatedAt'] })) as Entry | null)
-      : null;
-    // The Content Manager's "Modified": the draft was saved after the last publish.
-    if (published && time(draft.updatedAt) > time(published.updatedAt)) {
+    const { draftAndPublish, published, modified } = await publishedStateOf(strapi, schema, target, where, draft);
+    if (modified) {
       return {
         refused: {
           reason: 'entry-modified',
