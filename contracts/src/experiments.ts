@@ -8,6 +8,7 @@ import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema }
 import type { JsonValue } from '../../engine/src/types';
 import { jsonValueSchema } from './json';
 import { DEFAULT_LIMITS } from './limits';
+import { cupedSettingsSchema, type CupedSettings } from './cuped';
 
 /**
  * Experiments (docs/design.md, "Experiments"): the shape of `plugin::personalize.experiment` as the admin sends
@@ -155,6 +156,8 @@ const fields = {
   condition: jsonValueSchema.nullable().optional(),
   goal: goalSchema,
   secondary: z.array(goalSchema).max(EXPERIMENT_LIMITS.maxSecondaryGoals).optional(),
+  /** CUPED (docs/experiments.md, "CUPED"): absent or null = on with a 14-day lookback; `false` or `{ enabled: false }` = off. */
+  cuped: cupedSettingsSchema.nullable().optional(),
   bandit: banditOverridesSchema.nullable().optional(),
   /** `mode: 'contextual'` only (required then). */
   contextual: contextualSettingsSchema.nullable().optional(),
@@ -263,6 +266,7 @@ export type ExperimentGoal = z.infer<typeof goalSchema>;
 export type ExperimentArm = z.infer<typeof armSchema>;
 export type ExperimentTarget = z.infer<typeof experimentTargetSchema>;
 export type BanditOverrides = z.infer<typeof banditOverridesSchema>;
+export type { CupedSettings };
 export type ExperimentMode = z.infer<typeof experimentModeSchema>;
 /** Experiment input/stored field (mode 'contextual'), docs/experiments.md "Contextual bandits". */
 export type ContextualSettings = z.infer<typeof contextualSettingsSchema>;
@@ -290,6 +294,7 @@ export interface Experiment extends ExperimentData {
 
 /** The fields of a stored experiment that delivery and counting read (the server loads only these). */
 export const LIVE_EXPERIMENT_FIELDS = [
+  'cuped',
   'key', 'name', 'status', 'mode', 'arms', 'traffic', 'target', 'condition', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit',
   'contextual', 'contextualHistory', 'contextualFrozen',
 ] as const;
@@ -303,9 +308,11 @@ export type StoredExperiment = Pick<Experiment, 'documentId' | (typeof LIVE_EXPE
  * history entry; 0 for A/B tests).
  */
 export interface LiveExperiment
-  extends Omit<StoredExperiment, 'goal' | 'secondary' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory' | 'contextualFrozen'> {
+  extends Omit<StoredExperiment, 'cuped' | 'goal' | 'secondary' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory' | 'contextualFrozen'> {
   target: ExperimentTarget | null;
   condition: unknown;
+  /** CUPED's lookback in days; null: off (the stored `cuped` read by `cupedLookbackOf`). */
+  cupedLookbackDays?: number | null;
   goals: ExperimentGoal[];
   banditHistory: BanditHistoryEntry[] | null;
   period: number;
@@ -353,6 +360,10 @@ export interface ExperimentResultsArm {
   sumSquares: number;
   /** null while the arm has no units. */
   mean: number | null;
+  /** CUPED on (primary goal): Σx, Σx² of the units' pre-exposure values and Σxy. */
+  preSum?: number;
+  preSumSquares?: number;
+  crossSum?: number;
 }
 
 /** One goal's counts of one arm (`goals[].arms[]` of the results): the arm's units are `arms[].units`. */
@@ -364,6 +375,25 @@ export interface ExperimentResultsGoalArm {
   sumSquares: number;
   /** Σy ÷ units (the conversion rate, or the mean per visitor); null while the arm has no units. */
   mean: number | null;
+  /** CUPED on: Σx, Σx² of the units' pre-exposure values and Σxy. */
+  preSum?: number;
+  preSumSquares?: number;
+  crossSum?: number;
+}
+
+/**
+ * CUPED's regression-adjusted comparison (engine compareArmsCuped, docs/statistics.md "CUPED"): θ, the variance
+ * reduction achieved against the raw comparison beside it (null without a raw result), the adjusted relative lift
+ * with its fixed-horizon and sequential intervals, and the chance to win. `adjusted` false: θ = 0 (no covariate
+ * varies), the numbers are the raw ones.
+ */
+export interface CupedResult {
+  adjusted: boolean;
+  theta: number;
+  varianceReduction: number | null;
+  relative: ResultLift;
+  sequential: { ci: [number, number]; pValue: number };
+  chanceToWin: number;
 }
 
 export interface ResultLift {
@@ -383,6 +413,8 @@ export interface ExperimentResult {
   absolute: ResultLift | null;
   sequential: { ci: [number, number]; pValue: number } | null;
   chanceToWin: number | null;
+  /** CUPED on: the adjusted comparison (null: no result); absent when CUPED is off. */
+  cuped?: CupedResult | null;
 }
 
 export interface BanditHistoryEntry {

@@ -18,6 +18,8 @@ export interface ExposureRequest {
   period: number;
   /** Contextual experiments: the cell, leaf, model version and propensity of the draw. */
   contextual?: ContextualExposure;
+  /** CUPED: per goal event, the unit's pre-exposure value x (profile/goal-days.ts `covariatesOf`), kept with the exposure. */
+  covariates?: Record<string, number>;
 }
 
 /** One arm's cohort gets one more unit. */
@@ -29,6 +31,8 @@ export interface UnitIncrement {
   period: number;
   /** Contextual experiments: counted per (cell, arm) and per (model version, leaf, arm) too. */
   contextual?: ContextualExposure;
+  /** CUPED (units only): per goal, x, counted as Σx and Σx² of the arm's cohort. */
+  covariates?: Record<string, number>;
 }
 
 export interface ConversionGoal {
@@ -76,6 +80,8 @@ export interface ConversionIncrement extends UnitIncrement {
   conversions: number;
   sum: number;
   sumSquares: number;
+  /** CUPED: x·Δy, the change of Σxy (absent when the exposure has no covariate for the goal). */
+  crossSum?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -97,6 +103,7 @@ export const applyExposures = (
     const record: ExposureRecord = { arm: request.arm, at: now };
     if (request.period > 0) record.p = request.period;
     if (request.contextual) record.cx = request.contextual;
+    if (request.covariates) record.x = { ...request.covariates };
     next[request.key] = record;
     units.push({
       experiment: request.key,
@@ -104,6 +111,7 @@ export const applyExposures = (
       at: now,
       period: request.period,
       ...(request.contextual ? { contextual: request.contextual } : {}),
+      ...(request.covariates ? { covariates: { ...request.covariates } } : {}),
     });
   }
   return { exposures: next, units };
@@ -141,7 +149,15 @@ export const applyConversions = (
         if (goal.kind === 'conversion') {
           if (before !== undefined) continue;
           values[goal.event] = 1;
-          increments.push({ ...cohortOf(experiment.key, exposure), goal: goal.event, primary, conversions: 1, sum: 1, sumSquares: 1 });
+          increments.push({
+            ...cohortOf(experiment.key, exposure),
+            goal: goal.event,
+            primary,
+            conversions: 1,
+            sum: 1,
+            sumSquares: 1,
+            ...crossOf(exposure, goal.event, 1),
+          });
           continue;
         }
         const value = typeof event.value === 'number' && Number.isFinite(event.value) ? event.value : 0;
@@ -159,6 +175,7 @@ export const applyConversions = (
           conversions: before === undefined ? 1 : 0,
           sum: countedAfter - countedBefore,
           sumSquares: countedAfter * countedAfter - countedBefore * countedBefore,
+          ...crossOf(exposure, goal.event, countedAfter - countedBefore),
         });
       }
     }
@@ -168,6 +185,12 @@ export const applyConversions = (
     }
   }
   return { exposures: next ?? exposures, increments };
+};
+
+/** CUPED: Σxy moves by x·Δy when the exposure recorded a covariate x for the goal. */
+const crossOf = (exposure: ExposureRecord, goal: string, change: number): { crossSum?: number } => {
+  const x = exposure.x?.[goal];
+  return typeof x === 'number' && Number.isFinite(x) ? { crossSum: x * change } : {};
 };
 
 const cohortOf = (experiment: string, exposure: ExposureRecord): UnitIncrement => ({

@@ -5,6 +5,7 @@
  */
 import { addScore, DAY_MS, decayed, MINUTE_MS } from './decay';
 import type { AcceptedEvent } from './events';
+import { recordGoalDays, type GoalDaysOptions } from './goal-days';
 import type { CapCounters, StoredScore, VisitorProfile } from './types';
 
 export interface ProfileWeights {
@@ -35,6 +36,8 @@ export interface ApplyOptions extends ProfileOptions {
   profiling?: boolean;
   /** The consent this batch came with, remembered with the profile. */
   consent?: VisitorProfile['consent'];
+  /** CUPED's pre-exposure history to keep (goal-days.ts); absent or no goals: none is kept. */
+  goalDays?: Omit<GoalDaysOptions, 'now'>;
 }
 
 export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
@@ -236,6 +239,12 @@ export const applyEvents = (
   // Kept as received, in the order they were accepted.
   next.events = [...next.events, ...events].slice(-PROFILE_LIMITS.events);
   if (options.consent) next.consent = { ...options.consent };
+  const goalDays =
+    options.goalDays && options.goalDays.events.size > 0
+      ? recordGoalDays(next.goalDays, sorted, { ...options.goalDays, now: options.now })
+      : undefined;
+  if (goalDays) next.goalDays = goalDays;
+  else delete next.goalDays;
 
   if (profiling) {
     trimInterests(next, next.lastSeen, halfLifeMs, options.maxInterests);

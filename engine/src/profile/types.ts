@@ -37,9 +37,14 @@ export interface ExposureRecord {
   p?: number;
   /** Contextual experiments: the visitor's cell (encoded), leaf id, model version and propensity at the first exposure. */
   cx?: ContextualExposure;
+  /** CUPED: per goal event name, the covariate x recorded at the first exposure (docs/statistics.md, "CUPED"). */
+  x?: Record<string, number>;
   /** Per goal event name, the visitor's value so far (1 for a `conversion` goal; for `mean`, the raw total within ±1e12, counted capped); absent: not converted. */
   y?: Record<string, number>;
 }
+
+/** CUPED's pre-exposure history: goal event → UTC day (`YYYY-MM-DD`) → [events, Σ value] (engine/src/profile/goal-days.ts). */
+export type GoalDays = Record<string, Record<string, [number, number]>>;
 
 export interface VisitorProfile {
   v: 1;
@@ -58,6 +63,8 @@ export interface VisitorProfile {
   /** Experiment first exposures, by experiment key. */
   exposures: Record<string, ExposureRecord>;
   consent: { events: boolean | null; profiling: boolean | null; gpc?: boolean; at: number };
+  /** CUPED: goal events of running experiments per day, for the longest lookback in use (absent: none). */
+  goalDays?: GoalDays;
   /** Last 50 accepted events as received. */
   events: unknown[];
 }

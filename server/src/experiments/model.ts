@@ -18,6 +18,7 @@ export const EXPERIMENT_FIELDS = [
   'condition',
   'goal',
   'secondary',
+  'cuped',
   'bandit',
   'contextual',
 ] as const;

@@ -41,6 +41,7 @@ import type { BanditArm, BanditConfig, BanditInput, BanditPeriod, ExperimentStat
 import { compareArms, holmBonferroni, srmCheck, srmCheckByPeriod } from '../../../engine/src/stats';
 import type { GoalKind, LiftEstimate, SrmPeriod, SufficientStats } from '../../../engine/src/stats';
 import type { CountsCell, GoalCounts } from '../storage/experiment-counts';
+import { addCuped, type CupedTotals } from './cuped-results';
 
 export interface ResultsGoal {
   /** The `track` event name. */
@@ -84,12 +85,13 @@ export interface BuildResultsInput {
 
 const NO_GOAL: GoalCounts = { conversions: 0, sum: 0, sumSquares: 0 };
 
-/** Units, Σy, Σy² of one cell on one goal (`conversion`: Σy = Σy² = conversions). */
-const statsOf = (cell: CountsCell, goal: ResultsGoal): SufficientStats & { conversions: number } => {
+/** Units, Σy, Σy² of one cell on one goal (`conversion`: Σy = Σy² = conversions), with CUPED's Σx, Σx², Σxy. */
+const statsOf = (cell: CountsCell, goal: ResultsGoal): CupedTotals => {
   const counts = cell.goals[goal.event] ?? NO_GOAL;
+  const pre = { preSum: counts.preSum ?? 0, preSumSquares: counts.preSumSquares ?? 0, crossSum: counts.crossSum ?? 0 };
   return goal.kind === 'conversion'
-    ? { units: cell.units, conversions: counts.conversions, sum: counts.conversions, sumSquares: counts.conversions }
-    : { units: cell.units, conversions: counts.conversions, sum: counts.sum, sumSquares: counts.sumSquares };
+    ? { units: cell.units, conversions: counts.conversions, sum: counts.conversions, sumSquares: counts.conversions, ...pre }
+    : { units: cell.units, conversions: counts.conversions, sum: counts.sum, sumSquares: counts.sumSquares, ...pre };
 };
 
 /** Per arm (in arm order), the totals over `cells` on `goal`. */
@@ -98,8 +100,16 @@ const totalsByArm = (
   armCount: number,
   cells: readonly CountsCell[],
   goal: ResultsGoal
-): (SufficientStats & { conversions: number })[] => {
-  const totals = Array.from({ length: armCount }, () => ({ units: 0, conversions: 0, sum: 0, sumSquares: 0 }));
+): CupedTotals[] => {
+  const totals = Array.from({ length: armCount }, () => ({
+    units: 0,
+    conversions: 0,
+    sum: 0,
+    sumSquares: 0,
+    preSum: 0,
+    preSumSquares: 0,
+    crossSum: 0,
+  }));
   for (const cell of cells) {
     const index = armIndex.get(cell.arm);
     if (index === undefined) continue;
@@ -109,6 +119,9 @@ const totalsByArm = (
     total.conversions += stats.conversions;
     total.sum += stats.sum;
     total.sumSquares += stats.sumSquares;
+    total.preSum += stats.preSum;
+    total.preSumSquares += stats.preSumSquares;
+    total.crossSum += stats.crossSum;
   }
   return totals;
 };
@@ -277,6 +290,16 @@ export const buildResults = ({ experiment, cells, options, now, nextBanditUpdate
       mean: units > 0 ? sum / units : null,
     })),
   }));
+
+  // CUPED (docs/statistics.md, "CUPED"): Σx, Σx², Σxy beside the counts and the adjusted comparisons in the results.
+  addCuped({
+    experiment,
+    arms,
+    goals,
+    results,
+    totalsOf: (goal) => totalsByArm(armIndex, armKeys.length, cells, goal),
+    options,
+  });
 
   const output: ExperimentResults = {
     key: experiment.key,

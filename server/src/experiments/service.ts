@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { LIVE_EXPERIMENT_FIELDS, type LiveExperiment, type StoredExperiment } from '../../../contracts/src/experiments';
+import { cupedLookbackOf } from '../../../contracts/src/cuped';
 import { HOLDOUT_EXPERIMENT_KEY } from '../../../contracts/src/holdout';
 import type { CompiledRule } from '../../../engine/src';
 
@@ -11,6 +12,23 @@ import { EXPERIMENT_UID } from './model';
 import { getService } from '../platform/services';
 
 const LIVE_FIELDS = [...LIVE_EXPERIMENT_FIELDS];
+
+/** CUPED's pre-exposure history to keep (docs/experiments.md, "CUPED"): goal events and the longest lookback. */
+export interface CupedGoals {
+  events: ReadonlySet<string>;
+  lookbackDays: number;
+}
+
+const cupedGoalsOf = (experiments: readonly LiveExperiment[]): CupedGoals => {
+  const events = new Set<string>();
+  let lookbackDays = 0;
+  for (const experiment of experiments) {
+    if (!experiment.cupedLookbackDays) continue;
+    lookbackDays = Math.max(lookbackDays, experiment.cupedLookbackDays);
+    for (const goal of experiment.goals) events.add(goal.event);
+  }
+  return { events, lookbackDays };
+};
 
 const targetKey = (uid: string, documentId: string) => `${uid}\u0000${documentId}`;
 
@@ -26,6 +44,7 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let byTarget = new Map<string, LiveExperiment[]>();
   let byKey = new Map<string, LiveExperiment>();
   let converting: ConvertingExperiment[] = [];
+  let cupedInUse: CupedGoals = { events: new Set(), lookbackDays: 0 };
   let version = 0;
   let loaded = false;
   const compiledConditions = new Map<string, { audiences: number; rule: CompiledRule | null }>();
@@ -43,6 +62,7 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       traffic: stored.traffic,
       target: stored.target ?? null,
       condition: stored.condition ?? null,
+      cupedLookbackDays: cupedLookbackOf(stored.cuped),
       goals: [stored.goal, ...(stored.secondary ?? [])],
       startedAt: stored.startedAt ?? null,
       banditHistory: history,
@@ -68,6 +88,7 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     byKey = new Map(running.map((experiment) => [experiment.key, experiment]));
     converting = live.map((experiment) => ({ key: experiment.key, goals: experiment.goals }));
+    cupedInUse = cupedGoalsOf(running);
     compiledConditions.clear();
     version += 1;
     loaded = true;
@@ -99,6 +120,9 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const { holdout } = getService(strapi, 'settings').get();
       return holdout.share > 0 && holdout.goals.length > 0 ? [...converting, { key: HOLDOUT_EXPERIMENT_KEY, goals: holdout.goals }] : converting;
     },
+
+    /** CUPED: the goal events of running experiments with CUPED on and their longest lookback (what profiles keep per day). */
+    cupedGoals: (): CupedGoals => cupedInUse,
 
     /** Running experiments the program's variant conditions reference (`experiment` or `experiments.<key>`, through audiences too). */
     referencedBy(program: readonly { variant: { condition?: unknown } }[]): LiveExperiment[] {

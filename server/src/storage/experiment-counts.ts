@@ -23,6 +23,10 @@ export interface GoalCounts {
   sum: number;
   /** Σ of squared per-visitor values. */
   sumSquares: number;
+  /** CUPED (docs/statistics.md, "CUPED"): Σx, Σx² of the units' pre-exposure values and Σxy; absent: 0. */
+  preSum?: number;
+  preSumSquares?: number;
+  crossSum?: number;
 }
 
 /** One cell: one cohort, one arm. */
@@ -41,12 +45,16 @@ export interface CounterIncrement {
 
 const SEPARATOR = '|';
 
-/** Counter field names: `<date>|<period>|<arm>|u` and `<date>|<period>|<arm>|<goal>|c|s|q`. */
+/** Counter field names: `<date>|<period>|<arm>|u` and `<date>|<period>|<arm>|<goal>|c|s|q|px|pq|xy` (px, pq, xy: CUPED Σx, Σx², Σxy). */
 export const counterField = {
   units: (cohort: Cohort, arm: string) => [cohort.date, cohort.period, arm, 'u'].join(SEPARATOR),
   conversions: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'c'].join(SEPARATOR),
   sum: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 's'].join(SEPARATOR),
   sumSquares: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'q'].join(SEPARATOR),
+  /** CUPED: Σx and Σx² (counted at first exposure) and Σxy (at each change of y). */
+  preSum: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'px'].join(SEPARATOR),
+  preSumSquares: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'pq'].join(SEPARATOR),
+  crossSum: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'xy'].join(SEPARATOR),
 };
 
 /**
@@ -148,6 +156,9 @@ export const cellsOf = (counters: Record<string, number | string>): CountsCell[]
     if (measure === 'c') counts.conversions += value;
     else if (measure === 's') counts.sum += value;
     else if (measure === 'q') counts.sumSquares += value;
+    else if (measure === 'px') counts.preSum = (counts.preSum ?? 0) + value;
+    else if (measure === 'pq') counts.preSumSquares = (counts.preSumSquares ?? 0) + value;
+    else if (measure === 'xy') counts.crossSum = (counts.crossSum ?? 0) + value;
   }
   return [...cells.values()].sort(
     (a, b) => a.date.localeCompare(b.date) || a.period - b.period || a.arm.localeCompare(b.arm)
@@ -166,6 +177,9 @@ interface CohortIncrement {
   conversions?: number;
   sum?: number;
   sumSquares?: number;
+  /** CUPED: per goal x at a first exposure (units), x·Δy at a conversion. */
+  covariates?: Record<string, number>;
+  crossSum?: number;
   /** Contextual experiments: the unit's cell, leaf, model version and propensity. */
   contextual?: { c: string; l: string; m: string; w: number };
 }
@@ -206,7 +220,15 @@ export const counterIncrements = (changes: readonly CohortIncrement[]): { experi
     contextualIncrements(change, increments);
     if (change.goal === undefined) {
       increments.push({ field: counterField.units(cohort, change.arm), by: 1 });
+      for (const [goal, x] of Object.entries(change.covariates ?? {})) {
+        if (x === 0 || !Number.isFinite(x)) continue;
+        increments.push({ field: counterField.preSum(cohort, change.arm, goal), by: x });
+        increments.push({ field: counterField.preSumSquares(cohort, change.arm, goal), by: x * x });
+      }
       continue;
+    }
+    if (change.crossSum && Number.isFinite(change.crossSum)) {
+      increments.push({ field: counterField.crossSum(cohort, change.arm, change.goal), by: change.crossSum });
     }
     if (change.conversions) increments.push({ field: counterField.conversions(cohort, change.arm, change.goal), by: change.conversions });
     if (change.sum) increments.push({ field: counterField.sum(cohort, change.arm, change.goal), by: change.sum });

@@ -11,6 +11,7 @@ import {
   type UnitIncrement,
 } from '../../../engine/src/experiments';
 import { applyEvents, applyServe, emptyProfile } from '../../../engine/src/profile/apply';
+import { covariatesOf } from '../../../engine/src/profile/goal-days';
 import { consentRecord, effectiveConsent, type ConsentChoice, type EffectiveConsent } from '../../../engine/src/profile/consent';
 import { DAY_MS } from '../../../engine/src/profile/decay';
 import type { AcceptedEvent } from '../../../engine/src/profile/events';
@@ -154,6 +155,21 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return true;
   };
 
+  /**
+   * CUPED: each request of a running experiment with CUPED on gets the unit's pre-exposure values of its goals
+   * (docs/statistics.md, "CUPED"), recorded with the exposure and counted as Σx, Σx² in the same write.
+   */
+  const withCovariates = (requests: readonly ExposureRequest[], profile: VisitorProfile, now: number): readonly ExposureRequest[] => {
+    const experiments = getService(strapi, 'experiments');
+    return requests.map((request) => {
+      if (request.covariates || Object.prototype.hasOwnProperty.call(profile.exposures, request.key)) return request;
+      const experiment = experiments.running(request.key);
+      const lookbackDays = experiment?.cupedLookbackDays;
+      if (!experiment || !lookbackDays) return request;
+      return { ...request, covariates: covariatesOf(profile.goalDays, experiment.goals, lookbackDays, now) };
+    });
+  };
+
   /** Deletes what is past `visitors.retentionDays` from the database store (the others expire by themselves). */
   const purgeExpired = async (now = Date.now()) => {
     getStore();
@@ -281,6 +297,8 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
             const { visitors } = config();
             const applied = applyEvents(snapshot.profile, accepted, {
               ...options,
+              // CUPED: goal events of running experiments per day, for the longest lookback in use.
+              goalDays: getService(strapi, 'experiments').cupedGoals(),
               now: receivedAt,
               profiling: consent.profiling,
               consent: consentRecord(
@@ -365,7 +383,7 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
           (snapshot) => {
             if (suppresses(parseMarker(snapshot.marker), now)) return { stop: false };
             const current = snapshot.profile ?? emptyProfile(now);
-            const { exposures, units } = applyExposures(current.exposures, requests, now);
+            const { exposures, units } = applyExposures(current.exposures, withCovariates(requests, current, now), now);
             counted = units;
             if (units.length === 0) return { stop: false };
             const next = { ...current, exposures };
