@@ -1,14 +1,17 @@
 /**
  * The Health page in a real browser (docs/observability.md, "The Health page"): after real traffic
  * (personalized resolves, events of several results, an A/B test whose weights moved so its split is
- * off), Settings → Personalize → Health shows the store up, Redis not configured, the experiment's
- * SRM banner, and charts whose screen-reader tables hold the minute's counts; no critical or serious
+ * off), on an instance with Redis, Settings → Personalize → Health shows the store (Redis) up, Redis
+ * connected, the instance bus listening with the last message it heard and the generation it read, the
+ * experiment's SRM banner, and charts whose screen-reader tables hold the minute's counts; no critical or serious
  * axe finding, no tab stop inside a chart's aria-hidden drawing, and in French at 390 px nothing
  * scrolls sideways. Screenshots to look at: tests/e2e/__screenshots__/health-*.png.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import Redis from 'ioredis';
 import type { Page } from 'playwright-core';
 
 import { batchOf, BOT_UA, newVisitorId, pageEvent } from '../helpers/events';
@@ -33,6 +36,8 @@ import {
 const UID = 'api::article.article';
 const NAME = 'Pricing page split';
 const VISITORS = 20;
+/** This file's keys on the shared Redis (deleted after). */
+const REDIS_PREFIX = `pz-e2e-health-${randomUUID().slice(0, 8)}:`;
 
 const FR = JSON.parse(fs.readFileSync(path.join(ROOT, 'admin/src/translations/fr.json'), 'utf8')) as Record<string, string>;
 
@@ -48,7 +53,7 @@ describe('the Health page, in a real browser', () => {
   beforeAll(async () => {
     assertChromium();
     ensureAdminBuild();
-    strapi = await startStrapi();
+    strapi = await startStrapi({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: REDIS_PREFIX });
     browser = await launchBrowser();
     page = browser.page;
     token = await adminToken(strapi.url);
@@ -100,6 +105,10 @@ describe('the Health page, in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await strapi?.stop();
+    const redis = new Redis(6379, '127.0.0.1');
+    const keys = await redis.keys(`${REDIS_PREFIX}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
   });
 
   const openHealth = async () => {
@@ -150,8 +159,13 @@ describe('the Health page, in a real browser', () => {
       await openHealth();
 
       await expectText(page.getByTestId('health-store-value'), 'Up');
-      await expectText(page.getByTestId('health-store'), 'The app’s database');
-      await expectText(page.getByTestId('health-redis-value'), 'Not configured');
+      await expectText(page.getByTestId('health-store'), 'Redis');
+      await expectText(page.getByTestId('health-redis-value'), 'Connected');
+      // The bus: listening, the weights' change heard (a reload message), its generation read every second.
+      await expectText(page.getByTestId('health-bus-value'), 'Listening');
+      const bus = (await page.getByTestId('health-bus').textContent()) ?? '';
+      expect(bus).toMatch(/Last message heard at \d{1,2}:\d{2}:\d{2}( [AP]M)?, [\d.]+ ms after it was sent/);
+      expect(bus).toMatch(/Generation \d+ read at \d{1,2}:\d{2}:\d{2}( [AP]M)? \(every second\)/);
       const banner = page.getByTestId('health-srm-banner');
       await expectText(banner, `Sample ratio mismatch in “${NAME}”`);
       await expect(banner.getByRole('link', { name: `Open the results of “${NAME}”` }).count()).resolves.toBe(1);
@@ -184,6 +198,7 @@ describe('the Health page, in a real browser', () => {
         await openHealth();
         await expectText(page.locator('main h1'), FR['health.title']);
         await expectText(page.getByTestId('health-store-value'), FR['health.state.up']);
+        await expectText(page.getByTestId('health-bus-value'), FR['health.bus.subscribed']);
         await expectText(page.getByTestId('health-srm-banner'), FR['health.srm.title'].replace('{name}', NAME));
         expect((await chartTable('health-chart-decisions')).columns).toEqual([FR['health.chart.minute'], FR['health.chart.decisions.column']]);
         expect(await horizontalOverflow(page)).toEqual([]);

@@ -72,7 +72,8 @@ export interface RunningStrapi {
 }
 
 /** Starts the built playground (`strapi start`) on a fresh SQLite file, seeded with demo content. */
-export const startStrapi = async (): Promise<RunningStrapi> => {
+/** `env`: more of the playground's environment (e.g. REDIS_URL and REDIS_KEY_PREFIX). */
+export const startStrapi = async (env: Record<string, string> = {}): Promise<RunningStrapi> => {
   const port = await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'personalize-e2e-'));
   let output = '';
@@ -89,6 +90,7 @@ export const startStrapi = async (): Promise<RunningStrapi> => {
       SERVE_ADMIN: 'true',
       STRAPI_TELEMETRY_DISABLED: 'true',
       BROWSER: 'none',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,7 +4,7 @@
  */
 export type { Audience, AudienceInput, AudienceUsage, AudienceUses, UsageReport } from '../../../contracts/src/admin/audience';
 export type { ConditionEvaluation, VariantOutcome, VariantsEvaluation } from '../../../contracts/src/admin/evaluate';
-export type { HealthData, HealthMinute, HealthSrm } from '../../../contracts/src/admin/health';
+export type { HealthBus, HealthData, HealthMinute, HealthSrm } from '../../../contracts/src/admin/health';
 export type { SettingsData } from '../../../contracts/src/admin/settings';
 export type {
   BanditUpdateSkip,

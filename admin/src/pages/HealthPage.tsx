@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 
 import { Badge, Box, Button, Flex, Grid, Link, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Database, Server } from '@strapi/icons';
+import { ArrowClockwise, Database, Message, Server } from '@strapi/icons';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { Link as RouterLink } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 
 import { HEALTH_EVENT_RESULTS, type HealthEventResult } from '../../../contracts/src/admin/health';
-import { getHealth, type HealthData, type HealthMinute, type HealthSrm } from '../api';
+import { getHealth, type HealthBus, type HealthData, type HealthMinute, type HealthSrm } from '../api';
 import { Figure } from '../components/Figure';
 import { Section } from '../components/Section';
 import { PLUGIN_ID } from '../pluginId';
@@ -80,61 +80,123 @@ const EVENT_LABELS = (t: T): Record<HealthEventResult, string> => ({
 
 /* ---------------------------------------------------------------------------------------------- */
 
+/** A part of the plugin's state: not configured (null), fine (true) or failing (false), in its grid cell. */
+const StateFigure = ({
+  testId,
+  icon,
+  label,
+  state,
+  values,
+  caption,
+}: {
+  testId: string;
+  icon: React.ReactNode;
+  label: string;
+  state: boolean | null;
+  /** The figure when not configured, fine and failing. */
+  values: [string, string, string];
+  caption: React.ReactNode;
+}) => (
+  <Grid.Item col={4} s={12} xs={12} alignItems="stretch">
+    <Figure
+      testId={testId}
+      icon={icon}
+      tone={state === null ? 'neutral' : state ? 'success' : 'danger'}
+      label={label}
+      valueVariant="beta"
+      value={state === null ? values[0] : state ? values[1] : values[2]}
+      caption={caption}
+    />
+  </Grid.Item>
+);
+
+/** The instance bus's lines: the last message heard (and how late), the last read of its generation. */
+const busLines = (bus: HealthBus | null, t: T, time: (iso: string) => string, number: (value: number) => string) => {
+  if (bus === null) return [t('bus.notConfigured.caption', 'Without Redis each instance purges its own cache: there is no bus')];
+  const heard =
+    bus.lastMessageAt === null
+      ? t('bus.noMessage', 'No message heard since this instance started')
+      : bus.lastLagMs === null
+        ? t('bus.lastMessage.noLag', 'Last message heard at {time}', { time: time(bus.lastMessageAt) })
+        : t('bus.lastMessage', 'Last message heard at {time}, {lag} ms after it was sent', {
+            time: time(bus.lastMessageAt),
+            lag: number(bus.lastLagMs),
+          });
+  const polled =
+    bus.polledAt === null || bus.generation === null
+      ? t('bus.notPolled', 'Its generation not read yet')
+      : t('bus.generation', 'Generation {generation} read at {time} (every second)', {
+          generation: number(bus.generation),
+          time: time(bus.polledAt),
+        });
+  return [heard, polled];
+};
+
 const StateFigures = ({ health, t }: { health: HealthData; t: T }) => {
+  const { formatTime, formatNumber } = useIntl();
   const storeKinds: Record<HealthData['store']['kind'], string> = {
     database: t('store.database', 'The app’s database'),
     redis: t('store.redis', 'Redis'),
     memory: t('store.memory', 'In process (lost on restart)'),
   };
-  const redis = health.redis;
+  const { redis, bus } = health;
+  const notConfigured = t('redis.notConfigured', 'Not configured');
+  const lines = busLines(
+    bus,
+    t,
+    (iso) => formatTime(iso, { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+    (value) => formatNumber(value, { maximumFractionDigits: 1 })
+  );
   return (
     <Grid.Root gap={4} data-testid="health-state">
-      <Grid.Item col={6} xs={12} alignItems="stretch">
-        <Figure
-          testId="health-store"
-          icon={<Database />}
-          tone={health.store.up ? 'success' : 'danger'}
-          label={t('store.label', 'Visitor store')}
-          valueVariant="beta"
-          value={health.store.up ? t('state.up', 'Up') : t('state.down', 'Down')}
-          caption={
-            <Flex gap={2} wrap="wrap">
-              <Badge>{storeKinds[health.store.kind]}</Badge>
-              <span>
-                {health.store.up
-                  ? t('store.up.caption', 'Answered a read just now')
-                  : t('store.down.caption', 'Did not answer a read: events are refused (503) and profiles are not read')}
-              </span>
-            </Flex>
-          }
-        />
-      </Grid.Item>
-      <Grid.Item col={6} xs={12} alignItems="stretch">
-        <Figure
-          testId="health-redis"
-          icon={<Server />}
-          tone={redis === null ? 'neutral' : redis.connected ? 'success' : 'danger'}
-          label={t('redis.label', 'Redis (shared cache and bus)')}
-          valueVariant="beta"
-          value={
-            redis === null
-              ? t('redis.notConfigured', 'Not configured')
-              : redis.connected
-                ? t('redis.connected', 'Connected')
-                : t('redis.disconnected', 'Disconnected')
-          }
-          caption={
-            redis === null
-              ? t('redis.notConfigured.caption', 'In-process cache on this instance only')
-              : redis.connected
-                ? t('redis.connected.caption', 'Shared cache, purges and reloads reach every instance')
-                : t(
-                    'redis.disconnected.caption',
-                    'Serving from memory until Redis is back; other instances may serve stale entries'
-                  )
-          }
-        />
-      </Grid.Item>
+      <StateFigure
+        testId="health-store"
+        icon={<Database />}
+        label={t('store.label', 'Visitor store')}
+        state={health.store.up}
+        values={[notConfigured, t('state.up', 'Up'), t('state.down', 'Down')]}
+        caption={
+          <Flex gap={2} wrap="wrap">
+            <Badge>{storeKinds[health.store.kind]}</Badge>
+            <span>
+              {health.store.up
+                ? t('store.up.caption', 'Answered a read just now')
+                : t('store.down.caption', 'Did not answer a read: events are refused (503) and profiles are not read')}
+            </span>
+          </Flex>
+        }
+      />
+      <StateFigure
+        testId="health-redis"
+        icon={<Server />}
+        label={t('redis.label', 'Redis (shared cache and bus)')}
+        state={redis === null ? null : redis.connected}
+        values={[notConfigured, t('redis.connected', 'Connected'), t('redis.disconnected', 'Disconnected')]}
+        caption={
+          redis === null
+            ? t('redis.notConfigured.caption', 'In-process cache on this instance only')
+            : redis.connected
+              ? t('redis.connected.caption', 'Shared cache, purges and reloads reach every instance')
+              : t(
+                  'redis.disconnected.caption',
+                  'Serving from memory until Redis is back; other instances may serve stale entries'
+                )
+        }
+      />
+      <StateFigure
+        testId="health-bus"
+        icon={<Message />}
+        label={t('bus.label', 'Instance bus (Redis pub/sub)')}
+        state={bus === null ? null : bus.subscribed}
+        values={[notConfigured, t('bus.subscribed', 'Listening'), t('bus.notSubscribed', 'Not listening')]}
+        caption={
+          <Flex direction="column" alignItems="flex-start" gap={1}>
+            {lines.map((line) => (
+              <span key={line}>{line}</span>
+            ))}
+          </Flex>
+        }
+      />
     </Grid.Root>
   );
 };
@@ -229,207 +291,195 @@ const ExperimentAlarms = ({ health, t }: { health: HealthData; t: T }) => {
 
 /* ---------------------------------------------------------------------------------------------- */
 
+/**
+ * One chart of the page in its grid cell: the figure with its drawing and its table for screen
+ * readers, or, without any of its traffic this hour, its title and a line saying so.
+ */
+const HealthChart = ({
+  testId,
+  title,
+  isEmpty,
+  description,
+  table,
+  wide = false,
+  children,
+}: {
+  testId: string;
+  title: string;
+  isEmpty: boolean;
+  description: string;
+  table: ChartTable;
+  wide?: boolean;
+  children: React.ReactElement;
+}) => {
+  const t = useT();
+  return (
+    <Grid.Item col={wide ? 12 : 6} xs={12} alignItems="stretch" direction="column">
+      {isEmpty ? (
+        <EmptyChart testId={testId} title={title} text={t('chart.empty', 'Nothing in the last hour.')} />
+      ) : (
+        <ChartFigure testId={testId} title={title} description={description} table={table}>
+          {children}
+        </ChartFigure>
+      )}
+    </Grid.Item>
+  );
+};
+
 const Charts = ({ minutes, t }: { minutes: HealthMinute[]; t: T }) => {
   const minute = useMinuteFormat();
   const numbers = useNumbers();
   const totals = hourTotals(minutes);
   const timeColumn = t('chart.minute', 'Minute');
   const xAxis = <XAxis dataKey="start" tickFormatter={minute} tick={AXIS_FONT} minTickGap={24} />;
+  const tooltipLabel = (label: unknown) => minute(String(label));
   const eventLabels = EVENT_LABELS(t);
   // Only the results seen this hour get a series: eight empty legends would say nothing.
   const eventResults = HEALTH_EVENT_RESULTS.filter((result) => minutes.some((row) => row.events[result] > 0));
-  const empty = t('chart.empty', 'Nothing in the last hour.');
   const latency = minutes.map((row) => ({ start: row.start, p95: row.latency.p95Ms, mean: meanMs(row) }));
   const ratio = minutes.map((row) => ({ start: row.start, ratio: hitRatio(row) }));
+  /** The table of a chart: the minute, then `cells`, for the minutes where `has` is true. */
+  const table = (columns: string[], has: (row: HealthMinute) => boolean, cells: (row: HealthMinute) => (string | number)[]) =>
+    tableOf(minutes, [timeColumn, ...columns], has, cells, minute);
+  /** Bars per minute (one series, or stacked ones with a legend). */
+  const minuteBars = (bars: React.ReactNode, legend = false) => (
+    <BarChart data={minutes} margin={MARGIN} accessibilityLayer={false}>
+      <CartesianGrid strokeDasharray="3 3" vertical={false} />
+      {xAxis}
+      <YAxis allowDecimals={false} tick={AXIS_FONT} width={40} />
+      <Tooltip labelFormatter={tooltipLabel} />
+      {legend && <Legend verticalAlign="top" wrapperStyle={LEGEND_STYLE} />}
+      {bars}
+    </BarChart>
+  );
 
-  const decisionsTitle = t('chart.decisions.title', 'Decisions per minute');
-  const latencyTitle = t('chart.latency.title', 'Decision time (ms)');
-  const cacheTitle = t('chart.cache.title', 'Response cache hit ratio');
-  const eventsTitle = t('chart.events.title', 'Events per minute, by result');
-  const exposuresTitle = t('chart.exposures.title', 'First exposures per minute');
+  const decisionsColumn = t('chart.decisions.column', 'Decisions');
+  const exposuresColumn = t('chart.exposures.column', 'First exposures');
+  const p95Column = t('chart.latency.p95', '95th percentile');
+  const meanColumn = t('chart.latency.mean', 'Mean');
+  const ratioColumn = t('chart.cache.ratio', 'Hit ratio');
 
   return (
     <Grid.Root gap={4}>
-      <Grid.Item col={6} xs={12} alignItems="stretch" direction="column">
-        {totals.decisions === 0 ? (
-          <EmptyChart testId="health-chart-decisions" title={decisionsTitle} text={empty} />
-        ) : (
-          <ChartFigure
-            testId="health-chart-decisions"
-            title={decisionsTitle}
-            description={t('chart.decisions.description', 'Entries served with personalization: {total} this hour.', {
-              total: numbers.count(totals.decisions),
-            })}
-            table={tableOf(
-              minutes,
-              [timeColumn, t('chart.decisions.column', 'Decisions')],
-              (row) => row.decisions > 0,
-              (row) => [numbers.count(row.decisions)],
-              minute
-            )}
-          >
-            <BarChart data={minutes} margin={MARGIN} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              {xAxis}
-              <YAxis allowDecimals={false} tick={AXIS_FONT} width={40} />
-              <Tooltip labelFormatter={(label) => minute(String(label))} />
-              <Bar dataKey="decisions" name={t('chart.decisions.column', 'Decisions')} fill={PRIMARY} isAnimationActive={false} />
-            </BarChart>
-          </ChartFigure>
+      <HealthChart
+        testId="health-chart-decisions"
+        title={t('chart.decisions.title', 'Decisions per minute')}
+        isEmpty={totals.decisions === 0}
+        description={t('chart.decisions.description', 'Entries served with personalization: {total} this hour.', {
+          total: numbers.count(totals.decisions),
+        })}
+        table={table(
+          [decisionsColumn],
+          (row) => row.decisions > 0,
+          (row) => [numbers.count(row.decisions)]
         )}
-      </Grid.Item>
-      <Grid.Item col={6} xs={12} alignItems="stretch" direction="column">
-        {totals.requests === 0 ? (
-          <EmptyChart testId="health-chart-latency" title={latencyTitle} text={empty} />
-        ) : (
-          <ChartFigure
-            testId="health-chart-latency"
-            title={latencyTitle}
-            description={t(
-              'chart.latency.description',
-              'From a request’s arrival to its response: the mean, and the 95th percentile estimated from a histogram.'
-            )}
-            table={tableOf(
-              minutes,
-              [
-                timeColumn,
-                t('chart.latency.requests', 'Requests'),
-                t('chart.latency.mean', 'Mean'),
-                t('chart.latency.p95', '95th percentile'),
-              ],
-              (row) => row.latency.count > 0,
-              (row) => [numbers.count(row.latency.count), numbers.ms(meanMs(row) ?? 0), numbers.ms(row.latency.p95Ms ?? 0)],
-              minute
-            )}
-          >
-            <LineChart data={latency} margin={MARGIN} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" />
-              {xAxis}
-              <YAxis tick={AXIS_FONT} width={40} />
-              <Tooltip
-                labelFormatter={(label) => minute(String(label))}
-                formatter={(value) => (typeof value === 'number' ? numbers.ms(value) : String(value))}
-              />
-              <Legend verticalAlign="top" wrapperStyle={LEGEND_STYLE} />
-              <Line dataKey="p95" name={t('chart.latency.p95', '95th percentile')} stroke={PRIMARY} {...LINE} />
-              <Line dataKey="mean" name={t('chart.latency.mean', 'Mean')} stroke={SECOND} {...LINE} />
-            </LineChart>
-          </ChartFigure>
+      >
+        {minuteBars(<Bar dataKey="decisions" name={decisionsColumn} fill={PRIMARY} isAnimationActive={false} />)}
+      </HealthChart>
+      <HealthChart
+        testId="health-chart-latency"
+        title={t('chart.latency.title', 'Decision time (ms)')}
+        isEmpty={totals.requests === 0}
+        description={t(
+          'chart.latency.description',
+          'From a request’s arrival to its response: the mean, and the 95th percentile estimated from a histogram.'
         )}
-      </Grid.Item>
-      <Grid.Item col={6} xs={12} alignItems="stretch" direction="column">
-        {totals.hitRatio === null ? (
-          <EmptyChart testId="health-chart-cache" title={cacheTitle} text={empty} />
-        ) : (
-          <ChartFigure
-            testId="health-chart-cache"
-            title={cacheTitle}
-            description={t(
-              'chart.cache.description',
-              'Responses served from the cache (in memory or Redis) per lookup: {ratio} this hour.',
-              {
-                ratio: numbers.percent(totals.hitRatio),
-              }
-            )}
-            table={tableOf(
-              minutes,
-              [timeColumn, t('chart.cache.ratio', 'Hit ratio'), t('chart.cache.lookups', 'Lookups')],
-              (row) => hitRatio(row) !== null,
-              (row) => [numbers.percent(hitRatio(row) ?? 0), numbers.count(row.cache.l1Hits + row.cache.l1Misses)],
-              minute
-            )}
-          >
-            <LineChart data={ratio} margin={MARGIN} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" />
-              {xAxis}
-              <YAxis domain={[0, 1]} tickFormatter={(value: number) => numbers.percent(value)} tick={AXIS_FONT} width={48} />
-              <Tooltip
-                labelFormatter={(label) => minute(String(label))}
-                formatter={(value) => (typeof value === 'number' ? numbers.percent(value) : String(value))}
-              />
-              <Line dataKey="ratio" name={t('chart.cache.ratio', 'Hit ratio')} stroke={PRIMARY} {...LINE} />
-            </LineChart>
-          </ChartFigure>
+        table={table(
+          [t('chart.latency.requests', 'Requests'), meanColumn, p95Column],
+          (row) => row.latency.count > 0,
+          (row) => [numbers.count(row.latency.count), numbers.ms(meanMs(row) ?? 0), numbers.ms(row.latency.p95Ms ?? 0)]
         )}
-      </Grid.Item>
-      <Grid.Item col={6} xs={12} alignItems="stretch" direction="column">
-        {totals.exposures === 0 ? (
-          <EmptyChart testId="health-chart-exposures" title={exposuresTitle} text={empty} />
-        ) : (
-          <ChartFigure
-            testId="health-chart-exposures"
-            title={exposuresTitle}
-            description={t(
-              'chart.exposures.description',
-              'Visitors counted in an experiment for the first time: {total} this hour.',
-              { total: numbers.count(totals.exposures) }
-            )}
-            table={tableOf(
-              minutes,
-              [timeColumn, t('chart.exposures.column', 'First exposures')],
-              (row) => row.exposures > 0,
-              (row) => [numbers.count(row.exposures)],
-              minute
-            )}
-          >
-            <BarChart data={minutes} margin={MARGIN} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              {xAxis}
-              <YAxis allowDecimals={false} tick={AXIS_FONT} width={40} />
-              <Tooltip labelFormatter={(label) => minute(String(label))} />
-              <Bar
-                dataKey="exposures"
-                name={t('chart.exposures.column', 'First exposures')}
-                fill={ARM_COLORS[2]}
-                isAnimationActive={false}
-              />
-            </BarChart>
-          </ChartFigure>
+      >
+        <LineChart data={latency} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" />
+          {xAxis}
+          <YAxis tick={AXIS_FONT} width={40} />
+          <Tooltip
+            labelFormatter={tooltipLabel}
+            formatter={(value) => (typeof value === 'number' ? numbers.ms(value) : String(value))}
+          />
+          <Legend verticalAlign="top" wrapperStyle={LEGEND_STYLE} />
+          <Line dataKey="p95" name={p95Column} stroke={PRIMARY} {...LINE} />
+          <Line dataKey="mean" name={meanColumn} stroke={SECOND} {...LINE} />
+        </LineChart>
+      </HealthChart>
+      <HealthChart
+        testId="health-chart-cache"
+        title={t('chart.cache.title', 'Response cache hit ratio')}
+        isEmpty={totals.hitRatio === null}
+        description={t(
+          'chart.cache.description',
+          'Responses served from the cache (in memory or Redis) per lookup: {ratio} this hour.',
+          {
+            ratio: numbers.percent(totals.hitRatio ?? 0),
+          }
         )}
-      </Grid.Item>
-      <Grid.Item col={12} alignItems="stretch" direction="column">
-        {totals.events === 0 ? (
-          <EmptyChart testId="health-chart-events" title={eventsTitle} text={empty} />
-        ) : (
-          <ChartFigure
-            testId="health-chart-events"
-            title={eventsTitle}
-            description={t(
-              'chart.events.description',
-              '{total} events this hour, {refused} of them not kept (malformed, duplicates, no consent, bots, rate limits, store down).',
-              {
-                total: numbers.count(totals.events),
-                refused: numbers.count(totals.eventsRefused),
-              }
-            )}
-            table={tableOf(
-              minutes,
-              [timeColumn, ...eventResults.map((result) => eventLabels[result])],
-              (row) => eventsOf(row) > 0,
-              (row) => eventResults.map((result) => numbers.count(row.events[result])),
-              minute
-            )}
-          >
-            <BarChart data={minutes} margin={MARGIN} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              {xAxis}
-              <YAxis allowDecimals={false} tick={AXIS_FONT} width={40} />
-              <Tooltip labelFormatter={(label) => minute(String(label))} />
-              <Legend verticalAlign="top" wrapperStyle={LEGEND_STYLE} />
-              {eventResults.map((result) => (
-                <Bar
-                  key={result}
-                  dataKey={(row: HealthMinute) => row.events[result]}
-                  name={eventLabels[result]}
-                  stackId="events"
-                  fill={ARM_COLORS[HEALTH_EVENT_RESULTS.indexOf(result) % ARM_COLORS.length]}
-                  isAnimationActive={false}
-                />
-              ))}
-            </BarChart>
-          </ChartFigure>
+        table={table(
+          [ratioColumn, t('chart.cache.lookups', 'Lookups')],
+          (row) => hitRatio(row) !== null,
+          (row) => [numbers.percent(hitRatio(row) ?? 0), numbers.count(row.cache.l1Hits + row.cache.l1Misses)]
         )}
-      </Grid.Item>
+      >
+        <LineChart data={ratio} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" />
+          {xAxis}
+          <YAxis domain={[0, 1]} tickFormatter={(value: number) => numbers.percent(value)} tick={AXIS_FONT} width={48} />
+          <Tooltip
+            labelFormatter={tooltipLabel}
+            formatter={(value) => (typeof value === 'number' ? numbers.percent(value) : String(value))}
+          />
+          <Line dataKey="ratio" name={ratioColumn} stroke={PRIMARY} {...LINE} />
+        </LineChart>
+      </HealthChart>
+      <HealthChart
+        testId="health-chart-exposures"
+        title={t('chart.exposures.title', 'First exposures per minute')}
+        isEmpty={totals.exposures === 0}
+        description={t(
+          'chart.exposures.description',
+          'Visitors counted in an experiment for the first time: {total} this hour.',
+          {
+            total: numbers.count(totals.exposures),
+          }
+        )}
+        table={table(
+          [exposuresColumn],
+          (row) => row.exposures > 0,
+          (row) => [numbers.count(row.exposures)]
+        )}
+      >
+        {minuteBars(<Bar dataKey="exposures" name={exposuresColumn} fill={ARM_COLORS[2]} isAnimationActive={false} />)}
+      </HealthChart>
+      <HealthChart
+        testId="health-chart-events"
+        title={t('chart.events.title', 'Events per minute, by result')}
+        isEmpty={totals.events === 0}
+        wide
+        description={t(
+          'chart.events.description',
+          '{total} events this hour, {refused} of them not kept (malformed, duplicates, no consent, bots, rate limits, store down).',
+          { total: numbers.count(totals.events), refused: numbers.count(totals.eventsRefused) }
+        )}
+        table={table(
+          eventResults.map((result) => eventLabels[result]),
+          (row) => eventsOf(row) > 0,
+          (row) => eventResults.map((result) => numbers.count(row.events[result]))
+        )}
+      >
+        {minuteBars(
+          eventResults.map((result) => (
+            <Bar
+              key={result}
+              dataKey={(row: HealthMinute) => row.events[result]}
+              name={eventLabels[result]}
+              stackId="events"
+              fill={ARM_COLORS[HEALTH_EVENT_RESULTS.indexOf(result) % ARM_COLORS.length]}
+              isAnimationActive={false}
+            />
+          )),
+          true
+        )}
+      </HealthChart>
     </Grid.Root>
   );
 };
