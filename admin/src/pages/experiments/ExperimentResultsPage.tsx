@@ -27,6 +27,7 @@ import { errorMessage, errorStatus } from '../../utils/api';
 import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, useDayFormat, usePercent, type ChartArm } from './charts';
 import { EXPERIMENTS_PATH } from '../../experiments/paths';
 import { ContextualPanel } from './ContextualPanel';
+import { CupedTable } from './CupedTable';
 import { LifecycleActions, StatusBadge } from './LifecycleActions';
 import { NextStepCard } from './NextStep';
 
@@ -406,6 +407,7 @@ export const ExperimentResultsPage = () => {
                     <Box style={{ overflowX: 'auto' }}>
                       <GoalTable goal={goal.goal} rows={goal.results} results={results} arms={resultArms} kind={kindOf(goal.goal)} t={t} />
                     </Box>
+                    <CupedTable goal={goal.goal} rows={goal.results} kind={kindOf(goal.goal)} labelOf={labelOf} t={t} />
                     <Flex tag="ul" direction="column" alignItems="stretch" gap={1} data-testid={`readings-${goal.goal}`}>
                       {goal.results
                         .filter((row) => row.arm !== row.baseline)
