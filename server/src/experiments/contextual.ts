@@ -130,8 +130,15 @@ export const refitContextual = (
 };
 
 /**
+ * The χ² test of SRM needs this many expected units in every arm: below it (a small leaf whose weights are near
+ * the floor, where one draw of a 1 % arm would read as p ≈ 0.001) the check answers no p-value.
+ */
+export const SRM_MIN_EXPECTED = 5;
+
+/**
  * Sample-ratio mismatch of logged (model version, leaf) groups: each group's units per arm against that
- * version's leaf weights, pooled with their exact covariance (`'pooled-adjusted'`, as bandits' periods).
+ * version's leaf weights, pooled with their exact covariance (`'pooled-adjusted'`, as bandits' periods); no
+ * p-value while an arm expects fewer than SRM_MIN_EXPECTED units.
  */
 const srmOfGroups = (
   counters: ContextualCounters,
@@ -153,7 +160,17 @@ const srmOfGroups = (
     group.units[index] += logged.units;
   }
   const periods = [...groups.values()];
-  if (periods.every((period) => period.units.every((units) => units === 0))) return { pValue: null, ok: true };
+  const expected = arms.map((_, index) =>
+    periods.reduce((sum, period) => {
+      const total = period.units.reduce((all, units) => all + units, 0);
+      const weightSum = period.weights.reduce((all, weight) => all + Math.max(0, weight), 0);
+      return weightSum > 0 ? sum + (total * Math.max(0, period.weights[index] ?? 0)) / weightSum : sum;
+    }, 0)
+  );
+  // An arm no weight ever reached (a floor of 0) expects nothing and is left to the test.
+  if (expected.every((units) => units === 0) || expected.some((units) => units > 0 && units < SRM_MIN_EXPECTED)) {
+    return { pValue: null, ok: true };
+  }
   const { pValue, ok } = srmCheckByPeriod(periods, { threshold, method: 'pooled-adjusted' });
   return { pValue, ok };
 };
