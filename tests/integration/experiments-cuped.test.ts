@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+
+import Redis from 'ioredis';
 import request from 'supertest';
 
 import { compareArmsCuped, type CupedSufficientStats, type GoalKind } from '../../engine/src/stats';
@@ -9,7 +12,8 @@ import { grantPublic } from '../helpers/permissions';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 
 /**
- * CUPED over HTTP (docs/statistics.md, "CUPED"; docs/experiments.md, "CUPED"), embedded store: visitors track the
+ * CUPED over HTTP (docs/statistics.md, "CUPED"; docs/experiments.md, "CUPED"), on the database store (SQLite) and on
+ * Redis (own key prefix): visitors track the
  * goals before their first exposure (kept per day in their profile while the experiment runs), are exposed, then
  * convert. The test keeps its own x (pre-exposure value) and y per visitor, tallies Σx, Σx², Σxy per arm and
  * computes the expected CUPED comparison with the engine's compareArmsCuped on those tallies; the results route
@@ -19,12 +23,26 @@ import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 const OFFER = { id: 'v_offer', name: 'Offer', enabled: true, overrides: { title: 'Ten percent off today' } };
 const VISITORS = 48;
 
-describe('CUPED counted and reported (embedded store)', () => {
+const prefix = `pz-cuped-${randomUUID().slice(0, 8)}:`;
+const STORES: [string, Record<string, string>][] = [
+  ['database store (SQLite)', {}],
+  ['Redis', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix }],
+];
+
+afterAll(async () => {
+  const redis = new Redis(6379, '127.0.0.1', { lazyConnect: true });
+  await redis.connect();
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe.each(STORES)('CUPED counted and reported (%s)', (_store, env) => {
   let app: TestStrapi;
   let token: string;
 
   beforeAll(async () => {
-    app = await setupStrapi();
+    app = await setupStrapi({ env });
     token = (await createAdminSession(app.strapi)).token;
     await grantPublic(app.strapi, [`${ARTICLE_UID}.find`, `${ARTICLE_UID}.findOne`]);
   });
