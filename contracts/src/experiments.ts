@@ -23,6 +23,7 @@ export const EXPERIMENT_LIMITS = {
   minArms: 2,
   maxArms: 20,
   maxSecondaryGoals: 10,
+  maxGuardrails: 5,
   /** Longest conversion window: 90 days. */
   maxWindowHours: 2160,
   /** Tolerance of the weights' sum. */
@@ -42,8 +43,7 @@ export const armKeySchema = z.string().regex(ARM_KEY_PATTERN, 'must be an arm ke
 export const experimentStatusSchema = z.enum(EXPERIMENT_STATUSES);
 export const experimentModeSchema = z.enum(EXPERIMENT_MODES);
 
-export const goalSchema = z
-  .object({
+const goalFields = {
     /** A `track` event name (docs/design.md, "Visitors and events"). */
     event: z
       .string()
@@ -65,13 +65,39 @@ export const goalSchema = z
       .positive('must be above 0')
       .max(GOAL_VALUE_LIMITS.visitorTotal, 'at most 1e12')
       .optional(),
-  })
+};
+
+const capOnMeanOnly = (goal: { kind: string; cap?: number }, ctx: z.RefinementCtx) => {
+  if (goal.cap !== undefined && goal.kind !== 'mean') {
+    ctx.addIssue({ code: 'custom', path: ['cap'], message: 'only a "mean" goal has a cap (a conversion counts 1 per visitor)' });
+  }
+};
+
+export const goalSchema = z.object(goalFields).strict().superRefine(capOnMeanOnly);
+
+export const GOAL_DIRECTIONS = ['increase', 'decrease'] as const;
+
+/**
+ * A guardrail (docs/experiments.md, "Guardrails"): a goal counted like a secondary goal, with the direction that is
+ * good for it; an arm whose sequential interval lies wholly on the other side harms it.
+ */
+export const guardrailSchema = z
+  .object({ ...goalFields, direction: z.enum(GOAL_DIRECTIONS) })
   .strict()
-  .superRefine((goal, ctx) => {
-    if (goal.cap !== undefined && goal.kind !== 'mean') {
-      ctx.addIssue({ code: 'custom', path: ['cap'], message: 'only a "mean" goal has a cap (a conversion counts 1 per visitor)' });
-    }
-  });
+  .superRefine(capOnMeanOnly);
+
+/**
+ * A namespace (docs/experiments.md, "Namespaces"): the experiment takes only visitors whose bucket of namespace
+ * `key` falls in `range` = [from, to); experiments of one namespace (not stopped) may not overlap.
+ */
+export const namespaceSchema = z
+  .object({
+    key: z.string().regex(EXPERIMENT_KEY_PATTERN, 'must be a namespace key: 1–64 characters of a-z, 0-9, "_" or "-"'),
+    range: z
+      .tuple([z.number().finite().min(0).max(1), z.number().finite().min(0).max(1)])
+      .refine(([from, to]) => from < to, 'the range [from, to) must have from below to'),
+  })
+  .strict();
 
 export const experimentTargetSchema = z
   .object({ uid: contentTypeUidSchema, documentId: documentIdSchema, locale: localeSchema.nullable().optional() })
@@ -156,6 +182,10 @@ const fields = {
   condition: jsonValueSchema.nullable().optional(),
   goal: goalSchema,
   secondary: z.array(goalSchema).max(EXPERIMENT_LIMITS.maxSecondaryGoals).optional(),
+  /** Goals that must not be harmed, each with its good direction (docs/experiments.md, "Guardrails"). */
+  guardrails: z.array(guardrailSchema).max(EXPERIMENT_LIMITS.maxGuardrails).nullable().optional(),
+  /** Mutual exclusion with the other experiments of the namespace (docs/experiments.md, "Namespaces"). */
+  namespace: namespaceSchema.nullable().optional(),
   /** CUPED (docs/experiments.md, "CUPED"): absent or null = on with a 14-day lookback; `false` or `{ enabled: false }` = off. */
   cuped: cupedSettingsSchema.nullable().optional(),
   bandit: banditOverridesSchema.nullable().optional(),
@@ -171,6 +201,7 @@ type Checked = {
   bandit?: { minWeight?: number } | null;
   goal?: { event: string };
   secondary?: { event: string }[];
+  guardrails?: { event: string }[] | null;
 };
 
 /** The checks across fields, on whatever of them a body has (a PUT may send some only). */
@@ -218,18 +249,21 @@ const crossCheck = (body: Checked, ctx: z.RefinementCtx, hasTarget: boolean | un
   if (body.mode !== undefined && body.mode !== 'contextual' && body.contextual != null) {
     ctx.addIssue({ code: 'custom', path: ['contextual'], message: 'only a "contextual" experiment has contextual settings' });
   }
-  if (body.goal && body.secondary) {
+  if (body.goal && (body.secondary || body.guardrails)) {
     const events = new Set([body.goal.event]);
-    body.secondary.forEach((goal, index) => {
-      if (events.has(goal.event)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['secondary', index, 'event'],
-          message: `"${goal.event}" is already a goal of this experiment`,
-        });
-      }
-      events.add(goal.event);
-    });
+    const distinct = (list: 'secondary' | 'guardrails') =>
+      (body[list] ?? []).forEach((goal, index) => {
+        if (events.has(goal.event)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [list, index, 'event'],
+            message: `"${goal.event}" is already a goal of this experiment`,
+          });
+        }
+        events.add(goal.event);
+      });
+    distinct('secondary');
+    distinct('guardrails');
   }
 };
 
@@ -263,6 +297,8 @@ export const experimentUpdateSchema = z
 export type ExperimentInput = z.input<typeof experimentInputSchema>;
 export type ExperimentData = z.infer<typeof experimentInputSchema>;
 export type ExperimentGoal = z.infer<typeof goalSchema>;
+export type ExperimentGuardrail = z.infer<typeof guardrailSchema>;
+export type ExperimentNamespace = z.infer<typeof namespaceSchema>;
 export type ExperimentArm = z.infer<typeof armSchema>;
 export type ExperimentTarget = z.infer<typeof experimentTargetSchema>;
 export type BanditOverrides = z.infer<typeof banditOverridesSchema>;
@@ -296,7 +332,7 @@ export interface Experiment extends ExperimentData {
 export const LIVE_EXPERIMENT_FIELDS = [
   'cuped',
   'key', 'name', 'status', 'mode', 'arms', 'traffic', 'target', 'condition', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit',
-  'contextual', 'contextualHistory', 'contextualFrozen',
+  'contextual', 'contextualHistory', 'contextualFrozen', 'guardrails', 'namespace',
 ] as const;
 
 /** A stored experiment as the server reads it for delivery and counting: the fields above. */
@@ -308,11 +344,12 @@ export type StoredExperiment = Pick<Experiment, 'documentId' | (typeof LIVE_EXPE
  * history entry; 0 for A/B tests).
  */
 export interface LiveExperiment
-  extends Omit<StoredExperiment, 'cuped' | 'goal' | 'secondary' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory' | 'contextualFrozen'> {
+  extends Omit<StoredExperiment, 'cuped' | 'goal' | 'secondary' | 'guardrails' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory' | 'contextualFrozen'> {
   target: ExperimentTarget | null;
   condition: unknown;
   /** CUPED's lookback in days; null: off (the stored `cuped` read by `cupedLookbackOf`). */
   cupedLookbackDays?: number | null;
+  /** The primary goal, the secondary goals, then the guardrails: every goal counted. */
   goals: ExperimentGoal[];
   banditHistory: BanditHistoryEntry[] | null;
   period: number;
@@ -415,6 +452,11 @@ export interface ExperimentResult {
   chanceToWin: number | null;
   /** CUPED on: the adjusted comparison (null: no result); absent when CUPED is off. */
   cuped?: CupedResult | null;
+  /**
+   * Guardrail goals only: the good direction, and whether the arm harms the guardrail (its sequential relative
+   * interval lies wholly on the other side of 0; engine guardrailVerdict). Not Holm-adjusted.
+   */
+  guardrail?: { direction: 'increase' | 'decrease'; harmful: boolean };
 }
 
 export interface BanditHistoryEntry {
@@ -512,7 +554,7 @@ export interface ExperimentResults {
   /** Sample-ratio mismatch: Pearson χ² of units against the weights (per period for bandits), flagged at p < 0.001. */
   srm: { pValue: number | null; ok: boolean };
   arms: ExperimentResultsArm[];
-  /** Each goal's counts per arm, in arm order: the primary goal first, then the secondary goals. */
+  /** Each goal's counts per arm, in arm order: the primary goal first, then the secondary goals, then the guardrails. */
   goals: { goal: string; kind: 'conversion' | 'mean'; arms: ExperimentResultsGoalArm[] }[];
   results: ExperimentResult[];
   bandit?: {

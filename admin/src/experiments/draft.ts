@@ -11,6 +11,7 @@ import {
 import { TRACK_NAME_PATTERN } from '../../../contracts/src/events';
 import { GOAL_VALUE_LIMITS } from '../../../engine/src/experiments/exposure';
 import { parseCuts } from './contextual';
+import { namespaceDraft, namespaceInput, namespaceProblems, type NamespaceDraft, type NamespaceProblem } from './namespace';
 import { evenPercents, percentTotal, toPercent, weightsFromPercents } from './weights';
 
 /** An arm as the editor holds it: the weight as a percentage. */
@@ -67,6 +68,8 @@ export interface ExperimentDraft {
     minUnitsPerArm: number | null;
     minWeightPercent: number | null;
   };
+  /** Mutual exclusion with the other experiments of a namespace; null: none. */
+  namespace: NamespaceDraft | null;
   /** `mode: 'contextual'`: the signals the model may split on, and its size. */
   contextual: {
     attributes: AttributeDraft[];
@@ -121,6 +124,7 @@ export const emptyDraft = (names: { control: string; treatment: string }): Exper
     condition: null,
     goal: emptyGoal(),
     secondary: [],
+    namespace: null,
     bandit: { ...EMPTY_BANDIT },
     contextual: emptyContextual(),
   };
@@ -154,6 +158,7 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
   condition: experiment.condition ?? null,
   goal: goalDraft(experiment.goal),
   secondary: (experiment.secondary ?? []).map(goalDraft),
+  namespace: namespaceDraft(experiment.namespace),
   bandit: {
     cadenceMinutes: experiment.bandit?.cadenceMinutes ?? null,
     burnInMinutes: experiment.bandit?.burnInMinutes ?? null,
@@ -215,6 +220,7 @@ export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 's
     goal: goalInput(draft.goal),
     // Always sent, so removing the last one clears them.
     secondary: draft.secondary.map(goalInput),
+    namespace: namespaceInput(draft.namespace),
     bandit: draft.mode !== 'ab' && Object.keys(bandit).length > 0 ? bandit : null,
     contextual: draft.mode === 'contextual' ? contextualInput(draft.contextual) : null,
   };
@@ -240,7 +246,8 @@ export type DraftProblem =
   | 'duplicate-attribute'
   | 'cuts-numbers'
   | 'leaves-range'
-  | 'units-per-leaf-range';
+  | 'units-per-leaf-range'
+  | NamespaceProblem;
 
 /** Problems by the form field they belong to (`name`, `arms.1.key`, `arms`, `goal.event`, ...). */
 export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProblem> => {
@@ -282,6 +289,8 @@ export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProbl
   checkGoal(draft.goal, 'goal');
   draft.secondary.forEach((goal, index) => checkGoal(goal, `secondary.${index}`));
   if (draft.mode === 'contextual') contextualProblems(draft.contextual, problems);
+  // The overlap with the namespace's other experiments is the editor's bar's to show (and the server's 409).
+  Object.assign(problems, namespaceProblems(draft.namespace, null));
   return problems;
 };
 
@@ -322,6 +331,7 @@ export const fieldOfPath = (path: readonly (string | number)[]): string => {
   }
   if (head === 'secondary' && typeof second === 'number' && third !== undefined) return `secondary.${second}.${third}`;
   if (head === 'secondary') return 'form';
+  if (head === 'namespace') return second === 'range' ? 'namespace.range' : 'namespace.key';
   return path.length ? String(head) : 'form';
 };
 

@@ -23,7 +23,7 @@ export const BANDIT_CRON_RULE = '0 * * * * *';
 
 type StoredBandit = ResultsExperiment & { documentId: string; arms: ExperimentArm[] } & Pick<ContextualExperiment, 'contextual' | 'contextualHistory'>;
 
-const FIELDS = ['key', 'status', 'mode', 'arms', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit', 'contextual', 'contextualHistory'];
+const FIELDS = ['key', 'status', 'mode', 'arms', 'goal', 'secondary', 'guardrails', 'startedAt', 'banditHistory', 'bandit', 'contextual', 'contextualHistory'];
 
 /** What the schedule reads of an experiment: a contextual one's last fit is its last model (the in-memory copy has only that). */
 type Scheduled = Pick<StoredBandit, 'status' | 'mode' | 'startedAt' | 'banditHistory' | 'bandit'> & {
@@ -160,7 +160,9 @@ const createBanditService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (experiment.mode === 'contextual') return refit(experiment, now);
       const counters = await getService(strapi, 'visitors').experimentCounters(experiment.key);
       if ('unavailable' in counters) throw new StoreUnavailableError();
-      const decision = nextBanditWeights(banditInputOf(experiment, cellsOf(counters), now, config()));
+      // An arm that harms a guardrail gains no weight (docs/experiments.md, "Guardrails").
+      const { alpha, sequentialNStar } = getService(strapi, 'settings').get().experiments;
+      const decision = nextBanditWeights(banditInputOf(experiment, cellsOf(counters), now, config(), { alpha, sequentialNStar }));
       if (!decision.updated) return { ...kept(experiment, decision.reason ?? 'not-enough-units'), pBest: decision.pBest };
       const weights = normalized(decision.weights);
       const entry: BanditHistoryEntry = { at: new Date(now).toISOString(), weights, pBest: decision.pBest };

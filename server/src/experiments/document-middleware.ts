@@ -9,6 +9,7 @@ import {
 } from '../../../contracts/src/experiments';
 import { SIGNAL_NAMESPACES, unknownSignals } from '../../../contracts/src/signals/check';
 import { initialModel } from './contextual';
+import { checkNamespace } from './namespaces';
 import { canTransition, EXPERIMENT_FIELDS, EXPERIMENT_UID, SERVER_FIELDS } from './model';
 import { getService } from '../platform/services';
 import { parseOrThrow } from '../utils/errors';
@@ -109,7 +110,7 @@ export const validateExperimentWrite = async (
     // Exposed visitors keep their arm and their conversions count per goal: once started, the arms
     // (their keys, in order) and the goals' events and kinds stay; weights, traffic, variants,
     // eligibility and windows may change. A goal's cap stays too: the counts hold capped values.
-    const before = previous as unknown as Pick<ExperimentData, 'arms' | 'goal' | 'secondary'>;
+    const before = previous as unknown as Pick<ExperimentData, 'arms' | 'goal' | 'secondary' | 'guardrails'>;
     const armKeys = (arms: readonly { key: string }[]) => arms.map((arm) => arm.key).join(',');
     if (armKeys(before.arms) !== armKeys(experiment.arms)) {
       fail(['arms'], `the arms cannot be added, removed, renamed or reordered once the experiment has started (they are ${armKeys(before.arms)})`);
@@ -120,6 +121,10 @@ export const validateExperimentWrite = async (
       const path = before.goal.event !== experiment.goal.event || before.goal.kind !== experiment.goal.kind ? ['goal'] : ['secondary'];
       fail(path, 'the goals (events and kinds) cannot change once the experiment has started: its counts are per goal');
     }
+    const guardrailGoals = (list: ExperimentData['guardrails']) => (list ?? []).map((one) => `${one.event}:${one.kind}`).join(',');
+    if (guardrailGoals(before.guardrails) !== guardrailGoals(experiment.guardrails)) {
+      fail(['guardrails'], "the guardrails' events and kinds cannot change once the experiment has started: its counts are per goal (the directions may)");
+    }
     const capPath = changedCap(before, experiment);
     if (capPath) {
       fail(capPath, "a goal's cap cannot be set, changed or removed once the experiment has started: its counts hold capped values");
@@ -128,6 +133,7 @@ export const validateExperimentWrite = async (
 
   await checkTarget(strapi, experiment);
   checkContextual(experiment, previous);
+  await checkNamespace(strapi, { ...experiment, documentId: previous?.documentId as string | undefined });
   if (experiment.condition !== undefined && experiment.condition !== null) {
     const problem = getService(strapi, 'conditions').check(experiment.condition);
     if (problem) fail(['condition', ...problem.path], problem.message);

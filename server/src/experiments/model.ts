@@ -18,6 +18,8 @@ export const EXPERIMENT_FIELDS = [
   'condition',
   'goal',
   'secondary',
+  'guardrails',
+  'namespace',
   'cuped',
   'bandit',
   'contextual',

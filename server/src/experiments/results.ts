@@ -21,6 +21,10 @@
  *   units of each period (cohorts with that period index) against the weights in force in it,
  *   `banditHistory[p].weights` (history[0] is the start record), by `srmCheckByPeriod` with
  *   `'pooled-adjusted'` (see `srmOf`). No units: `{ pValue: null, ok: true }`.
+ * - **Guardrails**: each guardrail goal is compared as a secondary goal is (not Holm-adjusted: a guardrail is a
+ *   stop sign, read one by one), and each of its results carries `guardrail: { direction, harmful }`, harmful when
+ *   the sequential relative interval lies wholly on the harmful side of 0 (engine guardrailVerdict). A bandit's
+ *   update marks such arms harmful (`banditInputOf`), so guardrailWeights gives them no more weight.
  * - **Goals**: each goal's conversions, Σy, Σy² and mean per arm (primary first), beside the units.
  * - **Daily**: per UTC date of first exposure (oldest first), per arm, units and primary-goal
  *   conversions summed over that date's periods (not cumulative across dates).
@@ -38,7 +42,7 @@ import type {
   ResultLift,
 } from '../../../contracts/src/experiments';
 import type { BanditArm, BanditConfig, BanditInput, BanditPeriod, ExperimentStatus } from '../../../engine/src/experiments';
-import { compareArms, holmBonferroni, srmCheck, srmCheckByPeriod } from '../../../engine/src/stats';
+import { compareArms, guardrailVerdict, holmBonferroni, srmCheck, srmCheckByPeriod } from '../../../engine/src/stats';
 import type { GoalKind, LiftEstimate, SrmPeriod, SufficientStats } from '../../../engine/src/stats';
 import type { CountsCell, GoalCounts } from '../storage/experiment-counts';
 import { addCuped, type CupedTotals } from './cuped-results';
@@ -58,6 +62,8 @@ export interface ResultsExperiment {
   arms: readonly { key: string; weight: number }[];
   goal: ResultsGoal;
   secondary?: readonly ResultsGoal[] | null;
+  /** Goals that must not be harmed, with the direction that is good for each. */
+  guardrails?: readonly (ResultsGoal & { direction: 'increase' | 'decrease' })[] | null;
   /** ISO 8601; null before the first start. */
   startedAt: string | null;
   /** Bandits: the start record (weights at start, pBest []) then one entry per update, oldest first. */
@@ -139,7 +145,8 @@ const resultOf = (
   baseline: string,
   control: SufficientStats,
   treatment: SufficientStats,
-  options: ResultsOptions
+  options: Pick<ResultsOptions, 'alpha' | 'sequentialNStar'>,
+  direction?: 'increase' | 'decrease'
 ): { result: ExperimentResult; pValues: [number, number, number] | null } => {
   const comparison = compareArms(
     goal.kind,
@@ -147,9 +154,10 @@ const resultOf = (
     { units: treatment.units, sum: treatment.sum, sumSquares: treatment.sumSquares },
     { alpha: options.alpha, sequentialNStar: options.sequentialNStar }
   );
+  const guardrail = direction ? { guardrail: { direction, harmful: guardrailVerdict(comparison, direction) === 'harmful' } } : {};
   if (!comparison.ok) {
     return {
-      result: { goal: goal.event, arm, baseline, relative: null, absolute: null, sequential: null, chanceToWin: null },
+      result: { goal: goal.event, arm, baseline, relative: null, absolute: null, sequential: null, chanceToWin: null, ...guardrail },
       pValues: null,
     };
   }
@@ -163,6 +171,7 @@ const resultOf = (
       absolute: lift(absolute),
       sequential: { ci: [relative.sequential.ci[0], relative.sequential.ci[1]], pValue: relative.sequential.pValue },
       chanceToWin: comparison.chanceToWin,
+      ...guardrail,
     },
     pValues: [relative.pValue, absolute.pValue, relative.sequential.pValue],
   };
@@ -264,6 +273,14 @@ export const buildResults = ({ experiment, cells, options, now, nextBanditUpdate
     }
   });
   secondaryByArm.forEach(adjustSecondary);
+  const guardrailGoals = experiment.guardrails ?? [];
+  const guardrailTotals = guardrailGoals.map((goal) => totalsByArm(armIndex, armKeys.length, cells, goal));
+  guardrailGoals.forEach((goal, goalIndex) => {
+    const totals = guardrailTotals[goalIndex];
+    for (let index = 1; index < armKeys.length; index += 1) {
+      results.push(resultOf(goal, armKeys[index], baseline, totals[0], totals[index], options, goal.direction).result);
+    }
+  });
 
   const dates = new Map<string, { units: number; conversions: number }[]>();
   for (const cell of cells) {
@@ -279,10 +296,11 @@ export const buildResults = ({ experiment, cells, options, now, nextBanditUpdate
     .map(([date, counts]) => ({ date, arms: counts.map((count, index) => ({ key: armKeys[index], ...count })) }));
 
   // Every goal's counts beside the units, for the tables (the primary goal's are also `arms[]`'s).
-  const goals: ExperimentResults['goals'] = [experiment.goal, ...secondaryGoals].map((goal, goalIndex) => ({
+  const goalTotals = [primary, ...secondaryTotals, ...guardrailTotals];
+  const goals: ExperimentResults['goals'] = [experiment.goal, ...secondaryGoals, ...guardrailGoals].map((goal, goalIndex) => ({
     goal: goal.event,
     kind: goal.kind,
-    arms: (goalIndex === 0 ? primary : secondaryTotals[goalIndex - 1]).map(({ units, conversions, sum, sumSquares }, index) => ({
+    arms: goalTotals[goalIndex].map(({ units, conversions, sum, sumSquares }, index) => ({
       key: armKeys[index],
       conversions,
       sum,
@@ -342,14 +360,17 @@ const MAX_PERIODS = 100_000;
  * it has no cell), summed over dates; the arms' current weights; `startedAt` in epoch ms (null when not
  * started or unparsable). Periods carry no `weight`, so the engine uses GrowthBook's period weights (each
  * period's share of all units). `config` is `experiments.bandit`; the experiment's own `bandit`
- * overrides are applied over it.
+ * overrides are applied over it. With `compare` (alpha and the sequential tuning), an arm that harms one of the
+ * experiment's guardrails (`harmfulArms`) is marked `harmful`: nextBanditWeights gives it no more weight.
  */
 export const banditInputOf = (
   experiment: ResultsExperiment,
   cells: readonly CountsCell[],
   now: number,
-  config: Partial<BanditConfig> = {}
+  config: Partial<BanditConfig> = {},
+  compare?: Pick<ResultsOptions, 'alpha' | 'sequentialNStar'>
 ): BanditInput => {
+  const harmful = compare ? harmfulArms(experiment, cells, compare) : null;
   const armIndex = new Map(experiment.arms.map((arm, index) => [arm.key, index] as const));
   let periodCount = 0;
   for (const cell of cells) {
@@ -369,6 +390,7 @@ export const banditInputOf = (
     key: arm.key,
     weight: arm.weight,
     periods: periods[index] as BanditPeriod[],
+    ...(harmful?.[index] ? { harmful: true } : {}),
   }));
   const started = experiment.startedAt === null ? Number.NaN : Date.parse(experiment.startedAt);
   const overrides: Partial<BanditConfig> = {};
@@ -376,4 +398,27 @@ export const banditInputOf = (
     if (typeof value === 'number') overrides[name] = value;
   }
   return { arms, now, startedAt: Number.isFinite(started) ? started : null, config: { ...config, ...overrides } };
+};
+
+/**
+ * Per arm (in arm order), whether it harms one of the experiment's guardrails: its comparison with the control on the
+ * guardrail, over all counts, has a sequential relative interval wholly on the harmful side (the results' `guardrail`
+ * verdict). The control never does.
+ */
+export const harmfulArms = (
+  experiment: ResultsExperiment,
+  cells: readonly CountsCell[],
+  options: Pick<ResultsOptions, 'alpha' | 'sequentialNStar'>
+): boolean[] => {
+  const armKeys = experiment.arms.map((arm) => arm.key);
+  const armIndex = new Map(armKeys.map((key, index) => [key, index] as const));
+  const harmful = armKeys.map(() => false);
+  for (const goal of experiment.guardrails ?? []) {
+    const totals = totalsByArm(armIndex, armKeys.length, cells, goal);
+    for (let index = 1; index < armKeys.length; index += 1) {
+      const { result } = resultOf(goal, armKeys[index], armKeys[0], totals[0], totals[index], options, goal.direction);
+      if (result.guardrail?.harmful) harmful[index] = true;
+    }
+  }
+  return harmful;
 };

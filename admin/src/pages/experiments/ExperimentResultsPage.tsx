@@ -22,6 +22,7 @@ import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { banditSeries, cumulateDaily } from '../../experiments/daily';
 import { modeLabel, skipLabel, useT, verdictLabel, type T } from '../../experiments/i18n';
 import { chanceReading, type ChanceReading } from '../../experiments/next-step';
+import { harmedGuardrails, type HarmedGuardrail } from '../../experiments/guardrails';
 import { liftRows, observedShares, resultsByGoal, shownInterval, verdictOf, type Verdict } from '../../experiments/verdict';
 import { errorMessage, errorStatus } from '../../utils/api';
 import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, useDayFormat, usePercent, type ChartArm } from './charts';
@@ -40,6 +41,32 @@ const VERDICT_BADGE: Record<Verdict, 'success' | 'danger' | 'neutral' | 'seconda
 
 /** Long column names wrap, and the row of them stays aligned at the bottom. */
 const WRAPPING: React.CSSProperties = { whiteSpace: 'normal', verticalAlign: 'bottom' };
+
+/** The guardrail banner (docs/experiments.md, "Guardrails"): each arm that harms a guardrail, and by how much. */
+const GuardrailBanner = ({ harmed, labelOf, t }: { harmed: HarmedGuardrail[]; labelOf: (key: string) => string; t: T }) => {
+  const percent = usePercent();
+  // Dismissed for this view only: it is back on the next load while the arm still harms the guardrail.
+  const [open, setOpen] = useState(true);
+  if (!open) return null;
+  return (
+    <Box data-testid="guardrail-banner">
+      <Alert variant="danger" title={t('guardrail.title', 'A guardrail is harmed')} closeLabel={t('close', 'Close')} onClose={() => setOpen(false)}>
+        {harmed.map((item) => (
+          // The Alert's body is a paragraph: one line per harm, as blocks inside it.
+          <Typography key={`${item.arm}-${item.goal}`} tag="span" display="block" data-testid={`guardrail-harm-${item.arm}-${item.goal}`}>
+            {t(
+              item.direction === 'increase' ? 'guardrail.lowers' : 'guardrail.raises',
+              item.direction === 'increase'
+                ? 'Arm {arm} lowers “{goal}”, which should go up: its sequential interval is {low} to {high}. Do not ship it.'
+                : 'Arm {arm} raises “{goal}”, which should go down: its sequential interval is {low} to {high}. Do not ship it.',
+              { arm: labelOf(item.arm), goal: item.goal, low: percent(item.ci[0]), high: percent(item.ci[1]) }
+            )}
+          </Typography>
+        ))}
+      </Alert>
+    </Box>
+  );
+};
 
 /** The sample-ratio-mismatch banner: the split is off, what to check, and not to trust the results meanwhile. */
 const SrmBanner = ({ results, arms, t }: { results: ExperimentResults; arms: ChartArm[]; t: T }) => {
@@ -305,6 +332,7 @@ export const ExperimentResultsPage = () => {
     results.goals?.find((item) => item.goal === goal)?.kind ??
     (goal === experiment.goal.event ? goalKind : (experiment.secondary?.find((item) => item.event === goal)?.kind ?? 'conversion'));
   const labelOf = (key: string) => resultArms.find((arm) => arm.key === key)?.label ?? key;
+  const harmed = harmedGuardrails(results);
   // A line needs two points: with one day (or one bandit record) the charts say so instead of drawing a lone dot.
   const oneDay = days.length === 1 ? formatDay(days[0].date) : null;
   const pBestPoints = points.filter((point) => point.pBest !== null).length;
@@ -354,6 +382,7 @@ export const ExperimentResultsPage = () => {
         <Layouts.Content>
           <Flex direction="column" alignItems="stretch" gap={6}>
             {!results.srm.ok ? <SrmBanner results={results} arms={resultArms} t={t} /> : null}
+            {harmed.length > 0 ? <GuardrailBanner harmed={harmed} labelOf={labelOf} t={t} /> : null}
             <Typography variant="pi" textColor={results.srm.ok ? 'neutral600' : 'danger600'} data-testid="srm-state">
               {results.srm.ok
                 ? results.srm.pValue === null
@@ -401,7 +430,15 @@ export const ExperimentResultsPage = () => {
                   <Flex key={goal.goal} direction="column" alignItems="stretch" gap={2}>
                     {goals.length > 1 ? (
                       <Typography variant="sigma" tag="h3">
-                        {index === 0 ? t('results.primaryGoal', 'Primary goal: {goal}', { goal: goal.goal }) : t('results.secondaryGoal', 'Secondary goal: {goal} (Holm-corrected)', { goal: goal.goal })}
+                        {index === 0
+                          ? t('results.primaryGoal', 'Primary goal: {goal}', { goal: goal.goal })
+                          : goal.results[0]?.guardrail
+                            ? t(
+                                goal.results[0].guardrail.direction === 'increase' ? 'results.guardrailUp' : 'results.guardrailDown',
+                                goal.results[0].guardrail.direction === 'increase' ? 'Guardrail: {goal} (should not go down)' : 'Guardrail: {goal} (should not go up)',
+                                { goal: goal.goal }
+                              )
+                            : t('results.secondaryGoal', 'Secondary goal: {goal} (Holm-corrected)', { goal: goal.goal })}
                       </Typography>
                     ) : null}
                     <Box style={{ overflowX: 'auto' }}>

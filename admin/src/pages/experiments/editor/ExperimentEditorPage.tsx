@@ -30,6 +30,7 @@ import { ArmsCard } from './ArmsCard';
 import { AudienceCard } from './AudienceCard';
 import { GoalCard } from './GoalCard';
 import { ModeCard } from './ModeCard';
+import { NamespaceCard } from './NamespaceCard';
 import { PowerCard } from './PowerCard';
 
 /**
@@ -167,6 +168,11 @@ export const ExperimentEditorPage = () => {
       const details = errorDetails(reason);
       const byField = serverErrorsByField(details);
       if (!details.length) byField.form = errorMessage(reason);
+      // A range that overlaps another experiment of the namespace (409 naming it): said at the range.
+      if (errorStatus(reason) === 409 && draft.namespace) {
+        byField['namespace.range'] = errorMessage(reason);
+        delete byField.form;
+      }
       setServerErrors(byField);
       toggleNotification({
         type: 'danger',
@@ -181,7 +187,7 @@ export const ExperimentEditorPage = () => {
   const formErrors = Object.entries(errors).filter(
     ([field]) =>
       field === 'form' ||
-      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+)\.(event|kind|windowHours|cap)|mode|bandit\..+|contextual\..+)$/.test(
+      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+)\.(event|kind|windowHours|cap)|mode|bandit\..+|contextual\..+|namespace\.(key|range))$/.test(
         field
       )
   );
@@ -258,6 +264,7 @@ export const ExperimentEditorPage = () => {
               <ArmsCard {...card} variants={variants} />
               <AudienceCard {...card} audiences={audiences} onValidityChange={setConditionValid} />
               <GoalCard {...card} />
+              <NamespaceCard {...card} />
               <ModeCard {...card} />
               {!started ? <PowerCard draft={draft} t={t} /> : null}
               {saveButton ? (
