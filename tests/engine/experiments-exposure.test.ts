@@ -20,6 +20,17 @@ const goals = [
 ];
 
 describe('applyExposures', () => {
+  it("keeps a contextual draw's cell, leaf, model version and propensity, and its conversions carry them", () => {
+    const contextual = { c: '%5B%22mobile%22%5D', l: 'leaf-1', m: 'v1', w: 0.25 };
+    const { exposures, units } = applyExposures({}, [{ key: 'exp', arm: 'b', period: 0, contextual }], T0);
+    expect(exposures.exp).toEqual({ arm: 'b', at: T0, cx: contextual });
+    expect(units).toEqual([{ experiment: 'exp', arm: 'b', at: T0, period: 0, contextual }]);
+    const converted = applyConversions(exposures, [trackAt('checkout', T0 + HOUR)], goals);
+    expect(converted.increments).toEqual([
+      { experiment: 'exp', arm: 'b', at: T0, period: 0, contextual, goal: 'checkout', primary: true, conversions: 1, sum: 1, sumSquares: 1 },
+    ]);
+  });
+
   it('records a first exposure with its arm, time and period, and counts one unit', () => {
     const { exposures, units } = applyExposures({}, [{ key: 'exp', arm: 'b', period: 2 }], T0);
     expect(exposures).toEqual({ exp: { arm: 'b', at: T0, p: 2 } });
@@ -45,7 +56,7 @@ describe('applyConversions', () => {
   it('counts a conversion once per visitor, in the cohort of the first exposure', () => {
     const first = applyConversions(exposed, [trackAt('checkout', T0 + HOUR), trackAt('checkout', T0 + HOUR + 1)], goals);
     expect(first.increments).toEqual([
-      { experiment: 'exp', arm: 'b', at: T0, period: 1, goal: 'checkout', conversions: 1, sum: 1, sumSquares: 1 },
+      { experiment: 'exp', arm: 'b', at: T0, period: 1, goal: 'checkout', primary: true, conversions: 1, sum: 1, sumSquares: 1 },
     ]);
     expect(first.exposures.exp.y).toEqual({ checkout: 1 });
     const again = applyConversions(first.exposures, [trackAt('checkout', T0 + HOUR + 2)], goals);
@@ -54,7 +65,7 @@ describe('applyConversions', () => {
 
   it('sums values for a mean goal, moving Σy² by the change of the visitor’s square', () => {
     const first = applyConversions(exposed, [trackAt('revenue', T0 + 1, 10)], goals);
-    expect(first.increments[0]).toMatchObject({ goal: 'revenue', conversions: 1, sum: 10, sumSquares: 100 });
+    expect(first.increments[0]).toMatchObject({ goal: 'revenue', primary: false, conversions: 1, sum: 10, sumSquares: 100 });
     const second = applyConversions(first.exposures, [trackAt('revenue', T0 + 2, 5), trackAt('revenue', T0 + 3)], goals);
     // y: 10 → 15 → 15 (no value counts 0): Σy += 5, Σy² += 225 − 100.
     expect(second.increments.map(({ conversions, sum, sumSquares }) => [conversions, sum, sumSquares])).toEqual([
