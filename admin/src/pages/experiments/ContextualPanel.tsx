@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 import { Badge, Box, Button, Flex, Link, Modal, Table, Tbody, Td, Thead, Tr, Typography } from '@strapi/design-system';
 import { Lock, Play, Sparkle } from '@strapi/icons';
@@ -31,9 +31,6 @@ const CELL: React.CSSProperties = { whiteSpace: 'normal' };
 const AXIS_FONT = { fontSize: 12 };
 const LEGEND_STYLE: React.CSSProperties = { fontSize: 14, lineHeight: '20px' };
 const MARGIN = { top: 8, right: 24, bottom: 24, left: 16 };
-
-/** A visitor id for the live test: a fresh one, so no stored profile or sticky arm takes part. */
-const freshVisitorId = () => `admin-test-${Math.random().toString(36).slice(2, 12)}${Date.now().toString(36)}`;
 
 /** Where the Content Manager edits an entry (a react-router path under the admin's base). */
 const entryPath = (entry: { uid: string; documentId: string; locale?: string | null }, kind: 'collectionType' | 'singleType' | undefined) => {
@@ -139,7 +136,6 @@ const LeafTestModal = ({
 }) => {
   const { formatMessage } = useIntl();
   const target = experiment.target;
-  const visitorId = useMemo(freshVisitorId, []);
   // Opened from the leaf's Test button (not a Modal.Trigger): focus goes back to it on close.
   const opener = useRef<HTMLElement | null>(null);
   useLayoutEffect(() => {
@@ -161,7 +157,6 @@ const LeafTestModal = ({
             <TestPanel
               request={{ uid: target.uid, documentId: target.documentId, ...(target.locale ? { locale: target.locale } : {}) }}
               initialSignals={signals}
-              initialVisitorId={visitorId}
             />
           ) : null}
         </Modal.Body>
