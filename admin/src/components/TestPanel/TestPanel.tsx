@@ -47,8 +47,6 @@ export interface TestPanelProps {
   audienceNames?: Record<string, string>;
   /** Opened with these signals (e.g. a contextual leaf's sample visitor) instead of the first preset's. */
   initialSignals?: Record<string, unknown>;
-  /** Opened with this visitor id typed in (used only where the admin may test stored visitors). */
-  initialVisitorId?: string;
 }
 
 
@@ -74,13 +72,13 @@ const conditionsOf = (variants: unknown[]): Record<string, unknown> =>
  * anything. With a visitor id, that visitor's stored profile and caps take part, as in delivery:
  * only for admins who may see visitors' data (the server refuses the id to the others).
  */
-export const TestPanel = ({ request, audiences, audienceNames, initialSignals, initialVisitorId }: TestPanelProps) => {
+export const TestPanel = ({ request, audiences, audienceNames, initialSignals }: TestPanelProps) => {
   const client = useFetchClient();
   const { formatMessage } = useIntl();
   // Given signals are no preset: the select shows none until one is picked.
   const [preset, setPreset] = useState(initialSignals ? '' : SIGNAL_PRESETS[0].id);
   const [text, setText] = useState(JSON.stringify(initialSignals ?? SIGNAL_PRESETS[0].signals, null, 2));
-  const [visitorId, setVisitorId] = useState(initialVisitorId ?? '');
+  const [visitorId, setVisitorId] = useState('');
   const [result, setResult] = useState<VariantsEvaluation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
