@@ -218,7 +218,11 @@ describe('experiments, from an entry’s variants to the results, in a real brow
     // 3. Traffic: consenting visitors resolve the entry (exposure), some send the goal event.
     for (let index = 0; index < VISITORS; index += 1) {
       const visitorId = newVisitorId();
-      await sendEvents(visitorId, [{ id: newId(), ts: Date.now(), type: 'page', path: '/pricing' }]);
+      // Every third visitor did the goal before their first exposure: CUPED's covariate (docs/experiments.md, "CUPED").
+      await sendEvents(visitorId, [
+        { id: newId(), ts: Date.now(), type: 'page', path: '/pricing' },
+        ...(index % 3 === 0 ? [{ id: newId(), ts: Date.now(), type: 'track', name: GOAL, value: 1 }] : []),
+      ]);
       const resolved = await api<{ meta: { personalize: { experiments?: Record<string, { arm?: string; reason: string }> } } }>(
         '/api/personalize/resolve',
         { method: 'POST', body: JSON.stringify({ uid: UID, documentId, locale: 'en', visitorId }) }
@@ -305,6 +309,12 @@ describe('experiments, from an entry’s variants to the results, in a real brow
       await expectText(page.getByTestId('chart-lift-empty'), 'Not enough data yet');
     }
     await expectText(primaryTable.getByTestId('results-row-treatment'), /Better|Worse|Not yet conclusive|not enough data/);
+    // CUPED beside the raw numbers: on by default, with the pre-exposure goal events above.
+    const cuped = page.getByTestId(`cuped-table-${GOAL}`);
+    await expectText(cuped, 'Adjusted sequential interval');
+    await expectText(cuped.getByTestId(`cuped-${GOAL}-treatment`), /fewer visitors for the same precision|not enough data/);
+    await cuped.scrollIntoViewIfNeeded();
+    await cuped.screenshot({ path: path.join(SCREENSHOTS, 'experiments-cuped.png') });
     // Without the notifications of the steps before, for the guide's screenshot.
     await page.reload();
     if (oneDay) await page.getByTestId('chart-units-one-day').waitFor();
