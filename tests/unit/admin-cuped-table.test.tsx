@@ -3,16 +3,10 @@
  * raw and adjusted lifts and sequential intervals, the variance reduction, the case without a covariate, and nothing
  * when CUPED is off.
  */
-import { DesignSystemProvider } from '@strapi/design-system';
-import { renderToString } from 'react-dom/server';
-import { IntlProvider } from 'react-intl';
-
 import type { ExperimentResult } from '../../contracts/src/experiments';
 import { useT } from '../../admin/src/experiments/i18n';
 import { CupedTable } from '../../admin/src/pages/experiments/CupedTable';
-import en from '../../admin/src/translations/en.json';
-import fr from '../../admin/src/translations/fr.json';
-import { getTranslation } from '../../admin/src/utils/getTranslation';
+import { renderAdmin } from '../helpers/admin-render';
 
 const row = (arm: string, cuped: ExperimentResult['cuped']): ExperimentResult => ({
   goal: 'checkout',
@@ -38,23 +32,7 @@ const Table = ({ rows }: { rows: ExperimentResult[] }) => (
   <CupedTable goal="checkout" rows={rows} kind="conversion" labelOf={(key) => (key === 'offer' ? 'Month free' : key)} t={useT()} />
 );
 
-const render = (locale: 'en' | 'fr', rows: ExperimentResult[]) => {
-  const messages = Object.fromEntries(Object.entries((locale === 'en' ? en : fr) as Record<string, string>).map(([key, value]) => [getTranslation(key), value]));
-  const html = renderToString(
-    <IntlProvider
-      locale={locale}
-      messages={messages}
-      onError={(error) => {
-        throw error;
-      }}
-    >
-      <DesignSystemProvider locale={locale}>
-        <Table rows={rows} />
-      </DesignSystemProvider>
-    </IntlProvider>
-  );
-  return html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
-};
+const render = (locale: 'en' | 'fr', rows: ExperimentResult[]) => renderAdmin(locale, <Table rows={rows} />).text;
 
 describe('CupedTable', () => {
   it('shows raw and adjusted side by side with the variance reduction, in English', () => {
