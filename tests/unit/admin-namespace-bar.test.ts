@@ -4,7 +4,7 @@
  * problems; and the guardrail banner's data (admin/src/experiments/guardrails.ts).
  */
 import { experimentInputSchema, type Experiment, type ExperimentResults } from '../../contracts/src/experiments';
-import { draftFromExperiment, draftProblems, emptyDraft, fieldOfPath, inputFromDraft } from '../../admin/src/experiments/draft';
+import { draftFromExperiment, draftProblems, emptyDraft, emptyGuardrail, fieldOfPath, inputFromDraft } from '../../admin/src/experiments/draft';
 import { harmedGuardrails } from '../../admin/src/experiments/guardrails';
 import { emptyNamespace, namespaceBar, namespaceProblems } from '../../admin/src/experiments/namespace';
 
@@ -102,6 +102,35 @@ describe('the namespace bar', () => {
     });
     expect(fieldOfPath(['namespace', 'range'])).toBe('namespace.range');
     expect(fieldOfPath(['namespace', 'key'])).toBe('namespace.key');
+  });
+});
+
+describe('guardrails in the editor', () => {
+  it('round-trips guardrails with their direction, sends them whole, and checks their events like goals', () => {
+    const draft = {
+      ...emptyDraft({ control: 'Control', treatment: 'Variants' }),
+      name: 'Guarded',
+      key: 'guarded',
+      goal: { event: 'signup', kind: 'conversion' as const, windowHours: 72 },
+      guardrails: [{ ...emptyGuardrail(), event: 'refund' }, { event: 'time', kind: 'mean' as const, windowHours: 24, cap: 600, direction: 'increase' as const }],
+    };
+    expect(emptyGuardrail()).toEqual({ event: '', kind: 'conversion', windowHours: 72, direction: 'decrease' });
+    expect(draftProblems(draft)).toEqual({});
+    const body = inputFromDraft(draft);
+    expect(body.guardrails).toEqual([
+      { event: 'refund', kind: 'conversion', windowHours: 72, direction: 'decrease' },
+      { event: 'time', kind: 'mean', windowHours: 24, cap: 600, direction: 'increase' },
+    ]);
+    expect(experimentInputSchema.safeParse(body).success).toBe(true);
+    const stored = { ...experimentInputSchema.parse(body), documentId: 'x', startedAt: null, stoppedAt: null };
+    expect(draftFromExperiment(stored).guardrails).toEqual([
+      { event: 'refund', kind: 'conversion', windowHours: 72, cap: null, direction: 'decrease' },
+      { event: 'time', kind: 'mean', windowHours: 24, cap: 600, direction: 'increase' },
+    ]);
+    expect(inputFromDraft({ ...draft, guardrails: [] }).guardrails).toEqual([]);
+    expect(draftProblems({ ...draft, guardrails: [{ ...emptyGuardrail(), event: 'signup' }] })).toEqual({ 'guardrails.0.event': 'duplicate-goal' });
+    expect(fieldOfPath(['guardrails', 1, 'direction'])).toBe('guardrails.1.direction');
+    expect(fieldOfPath(['guardrails'])).toBe('form');
   });
 });
 

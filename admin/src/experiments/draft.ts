@@ -37,6 +37,14 @@ export interface GoalDraft {
   cap?: number | null;
 }
 
+/** A guardrail as the editor holds it: a goal and the direction that is good for it. */
+export interface GuardrailDraft extends GoalDraft {
+  direction: 'increase' | 'decrease';
+}
+
+/** A new guardrail: a conversion that should not go up (refunds, errors), within the default window. */
+export const emptyGuardrail = (): GuardrailDraft => ({ event: '', kind: 'conversion', windowHours: 72, direction: 'decrease' });
+
 /** A new secondary goal: a conversion within the default window. */
 export const emptyGoal = (): GoalDraft => ({ event: '', kind: 'conversion', windowHours: 72 });
 
@@ -62,6 +70,8 @@ export interface ExperimentDraft {
   goal: GoalDraft;
   /** Secondary goals (their p-values are Holm-adjusted across them on the results page). */
   secondary: GoalDraft[];
+  /** Goals that must not be harmed (a red banner on the results page when an arm harms one). */
+  guardrails: GuardrailDraft[];
   bandit: {
     cadenceMinutes: number | null;
     burnInMinutes: number | null;
@@ -124,6 +134,7 @@ export const emptyDraft = (names: { control: string; treatment: string }): Exper
     condition: null,
     goal: emptyGoal(),
     secondary: [],
+    guardrails: [],
     namespace: null,
     bandit: { ...EMPTY_BANDIT },
     contextual: emptyContextual(),
@@ -158,6 +169,7 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
   condition: experiment.condition ?? null,
   goal: goalDraft(experiment.goal),
   secondary: (experiment.secondary ?? []).map(goalDraft),
+  guardrails: (experiment.guardrails ?? []).map((guardrail) => ({ ...goalDraft(guardrail), direction: guardrail.direction })),
   namespace: namespaceDraft(experiment.namespace),
   bandit: {
     cadenceMinutes: experiment.bandit?.cadenceMinutes ?? null,
@@ -220,6 +232,7 @@ export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 's
     goal: goalInput(draft.goal),
     // Always sent, so removing the last one clears them.
     secondary: draft.secondary.map(goalInput),
+    guardrails: draft.guardrails.map((guardrail) => ({ ...goalInput(guardrail), direction: guardrail.direction })),
     namespace: namespaceInput(draft.namespace),
     bandit: draft.mode !== 'ab' && Object.keys(bandit).length > 0 ? bandit : null,
     contextual: draft.mode === 'contextual' ? contextualInput(draft.contextual) : null,
@@ -288,6 +301,7 @@ export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProbl
   };
   checkGoal(draft.goal, 'goal');
   draft.secondary.forEach((goal, index) => checkGoal(goal, `secondary.${index}`));
+  draft.guardrails.forEach((goal, index) => checkGoal(goal, `guardrails.${index}`));
   if (draft.mode === 'contextual') contextualProblems(draft.contextual, problems);
   // The overlap with the namespace's other experiments is the editor's bar's to show (and the server's 409).
   Object.assign(problems, namespaceProblems(draft.namespace, null));
@@ -331,6 +345,8 @@ export const fieldOfPath = (path: readonly (string | number)[]): string => {
   }
   if (head === 'secondary' && typeof second === 'number' && third !== undefined) return `secondary.${second}.${third}`;
   if (head === 'secondary') return 'form';
+  if (head === 'guardrails' && typeof second === 'number' && third !== undefined) return `guardrails.${second}.${third}`;
+  if (head === 'guardrails') return 'form';
   if (head === 'namespace') return second === 'range' ? 'namespace.range' : 'namespace.key';
   return path.length ? String(head) : 'form';
 };

@@ -29,6 +29,7 @@ import { AboutCard } from './AboutCard';
 import { ArmsCard } from './ArmsCard';
 import { AudienceCard } from './AudienceCard';
 import { GoalCard } from './GoalCard';
+import { GuardrailsCard } from './GuardrailsCard';
 import { ModeCard } from './ModeCard';
 import { NamespaceCard } from './NamespaceCard';
 import { PowerCard } from './PowerCard';
@@ -187,7 +188,7 @@ export const ExperimentEditorPage = () => {
   const formErrors = Object.entries(errors).filter(
     ([field]) =>
       field === 'form' ||
-      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+)\.(event|kind|windowHours|cap)|mode|bandit\..+|contextual\..+|namespace\.(key|range))$/.test(
+      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+|guardrails\.\d+)\.(event|kind|windowHours|cap|direction)|mode|bandit\..+|contextual\..+|namespace\.(key|range))$/.test(
         field
       )
   );
@@ -264,6 +265,7 @@ export const ExperimentEditorPage = () => {
               <ArmsCard {...card} variants={variants} />
               <AudienceCard {...card} audiences={audiences} onValidityChange={setConditionValid} />
               <GoalCard {...card} />
+              <GuardrailsCard {...card} />
               <NamespaceCard {...card} />
               <ModeCard {...card} />
               {!started ? <PowerCard draft={draft} t={t} /> : null}
