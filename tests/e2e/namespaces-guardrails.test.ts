@@ -3,7 +3,8 @@
  * experiment editor's namespace card shows the namespace's ranges as a bar (another experiment's range and this
  * one's), marks an overlapping range red and says saving will be refused; a free range saves. The results page of an
  * experiment whose offer sends refunds far more often shows the red guardrail banner naming the arm and the
- * guardrail. Screenshots: namespace-bar-overlap.png, namespace-bar.png, guardrail-banner.png.
+ * guardrail. The editor adds a guardrail with its direction. Screenshots: namespace-bar-overlap.png, namespace-bar.png,
+ * guardrails-editor.png, guardrail-banner.png.
  */
 import path from 'node:path';
 
@@ -105,10 +106,19 @@ describe('namespaces and guardrails in a real browser', () => {
       await expectText(bar, 'Checkout low half (checkout-low): 0 % to 50 %');
       expect(await bar.textContent()).not.toContain('overlaps');
       await expectText(bar, 'In no experiment of the namespace: 0 %');
+      // A guardrail from the editor: refunds should go down (the default direction), then up for the test of the select.
+      await page.getByRole('button', { name: 'Add a guardrail' }).click();
+      const guardrail = page.getByTestId('guardrail-0');
+      await guardrail.getByLabel(/^Event name/).fill('refund');
+      await guardrail.getByRole('combobox', { name: /^Good when it/ }).click();
+      await page.getByRole('option', { name: 'goes up (retention, engagement)' }).click();
+      await guardrail.scrollIntoViewIfNeeded();
+      await snapshot('guardrails-editor');
       await page.getByRole('button', { name: 'Save' }).first().click();
       await expectText(page.getByRole('status').first(), 'saved');
-      const saved = await api<{ data: { namespace: unknown } }>(`/personalize/experiments/${id}`);
+      const saved = await api<{ data: { namespace: unknown; guardrails: unknown } }>(`/personalize/experiments/${id}`);
       expect(saved.body.data.namespace).toEqual({ key: 'checkout', range: [0.5, 1] });
+      expect(saved.body.data.guardrails).toEqual([{ event: 'refund', kind: 'conversion', windowHours: 72, direction: 'increase' }]);
       await bar.scrollIntoViewIfNeeded();
       await snapshot('namespace-bar');
     });
