@@ -48,7 +48,7 @@ export const ContextualFields = ({ draft, change, errors, readOnly, started, t }
         const number = isNumberSignal(signal);
         return (
           <Grid.Root key={index} gap={4} data-testid={`contextual-attribute-${index}`}>
-            <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
+            <Grid.Item col={5} s={12} xs={12} direction="column" alignItems="stretch">
               <Field.Root name={`contextual-attribute-${index}`} required error={errors[`contextual.attributes.${index}.path`]}>
                 <Field.Label>{t('contextual.attribute', 'Signal {n}', { n: index + 1 })}</Field.Label>
                 <SingleSelect
