@@ -9,7 +9,7 @@ import { srmCheck } from '../../engine/src/stats';
 import { createAdminSession } from '../helpers/auth';
 import { ARTICLE_UID, createArticle, mobileQuickExit } from '../helpers/content';
 import { batchOf, BOT_UA, newId, newVisitorId, pageEvent } from '../helpers/events';
-import { eventually, giveConsent, resolveFor, startSplitTest } from '../helpers/experiments';
+import { eventually, giveConsent, resolveFor, startSplitTest, track, trackEvent, twoArms } from '../helpers/experiments';
 import { grantPublic } from '../helpers/permissions';
 import { setupStrapi, type TestStrapi } from '../helpers/strapi';
 import { DESKTOP_UA, MOBILE_UA } from '../helpers/user-agents';
@@ -19,8 +19,12 @@ import { getService } from '../../server/src/platform/services';
  * GET /personalize/health (docs/observability.md, "The Health page"): the last hour per minute,
  * read before and after real traffic, differs by exactly that traffic in the minute it was sent
  * and nowhere else; the store's state, and the running experiments' SRM checks as their results
- * pages compute them. Behind the settings permission.
+ * pages compute them, and the arms that harm a guardrail as their results pages mark them. Behind the settings
+ * permission.
  */
+
+/** The sequential interval's N*: small, so that a few hundred visitors give an interval that excludes 0. */
+const N_STAR = 100;
 
 const MOBILE_SIGNALS = { behavior: { dwellSec: 4 } };
 const encodeSignals = (signals: object) => Buffer.from(JSON.stringify(signals)).toString('base64url');
@@ -74,6 +78,7 @@ describe('health', () => {
           rateLimit: { anonymous: { points: 0 } },
           // Two batches a minute per visitor: the third is refused (rate_limited).
           events: { rateLimit: { perVisitor: 2, perIp: 0 } },
+          experiments: { sequentialNStar: N_STAR },
         }),
       },
     });
@@ -218,6 +223,63 @@ describe('health', () => {
     // A stopped experiment is no longer watched.
     expect((await stop()).status).toBe(200);
     expect((await health()).experiments.srm).toEqual([]);
+  });
+
+  it('raises a banner for each running experiment’s arm that harms a guardrail, as its results page marks it', async () => {
+    const { documentId: article } = await createArticle(app.strapi, {
+      title: 'Guarded',
+      variants: { variants: [{ id: 'v_offer', name: 'Offer', enabled: true, overrides: { title: 'Ten percent off today' } }] },
+    });
+    const key = `guard-${Math.random().toString(36).slice(2, 8)}`;
+    const admin = (method: 'post' | 'get', path: string, body?: object) =>
+      request(app.server)[method](path).set('Authorization', `Bearer ${adminToken}`).send(body);
+    const created = await admin('post', '/personalize/experiments', {
+      key,
+      name: 'Guarded offer',
+      target: { uid: ARTICLE_UID, documentId: article },
+      arms: twoArms(0.5),
+      traffic: 1,
+      goal: { event: 'checkout', kind: 'conversion', windowHours: 1 },
+      guardrails: [
+        { event: 'refund', kind: 'conversion', windowHours: 1, direction: 'decrease' },
+        { event: 'engaged', kind: 'conversion', windowHours: 1, direction: 'increase' },
+      ],
+    });
+    expect(created.status).toBe(201);
+    const experimentId = created.body.data.documentId as string;
+    expect((await admin('post', `/personalize/experiments/${experimentId}/start`)).status).toBe(200);
+    // Running, nothing counted yet: watched for SRM, no guardrail harmed.
+    const quiet = await health();
+    expect(quiet.experiments.srm.map((check) => check.key)).toEqual([key]);
+    expect(quiet.experiments.guardrails).toEqual([]);
+
+    // The offer's visitors ask for a refund 19 times in 20, the control's 2 in 5; both engage alike.
+    // Two batches per visitor (consent, then the track events): within the test's per-visitor limit.
+    const sent = { control: 0, offer: 0 };
+    for (let visitor = 0; visitor < 160; visitor += 1) {
+      const visitorId = newVisitorId();
+      await giveConsent(app.server, visitorId);
+      const arm = (await resolveFor(app.server, article, visitorId)).body.meta.personalize.experiments[key].arm as 'control' | 'offer';
+      const position = sent[arm];
+      sent[arm] += 1;
+      const refund = arm === 'offer' ? position % 20 < 19 : position % 5 < 2;
+      const events = [...(refund ? [trackEvent('refund')] : []), ...(position % 2 ? [trackEvent('engaged')] : [])];
+      if (events.length > 0) await track(app.server, visitorId, events);
+    }
+
+    const harmed = { experiment: { key, name: 'Guarded offer', documentId: experimentId }, guardrail: 'refund', arm: 'offer', direction: 'decrease' };
+    await eventually(async () => {
+      const results = (await admin('get', `/personalize/experiments/${experimentId}/results`)).body.data;
+      expect(results.arms.map((row: { units: number }) => row.units)).toEqual([sent.control, sent.offer]);
+      // The banner data is exactly the results page's harmful rows: refund harmed by the offer, engaged not.
+      const harmful = results.results.filter((row: { guardrail?: { harmful: boolean } }) => row.guardrail?.harmful);
+      expect(harmful).toEqual([expect.objectContaining({ goal: 'refund', arm: 'offer', guardrail: { direction: 'decrease', harmful: true } })]);
+      expect((await health()).experiments.guardrails).toEqual([harmed]);
+    });
+
+    // A stopped experiment's guardrails are no longer raised.
+    expect((await admin('post', `/personalize/experiments/${experimentId}/stop`)).status).toBe(200);
+    expect((await health()).experiments).toMatchObject({ srm: [], guardrails: [] });
   });
 });
 

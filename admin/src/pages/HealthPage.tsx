@@ -10,6 +10,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, 
 import { HEALTH_EVENT_RESULTS, type HealthEventResult } from '../../../contracts/src/admin/health';
 import { getHealth, type HealthBus, type HealthData, type HealthMinute, type HealthSrm } from '../api';
 import { Figure } from '../components/Figure';
+import { HealthGuardrailBanners } from './HealthGuardrailBanners';
 import { Section } from '../components/Section';
 import { PLUGIN_ID } from '../pluginId';
 import { PERMISSIONS } from '../utils/api';
@@ -248,7 +249,7 @@ const ExperimentAlarms = ({ health, t }: { health: HealthData; t: T }) => {
       title={t('experiments.title', 'Running experiments')}
       description={t(
         'experiments.description',
-        'Sample-ratio checks of every running experiment, as their results pages compute them.'
+        'Sample-ratio checks and guardrails of every running experiment, as their results pages compute them.'
       )}
     >
       <Flex direction="column" alignItems="stretch" gap={3} role="status">
@@ -285,6 +286,7 @@ const ExperimentAlarms = ({ health, t }: { health: HealthData; t: T }) => {
       {alarms.map((experiment) => (
         <SrmBanner key={experiment.documentId} experiment={experiment} t={t} />
       ))}
+      <HealthGuardrailBanners guardrails={experiments.guardrails} />
     </Section>
   );
 };

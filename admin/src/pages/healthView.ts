@@ -1,4 +1,4 @@
-import type { HealthMinute } from '../../../contracts/src/admin/health';
+import type { HealthGuardrail, HealthMinute } from '../../../contracts/src/admin/health';
 
 /**
  * What the Health page draws from the server's minutes (docs/observability.md, "The Health page"):
@@ -53,4 +53,21 @@ export const hourTotals = (minutes: readonly HealthMinute[]): HourTotals => {
     eventsRefused: events - accepted,
     exposures,
   };
+};
+
+/** One running experiment's guardrail banner: each (arm, guardrail) it harms, in the server's order. */
+export interface GuardrailBanner {
+  experiment: HealthGuardrail['experiment'];
+  harms: Omit<HealthGuardrail, 'experiment'>[];
+}
+
+/** The server's harmed guardrails as one banner per experiment (the server lists them in experiment key order). */
+export const guardrailBanners = (guardrails: readonly HealthGuardrail[]): GuardrailBanner[] => {
+  const banners = new Map<string, GuardrailBanner>();
+  for (const { experiment, ...harm } of guardrails) {
+    const banner = banners.get(experiment.documentId) ?? { experiment, harms: [] };
+    banner.harms.push(harm);
+    banners.set(experiment.documentId, banner);
+  }
+  return [...banners.values()];
 };

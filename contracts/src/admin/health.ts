@@ -48,6 +48,20 @@ export interface HealthSrm {
   alarm: boolean;
 }
 
+/**
+ * A running experiment's arm that harms one of its guardrails (docs/experiments.md, "Guardrails"): the results'
+ * `guardrail.harmful`, so the Health page's banner and the results page's never disagree.
+ */
+export interface HealthGuardrail {
+  experiment: { key: string; name: string; documentId: string };
+  /** The guardrail's event. */
+  guardrail: string;
+  /** The harmful arm (never the control). */
+  arm: string;
+  /** The direction that is good for the guardrail: the arm moves it the other way. */
+  direction: 'increase' | 'decrease';
+}
+
 /** The instance bus on this instance: how it hears the other instances' purges. */
 export interface HealthBus {
   /** The subscriber connection is up and subscribed to the plugin's channel. */
@@ -76,7 +90,7 @@ export interface HealthData {
     srm: HealthSrm[];
     srmThreshold: number;
     countsUnavailable: boolean;
-    /** Guardrail banners: guardrail metrics are not built yet, so always empty. */
-    guardrails: never[];
+    /** Each (experiment, guardrail, arm) harmed now, in experiment key order; empty while the counts are unavailable. */
+    guardrails: HealthGuardrail[];
   };
 }

@@ -26,7 +26,8 @@ const withTimeout = <T>(promise: Promise<T>, fallback: T): Promise<T> =>
 const createHealthController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * GET /personalize/health (docs/observability.md, "The Health page"): this instance's last hour
-   * per minute, the store and Redis now, and the running experiments' SRM checks.
+   * per minute, the store and Redis now, and the running experiments' SRM checks and
+   * harmed guardrails.
    */
   async find(ctx: Context) {
     const metrics = getService(strapi, 'metrics');
@@ -34,7 +35,7 @@ const createHealthController = ({ strapi }: { strapi: Core.Strapi }) => ({
     const kind = storageOf(settings);
     const [store, experiments] = await Promise.all([
       withTimeout(metrics.probe() ?? Promise.resolve({ store: kind, up: false }), { store: kind, up: false }),
-      getService(strapi, 'experiment-health').srm(),
+      getService(strapi, 'experiment-health').check(),
     ]);
     const data: HealthData = {
       generatedAt: new Date().toISOString(),
@@ -42,7 +43,7 @@ const createHealthController = ({ strapi }: { strapi: Core.Strapi }) => ({
       store: { kind, up: store.up },
       redis: redisConfigured(settings.redis) ? { connected: getService(strapi, 'redis').isReady() } : null,
       bus: redisConfigured(settings.redis) ? getService(strapi, 'redis').busState() : null,
-      experiments: { ...experiments, srmThreshold: settings.experiments.srmThreshold, guardrails: [] },
+      experiments: { ...experiments, srmThreshold: settings.experiments.srmThreshold },
     };
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { data };
