@@ -27,6 +27,16 @@ const render = (locale: 'en' | 'fr', guardrails: HealthGuardrail[]) =>
   );
 
 describe('health page guardrail banners', () => {
+  // Rendered on the server, React warns about every layout effect (the design system's): not what this test reads.
+  const error = console.error;
+  beforeAll(() => {
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('useLayoutEffect does nothing on the server')) return;
+      error(...args);
+    });
+  });
+  afterAll(() => jest.restoreAllMocks());
+
   it('groups the harms by experiment, in the server’s order', () => {
     expect(guardrailBanners([])).toEqual([]);
     expect(guardrailBanners(harms)).toEqual([
