@@ -35,14 +35,19 @@ export const holdoutConfigSchema = z
 
 export type HoldoutConfig = z.infer<typeof holdoutConfigSchema>;
 
-/** `GET /personalize/holdout/results?goal=<event>`. */
-export const holdoutResultsQuerySchema = z.object({ goal: goalSchema.shape.event }).strict();
+/** `GET /personalize/holdout/results?goal=<event>`; without `goal`, the first of `holdout.goals`. */
+export const holdoutResultsQuerySchema = z.object({ goal: goalSchema.shape.event.optional() }).strict();
 
 /** The report's `data`. */
 export interface HoldoutResults {
+  /** 0 when the holdout is off: then, asked without a goal, `goal` and `kind` are null and there are no arms. */
   share: number;
-  goal: string;
-  kind: 'conversion' | 'mean';
+  /** `holdout.goals` as configured (the admin's goal picker). */
+  goals: { event: string; kind: 'conversion' | 'mean' }[];
+  /** `experiments.alpha`. */
+  alpha: number;
+  goal: string | null;
+  kind: 'conversion' | 'mean' | null;
   /** `holdout` then `personalized`; `weight` is the share each group is expected to have. */
   arms: ExperimentResultsArm[];
   /** `personalized` against `holdout` (null numbers while a group has no units or no variance). */

@@ -163,13 +163,16 @@ describe('the site-wide holdout (embedded store)', () => {
     expect((await report('checkout')).body.data.arms.map((arm: { units: number }) => arm.units)).toEqual(before);
   });
 
-  it('refuses a goal the holdout does not count, a missing goal, no admin, no permission; reserves the key "holdout"', async () => {
+  it('refuses a goal the holdout does not count, an empty goal, no admin, no permission; reserves the key "holdout"', async () => {
     const unknown = await report('signup');
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain('"signup" is not a holdout goal');
-    expect((await request(app.server).get('/personalize/holdout/results').set('Authorization', `Bearer ${token}`)).status).toBe(
-      400
-    );
+    // Without a goal: the first configured one, with the configured goals and alpha (the admin's picker).
+    const first = await request(app.server).get('/personalize/holdout/results').set('Authorization', `Bearer ${token}`);
+    expect(first.status).toBe(200);
+    expect(first.body.data).toMatchObject({ share: SHARE, goal: GOALS[0].event, kind: GOALS[0].kind, goals: GOALS.map(({ event, kind }) => ({ event, kind })) });
+    expect(first.body.data.arms.map((arm: { key: string }) => arm.key)).toEqual(['holdout', 'personalized']);
+    expect((await request(app.server).get('/personalize/holdout/results?goal=').set('Authorization', `Bearer ${token}`)).status).toBe(400);
     expect((await request(app.server).get('/personalize/holdout/results?goal=checkout')).status).toBe(401);
     const role = await app.strapi.service('admin::role').create({ name: `no experiments ${Date.now()}`, description: 'none' });
     await app.strapi.service('admin::role').assignPermissions(role.id, [{ action: 'plugin::personalize.read', subject: null }]);

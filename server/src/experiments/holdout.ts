@@ -22,7 +22,15 @@ const createHoldoutController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async results(ctx: Context) {
     const { goal: event } = parseOrThrow(holdoutResultsQuerySchema, ctx.query, 'Invalid holdout report query');
     const { holdout, experiments } = getService(strapi, 'settings').get();
-    const goal = holdout.goals.find((candidate) => candidate.event === event);
+    const goals = holdout.goals.map((candidate) => ({ event: candidate.event, kind: candidate.kind }));
+    ctx.set('Cache-Control', 'no-store');
+    if (event === undefined && (holdout.share === 0 || goals.length === 0)) {
+      // Off (or nothing to compare): say so, with the config the admin shows how to change.
+      const off: HoldoutResults = { share: holdout.share, goals, alpha: experiments.alpha, goal: null, kind: null, arms: [], results: [] };
+      ctx.body = { data: off };
+      return;
+    }
+    const goal = event === undefined ? holdout.goals[0] : holdout.goals.find((candidate) => candidate.event === event);
     if (!goal) {
       const listed = holdout.goals.map((candidate) => `"${candidate.event}"`).join(', ') || 'none';
       throw new errors.ValidationError(`"${event}" is not a holdout goal (holdout.goals: ${listed})`, { goal: event });
@@ -48,12 +56,13 @@ const createHoldoutController = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     const data: HoldoutResults = {
       share: holdout.share,
+      goals,
+      alpha: experiments.alpha,
       goal: goal.event,
       kind: goal.kind,
       arms: built.arms,
       results: built.results,
     };
-    ctx.set('Cache-Control', 'no-store');
     ctx.body = { data };
   },
 });
