@@ -33,6 +33,7 @@ export const routes = {
   banditUpdate: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/bandit/update`,
   experimentShip: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/ship`,
   contextualFreeze: (documentId: string) => `/${PLUGIN_ID}/experiments/${documentId}/contextual/freeze`,
+  holdoutResults: `/${PLUGIN_ID}/holdout/results`,
 };
 
 /** The lifecycle routes of an experiment. */

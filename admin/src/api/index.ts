@@ -17,6 +17,7 @@ export type {
   ExperimentResults,
 } from '../../../contracts/src/experiments';
 export type { ShipRefusal, ShipResult } from '../../../contracts/src/experiment-ship';
+export type { HoldoutResults } from '../../../contracts/src/holdout';
 export type { ReasonEntry } from '../../../contracts/src/reason';
 export type { SignalDescriptor, SignalType } from '../../../contracts/src/signals/vocabulary';
 export type { VisitorExport } from '../../../contracts/src/visitors';
@@ -26,6 +27,7 @@ export * from './audiences';
 export * from './evaluate';
 export * from './experiments';
 export * from './health';
+export * from './holdout';
 export * from './settings';
 export * from './signals';
 export * from './strapi';

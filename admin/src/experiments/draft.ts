@@ -8,6 +8,7 @@ import {
   type ExperimentMode,
   type ExperimentStatus,
 } from '../../../contracts/src/experiments';
+import { CUPED_LIMITS, cupedLookbackOf } from '../../../contracts/src/cuped';
 import { TRACK_NAME_PATTERN } from '../../../contracts/src/events';
 import { GOAL_VALUE_LIMITS } from '../../../engine/src/experiments/exposure';
 import { parseCuts } from './contextual';
@@ -80,6 +81,8 @@ export interface ExperimentDraft {
   };
   /** Mutual exclusion with the other experiments of a namespace; null: none. */
   namespace: NamespaceDraft | null;
+  /** CUPED (docs/experiments.md, "CUPED"): on with a 14-day lookback by default; the lookback kept while off. */
+  cuped: { enabled: boolean; lookbackDays: number | null };
   /** `mode: 'contextual'`: the signals the model may split on, and its size. */
   contextual: {
     attributes: AttributeDraft[];
@@ -136,6 +139,7 @@ export const emptyDraft = (names: { control: string; treatment: string }): Exper
     secondary: [],
     guardrails: [],
     namespace: null,
+    cuped: { enabled: true, lookbackDays: CUPED_LIMITS.defaultLookbackDays },
     bandit: { ...EMPTY_BANDIT },
     contextual: emptyContextual(),
   };
@@ -171,6 +175,10 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
   secondary: (experiment.secondary ?? []).map(goalDraft),
   guardrails: (experiment.guardrails ?? []).map((guardrail) => ({ ...goalDraft(guardrail), direction: guardrail.direction })),
   namespace: namespaceDraft(experiment.namespace),
+  cuped: {
+    enabled: cupedLookbackOf(experiment.cuped) !== null,
+    lookbackDays: (experiment.cuped && 'lookbackDays' in experiment.cuped ? experiment.cuped.lookbackDays : undefined) ?? CUPED_LIMITS.defaultLookbackDays,
+  },
   bandit: {
     cadenceMinutes: experiment.bandit?.cadenceMinutes ?? null,
     burnInMinutes: experiment.bandit?.burnInMinutes ?? null,
@@ -204,6 +212,13 @@ const goalInput = (goal: GoalDraft) => ({
   ...(goal.kind === 'mean' && goal.cap !== null && goal.cap !== undefined ? { cap: goal.cap } : {}),
 });
 
+/** `cuped` of the body: an empty lookback is the default's; off keeps a valid lookback, so turning it on again finds it. */
+const cupedInput = ({ enabled, lookbackDays }: ExperimentDraft['cuped']) => {
+  const lookback = lookbackDays ?? CUPED_LIMITS.defaultLookbackDays;
+  if (enabled) return { enabled, lookbackDays: lookback };
+  return Number.isInteger(lookback) && lookback >= 1 && lookback <= CUPED_LIMITS.maxLookbackDays ? { enabled, lookbackDays: lookback } : { enabled };
+};
+
 /** The body of `POST`/`PUT /personalize/experiments` (status is the lifecycle routes' business). */
 export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 'status'> => {
   const weights = weightsFromPercents(draft.arms.map((arm) => arm.percent ?? 0));
@@ -234,6 +249,7 @@ export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 's
     secondary: draft.secondary.map(goalInput),
     guardrails: draft.guardrails.map((guardrail) => ({ ...goalInput(guardrail), direction: guardrail.direction })),
     namespace: namespaceInput(draft.namespace),
+    cuped: cupedInput(draft.cuped),
     bandit: draft.mode !== 'ab' && Object.keys(bandit).length > 0 ? bandit : null,
     contextual: draft.mode === 'contextual' ? contextualInput(draft.contextual) : null,
   };
@@ -260,6 +276,7 @@ export type DraftProblem =
   | 'cuts-numbers'
   | 'leaves-range'
   | 'units-per-leaf-range'
+  | 'lookback-range'
   | NamespaceProblem;
 
 /** Problems by the form field they belong to (`name`, `arms.1.key`, `arms`, `goal.event`, ...). */
@@ -303,6 +320,9 @@ export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProbl
   draft.secondary.forEach((goal, index) => checkGoal(goal, `secondary.${index}`));
   draft.guardrails.forEach((goal, index) => checkGoal(goal, `guardrails.${index}`));
   if (draft.mode === 'contextual') contextualProblems(draft.contextual, problems);
+  const lookback = draft.cuped.lookbackDays;
+  if (draft.cuped.enabled && lookback !== null && !(Number.isInteger(lookback) && lookback >= 1 && lookback <= CUPED_LIMITS.maxLookbackDays))
+    problems['cuped.lookbackDays'] = 'lookback-range';
   // The overlap with the namespace's other experiments is the editor's bar's to show (and the server's 409).
   Object.assign(problems, namespaceProblems(draft.namespace, null));
   return problems;
@@ -347,6 +367,8 @@ export const fieldOfPath = (path: readonly (string | number)[]): string => {
   if (head === 'secondary') return 'form';
   if (head === 'guardrails' && typeof second === 'number' && third !== undefined) return `guardrails.${second}.${third}`;
   if (head === 'guardrails') return 'form';
+  // `cuped` is `false` or an object: a wrong lookback at its field, anything else at the switch.
+  if (head === 'cuped') return second === 'lookbackDays' ? 'cuped.lookbackDays' : 'cuped';
   if (head === 'namespace') return second === 'range' ? 'namespace.range' : 'namespace.key';
   return path.length ? String(head) : 'form';
 };

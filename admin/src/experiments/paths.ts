@@ -3,6 +3,9 @@ import { PLUGIN_ID } from '../pluginId';
 /** Where the experiments pages live in the admin (react-router paths, under the admin's base). */
 export const EXPERIMENTS_PATH = `/plugins/${PLUGIN_ID}/experiments`;
 
+/** The site-wide holdout's report (docs/experiments.md, "The holdout"). */
+export const HOLDOUT_PATH = `${EXPERIMENTS_PATH}/holdout`;
+
 /**
  * The editor prefilled for an entry (from "Test these variants"): target = the entry, a control arm
  * and an arm with `variants`.

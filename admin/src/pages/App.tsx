@@ -8,6 +8,7 @@ import { AudiencesPage } from './AudiencesPage';
 import { ExperimentEditorPage } from './experiments/editor/ExperimentEditorPage';
 import { ExperimentResultsPage } from './experiments/ExperimentResultsPage';
 import { ExperimentsPage } from './experiments/ExperimentsPage';
+import { HoldoutPage } from './experiments/HoldoutPage';
 import { VisitorsPage } from './visitors/VisitorsPage';
 
 /** The plugin's landing page: the audiences, or the first other page the admin may open. */
@@ -28,6 +29,7 @@ const PAGES: { path: string; permissions: (typeof PERMISSIONS)[keyof typeof PERM
   { path: 'visitors', permissions: PERMISSIONS.visitors, page: <VisitorsPage /> },
   { path: 'experiments', permissions: PERMISSIONS.experimentsRead, page: <ExperimentsPage /> },
   { path: 'experiments/new', permissions: PERMISSIONS.experimentsManage, page: <ExperimentEditorPage /> },
+  { path: 'experiments/holdout', permissions: PERMISSIONS.experimentsRead, page: <HoldoutPage /> },
   { path: 'experiments/:documentId', permissions: PERMISSIONS.experimentsRead, page: <ExperimentEditorPage /> },
   { path: 'experiments/:documentId/results', permissions: PERMISSIONS.experimentsRead, page: <ExperimentResultsPage /> },
 ];

@@ -230,6 +230,7 @@ export const problemText = (problem: DraftProblem, t: T): string =>
     'cuts-numbers': t('problem.cutsNumbers', 'Numbers separated by commas (or empty: the default cuts)'),
     'leaves-range': t('problem.leavesRange', 'A whole number from 1 to 32 (or empty: 12)'),
     'units-per-leaf-range': t('problem.unitsPerLeafRange', 'A whole number from 1 (or empty: 100)'),
+    'lookback-range': t('problem.lookbackRange', 'A whole number of days from 1 to 60 (or empty: 14)'),
     'range-order': t('problem.rangeOrder', '"From" must be below "to"'),
     'range-overlap': t('problem.rangeOverlap', 'Overlaps another experiment of this namespace'),
   })[problem];

@@ -15,7 +15,7 @@ import { modeLabel, useT, verdictLabel } from '../../experiments/i18n';
 import { primaryResults, shownInterval, verdictOf } from '../../experiments/verdict';
 import { errorMessage } from '../../utils/api';
 import { usePercent } from './charts';
-import { EXPERIMENTS_PATH } from '../../experiments/paths';
+import { EXPERIMENTS_PATH, HOLDOUT_PATH } from '../../experiments/paths';
 import { StatusBadge } from './LifecycleActions';
 
 /** The experiments: status, arms and weights, visitors and lift so far; create, edit, results, delete. */
@@ -83,6 +83,11 @@ export const ExperimentsPage = () => {
                 {t('list.create', 'Create an experiment')}
               </Button>
             ) : undefined
+          }
+          secondaryAction={
+            <Button tag={RouterLink} to={HOLDOUT_PATH} variant="tertiary" startIcon={<ChartPie />}>
+              {t('holdout.link', 'Holdout report')}
+            </Button>
           }
         />
         <Layouts.Content>

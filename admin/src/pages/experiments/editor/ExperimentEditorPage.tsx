@@ -28,6 +28,7 @@ import { useTargetTypes, useTargetVariants } from '../useTargets';
 import { AboutCard } from './AboutCard';
 import { ArmsCard } from './ArmsCard';
 import { AudienceCard } from './AudienceCard';
+import { CupedCard } from './CupedCard';
 import { GoalCard } from './GoalCard';
 import { GuardrailsCard } from './GuardrailsCard';
 import { ModeCard } from './ModeCard';
@@ -267,6 +268,7 @@ export const ExperimentEditorPage = () => {
               <GoalCard {...card} />
               <GuardrailsCard {...card} />
               <NamespaceCard {...card} />
+              <CupedCard {...card} />
               <ModeCard {...card} />
               {!started ? <PowerCard draft={draft} t={t} /> : null}
               {saveButton ? (
