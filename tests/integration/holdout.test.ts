@@ -196,3 +196,26 @@ describe('the site-wide holdout (embedded store)', () => {
     expect(JSON.stringify(reserved.body.error)).toContain('reserved for the site-wide holdout');
   });
 });
+
+describe('the site-wide holdout, off (the default config)', () => {
+  let app: TestStrapi;
+
+  beforeAll(async () => {
+    // The first describe's PERSONALIZE_CONFIG stays in process.env: unset it for the default config.
+    app = await setupStrapi({ env: { PERSONALIZE_CONFIG: undefined } });
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  it('answers "off" without a goal (for the admin page) and refuses a goal, which no config lists', async () => {
+    const { token } = await createAdminSession(app.strapi);
+    const off = await request(app.server).get('/personalize/holdout/results').set('Authorization', `Bearer ${token}`);
+    expect(off.status).toBe(200);
+    expect(off.body.data).toEqual({ share: 0, goals: [], alpha: expect.any(Number), goal: null, kind: null, arms: [], results: [] });
+    const asked = await request(app.server).get('/personalize/holdout/results?goal=checkout').set('Authorization', `Bearer ${token}`);
+    expect(asked.status).toBe(400);
+    expect(asked.body.error.message).toContain('holdout.goals: none');
+  });
+});
