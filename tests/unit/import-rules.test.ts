@@ -43,6 +43,8 @@ const DELIVERY_STAGES = [
   'graphql.ts',
   'plain-api.ts',
   'programs.ts',
+  'resolve-controller.ts',
+  'validate-variants.ts',
 ];
 
 const sourceFiles = (dir: string): string[] =>

@@ -14,8 +14,8 @@ import createPreviewService from './preview';
 import { registerGraphql as registerGraphqlWithPorts } from './graphql';
 import { plainApiMiddleware as plainApiMiddlewareWithPorts } from './plain-api';
 import createProgramsService from './programs';
-import resolve from './resolve-controller';
-import { validateVariantsMiddleware } from './validate-variants';
+import createResolveController from './resolve-controller';
+import { validateVariantsMiddleware as validateVariantsWithPorts } from './validate-variants';
 
 /**
  * The ports of delivery (ports.ts), wired once: the other wings' services, looked up when a request
@@ -88,8 +88,8 @@ declare module '../platform/services' {
 export default {
   services,
   controllers: {
-    resolve,
+    resolve: ({ strapi }: { strapi: Core.Strapi }) => createResolveController({ ports: wirePorts(strapi) }),
     'admin-evaluate': ({ strapi }: { strapi: Core.Strapi }) => createAdminEvaluateController({ strapi, ports: wirePorts(strapi) }),
   },
-  documentMiddlewares: [validateVariantsMiddleware],
+  documentMiddlewares: [(strapi: Core.Strapi) => validateVariantsWithPorts(wirePorts(strapi))],
 } satisfies Wing;

@@ -1,4 +1,3 @@
-import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 
@@ -7,21 +6,21 @@ import { requestSignals } from './context';
 import { sendPersonalized } from './respond';
 import { assertSignalsSize } from '../signals/decode';
 import { parseOrThrow } from '../utils/errors';
-import { getService } from '../platform/services';
 import { assertRequestDepth } from '../utils/json-limits';
+import type { DeliveryPorts } from './ports';
 
-const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
+const createResolveController = ({ ports }: { ports: DeliveryPorts }) => ({
   /** POST /api/personalize/resolve: parse, authorize as the plain API would, run the pipeline, respond. */
   async resolve(ctx: Context) {
     const startedAt = performance.now();
     const raw = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
-    const config = getService(strapi, 'settings').get();
+    const config = ports.settings.get();
     // Before zod and Strapi's query validator: too deep a signals, populate or fields is a 400 here.
     assertRequestDepth(raw, 'Invalid resolve request');
     if (typeof raw === 'object' && raw !== null) assertSignalsSize(raw.signals, config.limits.signalsBytes);
     const body = parseOrThrow(resolveBodySchema, raw, 'Invalid resolve request');
 
-    const contentTypes = getService(strapi, 'content-types');
+    const contentTypes = ports.contentTypes;
     if (!contentTypes.isDeliverable(body.uid)) throw new errors.NotFoundError(`Unknown content type "${body.uid}"`);
     const schema = contentTypes.getSchema(body.uid)!;
     if (schema.kind === 'collectionType' && !body.documentId) {
@@ -29,9 +28,9 @@ const createResolveController = ({ strapi }: { strapi: Core.Strapi }) => ({
         errors: [{ path: ['documentId'], message: 'Required', name: 'ValidationError' }],
       });
     }
-    const auth = await getService(strapi, 'access').authorizeRead(ctx, schema);
+    const auth = await ports.access.authorizeRead(ctx, schema);
     const { uid, documentId, locale, populate, fields, visitorId } = body;
-    const delivery = getService(strapi, 'delivery');
+    const delivery = ports.delivery;
     const visitor = await delivery.visitorRequest(ctx, { signals: requestSignals(ctx, body.signals, config, locale), visitorId });
     const outcome = await delivery.resolveEntry(
       { uid, documentId: schema.kind === 'singleType' ? undefined : documentId, locale, populate, fields },

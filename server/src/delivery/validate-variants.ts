@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
-import { getService } from '../platform/services';
 import { validateVariantsValue } from '../../../contracts/src/variants/validate';
+import type { DeliveryPorts } from './ports';
 
 type DocumentMiddleware = Parameters<Core.Strapi['documents']['use']>[0];
 
@@ -13,16 +13,16 @@ const WRITE_ACTIONS = new Set(['create', 'update']);
  * field") with a 400 naming the variant and path, before anything is written.
  */
 export const validateVariantsMiddleware =
-  (strapi: Core.Strapi): DocumentMiddleware =>
+  (ports: Pick<DeliveryPorts, 'contentTypes' | 'settings' | 'conditions'>): DocumentMiddleware =>
   async (context, next) => {
     if (!WRITE_ACTIONS.has(context.action)) return next();
-    const contentTypes = getService(strapi, 'content-types');
+    const contentTypes = ports.contentTypes;
     const fieldName = contentTypes.getVariantsFieldName(context.uid);
     const data = (context.params as { data?: Record<string, unknown> }).data;
     if (!fieldName || !data || !(fieldName in data)) return next();
 
-    const { limits } = getService(strapi, 'settings').get();
-    const conditions = getService(strapi, 'conditions');
+    const { limits } = ports.settings.get();
+    const conditions = ports.conditions;
     const result = validateVariantsValue(data[fieldName], {
       schema: contentTypes.getSchema(context.uid)!,
       fieldName,
