@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { GOAL_VALUE_LIMITS } from '../../engine/src/experiments/exposure';
 import type { VisitorEvent } from '../../engine/src/profile/events';
-import { contentTypeUidSchema, documentIdSchema, variantIdSchema, visitorIdSchema } from './ids';
+import { contentTypeUidSchema, documentIdSchema, servedVariantSchema, visitorIdSchema } from './ids';
 import { EVENT_BATCH_LIMITS, EVENT_ID_LENGTH, TAG_PATTERN, TRACK_NAME_PATTERN } from './wire';
 
 export type { EventsResponse } from './wire';
@@ -46,7 +46,8 @@ const referenceFields = {
   ...base,
   uid: contentTypeUidSchema,
   documentId: documentIdSchema,
-  variant: variantIdSchema.nullable().optional(),
+  /** The variant served (`meta.personalize.variant`): a multivariate cell's `+`-joined ids count towards each one's caps. */
+  variant: servedVariantSchema.nullable().optional(),
   tags: tagsSchema.optional(),
 };
 

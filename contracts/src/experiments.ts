@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ExperimentStatus } from '../../engine/src/experiments';
 import { HOLDOUT_KEY } from '../../engine/src/experiments/exclusion';
 import { GOAL_VALUE_LIMITS } from '../../engine/src/experiments/exposure';
+import { MAX_FACTORS, MAX_LEVELS } from '../../engine/src/experiments/multivariate';
+import { CELL_SEPARATOR, cellKey, factorialCells } from '../../engine/src/stats/factorial';
 import { TRACK_NAME_PATTERN } from './events';
 import { contentTypeUidSchema, documentIdSchema, localeSchema, variantIdSchema } from './ids';
 import type { JsonValue } from '../../engine/src/types';
@@ -22,6 +24,11 @@ export const ARM_KEY_PATTERN = /^[a-z0-9_-]{1,64}$/;
 export const EXPERIMENT_LIMITS = {
   minArms: 2,
   maxArms: 20,
+  /** A multivariate experiment's arms are its cells: up to 4 × 4 × 4. */
+  maxCells: MAX_LEVELS ** MAX_FACTORS,
+  maxFactors: MAX_FACTORS,
+  minLevels: 2,
+  maxLevels: MAX_LEVELS,
   maxSecondaryGoals: 10,
   maxGuardrails: 5,
   /** Longest conversion window: 90 days. */
@@ -31,7 +38,7 @@ export const EXPERIMENT_LIMITS = {
 } as const;
 
 export const EXPERIMENT_STATUSES = ['draft', 'running', 'paused', 'stopped'] as const;
-export const EXPERIMENT_MODES = ['ab', 'bandit', 'contextual'] as const;
+export const EXPERIMENT_MODES = ['ab', 'bandit', 'contextual', 'multivariate'] as const;
 export const GOAL_KINDS = ['conversion', 'mean'] as const;
 
 export const experimentKeySchema = z
@@ -40,6 +47,12 @@ export const experimentKeySchema = z
   // The holdout's hash is the experiment hash of this key, and its counts are kept under it (contracts/src/holdout.ts).
   .refine((key) => key !== HOLDOUT_KEY, `"${HOLDOUT_KEY}" is reserved for the site-wide holdout`);
 export const armKeySchema = z.string().regex(ARM_KEY_PATTERN, 'must be an arm key: 1–64 characters of a-z, 0-9, "_" or "-"');
+/** A multivariate cell's key: its levels joined by `|` (engine cellKey). */
+export const CELL_KEY_PATTERN = /^[a-z0-9_-]{1,64}(\|[a-z0-9_-]{1,64}){0,2}$/;
+/** An arm's key as stored: an arm key, or a multivariate experiment's cell key (the cross-field check tells them apart). */
+const storedArmKeySchema = z
+  .string()
+  .regex(CELL_KEY_PATTERN, 'must be an arm key: 1–64 characters of a-z, 0-9, "_" or "-"');
 export const experimentStatusSchema = z.enum(EXPERIMENT_STATUSES);
 export const experimentModeSchema = z.enum(EXPERIMENT_MODES);
 
@@ -105,13 +118,67 @@ export const experimentTargetSchema = z
 
 export const armSchema = z
   .object({
-    key: armKeySchema,
+    key: storedArmKeySchema,
     name: z.string().trim().max(120).nullable().optional(),
     weight: z.number().finite().min(0).max(1),
     /** Variant ids of the target entry, in order (first match wins); `[]` for the control arm. */
     variants: z.array(variantIdSchema).max(DEFAULT_LIMITS.variantsPerEntry).default([]),
   })
   .strict();
+
+/**
+ * A factor of a multivariate experiment (docs/experiments.md, "Multivariate"): 2 to 4 levels, each a set of the
+ * target entry's variants (first match wins within the level; `[]`: the entry as published for this factor). The
+ * first level is the factor's baseline.
+ */
+export const factorSchema = z
+  .object({
+    key: armKeySchema,
+    name: z.string().trim().max(120).nullable().optional(),
+    levels: z
+      .array(
+        z
+          .object({
+            key: armKeySchema,
+            name: z.string().trim().max(120).nullable().optional(),
+            variants: z.array(variantIdSchema).max(DEFAULT_LIMITS.variantsPerEntry).default([]),
+          })
+          .strict()
+      )
+      .min(EXPERIMENT_LIMITS.minLevels, `at least ${EXPERIMENT_LIMITS.minLevels} levels`)
+      .max(EXPERIMENT_LIMITS.maxLevels, `at most ${EXPERIMENT_LIMITS.maxLevels} levels`),
+  })
+  .strict();
+
+export const factorsSchema = z
+  .array(factorSchema)
+  .min(1, 'at least 1 factor')
+  .max(EXPERIMENT_LIMITS.maxFactors, `at most ${EXPERIMENT_LIMITS.maxFactors} factors`);
+
+/**
+ * A multivariate experiment's arms: the cells of the full factorial (the first factor's level varying slowest),
+ * each with an equal weight (each factor's levels take equal shares, independently) and no variants of its own
+ * (delivery serves each factor's level's variants).
+ */
+export const factorialArms = (factors: readonly { levels: readonly { key: string }[] }[]): { key: string; weight: number; variants: string[] }[] => {
+  const cells = factorialCells(factors.map((factor, index) => ({ key: String(index), levels: factor.levels })));
+  return cells.map((cell) => ({ key: cellKey(cell), weight: 1 / cells.length, variants: [] }));
+};
+
+/** The levels of each factor a cell key names, by factor key (null when the key is not a cell of these factors). */
+export const levelsOfCell = (
+  factors: readonly { key: string; levels: readonly { key: string }[] }[],
+  cell: string
+): Record<string, string> | null => {
+  const parts = cell.split(CELL_SEPARATOR);
+  if (parts.length !== factors.length) return null;
+  const levels: Record<string, string> = {};
+  for (const [index, factor] of factors.entries()) {
+    if (!factor.levels.some((level) => level.key === parts[index])) return null;
+    levels[factor.key] = parts[index];
+  }
+  return levels;
+};
 
 /** `bandit` overrides of `experiments.bandit` (docs/design.md, "Configuration"). */
 export const banditOverridesSchema = z
@@ -172,10 +239,11 @@ const fields = {
   status: experimentStatusSchema,
   mode: experimentModeSchema,
   target: experimentTargetSchema.nullable().optional(),
+  /** A multivariate experiment's are its cells (`factorialArms`, written by the server from `factors`). */
   arms: z
     .array(armSchema)
     .min(EXPERIMENT_LIMITS.minArms, `at least ${EXPERIMENT_LIMITS.minArms} arms`)
-    .max(EXPERIMENT_LIMITS.maxArms, `at most ${EXPERIMENT_LIMITS.maxArms} arms`),
+    .max(EXPERIMENT_LIMITS.maxCells, `at most ${EXPERIMENT_LIMITS.maxArms} arms`),
   /** Share of eligible visitors in the experiment. */
   traffic: z.number().finite().min(0).max(1),
   /** Eligibility (JSON-logic, audiences allowed); the server compiles it and checks its signals. */
@@ -191,11 +259,14 @@ const fields = {
   bandit: banditOverridesSchema.nullable().optional(),
   /** `mode: 'contextual'` only (required then). */
   contextual: contextualSettingsSchema.nullable().optional(),
+  /** `mode: 'multivariate'` only (required then): the factors whose cells are the arms. */
+  factors: factorsSchema.nullable().optional(),
 };
 
 type Checked = {
   mode?: string;
   contextual?: unknown;
+  factors?: { key: string; levels: { key: string; variants?: string[] }[] }[] | null;
   arms?: { key: string; weight: number; variants?: string[] }[];
   target?: unknown;
   bandit?: { minWeight?: number } | null;
@@ -204,9 +275,56 @@ type Checked = {
   guardrails?: { event: string }[] | null;
 };
 
+/** Factor and level keys unique, each level's variants listed once, none without a target. */
+const checkFactors = (factors: NonNullable<Checked['factors']>, ctx: z.RefinementCtx, hasTarget: boolean | undefined) => {
+  const factorKeys = new Set<string>();
+  factors.forEach((factor, index) => {
+    if (factorKeys.has(factor.key)) {
+      ctx.addIssue({ code: 'custom', path: ['factors', index, 'key'], message: `duplicate factor key "${factor.key}"` });
+    }
+    factorKeys.add(factor.key);
+    const levelKeys = new Set<string>();
+    factor.levels.forEach((level, position) => {
+      const path = ['factors', index, 'levels', position];
+      if (levelKeys.has(level.key)) ctx.addIssue({ code: 'custom', path: [...path, 'key'], message: `duplicate level key "${level.key}"` });
+      levelKeys.add(level.key);
+      const seen = new Set<string>();
+      (level.variants ?? []).forEach((variant, at) => {
+        if (seen.has(variant)) ctx.addIssue({ code: 'custom', path: [...path, 'variants', at], message: `variant "${variant}" is listed twice` });
+        seen.add(variant);
+      });
+      if (hasTarget === false && (level.variants ?? []).length > 0) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'variants'], message: 'a multivariate experiment needs a "target": its levels are variants of that entry' });
+      }
+    });
+  });
+};
+
 /** The checks across fields, on whatever of them a body has (a PUT may send some only). */
 const crossCheck = (body: Checked, ctx: z.RefinementCtx, hasTarget: boolean | undefined) => {
   const { arms } = body;
+  if (body.factors) checkFactors(body.factors, ctx, hasTarget);
+  if (arms && body.mode !== undefined) {
+    const multivariate = body.mode === 'multivariate';
+    if (!multivariate && arms.length > EXPERIMENT_LIMITS.maxArms) {
+      ctx.addIssue({ code: 'custom', path: ['arms'], message: `at most ${EXPERIMENT_LIMITS.maxArms} arms` });
+    }
+    arms.forEach((arm, index) => {
+      if (!multivariate && arm.key.includes(CELL_SEPARATOR)) {
+        ctx.addIssue({ code: 'custom', path: ['arms', index, 'key'], message: 'must be an arm key: 1–64 characters of a-z, 0-9, "_" or "-"' });
+      }
+    });
+    if (multivariate && body.factors) {
+      const cells = factorialArms(body.factors).map((cell) => cell.key);
+      if (arms.map((arm) => arm.key).join(',') !== cells.join(',')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms'],
+          message: `a multivariate experiment's arms are the cells of its factors (${cells.join(', ')}): send the factors only`,
+        });
+      }
+    }
+  }
   if (arms) {
     const total = arms.reduce((sum, arm) => sum + arm.weight, 0);
     if (Math.abs(total - 1) > EXPERIMENT_LIMITS.weightsTolerance) {
@@ -246,6 +364,9 @@ const crossCheck = (body: Checked, ctx: z.RefinementCtx, hasTarget: boolean | un
       });
     }
   }
+  if (body.mode !== undefined && body.mode !== 'multivariate' && body.factors != null) {
+    ctx.addIssue({ code: 'custom', path: ['factors'], message: 'only a "multivariate" experiment has factors' });
+  }
   if (body.mode !== undefined && body.mode !== 'contextual' && body.contextual != null) {
     ctx.addIssue({ code: 'custom', path: ['contextual'], message: 'only a "contextual" experiment has contextual settings' });
   }
@@ -267,8 +388,8 @@ const crossCheck = (body: Checked, ctx: z.RefinementCtx, hasTarget: boolean | un
   }
 };
 
-/** `POST /personalize/experiments`. */
-export const experimentInputSchema = z
+/** `POST /personalize/experiments`, once a multivariate experiment's arms are filled in. */
+const experimentObjectSchema = z
   .object({
     ...fields,
     status: fields.status.default('draft'),
@@ -281,7 +402,37 @@ export const experimentInputSchema = z
     if (body.mode === 'contextual' && body.contextual == null) {
       ctx.addIssue({ code: 'custom', path: ['contextual'], message: 'a "contextual" experiment needs contextual settings (its attributes)' });
     }
+    if (body.mode === 'multivariate' && body.factors == null) {
+      ctx.addIssue({ code: 'custom', path: ['factors'], message: 'a "multivariate" experiment needs factors' });
+    }
+    if (body.mode === 'multivariate' && body.target == null) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: 'a "multivariate" experiment needs a target entry: its levels are variants of it' });
+    }
   });
+
+/**
+ * A multivariate body without arms gets the cells of its factors; without valid factors, the issues are the
+ * factors' alone (there are no arms to check).
+ */
+const withFactorialArms = (body: unknown, ctx: z.RefinementCtx): unknown => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const record = body as Record<string, unknown>;
+  if (record.mode !== 'multivariate' || record.arms !== undefined) return body;
+  if (record.factors === undefined || record.factors === null) {
+    ctx.addIssue({ code: 'custom', path: ['factors'], message: 'a "multivariate" experiment needs factors' });
+    return body;
+  }
+  const factors = factorsSchema.safeParse(record.factors);
+  if (factors.success) return { ...record, arms: factorialArms(factors.data) };
+  for (const issue of factors.error.issues) ctx.addIssue({ code: 'custom', path: ['factors', ...issue.path], message: issue.message });
+  return body;
+};
+
+/**
+ * `POST /personalize/experiments`. A multivariate experiment's arms are the cells of its factors: a body without
+ * arms gets them (equal weights, no variants of their own).
+ */
+export const experimentInputSchema = z.preprocess(withFactorialArms, experimentObjectSchema);
 
 /**
  * `PUT /personalize/experiments/:documentId`: any of the fields. Checks across fields apply to those
@@ -294,8 +445,10 @@ export const experimentUpdateSchema = z
   .strict()
   .superRefine((body, ctx) => crossCheck(body, ctx, 'target' in body ? body.target != null : undefined));
 
-export type ExperimentInput = z.input<typeof experimentInputSchema>;
-export type ExperimentData = z.infer<typeof experimentInputSchema>;
+type ExperimentObjectInput = z.input<typeof experimentObjectSchema>;
+/** A body of `POST /personalize/experiments`: a multivariate experiment may leave out its arms (the cells of its factors). */
+export type ExperimentInput = Omit<ExperimentObjectInput, 'arms'> & { arms?: ExperimentObjectInput['arms'] };
+export type ExperimentData = z.infer<typeof experimentObjectSchema>;
 export type ExperimentGoal = z.infer<typeof goalSchema>;
 export type ExperimentGuardrail = z.infer<typeof guardrailSchema>;
 export type ExperimentNamespace = z.infer<typeof namespaceSchema>;
@@ -304,6 +457,7 @@ export type ExperimentTarget = z.infer<typeof experimentTargetSchema>;
 export type BanditOverrides = z.infer<typeof banditOverridesSchema>;
 export type { CupedSettings };
 export type ExperimentMode = z.infer<typeof experimentModeSchema>;
+export type ExperimentFactor = z.infer<typeof factorSchema>;
 /** Experiment input/stored field (mode 'contextual'), docs/experiments.md "Contextual bandits". */
 export type ContextualSettings = z.infer<typeof contextualSettingsSchema>;
 export type { ExperimentStatus };
@@ -332,7 +486,7 @@ export interface Experiment extends ExperimentData {
 export const LIVE_EXPERIMENT_FIELDS = [
   'cuped',
   'key', 'name', 'status', 'mode', 'arms', 'traffic', 'target', 'condition', 'goal', 'secondary', 'startedAt', 'banditHistory', 'bandit',
-  'contextual', 'contextualHistory', 'contextualFrozen', 'guardrails', 'namespace',
+  'contextual', 'contextualHistory', 'contextualFrozen', 'guardrails', 'namespace', 'factors',
 ] as const;
 
 /** A stored experiment as the server reads it for delivery and counting: the fields above. */
@@ -344,7 +498,7 @@ export type StoredExperiment = Pick<Experiment, 'documentId' | (typeof LIVE_EXPE
  * history entry; 0 for A/B tests).
  */
 export interface LiveExperiment
-  extends Omit<StoredExperiment, 'cuped' | 'goal' | 'secondary' | 'guardrails' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory' | 'contextualFrozen'> {
+  extends Omit<StoredExperiment, 'cuped' | 'goal' | 'secondary' | 'guardrails' | 'target' | 'condition' | 'banditHistory' | 'bandit' | 'contextual' | 'contextualHistory' | 'contextualFrozen' | 'factors'> {
   target: ExperimentTarget | null;
   condition: unknown;
   /** CUPED's lookback in days; null: off (the stored `cuped` read by `cupedLookbackOf`). */
@@ -359,18 +513,24 @@ export interface LiveExperiment
   model: ContextualModelEntry | null;
   /** Contextual experiments: the variant ids of frozen leaves; a visitor one of them matches is not in the experiment. */
   frozen: string[];
+  /** Multivariate experiments: the factors (null otherwise). */
+  factors: ExperimentFactor[] | null;
 }
 
-/** An arm's variant that the target entry does not have: an issue for the server's 400. */
+/** An arm's (or a multivariate level's) variant that the target entry does not have: an issue for the server's 400. */
 export interface UnknownArmVariant {
-  path: ['arms', number, 'variants', number];
+  path: ['arms', number, 'variants', number] | ['factors', number, 'levels', number, 'variants', number];
+  /** The arm's key, or `<factor>.<level>`. */
   arm: string;
   variant: string;
 }
 
-/** The arms' variants that are not among `variantIds` (the target entry's variants), in order. */
+/** The arms' and the factors' levels' variants that are not among `variantIds` (the target entry's variants), in order. */
 export const unknownArmVariants = (
-  experiment: { arms: readonly { key: string; variants?: readonly string[] }[] },
+  experiment: {
+    arms: readonly { key: string; variants?: readonly string[] }[];
+    factors?: readonly { key: string; levels: readonly { key: string; variants?: readonly string[] }[] }[] | null;
+  },
   variantIds: Iterable<string>
 ): UnknownArmVariant[] => {
   const known = new Set(variantIds);
@@ -378,6 +538,15 @@ export const unknownArmVariants = (
   experiment.arms.forEach((arm, index) => {
     (arm.variants ?? []).forEach((variant, position) => {
       if (!known.has(variant)) unknown.push({ path: ['arms', index, 'variants', position], arm: arm.key, variant });
+    });
+  });
+  (experiment.factors ?? []).forEach((factor, index) => {
+    factor.levels.forEach((level, levelIndex) => {
+      (level.variants ?? []).forEach((variant, position) => {
+        if (!known.has(variant)) {
+          unknown.push({ path: ['factors', index, 'levels', levelIndex, 'variants', position], arm: `${factor.key}.${level.key}`, variant });
+        }
+      });
     });
   });
   return unknown;
@@ -541,6 +710,39 @@ export interface ContextualFreezeResponse {
   data: { variantId: string; entry: { uid: string; documentId: string; locale?: string }; leafId: string };
 }
 
+/** One level of a multivariate factor, pooled over the other factors (primary goal). */
+export interface FactorLevelResult {
+  key: string;
+  units: number;
+  conversions: number;
+  sum: number;
+  /** null while the level has no units. */
+  mean: number | null;
+}
+
+/** A level against its factor's first level, pooled over the other factors: an A/B comparison of the pooled counts. */
+export interface FactorEffectResult {
+  level: string;
+  /** The factor's first level. */
+  baseline: string;
+  relative: ResultLift | null;
+  absolute: ResultLift | null;
+  sequential: { ci: [number, number]; pValue: number } | null;
+  chanceToWin: number | null;
+}
+
+/**
+ * The interaction of two factors' non-first levels (difference in differences on the goal's scale, pooled over any
+ * third factor, with its Welch t interval); null estimates while a cell of the four has too few units.
+ */
+export interface FactorInteractionResult {
+  factors: [string, string];
+  levels: [string, string];
+  estimate: number | null;
+  ci: [number, number] | null;
+  pValue: number | null;
+}
+
 export interface ExperimentResults {
   key: string;
   status: ExperimentStatus;
@@ -566,6 +768,11 @@ export interface ExperimentResults {
   };
   /** Present when mode === 'contextual'. */
   contextual?: ContextualResults;
+  /** Multivariate experiments (primary goal): each factor's levels and main effects, the pairwise interactions, the best cell. */
+  factors?: { key: string; levels: FactorLevelResult[]; effects: FactorEffectResult[] }[];
+  interactions?: FactorInteractionResult[];
+  /** The cell with the highest mean among those with units (the first on ties); null while none has units. */
+  bestCell?: { arm: string; levels: Record<string, string>; units: number; mean: number } | null;
   /** Per day (`YYYY-MM-DD`, UTC), oldest first. */
   daily: { date: string; arms: { key: string; units: number; conversions: number }[] }[];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { CONTENT_TYPE_UID_PATTERN, VARIANT_ID_PATTERN, VISITOR_ID_PATTERN } from './wire';
+import { CONTENT_TYPE_UID_PATTERN, SERVED_VARIANT_PATTERN, VARIANT_ID_PATTERN, VISITOR_ID_PATTERN } from './wire';
 
 /**
  * The id schemas of the public contract, for the server's validation and the admin's forms. The
@@ -12,6 +12,10 @@ export const AUDIENCE_KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const variantIdSchema = z
   .string()
   .regex(VARIANT_ID_PATTERN, 'must be a variant id: 1–64 characters of a-z, 0-9, "_" or "-"');
+/** A variant as served (`meta.personalize.variant`): one id, or a multivariate cell's ids joined by `+`. */
+export const servedVariantSchema = z
+  .string()
+  .regex(SERVED_VARIANT_PATTERN, 'must be a variant id (1–64 characters of a-z, 0-9, "_" or "-"), or up to 3 joined by "+"');
 export const visitorIdSchema = z
   .string()
   .regex(VISITOR_ID_PATTERN, 'must be a visitor id: 16–64 characters of A-Z, a-z, 0-9, "_" or "-"');

@@ -25,6 +25,8 @@ export type {
 
 /** A variant's id. */
 export const VARIANT_ID_PATTERN: RegExp = /^[a-z0-9_-]{1,64}$/;
+/** `meta.personalize.variant` as served: a variant id, or a multivariate cell's variants' ids joined by `+` (up to 3). */
+export const SERVED_VARIANT_PATTERN: RegExp = /^[a-z0-9_-]{1,64}(\+[a-z0-9_-]{1,64}){0,2}$/;
 /** A visitor's id: opaque and random, made by the SDK (`crypto.randomUUID` strength); the only credential of the privacy routes. */
 export const VISITOR_ID_PATTERN: RegExp = /^[A-Za-z0-9_-]{16,64}$/;
 export const CONTENT_TYPE_UID_PATTERN: RegExp = /^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/;
@@ -147,8 +149,10 @@ export interface ResolveRequest {
 
 /** `meta.personalize.experiments[key]`: where the visitor falls in an experiment that took part. */
 export interface ExperimentMeta {
-  /** Absent when the visitor is in no arm. */
+  /** Absent when the visitor is in no arm. A multivariate experiment's arm is its cell: the levels joined by `|`. */
   arm?: string;
+  /** Multivariate experiments: the visitor's level of each factor, by factor key. */
+  levels?: Record<string, string>;
   reason: 'hash' | 'sticky' | 'holdout' | 'not-eligible' | 'no-visitor' | 'no-consent';
   /** The hash bucket, 4 decimals; null without a visitor id or consent. */
   bucket: number | null;
@@ -229,7 +233,10 @@ export interface ExperimentReason {
   rule: 'experiment';
   experiment: string;
   arm: string;
+  /** The candidates, in order: the arm's variants (a multivariate cell's: each factor's level's, in factor order). */
   variants: string[];
+  /** Multivariate experiments: the visitor's level of each factor, by factor key. */
+  levels?: Record<string, string>;
 }
 
 /**
@@ -261,6 +268,10 @@ export type ReasonEntry =
 
 /** `meta.personalize` of a resolved entry. */
 export interface PersonalizeMeta {
+  /**
+   * The served variant's id, or null for the entry as published. A multivariate experiment that served variants of
+   * several factors: their ids joined by `+`, in factor order (their overrides merged in that order).
+   */
   variant: string | null;
   reason: ReasonEntry[];
   /** Present when an experiment took part. */

@@ -85,7 +85,7 @@ describe('the experiment draft', () => {
     expect(draftProblems(draft)).toEqual({});
     const body = inputFromDraft(draft);
     expect(experimentInputSchema.safeParse(body).success).toBe(true);
-    expect(body.arms.map((arm) => arm.weight)).toEqual([0.5, 0.5]);
+    expect(body.arms?.map((arm) => arm.weight)).toEqual([0.5, 0.5]);
     expect(body.target).toBeNull();
     expect(body.bandit).toBeNull();
   });
@@ -116,7 +116,7 @@ describe('the experiment draft', () => {
     const body = inputFromDraft(draft);
     expect(experimentInputSchema.safeParse(body).success).toBe(true);
     expect(body).toMatchObject({ traffic: 0.25, bandit: { minWeight: 0.05 }, target: stored.target, condition: stored.condition });
-    expect(body.arms[1]).toEqual({ key: 'b', name: null, weight: expect.closeTo(0.6667, 6), variants: ['v1'] });
+    expect(body.arms?.[1]).toEqual({ key: 'b', name: null, weight: expect.closeTo(0.6667, 6), variants: ['v1'] });
   });
 
   it('finds problems before sending', () => {

@@ -232,7 +232,8 @@ export const applyEvents = (
       }
     }
     if ((event.type === 'view' || event.type === 'click' || event.type === 'dismiss') && typeof event.variant === 'string') {
-      countCap(next, `${event.uid}:${event.documentId}:${event.variant}`, event.type, at);
+      // A multivariate cell's variant is its variants' ids joined by `+`: each one's caps count it.
+      for (const variant of event.variant.split('+')) countCap(next, `${event.uid}:${event.documentId}:${variant}`, event.type, at);
     }
   }
 
@@ -265,13 +266,14 @@ export const applyEvents = (
  */
 export const applyServe = (
   profile: VisitorProfile | null,
-  capKey: string | null,
+  capKey: string | readonly string[] | null,
   now: number,
   options: Pick<ProfileOptions, 'sessionTimeoutMs'> = {}
 ): VisitorProfile => {
   const next = profile ? copyProfile(profile) : emptyProfile(now);
   if (touchSession(next, now, options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS)) next.session.personalizedServes += 1;
-  if (capKey !== null) countCap(next, capKey, 'serve', now);
+  // One personalized serve, whatever the number of variants it served (a multivariate cell serves one per factor).
+  for (const key of capKey === null ? [] : typeof capKey === 'string' ? [capKey] : capKey) countCap(next, key, 'serve', now);
   trimCaps(next);
   return next;
 };

@@ -1,11 +1,12 @@
 import type { ExperimentMeta } from '../../../contracts/src/experiments';
 import type { ReasonEntry } from '../../../contracts/src/reason';
+import type { Variant } from '../../../contracts/src/variants/schema';
 import { HOLDOUT_ARMS, HOLDOUT_EXPERIMENT_KEY } from '../../../contracts/src/holdout';
 import { inHoldout, type ExposureRequest } from '../../../engine/src/experiments';
 import type { DeliveryTarget } from './context';
 import { experimentStage, type ExperimentStage } from './experiments';
 import type { CompiledVariant, ExperimentsPort } from './ports';
-import { selectFixed, selectVariant, type Selection } from './select';
+import { selectFixed, selectVariant, type Selection, type SelectionRules } from './select';
 import { capsRule, fatigue, visitorReasons, type VisitorState } from './visitor';
 
 /**
@@ -46,6 +47,11 @@ export interface ChooseInput {
 
 /** The choice for one entry, and what the experiments stage decided. */
 export interface Choice extends Selection {
+  /**
+   * A multivariate cell that served variants of several factors: those variants, in factor order (`variant` is
+   * then their merge, docs/experiments.md "Multivariate"); the counting stage counts each one's caps.
+   */
+  parts?: Variant[];
   /** `meta.personalize.experiments`: present when an experiment took part. */
   experiments?: Record<string, ExperimentMeta>;
   /** First exposures for the counting stage. */
@@ -75,6 +81,25 @@ const holdoutOf = (
   if (stored === HOLDOUT_ARMS[0] || stored === HOLDOUT_ARMS[1]) return { held: stored === HOLDOUT_ARMS[0], share, exposures: [] };
   const held = inHoldout(input.visitorId, share);
   return { held, share, exposures: [{ key: HOLDOUT_EXPERIMENT_KEY, arm: HOLDOUT_ARMS[held ? 0 : 1], period: 0 }] };
+};
+
+/**
+ * A multivariate cell (docs/experiments.md, "Multivariate"): per factor, the first match among its level's
+ * variants; the variants served are merged into one, their overrides in factor order (a later factor's value wins
+ * a field two set), its id their ids joined by `+`. The reasons are each factor's, in order.
+ */
+const selectCell = (factors: readonly (readonly CompiledVariant[])[], data: unknown, rules: SelectionRules): Selection & { parts?: Variant[] } => {
+  const selections = factors.map((program) => selectVariant(program, data, rules));
+  const parts = selections.map((selection) => selection.variant).filter((variant): variant is Variant => variant !== null);
+  const reason = selections.flatMap((selection) => selection.reason);
+  if (parts.length <= 1) return { variant: parts[0] ?? null, reason };
+  const variant: Variant = {
+    id: parts.map((part) => part.id).join('+'),
+    name: parts.map((part) => part.name).join(' + '),
+    enabled: true,
+    overrides: Object.assign({}, ...parts.map((part) => part.overrides)),
+  };
+  return { variant, reason, parts };
 };
 
 export const chooseVariant = (ports: ChoosePorts, input: ChooseInput): Choice => {
@@ -114,11 +139,8 @@ const chooseOutsideHoldout = (ports: ChoosePorts, input: ChooseInput): Choice =>
   if (stage?.reason) before.push(stage.reason);
   const tired = fatigue(state, ports.maxPersonalizedPerSession());
   if (tired) return { variant: null, reason: [...before, tired], ...experiments, data, candidates };
-  const selection = selectVariant(candidates, data, {
-    explain: ports.explainMatch,
-    onConditionError: ports.onConditionError,
-    passOver: [capsRule(state, target)],
-  });
+  const rules = { explain: ports.explainMatch, onConditionError: ports.onConditionError, passOver: [capsRule(state, target)] };
+  const selection = stage?.factors ? selectCell(stage.factors, data, rules) : selectVariant(candidates, data, rules);
   return {
     ...(before.length > 0 ? { ...selection, reason: [...before, ...selection.reason] } : selection),
     ...experiments,

@@ -1,7 +1,7 @@
-import type { ExperimentMeta } from '../../../contracts/src/experiments';
+import { levelsOfCell, type ExperimentMeta } from '../../../contracts/src/experiments';
 import type { ExperimentReason } from '../../../contracts/src/reason';
 import { contextualCell, contextualCellKey, contextualLeafIndex } from '../../../engine/src/contextual';
-import { assignExperiment, type Assignment, type ExposureRequest } from '../../../engine/src/experiments';
+import { assignExperiment, assignFactors, type Assignment, type ExposureRequest } from '../../../engine/src/experiments';
 import type { ContextualExposure } from '../../../engine/src/profile/types';
 import type { CompiledVariant, ExperimentsPort, LiveExperiment } from './ports';
 import type { VisitorState } from './visitor';
@@ -26,6 +26,11 @@ export interface ExperimentStage {
   arms: Record<string, string>;
   /** Set when the candidates are an arm's variants. */
   reason: ExperimentReason | null;
+  /**
+   * A multivariate experiment's cell (docs/experiments.md, "Multivariate"): each factor's level's variants, in
+   * factor order; selection picks the first match of each and merges their overrides in this order.
+   */
+  factors?: CompiledVariant[][];
   /** Experiments to record a first exposure for (the counting stage skips those already recorded). */
   exposures: ExposureRequest[];
 }
@@ -36,11 +41,12 @@ const armProgram = (program: readonly CompiledVariant[], variantIds: readonly st
   return variantIds.map((id) => byId.get(id)).filter((candidate): candidate is CompiledVariant => candidate !== undefined);
 };
 
-/** An assignment, with where a contextual experiment's model placed the visitor. */
-type StageAssignment = Assignment & { contextual?: ContextualExposure };
+/** An assignment, with where a contextual experiment's model placed the visitor, or a multivariate one's levels. */
+type StageAssignment = Assignment & { contextual?: ContextualExposure; levels?: Record<string, string> };
 
 const metaOf = (assignment: StageAssignment): ExperimentMeta => ({
   ...(assignment.arm !== undefined ? { arm: assignment.arm } : {}),
+  ...(assignment.levels && assignment.inExperiment ? { levels: assignment.levels } : {}),
   reason: assignment.reason === 'not-running' ? 'holdout' : assignment.reason,
   bucket: assignment.bucket,
   ...(assignment.contextual && assignment.inExperiment ? { leaf: assignment.contextual.l, propensity: assignment.contextual.w } : {}),
@@ -116,7 +122,7 @@ export const experimentStage = (
         contextual: { c: contextualCellKey(cell, contextual.attributes), l: leaf.id, m: model.version, w: leaf.weights[index] },
       };
     }
-    return assignExperiment({
+    const assignment = assignExperiment({
       experiment,
       visitorId: visitor.visitorId,
       consent,
@@ -124,6 +130,13 @@ export const experimentStage = (
       // Evaluated only when it decides (not for a sticky visitor).
       eligible: stored ? true : eligible(),
     });
+    const { factors } = experiment;
+    if (experiment.mode !== 'multivariate' || !factors || !assignment.inExperiment || assignment.arm === undefined) return assignment;
+    // Multivariate: the gates above (status, consent, eligibility, namespace, traffic) decide who is in; a new
+    // visitor's level of each factor is then drawn by that factor's own hash; a sticky one keeps their cell.
+    const arm = assignment.reason === 'hash' ? (assignFactors(experiment.key, factors, visitor.visitorId ?? '', 1).arm ?? assignment.arm) : assignment.arm;
+    const levels = levelsOfCell(factors, arm);
+    return levels ? { ...assignment, arm, levels } : { inExperiment: false, reason: 'not-eligible', bucket: assignment.bucket };
   };
 
   const take = (experiment: LiveExperiment, assignment: StageAssignment) => {
@@ -144,10 +157,20 @@ export const experimentStage = (
     const assignment = assign(experiment, stage.reason !== null);
     take(experiment, assignment);
     if (stage.reason === null && assignment.inExperiment && assignment.arm !== undefined) {
-      const arm = experiment.arms.find((candidate) => candidate.key === assignment.arm);
-      const variants = arm?.variants ?? [];
-      stage.program = armProgram(program, variants);
-      stage.reason = { rule: 'experiment', experiment: experiment.key, arm: assignment.arm, variants: [...variants] };
+      if (experiment.factors && assignment.levels) {
+        const { levels } = assignment;
+        const factorVariants = experiment.factors.map(
+          (factor) => factor.levels.find((level) => level.key === levels[factor.key])?.variants ?? []
+        );
+        stage.factors = factorVariants.map((variants) => armProgram(program, variants));
+        stage.program = stage.factors.flat();
+        stage.reason = { rule: 'experiment', experiment: experiment.key, arm: assignment.arm, variants: factorVariants.flat(), levels };
+      } else {
+        const arm = experiment.arms.find((candidate) => candidate.key === assignment.arm);
+        const variants = arm?.variants ?? [];
+        stage.program = armProgram(program, variants);
+        stage.reason = { rule: 'experiment', experiment: experiment.key, arm: assignment.arm, variants: [...variants] };
+      }
     }
   }
   for (const experiment of referenced) {

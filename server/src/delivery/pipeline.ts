@@ -151,8 +151,8 @@ const createDeliveryService = ({ strapi, ports }: { strapi: Core.Strapi; ports: 
     },
 
     /** The counting stage, after the response: never awaited by it, never failing it. */
-    count(visitor: VisitorRequest, target: { uid: string; documentId: string }, choice: Pick<Choice, 'variant' | 'exposures'>) {
-      countServe(ports, visitor.state, target, choice.variant, maxPerSession());
+    count(visitor: VisitorRequest, target: { uid: string; documentId: string }, choice: Pick<Choice, 'variant' | 'parts' | 'exposures'>) {
+      countServe(ports, visitor.state, target, choice.parts ?? (choice.variant ? [choice.variant] : []), maxPerSession());
       countExposures(ports, visitor.state, choice.exposures);
     },
 

@@ -43,7 +43,8 @@ export interface VisitorsPort {
   /** The request's Global Privacy Control (`Sec-GPC: 1`). */
   gpcOf(ctx: Pick<Context, 'get'>): boolean;
   signalsOf(profile: VisitorProfile, now: number): unknown;
-  recordServe(visitorId: string, capKey: string, now: number): Promise<unknown>;
+  /** One personalized serve, counted for each variant's caps (`capKeys`: one per variant served). */
+  recordServe(visitorId: string, capKeys: readonly string[], now: number): Promise<unknown>;
   recordExposures(visitorId: string, exposures: ExposureRequest[], now: number): Promise<unknown>;
 }
 

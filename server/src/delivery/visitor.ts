@@ -74,14 +74,14 @@ export const countServe = (
   ports: Pick<DeliveryPorts, 'visitors' | 'warn'>,
   state: VisitorState | undefined,
   target: DeliveryTarget,
-  variant: Variant | null,
+  served: readonly Variant[],
   maxPerSession: number | undefined
 ): void => {
-  if (!state || !variant || !state.consent.events) return;
-  const counted = variant.caps?.some((cap) => cap.on === 'serve') || maxPerSession !== undefined;
+  if (!state || served.length === 0 || !state.consent.events) return;
+  const counted = served.some((variant) => variant.caps?.some((cap) => cap.on === 'serve')) || maxPerSession !== undefined;
   if (!counted) return;
   ports.visitors
-    .recordServe(state.visitorId, capKey(target.uid, target.documentId, variant.id), state.now)
+    .recordServe(state.visitorId, served.map((variant) => capKey(target.uid, target.documentId, variant.id)), state.now)
     .catch((error: Error) => ports.warn(`[personalize] could not count a serve: ${error.message}`));
 };
 

@@ -3,6 +3,8 @@ import { errors } from '@strapi/utils';
 
 import {
   experimentInputSchema,
+  factorialArms,
+  factorsSchema,
   unknownArmVariants,
   type ExperimentData,
   type ExperimentStatus,
@@ -98,6 +100,12 @@ export const validateExperimentWrite = async (
   // Fields sent as null are cleared; the contract's nullables accept absence alike.
   const merged = { ...pick((previous ?? {}) as Record<string, unknown>), ...pick(data) };
   for (const [field, value] of Object.entries(data)) if (value === null) delete merged[field];
+  // A multivariate experiment's arms are the cells of its factors (docs/experiments.md, "Multivariate"): the server
+  // writes them; a body that sends arms must send exactly those (the contract says so at `arms`).
+  if (merged.mode === 'multivariate' && Array.isArray(merged.factors) && !('arms' in data && data.arms !== null)) {
+    const factors = factorsSchema.safeParse(merged.factors);
+    if (factors.success) merged.arms = factorialArms(factors.data);
+  }
   const experiment: ExperimentData = parseOrThrow(experimentInputSchema, merged, 'Invalid experiment');
 
   const clash = (await strapi
@@ -112,6 +120,9 @@ export const validateExperimentWrite = async (
     // eligibility and windows may change. A goal's cap stays too: the counts hold capped values.
     const before = previous as unknown as Pick<ExperimentData, 'arms' | 'goal' | 'secondary' | 'guardrails'>;
     const armKeys = (arms: readonly { key: string }[]) => arms.map((arm) => arm.key).join(',');
+    if (armKeys(before.arms) !== armKeys(experiment.arms) && experiment.mode === 'multivariate') {
+      fail(['factors'], `the factors and their levels cannot be added, removed, renamed or reordered once the experiment has started (its cells are ${armKeys(before.arms)})`);
+    }
     if (armKeys(before.arms) !== armKeys(experiment.arms)) {
       fail(['arms'], `the arms cannot be added, removed, renamed or reordered once the experiment has started (they are ${armKeys(before.arms)})`);
     }
@@ -231,7 +242,7 @@ const checkTarget = async (strapi: Core.Strapi, experiment: ExperimentData) => {
   if (unknown.length > 0) {
     const issues = unknown.map((issue) => ({
       path: issue.path,
-      message: `arm "${issue.arm}": the target entry has no variant "${issue.variant}"`,
+      message: `${issue.path[0] === 'factors' ? 'level' : 'arm'} "${issue.arm}": the target entry has no variant "${issue.variant}"`,
       name: 'ValidationError',
     }));
     throw new errors.ValidationError(`Invalid experiment at ${issues[0].path.join('.')}: ${issues[0].message}`, { errors: issues });

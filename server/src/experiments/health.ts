@@ -9,7 +9,7 @@ import { buildResults, type ResultsExperiment } from './results';
 
 type StoredRunning = ResultsExperiment & { documentId: string; name?: string | null };
 
-interface RunningChecks {
+export interface RunningChecks {
   srm: HealthSrm[];
   /** Each arm that harms a guardrail: the results' `guardrail.harmful` (engine guardrailVerdict). */
   guardrails: HealthGuardrail[];

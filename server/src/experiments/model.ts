@@ -23,6 +23,7 @@ export const EXPERIMENT_FIELDS = [
   'cuped',
   'bandit',
   'contextual',
+  'factors',
 ] as const;
 
 /** Allowed status changes (docs/experiments.md): draft→running, running⇄paused, running|paused→stopped. */

@@ -26,6 +26,8 @@
  *   the sequential relative interval lies wholly on the harmful side of 0 (engine guardrailVerdict). A bandit's
  *   update marks such arms harmful (`banditInputOf`), so guardrailWeights gives them no more weight.
  * - **Goals**: each goal's conversions, Σy, Σy² and mean per arm (primary first), beside the units.
+ * - **Multivariate**: the arms are the cells; `factors`, `interactions` and `bestCell` are added from the primary
+ *   goal's totals per cell (factorial-results.ts).
  * - **Daily**: per UTC date of first exposure (oldest first), per arm, units and primary-goal
  *   conversions summed over that date's periods (not cumulative across dates).
  *
@@ -33,6 +35,7 @@
  * uses the conversions counter for both (whatever the `s`/`q` counters hold).
  */
 import type {
+  ExperimentFactor,
   BanditHistoryEntry,
   BanditOverrides,
   ExperimentMode,
@@ -46,6 +49,7 @@ import { compareArms, guardrailVerdict, holmBonferroni, srmCheck, srmCheckByPeri
 import type { GoalKind, LiftEstimate, SrmPeriod, SufficientStats } from '../../../engine/src/stats';
 import type { CountsCell, GoalCounts } from '../storage/experiment-counts';
 import { addCuped, type CupedTotals } from './cuped-results';
+import { factorialResultsOf } from './factorial-results';
 
 export interface ResultsGoal {
   /** The `track` event name. */
@@ -70,6 +74,8 @@ export interface ResultsExperiment {
   banditHistory?: readonly BanditHistoryEntry[] | null;
   /** Per-experiment overrides of `experiments.bandit` (used by `banditInputOf`). */
   bandit?: BanditOverrides | null;
+  /** Multivariate experiments: the factors whose cells are the arms. */
+  factors?: readonly ExperimentFactor[] | null;
 }
 
 /** `experiments.*` of the plugin's config. */
@@ -332,6 +338,10 @@ export const buildResults = ({ experiment, cells, options, now, nextBanditUpdate
     results,
     daily,
   };
+  if (experiment.mode === 'multivariate' && experiment.factors) {
+    // Main effects, interactions and the best cell (docs/statistics.md, "Multivariate"), on the primary goal.
+    Object.assign(output, factorialResultsOf(experiment.goal.kind, experiment.factors, armKeys, primary, options));
+  }
   if (experiment.mode === 'bandit') {
     const history = (experiment.banditHistory ?? []).map((entry) => ({
       at: entry.at,

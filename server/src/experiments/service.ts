@@ -72,6 +72,7 @@ const createExperimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       contextual: stored.mode === 'contextual' ? (stored.contextual ?? null) : null,
       model: stored.mode === 'contextual' && Array.isArray(stored.contextualHistory) ? (stored.contextualHistory.at(-1) ?? null) : null,
       frozen: stored.mode === 'contextual' && Array.isArray(stored.contextualFrozen) ? stored.contextualFrozen.map((leaf) => leaf.variantId) : [],
+      factors: stored.mode === 'multivariate' && Array.isArray(stored.factors) ? stored.factors : null,
     };
   };
 

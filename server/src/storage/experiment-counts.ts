@@ -45,16 +45,27 @@ export interface CounterIncrement {
 
 const SEPARATOR = '|';
 
-/** Counter field names: `<date>|<period>|<arm>|u` and `<date>|<period>|<arm>|<goal>|c|s|q|px|pq|xy` (px, pq, xy: CUPED Σx, Σx², Σxy). */
+/**
+ * An arm key in a field name: a multivariate cell's key joins its levels with `|`, written here with `+` (which no
+ * arm key, level key or goal name holds) so that the fields split unambiguously.
+ */
+const armInField = (arm: string) => arm.replaceAll(SEPARATOR, '+');
+const armFromField = (text: string) => text.replaceAll('+', SEPARATOR);
+
+/**
+ * Counter field names: `<date>|<period>|<arm>|u` and `<date>|<period>|<arm>|<goal>|c|s|q|px|pq|xy` (px, pq, xy:
+ * CUPED Σx, Σx², Σxy); a multivariate cell `a|b` is written `a+b` there.
+ */
+const field = (cohort: Cohort, arm: string, ...rest: string[]) => [cohort.date, cohort.period, armInField(arm), ...rest].join(SEPARATOR);
 export const counterField = {
-  units: (cohort: Cohort, arm: string) => [cohort.date, cohort.period, arm, 'u'].join(SEPARATOR),
-  conversions: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'c'].join(SEPARATOR),
-  sum: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 's'].join(SEPARATOR),
-  sumSquares: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'q'].join(SEPARATOR),
+  units: (cohort: Cohort, arm: string) => field(cohort, arm, 'u'),
+  conversions: (cohort: Cohort, arm: string, goal: string) => field(cohort, arm, goal, 'c'),
+  sum: (cohort: Cohort, arm: string, goal: string) => field(cohort, arm, goal, 's'),
+  sumSquares: (cohort: Cohort, arm: string, goal: string) => field(cohort, arm, goal, 'q'),
   /** CUPED: Σx and Σx² (counted at first exposure) and Σxy (at each change of y). */
-  preSum: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'px'].join(SEPARATOR),
-  preSumSquares: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'pq'].join(SEPARATOR),
-  crossSum: (cohort: Cohort, arm: string, goal: string) => [cohort.date, cohort.period, arm, goal, 'xy'].join(SEPARATOR),
+  preSum: (cohort: Cohort, arm: string, goal: string) => field(cohort, arm, goal, 'px'),
+  preSumSquares: (cohort: Cohort, arm: string, goal: string) => field(cohort, arm, goal, 'pq'),
+  crossSum: (cohort: Cohort, arm: string, goal: string) => field(cohort, arm, goal, 'xy'),
 };
 
 /**
@@ -132,7 +143,7 @@ export const utcDate = (at: number): string => new Date(at).toISOString().slice(
 /**
  * The cells of a flat counter map (as read from the store), sorted by date, period, then arm.
  * Fields that do not parse are ignored. Arm keys and goal names cannot hold `|` (their patterns
- * exclude it), so the split is unambiguous.
+ * exclude it, and a multivariate cell's is written with `+`), so the split is unambiguous.
  */
 export const cellsOf = (counters: Record<string, number | string>): CountsCell[] => {
   const cells = new Map<string, CountsCell>();
@@ -141,7 +152,8 @@ export const cellsOf = (counters: Record<string, number | string>): CountsCell[]
     if (!Number.isFinite(value)) continue;
     const parts = field.split(SEPARATOR);
     if (parts.length !== 4 && parts.length !== 5) continue;
-    const [date, periodText, arm] = parts;
+    const [date, periodText, armText] = parts;
+    const arm = armFromField(armText);
     const period = /^\d+$/.test(periodText) ? Number(periodText) : -1;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !Number.isInteger(period) || period < 0) continue;
     const id = `${date}${SEPARATOR}${period}${SEPARATOR}${arm}`;

@@ -347,7 +347,7 @@ const createVisitorsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * so call it only when `consentOf` allows. False when nothing was counted (suppressed visitor,
      * store unavailable).
      */
-    async recordServe(visitorId: string, capKey: string | null, now = Date.now()): Promise<boolean> {
+    async recordServe(visitorId: string, capKey: string | readonly string[] | null, now = Date.now()): Promise<boolean> {
       try {
         const outcome = await compareAndSet<false>(
           getStore(),
