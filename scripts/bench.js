@@ -12,8 +12,8 @@ const suites = fs
   .map((entry) => entry.name)
   .filter((name) => only.length === 0 || only.includes(name));
 
-// The delivery, events, experiments, fuel, metrics, graphql, cluster and contextual-serving benchmarks run the built plugin (dist/), as an app does: build it from the current source.
-if (['delivery', 'events', 'experiments', 'fuel', 'metrics', 'graphql', 'cluster', 'contextual-serving'].some((suite) => suites.includes(suite))) {
+// The delivery, events, experiments, fuel, metrics, graphql, cluster, contextual-serving and exclusion benchmarks run the built plugin (dist/), as an app does: build it from the current source.
+if (['delivery', 'events', 'experiments', 'fuel', 'metrics', 'graphql', 'cluster', 'contextual-serving', 'exclusion'].some((suite) => suites.includes(suite))) {
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }

@@ -24,12 +24,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import Redis from 'ioredis';
 
 import { startRedisCluster, type RedisCluster } from '../../tests/helpers/redis-cluster';
 import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
 import { deleteRunKeys } from '../helpers/redis';
+import { combineRuns, runAutocannon as autocannonRun } from '../helpers/load';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUND_SEC = Number(process.env.BENCH_ROUND ?? 5);
@@ -141,20 +142,7 @@ const startOwnRedis = async (port: number) => {
   return { url: `redis://127.0.0.1:${port}`, stop };
 };
 
-const autocannonRun = (options: autocannon.Options) =>
-  new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-
-/** Several runs as one: requests over time, the worst p50 and p99, errors summed. */
-const combine = (name: string, results: autocannon.Result[]): Measured => ({
-  name,
-  rps: results.reduce((sum, result) => sum + result.requests.total, 0) / results.reduce((sum, result) => sum + result.duration, 0),
-  p50: Math.max(...results.map((result) => result.latency.p50)),
-  p99: Math.max(...results.map((result) => result.latency.p99)),
-  errors: results.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
-  non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
-});
+const combine = (name: string, results: autocannon.Result[]): Measured => ({ name, ...combineRuns(results) });
 
 /** (a)'s request on one instance: the demo article, the visitor's profile (consented, stored), a read-only token. */
 const resolveOptions = async ({ label, instance }: Instance): Promise<autocannon.Options> => {

@@ -17,10 +17,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 
 import { startStrapiProcess } from '../../tests/helpers/strapi-process';
 import { adminCall, ARTICLE_UID, newVisitorId, registerAdmin, sendBatch, trackEvent, until } from '../helpers/experiments';
+import { combineRuns as combine, inParallel, runAutocannon as run, type RunTotals } from '../helpers/load';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -36,35 +37,7 @@ const ARMS = [
   { key: 'quick-exit', weight: 0.5, variants: ['v_quick_exit'] },
 ];
 
-interface Measured {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-const run = (options: autocannon.Options) =>
-  new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-
-const combine = (results: autocannon.Result[]): Measured => ({
-  rps: results.reduce((sum, result) => sum + result.requests.total, 0) / results.reduce((sum, result) => sum + result.duration, 0),
-  p50: Math.max(...results.map((result) => result.latency.p50)),
-  p99: Math.max(...results.map((result) => result.latency.p99)),
-  errors: results.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
-  non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
-});
-
-const inParallel = async <T>(items: readonly T[], width: number, task: (item: T) => Promise<unknown>) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await task(items[next++]);
-    })
-  );
-};
+type Measured = RunTotals;
 
 const main = async () => {
   console.log(`connections ${CONNECTIONS}, ${ROUNDS} rounds of ${ROUND_SEC}s per scenario after ${WARMUP_SEC}s warmup, ${os.cpus().length} CPUs, load ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);

@@ -30,6 +30,7 @@ import { bucketRanges, chooseArm, experimentBucket } from '../../engine/src/expe
 import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
 import { deleteRunKeys } from '../helpers/redis';
 import { ARTICLE_UID, createRunningExperiment, newVisitorId, registerAdmin, sendBatch, until } from '../helpers/experiments';
+import { combineRuns } from '../helpers/load';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 10);
@@ -147,16 +148,7 @@ const measure = async (scenario: Scenario): Promise<Measured> => {
 const STORE_ROUNDS = 4;
 const STORE_ROUND_SEC = Math.max(2, Math.round(DURATION_SEC / 2));
 
-/** Several runs as one: requests over time, the worst p50 and p99, errors summed. */
-const combine = (name: string, results: autocannon.Result[]): Measured => ({
-  name,
-  rps:
-    results.reduce((sum, result) => sum + result.requests.total, 0) / results.reduce((sum, result) => sum + result.duration, 0),
-  p50: Math.max(...results.map((result) => result.latency.p50)),
-  p99: Math.max(...results.map((result) => result.latency.p99)),
-  errors: results.reduce((sum, result) => sum + result.errors + result.timeouts, 0),
-  non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
-});
+const combine = (name: string, results: autocannon.Result[]): Measured => ({ name, ...combineRuns(results) });
 
 /** (c) and (e) on one instance per visitor store, each alone on the machine. */
 const benchStores = async (resolveBody: (documentId: string, visitorId?: string) => string) => {
