@@ -140,6 +140,7 @@ export {
   factorialCells,
   factorialResults,
   guardrailVerdict,
+  harmsGuardrail,
   holmBonferroni,
   logBeta,
   logGamma,

@@ -4,7 +4,7 @@
  * verdicts are checked against the engine's compareArms on the same counts.
  */
 import { nextBanditWeights } from '../../engine/src/experiments';
-import { compareArms } from '../../engine/src/stats';
+import { compareArms, compareArmsCuped, guardrailVerdict } from '../../engine/src/stats';
 import type { CountsCell } from '../../server/src/storage/experiment-counts';
 import { banditInputOf, buildResults, harmfulArms, type ResultsExperiment } from '../../server/src/experiments/results';
 
@@ -89,5 +89,61 @@ describe('guardrails in results and bandit updates', () => {
     const receiving = free.weights[0] + free.weights[2];
     expect(capped.weights[0]).toBeCloseTo(free.weights[0] + (excess * free.weights[0]) / receiving, 12);
     expect(capped.weights[2]).toBeCloseTo(free.weights[2] + (excess * free.weights[2]) / receiving, 12);
+  });
+
+  it('reads a guardrail on the CUPED-adjusted interval when CUPED adjusted it, in the results and for the bandit', () => {
+    // Time on page: y = x + 20 + noise, the pre-exposure value x (mean 10, var 100) explaining most of y's variance
+    // (noise var 4); b lowers y by 0.5 s (−1.7 %).
+    const n = 2000;
+    const arm = (mean: number) => ({
+      units: n,
+      sum: n * mean,
+      sumSquares: n * (104 + mean * mean),
+      preSum: n * 10,
+      preSumSquares: n * (100 + 100),
+      crossSum: n * (100 + 10 * mean),
+    });
+    const stats = { control: arm(30), b: arm(29.5) };
+    const cuped: ResultsExperiment = {
+      ...experiment,
+      mode: 'ab',
+      arms: [
+        { key: 'control', weight: 0.5 },
+        { key: 'b', weight: 0.5 },
+      ],
+      guardrails: [{ event: 'time', kind: 'mean', direction: 'increase' }],
+      cuped: { lookbackDays: 14 },
+    };
+    const timeCells: CountsCell[] = (['control', 'b'] as const).map((key) => ({
+      date: '2025-03-02',
+      period: 0,
+      arm: key,
+      units: n,
+      goals: {
+        signup: { conversions: 200, sum: 200, sumSquares: 200 },
+        time: { conversions: n, sum: stats[key].sum, sumSquares: stats[key].sumSquares, preSum: stats[key].preSum, preSumSquares: stats[key].preSumSquares, crossSum: stats[key].crossSum },
+      },
+    }));
+    // The premise: the raw interval does not show the harm, the adjusted one does.
+    const raw = compareArms('mean', stats.control, stats.b, OPTIONS);
+    const adjusted = compareArmsCuped('mean', stats.control, stats.b, OPTIONS);
+    if (!raw.ok || !adjusted.ok) throw new Error('no result');
+    expect(guardrailVerdict(raw, 'increase')).toBe('ok');
+    expect(adjusted.adjusted).toBe(true);
+    expect(guardrailVerdict(adjusted, 'increase')).toBe('harmful');
+
+    const results = buildResults({ experiment: cuped, cells: timeCells, options: OPTIONS, now: NOW, nextBanditUpdateAt: null });
+    const time = results.results.find((entry) => entry.goal === 'time' && entry.arm === 'b')!;
+    expect(time.sequential!.ci[1]).toBeGreaterThan(0);
+    expect(time.cuped!.sequential.ci[1]).toBeCloseTo(adjusted.relative.sequential.ci[1], 12);
+    expect(time.guardrail).toEqual({ direction: 'increase', harmful: true });
+    expect(harmfulArms(cuped, timeCells, OPTIONS)).toEqual([false, true]);
+    // With CUPED off, the raw interval decides: not harmful.
+    const off = { ...cuped, cuped: { enabled: false } };
+    expect(buildResults({ experiment: off, cells: timeCells, options: OPTIONS, now: NOW, nextBanditUpdateAt: null }).results.find((entry) => entry.goal === 'time')!.guardrail).toEqual({
+      direction: 'increase',
+      harmful: false,
+    });
+    expect(harmfulArms(off, timeCells, OPTIONS)).toEqual([false, false]);
   });
 });

@@ -18,6 +18,9 @@ export const guardrailVerdict = (
   direction: GoalDirection
 ): GuardrailVerdict => {
   if (!result.ok) return 'no-result';
-  const [low, high] = result.relative.sequential.ci;
-  return (direction === 'increase' ? high < 0 : low > 0) ? 'harmful' : 'ok';
+  return harmsGuardrail(result.relative.sequential.ci, direction) ? 'harmful' : 'ok';
 };
+
+/** Whether a sequential interval of the relative lift lies wholly on the harmful side of 0 for `direction`. */
+export const harmsGuardrail = ([low, high]: readonly [number, number], direction: GoalDirection): boolean =>
+  direction === 'increase' ? high < 0 : low > 0;

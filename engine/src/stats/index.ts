@@ -33,7 +33,7 @@ export type {
   Interaction,
   InteractionEstimate,
 } from './factorial';
-export { guardrailVerdict } from './guardrail';
+export { guardrailVerdict, harmsGuardrail } from './guardrail';
 export type { GoalDirection, GuardrailVerdict } from './guardrail';
 export { SRM_THRESHOLD, srmCheck, srmCheckByPeriod } from './srm';
 export type { PeriodSrmOptions, SrmOptions, SrmPeriod, SrmResult } from './srm';

@@ -3,12 +3,13 @@
  * of each goal gains Σx (`preSum`), Σx² (`preSumSquares`) and Σxy (`crossSum`), and each comparison on the primary
  * and secondary goals gains `cuped` from the engine's `compareArmsCuped` (θ pooled over the two arms, the adjusted
  * relative lift with its fixed-horizon and sequential intervals, the chance to win, and the variance reduction
- * against the raw comparison beside it). Secondary goals' CUPED p-values are Holm-adjusted per arm as the raw ones
- * are (results.ts); guardrails' are not (a guardrail is read one by one).
+ * against the raw comparison beside it), on the guardrails too. Secondary goals' CUPED p-values are Holm-adjusted per
+ * arm as the raw ones are (results.ts); guardrails' are not (a guardrail is read one by one), and a guardrail that
+ * CUPED adjusted is judged harmful or not on its adjusted sequential interval.
  */
 import { cupedLookbackOf, type CupedSettings } from '../../../contracts/src/cuped';
 import type { ExperimentResult, ExperimentResults } from '../../../contracts/src/experiments';
-import { compareArmsCuped, holmBonferroni } from '../../../engine/src/stats';
+import { compareArmsCuped, harmsGuardrail, holmBonferroni } from '../../../engine/src/stats';
 import type { CupedSufficientStats, GoalKind } from '../../../engine/src/stats';
 
 /** One arm's totals on one goal: units, conversions, Σy, Σy², Σx, Σx², Σxy. */
@@ -20,7 +21,13 @@ interface Goal {
 }
 
 export interface AddCupedInput {
-  experiment: { arms: readonly { key: string }[]; goal: Goal; secondary?: readonly Goal[] | null; cuped?: CupedSettings | null };
+  experiment: {
+    arms: readonly { key: string }[];
+    goal: Goal;
+    secondary?: readonly Goal[] | null;
+    guardrails?: readonly Goal[] | null;
+    cuped?: CupedSettings | null;
+  };
   arms: ExperimentResults['arms'];
   goals: ExperimentResults['goals'];
   results: ExperimentResult[];
@@ -75,7 +82,9 @@ export const addCuped = ({ experiment, arms, goals, results, totalsOf, options }
     const goalTotals = totals({ event: goal.goal, kind: goal.kind });
     goal.arms.forEach((arm, index) => Object.assign(arm, preOf(goalTotals[index])));
   }
-  const compared = new Map([experiment.goal, ...(experiment.secondary ?? [])].map((goal) => [goal.event, goal] as const));
+  const compared = new Map(
+    [experiment.goal, ...(experiment.secondary ?? []), ...(experiment.guardrails ?? [])].map((goal) => [goal.event, goal] as const)
+  );
   const secondaryByArm = new Map<string, ExperimentResult[]>();
   for (const result of results) {
     const goal = compared.get(result.goal);
@@ -83,6 +92,11 @@ export const addCuped = ({ experiment, arms, goals, results, totalsOf, options }
     if (!goal || index <= 0) continue;
     const goalTotals = totals(goal);
     result.cuped = cupedResultOf(goal.kind, goalTotals[0], goalTotals[index], options);
+    if (result.guardrail) {
+      // A guardrail is read on the adjusted interval when CUPED adjusted it (docs/statistics.md, "Guardrails").
+      if (result.cuped?.adjusted) result.guardrail.harmful = harmsGuardrail(result.cuped.sequential.ci, result.guardrail.direction);
+      continue;
+    }
     if (goal.event === experiment.goal.event) continue;
     const list = secondaryByArm.get(result.arm) ?? [];
     list.push(result);

@@ -34,6 +34,7 @@
  * For `conversion` goals the per-visitor value is 0/1, so Σy = Σy² = conversions: every statistic here
  * uses the conversions counter for both (whatever the `s`/`q` counters hold).
  */
+import type { CupedSettings } from '../../../contracts/src/cuped';
 import type {
   ExperimentFactor,
   BanditHistoryEntry,
@@ -45,10 +46,10 @@ import type {
   ResultLift,
 } from '../../../contracts/src/experiments';
 import type { BanditArm, BanditConfig, BanditInput, BanditPeriod, ExperimentStatus } from '../../../engine/src/experiments';
-import { compareArms, guardrailVerdict, holmBonferroni, srmCheck, srmCheckByPeriod } from '../../../engine/src/stats';
+import { compareArms, guardrailVerdict, harmsGuardrail, holmBonferroni, srmCheck, srmCheckByPeriod } from '../../../engine/src/stats';
 import type { GoalKind, LiftEstimate, SrmPeriod, SufficientStats } from '../../../engine/src/stats';
 import type { CountsCell, GoalCounts } from '../storage/experiment-counts';
-import { addCuped, type CupedTotals } from './cuped-results';
+import { addCuped, cupedOn, cupedResultOf, type CupedTotals } from './cuped-results';
 import { factorialResultsOf } from './factorial-results';
 
 export interface ResultsGoal {
@@ -76,6 +77,8 @@ export interface ResultsExperiment {
   bandit?: BanditOverrides | null;
   /** Multivariate experiments: the factors whose cells are the arms. */
   factors?: readonly ExperimentFactor[] | null;
+  /** CUPED's settings (absent or null: on; see cupedOn). */
+  cuped?: CupedSettings | null;
 }
 
 /** `experiments.*` of the plugin's config. */
@@ -423,11 +426,14 @@ export const harmfulArms = (
   const armKeys = experiment.arms.map((arm) => arm.key);
   const armIndex = new Map(armKeys.map((key, index) => [key, index] as const));
   const harmful = armKeys.map(() => false);
+  const cuped = cupedOn(experiment);
   for (const goal of experiment.guardrails ?? []) {
     const totals = totalsByArm(armIndex, armKeys.length, cells, goal);
     for (let index = 1; index < armKeys.length; index += 1) {
       const { result } = resultOf(goal, armKeys[index], armKeys[0], totals[0], totals[index], options, goal.direction);
-      if (result.guardrail?.harmful) harmful[index] = true;
+      // As the results say it: on CUPED's adjusted interval when CUPED adjusted the comparison (cuped-results.ts).
+      const adjusted = cuped ? cupedResultOf(goal.kind, totals[0], totals[index], options) : null;
+      if (adjusted?.adjusted ? harmsGuardrail(adjusted.sequential.ci, goal.direction) : result.guardrail?.harmful) harmful[index] = true;
     }
   }
   return harmful;
