@@ -130,7 +130,7 @@ const main = async () => {
   const instances: Instance[] = [];
   try {
     instances.push(await start('A', {}));
-    instances.push(await start('B', { holdout: { share: HOLDOUT_SHARE, goals: ['signup'] } }));
+    instances.push(await start('B', { holdout: { share: HOLDOUT_SHARE, goals: [{ event: 'signup', kind: 'conversion', windowHours: 72 }] } }));
     const [a, b] = instances;
     for (const instance of instances) {
       instance.visitorId = await benchVisitor(instance);
