@@ -49,6 +49,20 @@ export const emptyGuardrail = (): GuardrailDraft => ({ event: '', kind: 'convers
 /** A new secondary goal: a conversion within the default window. */
 export const emptyGoal = (): GoalDraft => ({ event: '', kind: 'conversion', windowHours: 72 });
 
+/** A level of a multivariate factor as the editor holds it: the target entry's variants it serves (none: as published). */
+export interface LevelDraft {
+  key: string;
+  name: string;
+  variants: string[];
+}
+
+/** A factor of a multivariate experiment as the editor holds it; its first level is the baseline. */
+export interface FactorDraft {
+  key: string;
+  name: string;
+  levels: LevelDraft[];
+}
+
 /** A contextual experiment's attribute as the editor holds it: the cuts as typed (empty: the default cuts). */
 export interface AttributeDraft {
   path: string;
@@ -83,6 +97,8 @@ export interface ExperimentDraft {
   namespace: NamespaceDraft | null;
   /** CUPED (docs/experiments.md, "CUPED"): on with a 14-day lookback by default; the lookback kept while off. */
   cuped: { enabled: boolean; lookbackDays: number | null };
+  /** `mode: 'multivariate'`: the factors whose cells are the arms (the server writes the arms). */
+  factors: FactorDraft[];
   /** `mode: 'contextual'`: the signals the model may split on, and its size. */
   contextual: {
     attributes: AttributeDraft[];
@@ -142,7 +158,30 @@ export const emptyDraft = (names: { control: string; treatment: string }): Exper
     cuped: { enabled: true, lookbackDays: CUPED_LIMITS.defaultLookbackDays },
     bandit: { ...EMPTY_BANDIT },
     contextual: emptyContextual(),
+    factors: [],
   };
+};
+
+/** Names of a new factor and its levels, in the admin's language, by their number (from 1). */
+export interface FactorNames {
+  factor: (number: number) => string;
+  baseline: string;
+  level: (number: number) => string;
+}
+
+/** A new level of `factor`: named after its position, a key no other level of the factor has, no variant yet. */
+export const newLevel = (factor: FactorDraft, names: FactorNames): LevelDraft => {
+  const name = factor.levels.length === 0 ? names.baseline : names.level(factor.levels.length + 1);
+  return { key: uniqueKey(name, factor.levels.map((level) => level.key), 'level'), name, variants: [] };
+};
+
+/** A new factor: a key no other factor has, a baseline level (the entry as published) and one more level. */
+export const newFactor = (factors: readonly FactorDraft[], names: FactorNames): FactorDraft => {
+  const name = names.factor(factors.length + 1);
+  const empty: FactorDraft = { key: uniqueKey(name, factors.map((factor) => factor.key), 'factor'), name, levels: [] };
+  const baseline = newLevel(empty, names);
+  const withBaseline = { ...empty, levels: [baseline] };
+  return { ...withBaseline, levels: [baseline, newLevel(withBaseline, names)] };
 };
 
 const goalDraft = (goal: Experiment['goal']): GoalDraft => ({
@@ -192,6 +231,11 @@ export const draftFromExperiment = (experiment: Experiment): ExperimentDraft => 
         minUnitsPerLeaf: experiment.contextual.minUnitsPerLeaf ?? null,
       }
     : emptyContextual(),
+  factors: (experiment.factors ?? []).map((factor) => ({
+    key: factor.key,
+    name: factor.name ?? '',
+    levels: factor.levels.map((level) => ({ key: level.key, name: level.name ?? '', variants: [...(level.variants ?? [])] })),
+  })),
 });
 
 /** The `contextual` of the body: cuts as numbers (left out when empty or not numbers: the editor flags those). */
@@ -219,7 +263,22 @@ const cupedInput = ({ enabled, lookbackDays }: ExperimentDraft['cuped']) => {
   return Number.isInteger(lookback) && lookback >= 1 && lookback <= CUPED_LIMITS.maxLookbackDays ? { enabled, lookbackDays: lookback } : { enabled };
 };
 
-/** The body of `POST`/`PUT /personalize/experiments` (status is the lifecycle routes' business). */
+/** `factors` of the body; a level's variants only with a target (the server refuses them without). */
+const factorsInput = (draft: ExperimentDraft) =>
+  draft.factors.map((factor) => ({
+    key: factor.key.trim(),
+    name: factor.name.trim() || null,
+    levels: factor.levels.map((level) => ({
+      key: level.key.trim(),
+      name: level.name.trim() || null,
+      variants: draft.target ? level.variants : [],
+    })),
+  }));
+
+/**
+ * The body of `POST`/`PUT /personalize/experiments` (status is the lifecycle routes' business). A multivariate
+ * experiment sends its factors and no arms: the server writes the cells as its arms.
+ */
 export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 'status'> => {
   const weights = weightsFromPercents(draft.arms.map((arm) => arm.percent ?? 0));
   const bandit = {
@@ -236,12 +295,16 @@ export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 's
     target: draft.target
       ? { uid: draft.target.uid, documentId: draft.target.documentId, locale: draft.target.locale ?? null }
       : null,
-    arms: draft.arms.map((arm, index) => ({
-      key: arm.key.trim(),
-      name: arm.name.trim() || null,
-      weight: weights[index],
-      variants: draft.target ? arm.variants : [],
-    })),
+    ...(draft.mode === 'multivariate'
+      ? {}
+      : {
+          arms: draft.arms.map((arm, index) => ({
+            key: arm.key.trim(),
+            name: arm.name.trim() || null,
+            weight: weights[index],
+            variants: draft.target ? arm.variants : [],
+          })),
+        }),
     traffic: Math.round((draft.trafficPercent ?? 0) * 100) / 10000,
     condition: draft.condition ?? null,
     goal: goalInput(draft.goal),
@@ -250,8 +313,10 @@ export const inputFromDraft = (draft: ExperimentDraft): Omit<ExperimentInput, 's
     guardrails: draft.guardrails.map((guardrail) => ({ ...goalInput(guardrail), direction: guardrail.direction })),
     namespace: namespaceInput(draft.namespace),
     cuped: cupedInput(draft.cuped),
-    bandit: draft.mode !== 'ab' && Object.keys(bandit).length > 0 ? bandit : null,
+    bandit: (draft.mode === 'bandit' || draft.mode === 'contextual') && Object.keys(bandit).length > 0 ? bandit : null,
     contextual: draft.mode === 'contextual' ? contextualInput(draft.contextual) : null,
+    // Always sent, so leaving the multivariate mode (a draft) clears them.
+    factors: draft.mode === 'multivariate' ? factorsInput(draft) : null,
   };
 };
 
@@ -277,6 +342,13 @@ export type DraftProblem =
   | 'leaves-range'
   | 'units-per-leaf-range'
   | 'lookback-range'
+  | 'too-few-factors'
+  | 'too-many-factors'
+  | 'duplicate-factor'
+  | 'too-few-levels'
+  | 'too-many-levels'
+  | 'duplicate-level'
+  | 'multivariate-target'
   | NamespaceProblem;
 
 /** Problems by the form field they belong to (`name`, `arms.1.key`, `arms`, `goal.event`, ...). */
@@ -286,19 +358,9 @@ export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProbl
   if (!draft.key.trim()) problems.key = 'required';
   else if (!EXPERIMENT_KEY_PATTERN.test(draft.key.trim())) problems.key = 'key-pattern';
   if (draft.target && (!draft.target.uid || !draft.target.documentId)) problems.target = 'no-target-entry';
-  if (draft.arms.length < EXPERIMENT_LIMITS.minArms) problems.arms = 'too-few-arms';
-  else if (draft.arms.length > EXPERIMENT_LIMITS.maxArms) problems.arms = 'too-many-arms';
-  const seen = new Set<string>();
-  draft.arms.forEach((arm, index) => {
-    const key = arm.key.trim();
-    if (!key) problems[`arms.${index}.key`] = 'required';
-    else if (!ARM_KEY_PATTERN.test(key)) problems[`arms.${index}.key`] = 'key-pattern';
-    else if (seen.has(key)) problems[`arms.${index}.key`] = 'duplicate-key';
-    seen.add(key);
-    if (arm.percent === null) problems[`arms.${index}.weight`] = 'required';
-    else if (!(arm.percent >= 0 && arm.percent <= 100)) problems[`arms.${index}.weight`] = 'percent-range';
-  });
-  if (!problems.arms && percentTotal(draft.arms.map((arm) => arm.percent ?? 0)) !== 100) problems.arms = 'weights-sum';
+  // A multivariate experiment's arms are its cells, written by the server: its factors are checked instead.
+  if (draft.mode === 'multivariate') factorProblems(draft, problems);
+  else armProblems(draft.arms, problems);
   if (draft.trafficPercent === null) problems.traffic = 'required';
   else if (!(draft.trafficPercent >= 0 && draft.trafficPercent <= 100)) problems.traffic = 'percent-range';
   const events = new Set<string>();
@@ -326,6 +388,55 @@ export const draftProblems = (draft: ExperimentDraft): Record<string, DraftProbl
   // The overlap with the namespace's other experiments is the editor's bar's to show (and the server's 409).
   Object.assign(problems, namespaceProblems(draft.namespace, null));
   return problems;
+};
+
+/** The arms' problems, under `arms`, `arms.<i>.key` and `arms.<i>.weight`. */
+const armProblems = (arms: readonly ArmDraft[], problems: Record<string, DraftProblem>) => {
+  if (arms.length < EXPERIMENT_LIMITS.minArms) problems.arms = 'too-few-arms';
+  else if (arms.length > EXPERIMENT_LIMITS.maxArms) problems.arms = 'too-many-arms';
+  const seen = new Set<string>();
+  arms.forEach((arm, index) => {
+    const key = arm.key.trim();
+    if (!key) problems[`arms.${index}.key`] = 'required';
+    else if (!ARM_KEY_PATTERN.test(key)) problems[`arms.${index}.key`] = 'key-pattern';
+    else if (seen.has(key)) problems[`arms.${index}.key`] = 'duplicate-key';
+    seen.add(key);
+    if (arm.percent === null) problems[`arms.${index}.weight`] = 'required';
+    else if (!(arm.percent >= 0 && arm.percent <= 100)) problems[`arms.${index}.weight`] = 'percent-range';
+  });
+  if (!problems.arms && percentTotal(arms.map((arm) => arm.percent ?? 0)) !== 100) problems.arms = 'weights-sum';
+};
+
+/** A key's problem among the keys already seen (the same rules as arm keys), or null. */
+const keyProblem = (key: string, seen: Set<string>, duplicate: DraftProblem): DraftProblem | null => {
+  if (!key) return 'required';
+  if (!ARM_KEY_PATTERN.test(key)) return 'key-pattern';
+  if (seen.has(key)) return duplicate;
+  seen.add(key);
+  return null;
+};
+
+/**
+ * A multivariate experiment's problems: a target entry (`target`), 1 to 3 factors (`factors`), each with a unique
+ * key (`factors.<i>.key`) and 2 to 4 levels (`factors.<i>.levels`) of unique keys (`factors.<i>.levels.<j>.key`).
+ */
+const factorProblems = (draft: ExperimentDraft, problems: Record<string, DraftProblem>) => {
+  if (!draft.target) problems.target = 'multivariate-target';
+  const { factors } = draft;
+  if (factors.length < 1) problems.factors = 'too-few-factors';
+  else if (factors.length > EXPERIMENT_LIMITS.maxFactors) problems.factors = 'too-many-factors';
+  const factorKeys = new Set<string>();
+  factors.forEach((factor, index) => {
+    const problem = keyProblem(factor.key.trim(), factorKeys, 'duplicate-factor');
+    if (problem) problems[`factors.${index}.key`] = problem;
+    if (factor.levels.length < EXPERIMENT_LIMITS.minLevels) problems[`factors.${index}.levels`] = 'too-few-levels';
+    else if (factor.levels.length > EXPERIMENT_LIMITS.maxLevels) problems[`factors.${index}.levels`] = 'too-many-levels';
+    const levelKeys = new Set<string>();
+    factor.levels.forEach((level, position) => {
+      const levelProblem = keyProblem(level.key.trim(), levelKeys, 'duplicate-level');
+      if (levelProblem) problems[`factors.${index}.levels.${position}.key`] = levelProblem;
+    });
+  });
 };
 
 /** A contextual experiment's settings' problems, under `contextual.attributes`, `contextual.attributes.<i>.path|cuts`, ... */
@@ -370,7 +481,20 @@ export const fieldOfPath = (path: readonly (string | number)[]): string => {
   // `cuped` is `false` or an object: a wrong lookback at its field, anything else at the switch.
   if (head === 'cuped') return second === 'lookbackDays' ? 'cuped.lookbackDays' : 'cuped';
   if (head === 'namespace') return second === 'range' ? 'namespace.range' : 'namespace.key';
+  if (head === 'factors') return factorField(path);
   return path.length ? String(head) : 'form';
+};
+
+/**
+ * A factor's field: `factors.0.levels.1.variants.0` → `factors.0.levels.1.variants`, `factors.0.key` as it is,
+ * `factors.0.levels` (too few or too many) as it is; the list itself, or a factor as a whole, at `factors`.
+ */
+const factorField = (path: readonly (string | number)[]): string => {
+  const [, index, field, position, levelField] = path;
+  if (typeof index !== 'number' || field === undefined) return 'factors';
+  if (field !== 'levels') return `factors.${index}.${field}`;
+  if (typeof position !== 'number' || levelField === undefined) return `factors.${index}.levels`;
+  return `factors.${index}.levels.${position}.${levelField}`;
 };
 
 /** The server's 400 issues by form field; several on one field are joined. */

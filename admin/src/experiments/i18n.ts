@@ -27,7 +27,9 @@ export const modeLabel = (mode: ExperimentMode, t: T): string =>
     ? t('mode.bandit', 'Bandit (weights follow the results)')
     : mode === 'contextual'
       ? t('mode.contextual', 'Contextual bandit (weights follow the results, per kind of visitor)')
-      : t('mode.ab', 'A/B test (fixed weights)');
+      : mode === 'multivariate'
+        ? t('mode.multivariate', 'Multivariate test (several changes at once, every combination)')
+        : t('mode.ab', 'A/B test (fixed weights)');
 
 export const STATUS_BADGE: Record<ExperimentStatus, 'neutral' | 'success' | 'warning' | 'secondary'> = {
   draft: 'neutral',

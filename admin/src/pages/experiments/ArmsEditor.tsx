@@ -233,4 +233,11 @@ export const problemText = (problem: DraftProblem, t: T): string =>
     'lookback-range': t('problem.lookbackRange', 'A whole number of days from 1 to 60 (or empty: 14)'),
     'range-order': t('problem.rangeOrder', '"From" must be below "to"'),
     'range-overlap': t('problem.rangeOverlap', 'Overlaps another experiment of this namespace'),
+    'too-few-factors': t('problem.tooFewFactors', 'A multivariate test needs at least 1 factor'),
+    'too-many-factors': t('problem.tooManyFactors', 'At most 3 factors'),
+    'duplicate-factor': t('problem.duplicateFactor', 'Another factor has this key'),
+    'too-few-levels': t('problem.tooFewLevels', 'A factor needs at least 2 levels'),
+    'too-many-levels': t('problem.tooManyLevels', 'At most 4 levels per factor'),
+    'duplicate-level': t('problem.duplicateLevel', 'Another level of this factor has this key'),
+    'multivariate-target': t('problem.multivariateTarget', 'A multivariate test needs an entry: its levels are that entry’s variants'),
   })[problem];

@@ -25,6 +25,8 @@ export interface TargetVariant {
   id: string;
   name: string;
   enabled: boolean;
+  /** The fields its overrides set (the multivariate editor warns when two factors set the same one). */
+  fields: string[];
 }
 
 const VARIANTS_FIELD = 'plugin::personalize.variants';
@@ -107,11 +109,22 @@ export const useTargetVariants = (type: TargetType | undefined, documentId: stri
     }
     try {
       const entry = await getEntry(client, type, documentId, locale ? { locale } : {});
-      const value = entry?.[type.field] as { variants?: { id?: unknown; name?: unknown; enabled?: unknown }[] } | null | undefined;
+      const value = entry?.[type.field] as
+        | { variants?: { id?: unknown; name?: unknown; enabled?: unknown; overrides?: unknown }[] }
+        | null
+        | undefined;
       setVariants(
         (value?.variants ?? [])
           .filter((variant) => typeof variant?.id === 'string')
-          .map((variant) => ({ id: String(variant.id), name: typeof variant.name === 'string' ? variant.name : String(variant.id), enabled: variant.enabled !== false }))
+          .map((variant) => ({
+            id: String(variant.id),
+            name: typeof variant.name === 'string' ? variant.name : String(variant.id),
+            enabled: variant.enabled !== false,
+            fields:
+              typeof variant.overrides === 'object' && variant.overrides !== null && !Array.isArray(variant.overrides)
+                ? Object.keys(variant.overrides)
+                : [],
+          }))
       );
       setError(null);
     } catch (reason) {

@@ -29,6 +29,7 @@ import { AboutCard } from './AboutCard';
 import { ArmsCard } from './ArmsCard';
 import { AudienceCard } from './AudienceCard';
 import { CupedCard } from './CupedCard';
+import { FactorsCard } from './FactorsCard';
 import { GoalCard } from './GoalCard';
 import { GuardrailsCard } from './GuardrailsCard';
 import { ModeCard } from './ModeCard';
@@ -189,7 +190,7 @@ export const ExperimentEditorPage = () => {
   const formErrors = Object.entries(errors).filter(
     ([field]) =>
       field === 'form' ||
-      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+|guardrails\.\d+)\.(event|kind|windowHours|cap|direction)|mode|bandit\..+|contextual\..+|namespace\.(key|range))$/.test(
+      !/^(name|key|hypothesis|target|arms(\.\d+\.(key|weight|variants))?|traffic|condition|(goal|secondary\.\d+|guardrails\.\d+)\.(event|kind|windowHours|cap|direction)|factors(\.\d+\.(key|name|levels(\.\d+\.(key|name|variants))?))?|mode|bandit\..+|contextual\..+|namespace\.(key|range))$/.test(
         field
       )
   );
@@ -263,7 +264,7 @@ export const ExperimentEditorPage = () => {
                 </Box>
               ) : null}
               <AboutCard {...card} types={types} type={type} />
-              <ArmsCard {...card} variants={variants} />
+              {draft.mode === 'multivariate' ? <FactorsCard {...card} variants={variants} /> : <ArmsCard {...card} variants={variants} />}
               <AudienceCard {...card} audiences={audiences} onValidityChange={setConditionValid} />
               <GoalCard {...card} />
               <GuardrailsCard {...card} />

@@ -4,13 +4,33 @@ import type { ExperimentMode } from '../../../../../contracts/src/experiments';
 
 import { Section } from '../../../components/Section';
 import { modeLabel } from '../../../experiments/i18n';
+import { emptyDraft, newFactor, type ExperimentDraft } from '../../../experiments/draft';
+import type { T } from '../../../experiments/i18n';
 import { evenPercents } from '../../../experiments/weights';
 import { ContextualFields } from './ContextualFields';
+import { factorNames } from './FactorsCard';
 import type { CardProps } from './props';
 
-const modeOf = (value: string): ExperimentMode => (value === 'bandit' || value === 'contextual' ? value : 'ab');
+const modeOf = (value: string): ExperimentMode =>
+  value === 'bandit' || value === 'contextual' || value === 'multivariate' ? value : 'ab';
 
-/** A/B test, bandit or contextual bandit, and the bandit's settings (a contextual bandit refits under the same). */
+/**
+ * The draft in another mode: a bandit's arms split evenly; a multivariate test starts with one factor of two
+ * levels; leaving it, arms that were its cells (keys with "|", a stored multivariate draft) become control and
+ * treatment again.
+ */
+const withMode = (draft: ExperimentDraft, mode: ExperimentMode, t: T): ExperimentDraft => {
+  const arms = draft.arms.some((arm) => arm.key.includes('|'))
+    ? emptyDraft({ control: t('arms.control', 'Control'), treatment: t('arms.treatment', 'Variants') }).arms
+    : draft.arms;
+  if (mode === 'multivariate') {
+    return { ...draft, mode, factors: draft.factors.length > 0 ? draft.factors : [newFactor([], factorNames(t))] };
+  }
+  const percents = evenPercents(arms.length);
+  return { ...draft, mode, arms: mode !== 'ab' ? arms.map((arm, index) => ({ ...arm, percent: percents[index] })) : arms };
+};
+
+/** A/B test, bandit, contextual bandit or multivariate test, and the bandit's settings (a contextual bandit refits under the same). */
 export const ModeCard = (props: CardProps) => {
   const { draft, change, errors, readOnly, started, t } = props;
   return (
@@ -19,22 +39,20 @@ export const ModeCard = (props: CardProps) => {
         aria-label={t('section.mode', 'Mode')}
         value={draft.mode}
         disabled={readOnly || started}
-        onValueChange={(value: string) => {
-          const mode = modeOf(value);
-          const percents = evenPercents(draft.arms.length);
-          change({
-            ...draft,
-            mode,
-            arms: mode !== 'ab' ? draft.arms.map((arm, index) => ({ ...arm, percent: percents[index] })) : draft.arms,
-          });
-        }}
+        onValueChange={(value: string) => change(withMode(draft, modeOf(value), t))}
       >
         <Radio.Item value="ab">{modeLabel('ab', t)}</Radio.Item>
         <Radio.Item value="bandit">{modeLabel('bandit', t)}</Radio.Item>
         <Radio.Item value="contextual">{modeLabel('contextual', t)}</Radio.Item>
+        <Radio.Item value="multivariate">{modeLabel('multivariate', t)}</Radio.Item>
       </Radio.Group>
       <Typography variant="pi" textColor="neutral600">
-        {draft.mode === 'contextual'
+        {draft.mode === 'multivariate'
+          ? t(
+              'mode.multivariate.description',
+              'Several changes tested at once: each factor’s levels are split evenly and independently, so one experiment tells each change’s effect and whether two changes work better together.'
+            )
+          : draft.mode === 'contextual'
           ? t(
               'mode.contextual.description',
               'The weights depend on who the visitor is: the plugin learns a few rules from the signals below (for example “mobile and first visit”), each with its own weights, refitted as the bandit updates. You can read each rule, try it in the live test, and freeze it into an ordinary variant.'
@@ -47,7 +65,7 @@ export const ModeCard = (props: CardProps) => {
             : t('mode.ab.description', 'The weights stay as set: the cleanest comparison of the arms.')}
       </Typography>
       {draft.mode === 'contextual' ? <ContextualFields {...props} /> : null}
-      {draft.mode !== 'ab' ? (
+      {draft.mode === 'bandit' || draft.mode === 'contextual' ? (
         <Grid.Root gap={4}>
           {(
             [

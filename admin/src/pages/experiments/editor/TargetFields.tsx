@@ -8,6 +8,10 @@ import type { ExperimentDraft } from '../../../experiments/draft';
 import type { T } from '../../../experiments/i18n';
 import { useTargetEntries, type TargetType } from '../useTargets';
 
+/** The factors' levels without variants: another entry's variants are not these. */
+const withoutVariants = (factors: ExperimentDraft['factors']) =>
+  factors.map((factor) => ({ ...factor, levels: factor.levels.map((level) => ({ ...level, variants: [] })) }));
+
 /** The target: a content type with the variants field, its locale and the entry. */
 export const TargetFields = ({
   draft,
@@ -68,6 +72,7 @@ export const TargetFields = ({
                     ...draft,
                     target: { uid: String(value), documentId: '', locale: null },
                     arms: draft.arms.map((arm) => ({ ...arm, variants: [] })),
+                    factors: withoutVariants(draft.factors),
                   })
                 }
               >
@@ -113,6 +118,7 @@ export const TargetFields = ({
                     ...draft,
                     target: { ...target, documentId: String(value) },
                     arms: draft.arms.map((arm) => ({ ...arm, variants: [] })),
+                    factors: withoutVariants(draft.factors),
                   })
                 }
               >
