@@ -20,6 +20,7 @@ import { usePluginPermissions } from '../../hooks/usePluginPermissions';
 import { banditSeries, cumulateDaily } from '../../experiments/daily';
 import { modeLabel, skipLabel, useT, type T } from '../../experiments/i18n';
 import { chanceReading } from '../../experiments/next-step';
+import { cellLabel } from '../../experiments/factors';
 import { harmedGuardrails, type HarmedGuardrail } from '../../experiments/guardrails';
 import { liftRows, observedShares, resultsByGoal } from '../../experiments/verdict';
 import { errorMessage, errorStatus } from '../../utils/api';
@@ -27,6 +28,7 @@ import { BanditChart, EmptyChart, LiftChart, RateChart, UnitsChart, chartArms, u
 import { EXPERIMENTS_PATH } from '../../experiments/paths';
 import { ContextualPanel } from './ContextualPanel';
 import { CupedTable } from './CupedTable';
+import { FactorialPanel } from './FactorialPanel';
 import { GoalTable, readingText } from './GoalTable';
 import { LifecycleActions, StatusBadge } from './LifecycleActions';
 import { NextStepCard } from './NextStep';
@@ -167,8 +169,13 @@ export const ExperimentResultsPage = () => {
   }
   if (!experiment || !results) return <Page.Loading />;
 
-  // The results' arm order is the experiment's; names come from the experiment.
-  const resultArms = chartArms(results.arms.map((arm) => ({ key: arm.key, name: experiment.arms.find((item) => item.key === arm.key)?.name })));
+  // The results' arm order is the experiment's; names come from the experiment, a multivariate cell's from its levels.
+  const resultArms = chartArms(
+    results.arms.map((arm) => ({
+      key: arm.key,
+      name: (experiment.factors ? cellLabel(experiment.factors, arm.key) : null) ?? experiment.arms.find((item) => item.key === arm.key)?.name,
+    }))
+  );
   const days = cumulateDaily(results.daily, results.arms.map((arm) => arm.key));
   const goals = resultsByGoal(results);
   const primary = goals[0];
@@ -262,6 +269,8 @@ export const ExperimentResultsPage = () => {
                 t={t}
               />
             )}
+
+            {experiment.mode === 'multivariate' && results.factors ? <FactorialPanel experiment={experiment} results={results} t={t} /> : null}
 
             <Section
               title={t('results.summary', 'Each arm against the baseline')}

@@ -282,22 +282,38 @@ export const RateChart = ({ days, arms, goal, t }: { days: CumulativeDay[]; arms
   );
 };
 
-/** Relative lift of each arm against the baseline, with its sequential interval as error bars. */
-export const LiftChart = ({ rows, arms, t }: { rows: LiftRow[]; arms: ChartArm[]; t: T }) => {
+/**
+ * Relative lift of each arm against the baseline, with its sequential interval as error bars. `figure` names it
+ * otherwise (a multivariate factor's levels against its first level).
+ */
+export const LiftChart = ({
+  rows,
+  arms,
+  t,
+  figure,
+}: {
+  rows: LiftRow[];
+  arms: ChartArm[];
+  t: T;
+  figure?: { testId: string; title: string; description: string; column: string };
+}) => {
   const percent = usePercent();
   const labelOf = (key: string) => arms.find((arm) => arm.key === key)?.label ?? key;
   const data = rows.map((row) => ({ ...row, label: labelOf(row.arm) }));
   return (
     <ChartFigure
-      testId="chart-lift"
-      title={t('chart.lift.title', 'Lift against the baseline, with its sequential interval')}
-      description={t(
-        'chart.lift.description',
-        'Bars: relative lift of each arm. Whiskers: the sequential (always-valid) 95% interval, the one to read every day. An interval entirely above 0% means the arm is better.'
-      )}
+      testId={figure?.testId ?? 'chart-lift'}
+      title={figure?.title ?? t('chart.lift.title', 'Lift against the baseline, with its sequential interval')}
+      description={
+        figure?.description ??
+        t(
+          'chart.lift.description',
+          'Bars: relative lift of each arm. Whiskers: the sequential (always-valid) 95% interval, the one to read every day. An interval entirely above 0% means the arm is better.'
+        )
+      }
       table={{
         columns: [
-          t('chart.arm', 'Arm'),
+          figure?.column ?? t('chart.arm', 'Arm'),
           t('chart.lift.lift', 'Relative lift'),
           t('chart.lift.interval', 'Sequential 95% interval'),
         ],
