@@ -33,7 +33,7 @@ const WARMUP_SEC = 2;
 const NEW_VISITOR_EVERY = 10;
 const HOLDOUT_SHARE = 0.1;
 /** New visitors per instance (consented, never served). */
-const FRESH_VISITORS = Number(process.env.BENCH_FRESH_VISITORS ?? 8000);
+const FRESH_VISITORS = Number(process.env.BENCH_FRESH_VISITORS ?? 30000);
 const EXPERIMENT_KEY = 'bench-mvt';
 const MOBILE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
