@@ -27,11 +27,13 @@ const CellsSummary = ({ factors, t }: { factors: FactorDraft[]; t: T }) => {
   if (cells === 0) return null;
   return (
     <Typography textColor="neutral700" data-testid="factors-cells">
-      {t('factors.cells', '{product} = {cells, plural, one {# cell} other {# cells}}, {share} of the visitors each', {
-        product: factors.map((factor) => factor.levels.length).join(' × '),
-        cells,
-        share: percent(1 / cells),
-      })}
+      {factors.length === 1
+        ? t('factors.cellsOneFactor', '{cells, plural, one {# cell} other {# cells}}, {share} of the visitors each', { cells, share: percent(1 / cells) })
+        : t('factors.cells', '{product} = {cells, plural, one {# cell} other {# cells}}, {share} of the visitors each', {
+            product: factors.map((factor) => factor.levels.length).join(' × '),
+            cells,
+            share: percent(1 / cells),
+          })}
     </Typography>
   );
 };
