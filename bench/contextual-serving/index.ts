@@ -13,15 +13,13 @@
  * refitted on seeded traffic first (mobile first visits convert on the variant, everyone else on the control), so
  * its model has several leaves. Target (issue 22): (sticky) and (mixed) ≥ 0.8× (without).
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
 import type autocannon from 'autocannon';
 
-import { startStrapiProcess } from '../../tests/helpers/strapi-process';
 import { adminCall, ARTICLE_UID, newVisitorId, registerAdmin, sendBatch, trackEvent, until } from '../helpers/experiments';
 import { combineRuns as combine, inParallel, runAutocannon as run, type RunTotals } from '../helpers/load';
+import { demoArticleId, startBenchPlayground } from '../helpers/playground';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -41,23 +39,10 @@ type Measured = RunTotals;
 
 const main = async () => {
   console.log(`connections ${CONNECTIONS}, ${ROUNDS} rounds of ${ROUND_SEC}s per scenario after ${WARMUP_SEC}s warmup, ${os.cpus().length} CPUs, load ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'personalize-bench-contextual-'));
-  const instance = await startStrapiProcess({
-    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
-    DATABASE_FILENAME: path.join(dir, 'data.db'),
-    PLAYGROUND_SEED: 'true',
-    LOG_LEVEL: 'error',
-    PERSONALIZE_PLUGIN_BUILD: 'dist',
-    PERSONALIZE_CONFIG: JSON.stringify({
-      rateLimit: { points: 1_000_000_000, durationSec: 1 },
-      events: { rateLimit: { perVisitor: 0, perIp: 0 } },
-    }),
-  });
+  const playground = await startBenchPlayground('contextual');
+  const { instance } = playground;
   try {
-    const found = (await (await fetch(`${instance.url}/api/articles?filters[slug][$eq]=plan-your-next-trip&fields[0]=title`)).json()) as {
-      data: { documentId: string }[];
-    };
-    const articleId = found.data[0].documentId;
+    const articleId = await demoArticleId(instance);
     const auth = { authorization: `Bearer ${await instance.createApiToken('read-only')}` };
     const admin = await registerAdmin(instance);
     const created = await adminCall<{ data: { documentId: string; key: string } }>(admin, 'POST', '/personalize/experiments', {
@@ -176,8 +161,7 @@ const main = async () => {
     );
     console.log('Target: (sticky) and (mixed) ≥ 0.8× (without).');
   } finally {
-    await instance.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await playground.stop();
   }
 };
 

@@ -31,6 +31,7 @@ import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/stra
 import { deleteRunKeys } from '../helpers/redis';
 import { ARTICLE_UID, createRunningExperiment, newVisitorId, registerAdmin, sendBatch, until } from '../helpers/experiments';
 import { combineRuns } from '../helpers/load';
+import { demoArticleId } from '../helpers/playground';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 10);
@@ -92,13 +93,6 @@ const startInstance = async (label: string, config: object, env: Record<string, 
     ...env,
   });
   return { instance, dir };
-};
-
-const demoDocumentId = async (instance: StrapiProcess) => {
-  const response = await fetch(`${instance.url}/api/articles?filters[slug][$eq]=plan-your-next-trip&fields[0]=title`);
-  const body = (await response.json()) as { data: { documentId: string }[] };
-  if (!body.data?.[0]) throw new Error('the demo article is missing');
-  return body.data[0].documentId;
 };
 
 /** The bench visitor's profile: a few page views, with consent, as the SDK sends them. */
@@ -172,7 +166,7 @@ const benchStores = async (resolveBody: (documentId: string, visitorId?: string)
     for (const [label, config, env] of stores) {
       const { instance, dir } = await startInstance(label.replace(/\W+/g, '-'), config, env);
       try {
-        const documentId = await demoDocumentId(instance);
+        const documentId = await demoArticleId(instance);
         const auth = { authorization: `Bearer ${await instance.createApiToken('read-only')}` };
         await giveProfile(instance, VISITOR_ID);
         const request = (visitorId?: string): autocannon.Request => ({
@@ -228,8 +222,8 @@ const main = async () => {
   const cold = await startInstance('cold', { cache: { maxEntries: 1 } });
   let stopped = false;
   try {
-    const warmId = await demoDocumentId(warm.instance);
-    const coldId = await demoDocumentId(cold.instance);
+    const warmId = await demoArticleId(warm.instance);
+    const coldId = await demoArticleId(cold.instance);
     const warmAuth = { authorization: `Bearer ${await warm.instance.createApiToken('read-only')}` };
     const coldAuth = { authorization: `Bearer ${await cold.instance.createApiToken('read-only')}` };
     const populateQuery = POPULATE.map((field, index) => `populate[${index}]=${field}`).join('&');

@@ -16,15 +16,14 @@
  * (on a quiet machine within a few per cent; bench/metrics measures it with BENCH_METRICS_CONTROL=1). New visitors
  * come from a pool made at the start; once it is used up, those requests are the bench visitor's.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
 import type autocannon from 'autocannon';
 
-import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
+import type { StrapiProcess } from '../../tests/helpers/strapi-process';
 import { adminCall, ARTICLE_UID, newVisitorId, registerAdmin, sendBatch, until, type AdminSession } from '../helpers/experiments';
 import { combineRuns, inParallel, runAutocannon, type RunTotals } from '../helpers/load';
+import { demoArticleId, startBenchPlayground } from '../helpers/playground';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -46,7 +45,7 @@ const FACTORS = [
 interface Instance {
   label: 'A' | 'B';
   strapi: StrapiProcess;
-  dir: string;
+  stop: () => Promise<void>;
   token: string;
   admin: AdminSession;
   articleId: string;
@@ -60,23 +59,9 @@ interface Instance {
 type ExperimentMeta = { arm?: string; reason: string; levels?: Record<string, string> };
 
 const start = async (label: Instance['label'], config: object): Promise<Instance> => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `personalize-bench-exclusion-${label}-`));
-  const strapi = await startStrapiProcess({
-    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
-    DATABASE_FILENAME: path.join(dir, 'data.db'),
-    PLAYGROUND_SEED: 'true',
-    LOG_LEVEL: 'error',
-    PERSONALIZE_PLUGIN_BUILD: 'dist',
-    PERSONALIZE_CONFIG: JSON.stringify({
-      rateLimit: { points: 1_000_000_000, durationSec: 1 },
-      events: { rateLimit: { perVisitor: 0, perIp: 0 } },
-      ...config,
-    }),
-  });
-  const found = (await (await fetch(`${strapi.url}/api/articles?filters[slug][$eq]=plan-your-next-trip&fields[0]=title`)).json()) as {
-    data: { documentId: string }[];
-  };
-  const articleId = found.data[0].documentId;
+  const playground = await startBenchPlayground(`exclusion-${label}`, config);
+  const strapi = playground.instance;
+  const articleId = await demoArticleId(strapi);
   const token = await strapi.createApiToken('read-only');
   const admin = await registerAdmin(strapi);
   const created = await adminCall<{ data: { documentId: string; arms: { key: string }[] } }>(admin, 'POST', '/personalize/experiments', {
@@ -89,7 +74,7 @@ const start = async (label: Instance['label'], config: object): Promise<Instance
     namespace: { key: 'bench', range: [0, 0.9] },
   });
   if (created.data.arms.length !== 4) throw new Error(`expected 4 cells, got ${JSON.stringify(created.data.arms)}`);
-  return { label, strapi, dir, token, admin, articleId, experimentId: created.data.documentId, visitorId: '', fresh: [], freshUsed: 0 };
+  return { label, strapi, stop: playground.stop, token, admin, articleId, experimentId: created.data.documentId, visitorId: '', fresh: [], freshUsed: 0 };
 };
 
 const resolveBody = (instance: Instance, visitorId: string) =>
@@ -186,10 +171,7 @@ const main = async () => {
     console.log(`\nnew visitors served (first exposures): ${firstExposures}; load ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
     console.log('Target (issue 24): (namespace+mvt), (holdout) and (all) ≥ 0.8× (without).');
   } finally {
-    for (const instance of instances) {
-      await instance.strapi.stop();
-      fs.rmSync(instance.dir, { recursive: true, force: true });
-    }
+    for (const instance of instances) await instance.stop();
   }
 };
 

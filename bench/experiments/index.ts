@@ -40,6 +40,7 @@ import {
   until,
   type AdminSession,
 } from '../helpers/experiments';
+import { demoArticleId } from '../helpers/playground';
 
 /** The admin routes serve editors: one request at a time shows the latency an editor sees. */
 const CONNECTIONS = Number(process.env.BENCH_ADMIN_CONNECTIONS ?? 1);
@@ -158,13 +159,6 @@ const measure = async (name: string, options: autocannon.Options): Promise<Measu
   };
 };
 
-const demoDocumentId = async (instance: StrapiProcess) => {
-  const response = await fetch(`${instance.url}/api/articles?filters[slug][$eq]=plan-your-next-trip&fields[0]=title`);
-  const body = (await response.json()) as { data: { documentId: string }[] };
-  if (!body.data?.[0]) throw new Error('the demo article is missing');
-  return body.data[0].documentId;
-};
-
 interface Prepared {
   admin: AdminSession;
   key: string;
@@ -175,7 +169,7 @@ interface Prepared {
 /** The experiment, started, and its 100 000 exposures counted. */
 const prepare = async (label: string, instance: StrapiProcess): Promise<Prepared> => {
   const admin = await registerAdmin(instance);
-  const articleId = await demoDocumentId(instance);
+  const articleId = await demoArticleId(instance);
   const key = `bench-results-${randomBytes(3).toString('hex')}`;
   const documentId = await createRunningExperiment(admin, {
     key,

@@ -10,11 +10,10 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
 import autocannon from 'autocannon';
+import { demoArticleId, startBenchPlayground } from '../helpers/playground';
 
-import { startStrapiProcess } from '../../tests/helpers/strapi-process';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -25,18 +24,10 @@ const SIGNALS = Buffer.from(JSON.stringify({ behavior: { quickExits: 1 } })).toS
 const QUERY = 'query($id: ID!) { article(documentId: $id) { documentId title summary cta discountPercent author { name } } }';
 
 const main = async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'personalize-bench-graphql-'));
-  const instance = await startStrapiProcess({
-    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
-    DATABASE_FILENAME: path.join(dir, 'data.db'),
-    PLAYGROUND_SEED: 'true',
-    LOG_LEVEL: 'error',
-    PERSONALIZE_PLUGIN_BUILD: 'dist',
-    PERSONALIZE_CONFIG: JSON.stringify({ rateLimit: { points: 1_000_000_000, durationSec: 1 } }),
-  });
+  const playground = await startBenchPlayground('graphql');
+  const { instance } = playground;
   try {
-    const found = await fetch(`${instance.url}/api/articles?filters[slug][$eq]=plan-your-next-trip&fields[0]=title`);
-    const documentId = ((await found.json()) as { data: { documentId: string }[] }).data[0].documentId;
+    const documentId = await demoArticleId(instance);
     const auth = { authorization: `Bearer ${await instance.createApiToken('read-only')}`, 'content-type': 'application/json', 'user-agent': MOBILE_UA };
     const body = JSON.stringify({ query: QUERY, variables: { id: documentId } });
     const requests = {
@@ -85,8 +76,7 @@ const main = async () => {
     );
     console.log(`load average: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
   } finally {
-    await instance.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await playground.stop();
   }
 };
 

@@ -21,12 +21,12 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
 import autocannon from 'autocannon';
 
 import { createCounting } from '../../server/src/platform/metrics';
-import { startStrapiProcess, type StrapiProcess } from '../../tests/helpers/strapi-process';
+import type { StrapiProcess } from '../../tests/helpers/strapi-process';
+import { demoArticleId, startBenchPlayground } from '../helpers/playground';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -44,28 +44,10 @@ const MOBILE_UA =
 // The demo article's mobile variant: a visitor who left a page of this session quickly.
 const SIGNALS = { behavior: { quickExits: 1 } };
 
-const start = async (label: string, config: object) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `personalize-bench-metrics-${label}-`));
-  const instance = await startStrapiProcess({
-    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
-    DATABASE_FILENAME: path.join(dir, 'data.db'),
-    PLAYGROUND_SEED: 'true',
-    LOG_LEVEL: 'error',
-    PERSONALIZE_PLUGIN_BUILD: 'dist',
-    PERSONALIZE_CONFIG: JSON.stringify({ rateLimit: { points: 1_000_000_000, durationSec: 1 }, ...config }),
-  });
-  return { instance, dir };
-};
-
-const demoDocumentId = async (instance: StrapiProcess) => {
-  const response = await fetch(`${instance.url}/api/articles?filters[slug][$eq]=plan-your-next-trip&fields[0]=title`);
-  const body = (await response.json()) as { data: { documentId: string }[] };
-  if (!body.data?.[0]) throw new Error('the demo article is missing');
-  return body.data[0].documentId;
-};
+const start = (label: string, config: object) => startBenchPlayground(`metrics-${label}`, config);
 
 const resolveRequest = async (instance: StrapiProcess): Promise<autocannon.Request> => {
-  const documentId = await demoDocumentId(instance);
+  const documentId = await demoArticleId(instance);
   const request = {
     method: 'POST' as const,
     path: '/api/personalize/resolve',
@@ -175,10 +157,7 @@ const measurePair = async (startFirst: 'off' | 'on', totals: Totals) => {
     console.log(`  decisions counted by the instance with metrics: ${counted} (autocannon saw ${answeredOn} answers)`);
     if (counted < answeredOn) throw new Error('the instance with metrics counted fewer decisions than it answered');
   } finally {
-    for (const { instance, dir } of [off, on]) {
-      await instance.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    for (const instance of [off, on]) await instance.stop();
   }
 };
 
