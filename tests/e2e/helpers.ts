@@ -261,5 +261,15 @@ export const strapiApi = (baseUrl: () => string, token: () => string) => {
     expect(body).toMatchObject({ accepted: events.length, rejected: [] });
   };
 
-  return { api, sendEvents };
+  /** Creates an article (locale en) through the Content Manager's API and publishes it: its documentId. */
+  const publishArticle = async (data: { title: string; slug: string; [field: string]: unknown }) => {
+    const cm = '/content-manager/collection-types/api::article.article';
+    const created = await api<{ data: { documentId: string } }>(`${cm}?locale=en`, { method: 'POST', body: JSON.stringify(data) });
+    expect(created.status).toBe(201);
+    const { documentId } = created.body.data;
+    expect((await api(`${cm}/${documentId}/actions/publish?locale=en`, { method: 'POST', body: '{}' })).status).toBe(200);
+    return documentId;
+  };
+
+  return { api, sendEvents, publishArticle };
 };

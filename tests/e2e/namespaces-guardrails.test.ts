@@ -34,24 +34,15 @@ describe('namespaces and guardrails in a real browser', () => {
   let browser: Browser;
   let page: Page;
   let token: string;
-  const { api, sendEvents } = strapiApi(() => strapi.url, () => token);
+  const { api, sendEvents, publishArticle } = strapiApi(() => strapi.url, () => token);
   const snapshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-  const article = async (slug: string) => {
-    const cm = `/content-manager/collection-types/${UID}`;
-    const created = await api<{ data: { documentId: string } }>(`${cm}?locale=en`, {
-      method: 'POST',
-      body: JSON.stringify({
-        title: `Plans ${slug}`,
-        slug,
-        variants: { variants: [{ id: 'v_offer', name: 'Offer', enabled: true, condition: true, overrides: { title: 'A month free' } }] },
-      }),
+  const article = (slug: string) =>
+    publishArticle({
+      title: `Plans ${slug}`,
+      slug,
+      variants: { variants: [{ id: 'v_offer', name: 'Offer', enabled: true, condition: true, overrides: { title: 'A month free' } }] },
     });
-    expect(created.status).toBe(201);
-    const { documentId } = created.body.data;
-    expect((await api(`${cm}/${documentId}/actions/publish?locale=en`, { method: 'POST', body: '{}' })).status).toBe(200);
-    return documentId;
-  };
 
   const experiment = async (body: object, start: boolean) => {
     const created = await api<{ data: { documentId: string } }>('/personalize/experiments', { method: 'POST', body: JSON.stringify(body) });
