@@ -11,6 +11,7 @@ import { ColumnHeader } from '../../components/ColumnHeader';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Code } from '../../components/Figure';
 import { usePluginPermissions } from '../../hooks/usePluginPermissions';
+import { cellLabel } from '../../experiments/factors';
 import { modeLabel, useT, verdictLabel } from '../../experiments/i18n';
 import { primaryResults, shownInterval, verdictOf } from '../../experiments/verdict';
 import { errorMessage } from '../../utils/api';
@@ -112,7 +113,10 @@ export const ExperimentsPage = () => {
               <Tbody>
                 {experiments.map((experiment) => {
                   const result = results[experiment.documentId];
-                  const names = new Map(experiment.arms.map((arm) => [arm.key, arm.name || arm.key]));
+                  // A multivariate experiment's arms are its cells, named by their levels.
+                  const names = new Map(
+                    experiment.arms.map((arm) => [arm.key, (experiment.factors ? cellLabel(experiment.factors, arm.key) : null) ?? (arm.name || arm.key)])
+                  );
                   const units = result ? result.arms.reduce((sum, arm) => sum + arm.units, 0) : null;
                   const lifts = result ? primaryResults(result).filter((row) => row.arm !== row.baseline) : [];
                   return (
