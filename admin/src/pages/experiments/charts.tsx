@@ -348,7 +348,9 @@ export const LiftChart = ({
           {data.map((row) => (
             <Cell key={row.arm} fill={arms.find((arm) => arm.key === row.arm)?.color ?? ARM_COLORS[1]} />
           ))}
-          <ErrorBar dataKey="error" direction="x" width={8} strokeWidth={2} stroke="#32324d" />
+          {/* Not animated: recharts 3 grows the whiskers from a scaled transform, and a screenshot (or a reader) caught
+              mid-way sees them short of their interval. */}
+          <ErrorBar dataKey="error" direction="x" width={8} strokeWidth={2} stroke="#32324d" isAnimationActive={false} />
         </Bar>
       </BarChart>
     </ChartFigure>
