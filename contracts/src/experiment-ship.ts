@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { armKeySchema, type Experiment } from './experiments';
+import { armOrCellKeySchema, type Experiment } from './experiments';
 
 /**
  * Shipping an arm (docs/experiments.md, "Shipping the winner"): `POST /personalize/experiments/:documentId/ship`
@@ -9,7 +9,8 @@ import { armKeySchema, type Experiment } from './experiments';
  */
 
 /** The body of `POST /personalize/experiments/:documentId/ship`. */
-export const shipBodySchema = z.object({ arm: armKeySchema }).strict();
+/** `arm`: an arm's key (a multivariate cell's too, so that the server can say why it cannot ship one). */
+export const shipBodySchema = z.object({ arm: armOrCellKeySchema }).strict();
 export type ShipBody = z.infer<typeof shipBodySchema>;
 
 /** The part of a variant the plan reads; the rest of it is carried over untouched. */
@@ -98,4 +99,4 @@ export interface ShipResult {
 }
 
 /** Why a ship is refused (`409`, `error.details.reason`). */
-export type ShipRefusal = 'site-wide' | 'not-started' | 'stopped' | 'entry-missing' | 'entry-modified';
+export type ShipRefusal = 'site-wide' | 'multivariate' | 'not-started' | 'stopped' | 'entry-missing' | 'entry-modified';

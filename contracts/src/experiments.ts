@@ -50,7 +50,7 @@ export const armKeySchema = z.string().regex(ARM_KEY_PATTERN, 'must be an arm ke
 /** A multivariate cell's key: its levels joined by `|` (engine cellKey). */
 export const CELL_KEY_PATTERN = /^[a-z0-9_-]{1,64}(\|[a-z0-9_-]{1,64}){0,2}$/;
 /** An arm's key as stored: an arm key, or a multivariate experiment's cell key (the cross-field check tells them apart). */
-const storedArmKeySchema = z
+export const armOrCellKeySchema = z
   .string()
   .regex(CELL_KEY_PATTERN, 'must be an arm key: 1–64 characters of a-z, 0-9, "_" or "-"');
 export const experimentStatusSchema = z.enum(EXPERIMENT_STATUSES);
@@ -118,7 +118,7 @@ export const experimentTargetSchema = z
 
 export const armSchema = z
   .object({
-    key: storedArmKeySchema,
+    key: armOrCellKeySchema,
     name: z.string().trim().max(120).nullable().optional(),
     weight: z.number().finite().min(0).max(1),
     /** Variant ids of the target entry, in order (first match wins); `[]` for the control arm. */

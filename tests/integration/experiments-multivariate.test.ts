@@ -210,6 +210,12 @@ describe('multivariate experiments (embedded store)', () => {
     expect(halfWidth / standardError).toBeGreaterThan(1.959);
     expect(halfWidth / standardError).toBeLessThan(2.05);
 
+    // A cell cannot be shipped as an arm's variants: 409 saying why, and the experiment keeps running.
+    const shipped = await admin('post', `/personalize/experiments/${documentId}/ship`, { arm: 'bold|strong' });
+    expect(shipped.status).toBe(409);
+    expect(shipped.body.error).toMatchObject({ name: 'ConflictError', details: { reason: 'multivariate', arm: 'bold|strong' } });
+    expect((await admin('get', `/personalize/experiments/${documentId}`)).body.data.status).toBe('running');
+
     // The best cell: the highest conversion rate.
     const best = [...CELLS].sort((a, b) => rate(b) - rate(a))[0];
     expect(results.bestCell).toEqual({

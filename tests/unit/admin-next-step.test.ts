@@ -127,7 +127,9 @@ describe('the next step', () => {
     const results = resultsOf(experiment(), [[5000, 500], [5000, 650]]);
     expect(results.results[0].sequential?.ci[0]).toBeGreaterThan(0);
     expect(nextStep(experiment(), results)).toEqual({ kind: 'ship', arm: 'b', reason: 'better', canShip: true });
-    expect(nextStep(experiment({ target: null }), results)).toEqual({ kind: 'ship', arm: 'b', reason: 'better', canShip: false });
+    expect(nextStep(experiment({ target: null }), results)).toEqual({ kind: 'ship', arm: 'b', reason: 'better', canShip: false, blocked: 'site-wide' });
+    // A multivariate test's cell merges a variant per factor only while it runs: not shipped as an arm.
+    expect(nextStep(experiment({ mode: 'multivariate' }), results)).toEqual({ kind: 'ship', arm: 'b', reason: 'better', canShip: false, blocked: 'multivariate' });
   });
 
   it('of several better arms, ships the one with the largest lift (an inconclusive arm does not hold it back)', () => {

@@ -46,9 +46,10 @@ export type NextStep =
   /**
    * Ship `arm`: `better` (its sequential interval is above 0; the best such arm), `baseline` (every other
    * arm is worse: ship the control, which disables their variants), `bandit` (P(best) ≥ 95 %).
-   * `canShip` is false for a site-wide experiment: no entry to ship to.
+   * `canShip` is false for a site-wide experiment (no entry to ship to) and for a multivariate test (a cell merges
+   * one variant per factor only while it runs: `blocked` says which).
    */
-  | { kind: 'ship'; arm: string; reason: 'better' | 'baseline' | 'bandit'; canShip: boolean; pBest?: number }
+  | { kind: 'ship'; arm: string; reason: 'better' | 'baseline' | 'bandit'; canShip: boolean; blocked?: 'site-wide' | 'multivariate'; pBest?: number }
   /**
    * Keep running until about `moreVisitors` more visitors: then, if `arm`'s true lift is the one observed
    * (`lift`), the sequential interval excludes 0 with 80 % probability. `days` at the current pace (null
@@ -112,7 +113,16 @@ export const nextStep = (experiment: StepExperiment, results: ExperimentResults)
   if (experiment.status === 'draft') return { kind: 'not-started' };
   if (experiment.status === 'stopped') return { kind: 'stopped' };
   if (!results.srm.ok) return { kind: 'fix-srm' };
-  const canShip = Boolean(experiment.target);
+  const blocked = !experiment.target ? 'site-wide' : experiment.mode === 'multivariate' ? 'multivariate' : null;
+  const canShip = blocked === null;
+  const shipStep = (arm: string, reason: 'better' | 'baseline' | 'bandit', pBest?: number): NextStep => ({
+    kind: 'ship',
+    arm,
+    reason,
+    canShip,
+    ...(blocked ? { blocked } : {}),
+    ...(pBest !== undefined ? { pBest } : {}),
+  });
   const baseline = results.arms[0]?.key;
 
   if (results.mode === 'bandit') {
@@ -120,16 +130,16 @@ export const nextStep = (experiment: StepExperiment, results: ExperimentResults)
     if (pBest.length !== results.arms.length) return { kind: 'keep-running-bandit', leader: null, pBest: null };
     const best = pBest.indexOf(Math.max(...pBest));
     const leader = results.arms[best].key;
-    if (pBest[best] >= BANDIT_SHIP_P_BEST) return { kind: 'ship', arm: leader, reason: 'bandit', canShip, pBest: pBest[best] };
+    if (pBest[best] >= BANDIT_SHIP_P_BEST) return shipStep(leader, 'bandit', pBest[best]);
     return { kind: 'keep-running-bandit', leader, pBest: pBest[best] };
   }
 
   const rows = primaryResults(results).filter((row) => row.arm !== row.baseline);
   const verdicts = rows.map((row) => ({ row, verdict: verdictOf(row, results.alpha) }));
   const better = verdicts.filter(({ verdict }) => verdict === 'better').sort((a, b) => (b.row.relative?.lift ?? 0) - (a.row.relative?.lift ?? 0));
-  if (better.length > 0) return { kind: 'ship', arm: better[0].row.arm, reason: 'better', canShip };
+  if (better.length > 0) return shipStep(better[0].row.arm, 'better');
   if (baseline !== undefined && verdicts.length > 0 && verdicts.every(({ verdict }) => verdict === 'worse')) {
-    return { kind: 'ship', arm: baseline, reason: 'baseline', canShip };
+    return shipStep(baseline, 'baseline');
   }
   const open = verdicts.filter(({ verdict }) => verdict === 'inconclusive');
   if (open.length === 0) return { kind: 'wait-for-data' };

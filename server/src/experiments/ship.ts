@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { contentTypes as strapiContentTypes, errors } from '@strapi/utils';
 
 import { shipPlan, type ShipRefusal, type ShipResult, type ShippableVariant } from '../../../contracts/src/experiment-ship';
-import type { ExperimentStatus, ExperimentTarget } from '../../../contracts/src/experiments';
+import type { ExperimentMode, ExperimentStatus, ExperimentTarget } from '../../../contracts/src/experiments';
 import { getService } from '../platform/services';
 import { TRANSITIONS } from './model';
 
@@ -27,6 +27,7 @@ interface PopulateBuilder {
 export interface ShipExperiment {
   key: string;
   status: ExperimentStatus;
+  mode?: ExperimentMode;
   target?: ExperimentTarget | null;
   arms: readonly { key: string; variants?: readonly string[] | null }[];
 }
@@ -91,6 +92,17 @@ export const createShipper = (strapi: Core.Strapi) => {
         refused: {
           reason: 'site-wide',
           message: `Experiment "${experiment.key}" is site-wide: its arms are names that variant conditions of any entry test, so there is no entry to ship to. Stop it, then edit the variants that reference it.`,
+        },
+      };
+    }
+    if (experiment.mode === 'multivariate') {
+      // A cell serves each factor's variant merged with the others' only while the experiment runs: first-match
+      // delivery cannot serve that merge, so there is no arm's variant list to make the entry's.
+      return {
+        refused: {
+          reason: 'multivariate',
+          message: `Experiment "${experiment.key}" is a multivariate test: cell "${arm}" merges one variant of each factor while the experiment runs, which the entry's variants alone cannot serve. Roll it out by editing the entry (its content, or one variant with the merged overrides), then stop the experiment.`,
+          details: { arm },
         },
       };
     }

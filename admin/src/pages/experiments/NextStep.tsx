@@ -36,15 +36,19 @@ const useStepText = (t: T, label: (key: string) => string) => {
             : step.reason === 'baseline'
               ? t('next.ship.baseline', 'Keep the baseline, {arm}: every other arm does worse (their always-valid intervals lie below 0%). Shipping it disables the other arms’ variants.', { arm })
               : t('next.ship.bandit', 'Ship {arm}: it has a {pBest} chance of being the best arm.', { arm, pBest: percent(step.pBest ?? 0) });
-        return step.canShip
-          ? [why]
-          : [
-              why,
-              t(
+        if (step.canShip) return [why];
+        return [
+          why,
+          step.blocked === 'multivariate'
+            ? t(
+                'next.ship.multivariate',
+                'A multivariate test’s cell merges one variant of each factor only while the test runs, so it cannot be shipped as it is: edit the entry to give it that cell’s content (or one variant with the merged overrides), then stop the test.'
+              )
+            : t(
                 'next.ship.siteWide',
                 'This experiment is site-wide: its arms are names that variant conditions of any entry test, so there is no entry to ship to. Stop it, then edit the variants that reference it.'
               ),
-            ];
+        ];
       }
       case 'keep-running': {
         const lines = [
