@@ -59,6 +59,8 @@ interface Instance {
   visitorId: string;
   fresh: string[];
   freshUsed: number;
+  /** Whether its experiment runs now. */
+  running: boolean;
 }
 
 type ExperimentMeta = { arm?: string; reason: string; levels?: Record<string, string> };
@@ -79,7 +81,7 @@ const start = async (label: Instance['label'], config: object): Promise<Instance
     namespace: { key: 'bench', range: [0, 0.9] },
   });
   if (created.data.arms.length !== 4) throw new Error(`expected 4 cells, got ${JSON.stringify(created.data.arms)}`);
-  return { label, strapi, stop: playground.stop, token, admin, articleId, experimentId: created.data.documentId, visitorId: '', fresh: [], freshUsed: 0 };
+  return { label, strapi, stop: playground.stop, token, admin, articleId, experimentId: created.data.documentId, visitorId: '', fresh: [], freshUsed: 0, running: false };
 };
 
 const resolveBody = (instance: Instance, visitorId: string) =>
@@ -96,8 +98,12 @@ const resolveMeta = async (instance: Instance, visitorId: string) => {
   return body.meta.personalize;
 };
 
-const lifecycle = (instance: Instance, route: 'start' | 'pause') =>
-  adminCall(instance.admin, 'POST', `/personalize/experiments/${instance.experimentId}/${route}`);
+/** Starts or pauses the instance's experiment, unless it already is so. */
+const lifecycle = async (instance: Instance, route: 'start' | 'pause') => {
+  if ((route === 'start') === instance.running) return;
+  await adminCall(instance.admin, 'POST', `/personalize/experiments/${instance.experimentId}/${route}`);
+  instance.running = route === 'start';
+};
 
 /** A consented visitor in the experiment (inside the namespace range) and, on B, outside the holdout; sticky in both. */
 const benchVisitor = async (instance: Instance) => {
