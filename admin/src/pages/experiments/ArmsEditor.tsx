@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 
-import { Box, Button, Field, Flex, IconButton, NumberInput, TextInput, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, IconButton, NumberInput, Typography } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 
 import { EXPERIMENT_LIMITS } from '../../../../contracts/src/experiments';
@@ -9,6 +9,7 @@ import { uniqueKey } from '../../experiments/draft';
 import type { T } from '../../experiments/i18n';
 import { evenPercents, percentTotal } from '../../experiments/weights';
 import type { TargetVariant } from './useTargets';
+import { NameAndKeyFields } from '../../components/NameAndKeyFields';
 import { NamedMultiSelect } from '../../components/NamedMultiSelect';
 
 export interface ArmsEditorProps {
@@ -101,33 +102,18 @@ export const ArmsEditor = ({ arms, onChange, variants, errors, lockKeys, disable
                   </IconButton>
                 </Flex>
                 <Flex gap={3} alignItems="flex-start" wrap="wrap">
-                  <Box flex="2" minWidth="16rem">
-                    <Field.Root name={`arm-${index}-name`}>
-                      <Field.Label>{t('arms.name', 'Arm {number}: name', { number: index + 1 })}</Field.Label>
-                      <TextInput
-                        value={arm.name}
-                        disabled={disabled}
-                        onChange={(event: React.ChangeEvent<HTMLInputElement>) => update(index, { name: event.target.value })}
-                      />
-                    </Field.Root>
-                  </Box>
-                  <Box flex="1" minWidth="12rem">
-                    <Field.Root
-                      name={`arm-${index}-key`}
-                      required
-                      error={errors[`arms.${index}.key`]}
-                      hint={lockKeys ? t('arms.key.locked', 'Fixed once started') : undefined}
-                    >
-                      <Field.Label>{t('arms.key', 'Arm {number}: key', { number: index + 1 })}</Field.Label>
-                      <TextInput
-                        value={arm.key}
-                        disabled={disabled || lockKeys}
-                        onChange={(event: React.ChangeEvent<HTMLInputElement>) => update(index, { key: event.target.value })}
-                      />
-                      <Field.Hint />
-                      <Field.Error />
-                    </Field.Root>
-                  </Box>
+                  <NameAndKeyFields
+                    id={`arm-${index}`}
+                    name={arm.name}
+                    keyValue={arm.key}
+                    labels={{ name: t('arms.name', 'Arm {number}: name', { number: index + 1 }), key: t('arms.key', 'Arm {number}: key', { number: index + 1 }) }}
+                    errors={{ key: errors[`arms.${index}.key`] }}
+                    disabled={disabled === true}
+                    keyLocked={lockKeys}
+                    lockedHint={t('arms.key.locked', 'Fixed once started')}
+                    nameMinWidth="16rem"
+                    onChange={(change) => update(index, change)}
+                  />
                   <Box flex="1" minWidth="10rem">
                     <Field.Root name={`arm-${index}-weight`} required error={errors[`arms.${index}.weight`]}>
                       <Field.Label>{t('arms.weight', 'Arm {number}: weight (%)', { number: index + 1 })}</Field.Label>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 
-import { Alert, Box, Button, Field, Flex, IconButton, TextInput, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, IconButton, Typography } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 
 import { EXPERIMENT_LIMITS } from '../../../../../contracts/src/experiments';
+import { NameAndKeyFields } from '../../../components/NameAndKeyFields';
 import { NamedMultiSelect } from '../../../components/NamedMultiSelect';
 import { Section } from '../../../components/Section';
 import { newFactor, newLevel, type FactorDraft, type FactorNames, type LevelDraft } from '../../../experiments/draft';
@@ -130,34 +131,18 @@ const LevelRow = ({
           </IconButton>
         </Flex>
         <Flex gap={3} alignItems="flex-start" wrap="wrap">
-          <Box flex="2" minWidth="14rem">
-            <Field.Root name={`factor-${factorIndex}-level-${index}-name`} error={errors[`${prefix}.name`]}>
-              <Field.Label>{t('factors.level.name', 'Factor {factor}, level {level}: name', numbers)}</Field.Label>
-              <TextInput
-                value={level.name}
-                disabled={readOnly}
-                onChange={(event: React.ChangeEvent<HTMLInputElement>) => update({ name: event.target.value })}
-              />
-              <Field.Error />
-            </Field.Root>
-          </Box>
-          <Box flex="1" minWidth="12rem">
-            <Field.Root
-              name={`factor-${factorIndex}-level-${index}-key`}
-              required
-              error={errors[`${prefix}.key`]}
-              hint={started ? t('arms.key.locked', 'Fixed once started') : undefined}
-            >
-              <Field.Label>{t('factors.level.key', 'Factor {factor}, level {level}: key', numbers)}</Field.Label>
-              <TextInput
-                value={level.key}
-                disabled={readOnly || started}
-                onChange={(event: React.ChangeEvent<HTMLInputElement>) => update({ key: event.target.value })}
-              />
-              <Field.Hint />
-              <Field.Error />
-            </Field.Root>
-          </Box>
+          <NameAndKeyFields
+            id={`factor-${factorIndex}-level-${index}`}
+            name={level.name}
+            keyValue={level.key}
+            labels={{ name: t('factors.level.name', 'Factor {factor}, level {level}: name', numbers), key: t('factors.level.key', 'Factor {factor}, level {level}: key', numbers) }}
+            errors={{ name: errors[`${prefix}.name`], key: errors[`${prefix}.key`] }}
+            disabled={readOnly}
+            keyLocked={started}
+            lockedHint={t('arms.key.locked', 'Fixed once started')}
+            nameMinWidth="14rem"
+            onChange={update}
+          />
         </Flex>
         {variants ? (
           <Field.Root
@@ -244,34 +229,18 @@ export const FactorsCard = ({ draft, change, errors, readOnly, started, variants
                   </IconButton>
                 </Flex>
                 <Flex gap={3} alignItems="flex-start" wrap="wrap">
-                  <Box flex="2" minWidth="14rem">
-                    <Field.Root name={`factor-${index}-name`} error={errors[`factors.${index}.name`]}>
-                      <Field.Label>{t('factors.name', 'Factor {number}: name', { number: index + 1 })}</Field.Label>
-                      <TextInput
-                        value={factor.name}
-                        disabled={readOnly}
-                        onChange={(event: React.ChangeEvent<HTMLInputElement>) => updateFactor(index, { name: event.target.value })}
-                      />
-                      <Field.Error />
-                    </Field.Root>
-                  </Box>
-                  <Box flex="1" minWidth="12rem">
-                    <Field.Root
-                      name={`factor-${index}-key`}
-                      required
-                      error={errors[`factors.${index}.key`]}
-                      hint={started ? t('arms.key.locked', 'Fixed once started') : undefined}
-                    >
-                      <Field.Label>{t('factors.key', 'Factor {number}: key', { number: index + 1 })}</Field.Label>
-                      <TextInput
-                        value={factor.key}
-                        disabled={readOnly || started}
-                        onChange={(event: React.ChangeEvent<HTMLInputElement>) => updateFactor(index, { key: event.target.value })}
-                      />
-                      <Field.Hint />
-                      <Field.Error />
-                    </Field.Root>
-                  </Box>
+                  <NameAndKeyFields
+                    id={`factor-${index}`}
+                    name={factor.name}
+                    keyValue={factor.key}
+                    labels={{ name: t('factors.name', 'Factor {number}: name', { number: index + 1 }), key: t('factors.key', 'Factor {number}: key', { number: index + 1 }) }}
+                    errors={{ name: errors[`factors.${index}.name`], key: errors[`factors.${index}.key`] }}
+                    disabled={readOnly}
+                    keyLocked={started}
+                    lockedHint={t('arms.key.locked', 'Fixed once started')}
+                    nameMinWidth="14rem"
+                    onChange={(change) => updateFactor(index, change)}
+                  />
                 </Flex>
                 <Box tag="ol" margin={0} padding={0} aria-label={t('factors.levels', 'Levels of factor {name}', { name: label })}>
                   {factor.levels.map((level, position) => (
