@@ -53,7 +53,7 @@ describe('multivariate experiments in a real browser', () => {
   let browser: Browser;
   let page: Page;
   let token: string;
-  const { api, sendEvents } = strapiApi(() => strapi.url, () => token);
+  const { api, sendEvents, publishArticle } = strapiApi(() => strapi.url, () => token);
 
   /** Polls until `check` stops throwing (counting runs after the response). */
   const eventually = async <T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> => {
@@ -108,25 +108,18 @@ describe('multivariate experiments in a real browser', () => {
   it('builds a 2×2 test in the editor, and its results page reads the visitors’ levels and conversions', async () => {
     await withFailureSnapshot(page, 'multivariate-failure', async () => {
       // An article whose headline and button each have a variant; a third variant also changes the headline.
-      const cm = `/content-manager/collection-types/${UID}`;
-      const created = await api<{ data: { documentId: string } }>(`${cm}?locale=en`, {
-        method: 'POST',
-        body: JSON.stringify({
-          title: 'Plain headline',
-          slug: 'mvt-landing',
-          cta: 'Read more',
-          variants: {
-            variants: [
-              { id: 'v_headline', name: 'Bold headline', enabled: true, condition: true, overrides: { title: 'Bold headline' } },
-              { id: 'v_button', name: 'Strong button', enabled: true, condition: true, overrides: { cta: 'Buy it now' } },
-              { id: 'v_big_title', name: 'Big title', enabled: true, condition: true, overrides: { title: 'BIG TITLE' } },
-            ],
-          },
-        }),
+      const entryId = await publishArticle({
+        title: 'Plain headline',
+        slug: 'mvt-landing',
+        cta: 'Read more',
+        variants: {
+          variants: [
+            { id: 'v_headline', name: 'Bold headline', enabled: true, condition: true, overrides: { title: 'Bold headline' } },
+            { id: 'v_button', name: 'Strong button', enabled: true, condition: true, overrides: { cta: 'Buy it now' } },
+            { id: 'v_big_title', name: 'Big title', enabled: true, condition: true, overrides: { title: 'BIG TITLE' } },
+          ],
+        },
       });
-      expect(created.status).toBe(201);
-      const entryId = created.body.data.documentId;
-      expect((await api(`${cm}/${entryId}/actions/publish?locale=en`, { method: 'POST', body: '{}' })).status).toBe(200);
 
       // 1. The editor, on the entry (as "Test these variants" opens it): the mode, then the factors.
       await logIn(page, strapi.url);
