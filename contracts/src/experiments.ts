@@ -739,8 +739,11 @@ export interface FactorInteractionResult {
   factors: [string, string];
   levels: [string, string];
   estimate: number | null;
+  /** The fixed-horizon interval and p: valid at one planned look. */
   ci: [number, number] | null;
   pValue: number | null;
+  /** The sequential (always-valid) interval and p, as the main effects': valid however often the page is read. */
+  sequential: { ci: [number, number]; pValue: number } | null;
 }
 
 export interface ExperimentResults {

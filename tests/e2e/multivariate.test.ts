@@ -270,7 +270,7 @@ describe('multivariate experiments in a real browser', () => {
       const points = new Intl.NumberFormat('en', { maximumFractionDigits: 1, signDisplay: interaction >= 0 ? 'exceptZero' : 'auto' }).format(Math.abs(interaction));
       await expectText(
         panel.getByTestId('factorial-interaction-bold-strong'),
-        `Bold with Strong: ${points} points ${interaction >= 0 ? 'more' : 'less'} than the two effects added (95% interval `
+        `Bold with Strong: ${points} points ${interaction >= 0 ? 'more' : 'less'} than the two effects added (always-valid 95% interval `
       );
       // The arms table names the cells by their levels.
       for (const cell of CELLS) await expectText(page.getByTestId(`results-row-${cell}`), CELL_LABELS[cell]);

@@ -209,6 +209,9 @@ describe('multivariate experiments (embedded store)', () => {
     const halfWidth = (interaction.ci[1] - interaction.ci[0]) / 2;
     expect(halfWidth / standardError).toBeGreaterThan(1.959);
     expect(halfWidth / standardError).toBeLessThan(2.05);
+    // And the always-valid one the page shows: centred there too, wider than the one-look interval.
+    expect((interaction.sequential.ci[0] + interaction.sequential.ci[1]) / 2).toBeCloseTo(estimate, 12);
+    expect(interaction.sequential.ci[1] - interaction.sequential.ci[0]).toBeGreaterThan(interaction.ci[1] - interaction.ci[0]);
 
     // A cell cannot be shipped as an arm's variants: 409 saying why, and the experiment keeps running.
     const shipped = await admin('post', `/personalize/experiments/${documentId}/ship`, { arm: 'bold|strong' });

@@ -225,7 +225,7 @@ describe('the factorial panel', () => {
     expect(text).toMatch(/Strong 400 220 55%/);
     expect(text).toContain('Main effect of Headline, with its sequential interval');
     // (80 − 40) − (30 − 20) = 30 points more than the two effects added.
-    expect(text).toMatch(/Bold with Strong: \+30 points more than the two effects added \(95% interval \+[\d.]+ points to \+[\d.]+ points, p = /);
+    expect(text).toMatch(/Bold with Strong: \+30 points more than the two effects added \(always-valid 95% interval \+[\d.]+ points to \+[\d.]+ points, p = /);
   });
 
   it('says so when too few visitors, and reads in French', () => {

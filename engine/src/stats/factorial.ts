@@ -8,14 +8,15 @@
  * - the **interaction** of two factors A and B, for each pair of non-first levels (i, j), pooled over the other
  *   factors: the difference in differences on the goal's scale, (μ(i, j) − μ(0, j)) − (μ(i, 0) − μ(0, 0)), with
  *   variance Σ σ²/n over the four cells, Welch–Satterthwaite degrees of freedom Σ(σ²/n)² / Σ (σ²/n)²/(n − 1) and
- *   its Welch t interval and p (0 when the effect of A does not depend on B's level);
+ *   its Welch t interval and p (0 when the effect of A does not depend on B's level), and the sequential interval and
+ *   p of the main effects (gbstats' mixture boundary with n the four cells' units), which stay valid however often
+ *   they are read;
  * - the **best cell**: the cell with the highest mean among those with units (the first on ties).
  */
 import { addSufficientStats, armStatistic } from './arms';
 import type { ArmStatistic, GoalKind, SufficientStats } from './arms';
-import { compareArms, compareSettings } from './compare';
+import { compareArms, compareSettings, liftEstimate } from './compare';
 import type { CompareOptions, Comparison, Interval, NoResult } from './compare';
-import { studentTQuantile, studentTTwoSidedPValue } from './special';
 
 /** Joins the levels of a cell into its arm key. */
 export const CELL_SEPARATOR = '|';
@@ -61,8 +62,11 @@ export interface InteractionEstimate {
   estimate: number;
   standardError: number;
   degreesOfFreedom: number;
+  /** The fixed-horizon Welch t interval and p: valid at one planned look. */
   ci: Interval;
   pValue: number;
+  /** The sequential (always-valid) interval and p, as the main effects' (n: the four cells' units): valid at any look. */
+  sequential: { ci: Interval; pValue: number };
 }
 
 export interface Interaction {
@@ -111,7 +115,7 @@ export const differenceInDifferences = (
   cells: { base: SufficientStats; first: SufficientStats; second: SufficientStats; both: SufficientStats },
   options: CompareOptions = {}
 ): InteractionEstimate | NoResult => {
-  const { alpha } = compareSettings(options);
+  const { alpha, nStar } = compareSettings(options);
   const arms: ArmStatistic[] = [cells.base, cells.first, cells.second, cells.both].map((stats) => armStatistic(kind, stats));
   if (arms.some((arm) => !(arm.units > 0))) return { ok: false, reason: 'no-units' };
   const parts = arms.map((arm) => arm.variance / arm.units);
@@ -121,15 +125,16 @@ export const differenceInDifferences = (
   const estimate = both.mean - second.mean - (first.mean - base.mean);
   const degreesOfFreedom =
     (variance * variance) / parts.reduce((sum, part, index) => sum + (part * part) / (arms[index].units - 1), 0);
-  const standardError = Math.sqrt(variance);
-  const halfWidth = studentTQuantile(1 - alpha / 2, degreesOfFreedom) * standardError;
+  const units = arms.reduce((total, arm) => total + arm.units, 0);
+  const intervals = liftEstimate(estimate, variance, degreesOfFreedom, units, alpha, nStar);
   return {
     ok: true,
     estimate,
-    standardError,
+    standardError: intervals.standardError,
     degreesOfFreedom,
-    ci: [estimate - halfWidth, estimate + halfWidth],
-    pValue: studentTTwoSidedPValue(estimate / standardError, degreesOfFreedom),
+    ci: intervals.ci,
+    pValue: intervals.pValue,
+    sequential: { ci: intervals.sequential.ci, pValue: intervals.sequential.pValue },
   };
 };
 

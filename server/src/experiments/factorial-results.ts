@@ -57,8 +57,12 @@ export const factorialResultsOf = (
             estimate: interaction.result.estimate,
             ci: [interaction.result.ci[0], interaction.result.ci[1]],
             pValue: interaction.result.pValue,
+            sequential: {
+              ci: [interaction.result.sequential.ci[0], interaction.result.sequential.ci[1]],
+              pValue: interaction.result.sequential.pValue,
+            },
           }
-        : { factors: interaction.factors, levels: interaction.levels, estimate: null, ci: null, pValue: null }
+        : { factors: interaction.factors, levels: interaction.levels, estimate: null, ci: null, pValue: null, sequential: null }
     ),
     bestCell: best
       ? {

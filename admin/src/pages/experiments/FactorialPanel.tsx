@@ -191,7 +191,8 @@ const InteractionLine = ({ interaction, experiment, kind, t }: { interaction: In
     second: levelName(factors, interaction.factors[1], interaction.levels[1]),
   });
   const testId = `factorial-interaction-${interaction.levels.join('-')}`;
-  if (interaction.estimate === null || interaction.ci === null || interaction.pValue === null) {
+  const sequential = interaction.sequential;
+  if (interaction.estimate === null || !sequential) {
     return (
       <Typography tag="li" data-testid={testId}>
         {t('factorial.interaction.none', '{pair}: not enough visitors yet in each of the four cells it compares.', { pair })}
@@ -201,15 +202,16 @@ const InteractionLine = ({ interaction, experiment, kind, t }: { interaction: In
   const values = {
     pair,
     amount: difference(interaction.estimate >= 0 ? interaction.estimate : -interaction.estimate, interaction.estimate >= 0),
-    low: difference(interaction.ci[0]),
-    high: difference(interaction.ci[1]),
-    p: formatNumber(interaction.pValue, { maximumSignificantDigits: 2 }),
+    // The always-valid interval, as the main effects': the page is read every day.
+    low: difference(sequential.ci[0]),
+    high: difference(sequential.ci[1]),
+    p: formatNumber(sequential.pValue, { maximumSignificantDigits: 2 }),
   };
   return (
     <Typography tag="li" data-testid={testId}>
       {interaction.estimate >= 0
-        ? t('factorial.interaction.more', '{pair}: {amount} more than the two effects added (95% interval {low} to {high}, p = {p}).', values)
-        : t('factorial.interaction.less', '{pair}: {amount} less than the two effects added (95% interval {low} to {high}, p = {p}).', values)}
+        ? t('factorial.interaction.more', '{pair}: {amount} more than the two effects added (always-valid 95% interval {low} to {high}, p = {p}).', values)
+        : t('factorial.interaction.less', '{pair}: {amount} less than the two effects added (always-valid 95% interval {low} to {high}, p = {p}).', values)}
     </Typography>
   );
 };
