@@ -1,10 +1,10 @@
-import { Box, Button, Flex, IconButton, Typography } from '@strapi/design-system';
-import { Plus, Trash } from '@strapi/icons';
+import { Box, Typography } from '@strapi/design-system';
 
 import { EXPERIMENT_LIMITS } from '../../../../../contracts/src/experiments';
 import { Section } from '../../../components/Section';
 import { emptyGoal } from '../../../experiments/draft';
 import { GoalFields } from './GoalFields';
+import { GoalList } from './GoalList';
 import type { CardProps } from './props';
 
 /** The primary goal, and the secondary goals measured beside it. */
@@ -42,45 +42,21 @@ export const GoalCard = ({ draft, change, errors, readOnly, started, t }: CardPr
           'Also measured, never decisive on their own: their p-values are adjusted for testing several goals (Holm), so one of many is less likely to look like a win by chance.'
         )}
       </Typography>
-      {draft.secondary.map((goal, index) => (
-        <Box key={index} paddingTop={4} data-testid={`secondary-goal-${index}`}>
-          <Flex justifyContent="space-between" alignItems="center" paddingBottom={2}>
-            <Typography variant="sigma">{t('secondary.title', 'Secondary goal {n}', { n: index + 1 })}</Typography>
-            <IconButton
-              label={t('secondary.remove', 'Remove secondary goal {n}', { n: index + 1 })}
-              disabled={readOnly || started}
-              variant="ghost"
-              onClick={() => change({ ...draft, secondary: draft.secondary.filter((_, position) => position !== index) })}
-            >
-              <Trash />
-            </IconButton>
-          </Flex>
-          <GoalFields
-            goal={goal}
-            prefix={`secondary.${index}`}
-            errors={errors}
-            disabled={readOnly}
-            locked={started}
-            t={t}
-            onChange={(next) =>
-              change({
-                ...draft,
-                secondary: draft.secondary.map((current, position) => (position === index ? next : current)),
-              })
-            }
-          />
-        </Box>
-      ))}
-      <Box paddingTop={4}>
-        <Button
-          variant="secondary"
-          startIcon={<Plus />}
-          disabled={readOnly || started || draft.secondary.length >= EXPERIMENT_LIMITS.maxSecondaryGoals}
-          onClick={() => change({ ...draft, secondary: [...draft.secondary, emptyGoal()] })}
-        >
-          {t('secondary.add', 'Add a secondary goal')}
-        </Button>
-      </Box>
+      <GoalList
+        goals={draft.secondary}
+        path="secondary"
+        testId="secondary-goal"
+        title={(n) => t('secondary.title', 'Secondary goal {n}', { n })}
+        removeLabel={(n) => t('secondary.remove', 'Remove secondary goal {n}', { n })}
+        addLabel={t('secondary.add', 'Add a secondary goal')}
+        max={EXPERIMENT_LIMITS.maxSecondaryGoals}
+        create={emptyGoal}
+        onChange={(secondary) => change({ ...draft, secondary })}
+        errors={errors}
+        readOnly={readOnly}
+        started={started}
+        t={t}
+      />
     </Box>
   </Section>
 );
