@@ -29,3 +29,18 @@ export const renderAdmin = (locale: 'en' | 'fr', element: ReactElement): { html:
     .replace(/\s+/g, ' ');
   return { html, text };
 };
+
+/**
+ * In the calling `describe`: React's "useLayoutEffect does nothing on the server" warnings (the design system's
+ * dialogs, selects and charts rendered to a string) are not printed; every other console error is.
+ */
+export const quietServerLayoutEffects = () => {
+  const error = console.error;
+  beforeAll(() => {
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('useLayoutEffect does nothing on the server')) return;
+      error(...args);
+    });
+  });
+  afterAll(() => jest.restoreAllMocks());
+};

@@ -16,6 +16,7 @@ import en from '../../admin/src/translations/en.json';
 import fr from '../../admin/src/translations/fr.json';
 import { getTranslation } from '../../admin/src/utils/getTranslation';
 import type { JsonValue } from '../../engine/src/types';
+import { quietServerLayoutEffects } from '../helpers/admin-render';
 
 jest.mock('@strapi/strapi/admin', () => ({
   useFetchClient: () => ({ get: jest.fn(() => new Promise(() => undefined)), post: jest.fn() }),
@@ -125,15 +126,7 @@ const render = (locale: 'en' | 'fr', props: Props) => {
 };
 
 describe('the learned rules', () => {
-  // Rendered on the server, React warns about every layout effect (the dialogs'): not what this test reads.
-  const error = console.error;
-  beforeAll(() => {
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].includes('useLayoutEffect does nothing on the server')) return;
-      error(...args);
-    });
-  });
-  afterAll(() => jest.restoreAllMocks());
+  quietServerLayoutEffects();
 
   it('reads the model, each rule in words with its JSON-logic, and its arms', () => {
     const text = render('en', { experiment: experiment('running'), contextual: fitted, canManage: true });

@@ -10,7 +10,7 @@ import { draftFromExperiment, draftProblems, emptyDraft, fieldOfPath, inputFromD
 import { HOLDOUT_CONFIG_EXAMPLE, holdoutView } from '../../admin/src/experiments/holdout';
 import { useT } from '../../admin/src/experiments/i18n';
 import { HoldoutReport } from '../../admin/src/pages/experiments/HoldoutReport';
-import { renderAdmin } from '../helpers/admin-render';
+import { renderAdmin, quietServerLayoutEffects } from '../helpers/admin-render';
 
 const names = { control: 'Control', treatment: 'Variants' };
 
@@ -119,15 +119,7 @@ const Report = ({ data }: { data: HoldoutResults }) => <HoldoutReport data={data
 const render = (locale: 'en' | 'fr', data: HoldoutResults) => renderAdmin(locale, <Report data={data} />);
 
 describe('the holdout report', () => {
-  // The goal picker (a Radix select) warns that server rendering skips its layout effect: not this test's subject.
-  const consoleError = console.error;
-  beforeAll(() => {
-    jest.spyOn(console, 'error').mockImplementation((message: unknown, ...rest: unknown[]) => {
-      if (typeof message === 'string' && message.includes('useLayoutEffect does nothing on the server')) return;
-      consoleError(message, ...rest);
-    });
-  });
-  afterAll(() => jest.restoreAllMocks());
+  quietServerLayoutEffects();
 
   it('reads the answer as off, on without goals, or a comparison in the results table’s shape', () => {
     expect(holdoutView(off)).toEqual({ state: 'off' });

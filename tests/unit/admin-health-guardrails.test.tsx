@@ -8,7 +8,7 @@ import { MemoryRouter } from 'react-router-dom';
 import type { HealthGuardrail } from '../../contracts/src/admin/health';
 import { HealthGuardrailBanners } from '../../admin/src/pages/HealthGuardrailBanners';
 import { guardrailBanners } from '../../admin/src/pages/healthView';
-import { renderAdmin } from '../helpers/admin-render';
+import { renderAdmin, quietServerLayoutEffects } from '../helpers/admin-render';
 
 const spring = { key: 'spring', name: 'Spring offer', documentId: 'doc-spring' };
 const summer = { key: 'summer', name: 'Summer banner', documentId: 'doc-summer' };
@@ -27,15 +27,7 @@ const render = (locale: 'en' | 'fr', guardrails: HealthGuardrail[]) =>
   );
 
 describe('health page guardrail banners', () => {
-  // Rendered on the server, React warns about every layout effect (the design system's): not what this test reads.
-  const error = console.error;
-  beforeAll(() => {
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].includes('useLayoutEffect does nothing on the server')) return;
-      error(...args);
-    });
-  });
-  afterAll(() => jest.restoreAllMocks());
+  quietServerLayoutEffects();
 
   it('groups the harms by experiment, in the server’s order', () => {
     expect(guardrailBanners([])).toEqual([]);

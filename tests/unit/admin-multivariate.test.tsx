@@ -22,7 +22,7 @@ import { cellCount, cellLabel, factorOverlaps } from '../../admin/src/experiment
 import { useT } from '../../admin/src/experiments/i18n';
 import { FactorialPanel } from '../../admin/src/pages/experiments/FactorialPanel';
 import { factorialResultsOf } from '../../server/src/experiments/factorial-results';
-import { renderAdmin } from '../helpers/admin-render';
+import { renderAdmin, quietServerLayoutEffects } from '../helpers/admin-render';
 
 const names: FactorNames = { factor: (n) => `Factor ${n}`, baseline: 'As published', level: (n) => `Level ${n}` };
 
@@ -179,15 +179,7 @@ describe('the editor’s cells and overlap warning', () => {
 });
 
 describe('the factorial panel', () => {
-  const error = console.error;
-  beforeAll(() => {
-    // Rendered on the server, React warns about the charts' layout effects: not what this test reads.
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].includes('useLayoutEffect does nothing on the server')) return;
-      error(...args);
-    });
-  });
-  afterAll(() => jest.restoreAllMocks());
+  quietServerLayoutEffects();
 
   // Per cell: units and conversions (a conversion goal: sum = sumSquares = conversions).
   const counts: [number, number][] = [

@@ -14,6 +14,7 @@ import en from '../../admin/src/translations/en.json';
 import fr from '../../admin/src/translations/fr.json';
 import { getTranslation } from '../../admin/src/utils/getTranslation';
 import { buildResults } from '../../server/src/experiments/results';
+import { quietServerLayoutEffects } from '../helpers/admin-render';
 
 jest.mock('@strapi/strapi/admin', () => ({
   useFetchClient: () => ({ post: jest.fn() }),
@@ -83,6 +84,7 @@ const render = (locale: 'en' | 'fr', props: Omit<Parameters<typeof NextStepCard>
 };
 
 describe('the next-step card', () => {
+  quietServerLayoutEffects();
   it('offers Ship for a winner of an experiment that targets an entry, to those who manage experiments', () => {
     const winner = results(500, 650, 3);
     const { html, text } = render('en', { experiment: experiment('running', true), results: winner, canManage: true });
